@@ -1,0 +1,109 @@
+# topictag - rule-based topic classifier.  `make run` classifies samples/, `make test` tests all.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WERROR  ?= -Werror
+WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wwrite-strings -Wvla -Wformat=2 $(WERROR)
+PKGS     = libpcre2-8 yaml-0.1 jansson
+B       ?= build
+
+ifdef SANITIZE
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=$(SANITIZE) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+DEPS_OK := $(B)/.deps-ok
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -fPIC \
+             -fvisibility=hidden -DTT_BUILDING $(PKG_CFLAGS) \
+             -DTT_DEFAULT_RULES='"$(PREFIX)/share/topictag/rules"'
+
+LIB_SRC  = $(wildcard src/*.c)
+CLI_SRC  = $(wildcard src/cli/*.c)
+LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+CLI_OBJ  = $(CLI_SRC:src/cli/%.c=$(B)/obj/cli/%.o)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps run test unit-test cli-test rules-test clean install uninstall bench golden
+
+all: $(B)/topictag $(B)/libtopictag.a $(B)/libtopictag.so
+
+$(DEPS_OK): scripts/deps.sh
+	@mkdir -p $(B)
+	@sh scripts/deps.sh
+	@touch $@
+
+deps: $(DEPS_OK)
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/topictag.h $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/obj/cli/%.o: src/cli/%.c $(wildcard src/cli/*.h) include/topictag.h $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude \
+	  $(PKG_CFLAGS) -DTT_DEFAULT_RULES='"$(PREFIX)/share/topictag/rules"' -c -o $@ $<
+
+$(B)/libtopictag.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libtopictag.so: $(LIB_OBJ)
+	$(CC) -shared $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+$(B)/topictag: $(CLI_OBJ) $(B)/libtopictag.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libtopictag.a $(PKG_LIBS) -lpthread
+
+$(B)/tests/%: tests/unit/%.c $(B)/libtopictag.a $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc \
+	  $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(B)/libtopictag.a \
+	  $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lpthread
+
+# The main job: classify the sample articles with the shipped rules.
+run: $(B)/topictag
+	$(B)/topictag classify -r rules samples
+
+unit-test: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+cli-test: $(B)/topictag
+	@sh tests/cli/run.sh $(B)/topictag
+
+rules-test: $(B)/topictag
+	$(B)/topictag check -r rules
+
+test: all unit-test rules-test cli-test
+
+# Rewrites the golden CLI outputs on purpose; review the diff before committing.
+golden: $(B)/topictag
+	@UPDATE=1 sh tests/cli/run.sh $(B)/topictag
+
+bench: $(B)/topictag
+	@sh scripts/bench.sh $(B)/topictag
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/topictag/rules \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(B)/topictag $(DESTDIR)$(PREFIX)/bin/topictag
+	install -m 644 $(B)/libtopictag.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(B)/libtopictag.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/topictag.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 rules/*.yaml rules/README.md $(DESTDIR)$(PREFIX)/share/topictag/rules/
+	install -m 644 docs/topictag.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define TT_VERSION "\(.*\)"/\1/p' include/topictag.h)|' \
+	  topictag.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/topictag.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/topictag $(DESTDIR)$(PREFIX)/lib/libtopictag.a \
+	  $(DESTDIR)$(PREFIX)/lib/libtopictag.so $(DESTDIR)$(PREFIX)/include/topictag.h \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/topictag.pc $(DESTDIR)$(PREFIX)/share/man/man1/topictag.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/topictag
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,254 @@
+/* topictag.h - the public interface of libtopictag, a rule-based topic classifier.
+ *
+ * The one contract between the library and everything else, the topictag command included.
+ *
+ * Flow:  tt_loader (YAML rule files) -> tt_ruleset (compiled, immutable, shareable between
+ *        threads) -> tt_scanner (per-thread scratch) -> tt_result (sentences, topics, matches)
+ *        -> tt_report (text, JSON, JSON Lines, CSV, TSV).
+ *
+ * Conventions: byte offsets are into the text exactly as given; line and column numbers are
+ * 1-based (0 = unknown); functions that take a tt_error * accept NULL and fill it on failure;
+ * every _free function accepts NULL.
+ */
+#ifndef TOPICTAG_H
+#define TOPICTAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(TT_BUILDING) && defined(__GNUC__)
+#define TT_API __attribute__((visibility("default")))
+#else
+#define TT_API
+#endif
+
+#define TT_VERSION "0.1.0"
+
+/* ---- Errors ---------------------------------------------------------------------------- */
+
+typedef enum tt_status {
+    TT_OK = 0,
+    TT_ERR_NOMEM,        /* out of memory */
+    TT_ERR_IO,           /* a file could not be read or written */
+    TT_ERR_YAML,         /* a rule file is not well-formed YAML */
+    TT_ERR_RULE,         /* a rule file is well-formed but wrong (key, type, value) */
+    TT_ERR_REGEX,        /* a pattern does not compile */
+    TT_ERR_CONDITION,    /* a condition does not parse or names an unknown pattern */
+    TT_ERR_UTF8,         /* a document is not valid UTF-8 */
+    TT_ERR_BINARY,       /* a document contains NUL bytes or is not text */
+    TT_ERR_EMPTY,        /* a document is empty or white space only */
+    TT_ERR_TOO_LARGE,    /* a document exceeds tt_limits.max_document */
+    TT_ERR_MATCH_LIMIT,  /* a pattern hit a PCRE2 match, depth or heap limit */
+    TT_ERR_MATCH,        /* a pattern failed to match for another reason */
+    TT_ERR_INPUT,        /* an input record is malformed (e.g. a bad JSON line) */
+    TT_ERR_USAGE         /* an API misuse or a bad option */
+} tt_status;
+
+/* A caller-allocated error: fixed size, so that out of memory can still be reported. */
+typedef struct tt_error {
+    tt_status code;
+    int line, column;      /* 1-based position in file; 0 = unknown */
+    char file[256];        /* file the error is about, "" if none */
+    char message[256];     /* lowercase, no final period */
+} tt_error;
+
+TT_API const char *tt_version(void);                  /* TT_VERSION */
+TT_API const char *tt_status_name(tt_status code);    /* static string, e.g. "invalid-utf8" */
+
+/* ---- Loading rules ---------------------------------------------------------------------- */
+
+typedef enum tt_severity { TT_SEV_ERROR = 0, TT_SEV_WARNING = 1 } tt_severity;
+
+/* One problem found while loading rules. */
+typedef struct tt_diag {
+    tt_severity severity;
+    tt_error error;        /* code, file, line, column, message */
+} tt_diag;
+
+typedef struct tt_loader tt_loader;    /* collects rule files, then compiles them */
+typedef struct tt_ruleset tt_ruleset;  /* immutable once built: share it across threads */
+
+TT_API tt_loader *tt_loader_new(void);                 /* NULL on out of memory */
+TT_API void tt_loader_free(tt_loader *ld);
+
+/* Reads a rule file, or every *.yaml / *.yml file below a folder (sorted, recursive).
+ * Problems are recorded as diagnostics; returns the number of errors recorded by this call
+ * (0 = fine), or -1 on out of memory. */
+TT_API int tt_loader_add_path(tt_loader *ld, const char *path);
+
+/* Parses rule text held in memory; name is used in diagnostics. Returns as tt_loader_add_path. */
+TT_API int tt_loader_add_buffer(tt_loader *ld, const char *name, const char *data, size_t len);
+
+/* Resolves definitions, parses conditions and compiles every pattern (PCRE2 + JIT).
+ * Returns the ruleset, owned by the caller (tt_ruleset_free), or NULL when any error was
+ * recorded (by this call or an earlier add) or memory ran out; err then holds the first error.
+ * Warnings do not stop the build. May be called once per loader. */
+TT_API tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err);
+
+/* All diagnostics recorded so far, in the order found (files in the order added). */
+TT_API size_t tt_loader_diag_count(const tt_loader *ld);
+TT_API const tt_diag *tt_loader_diag(const tt_loader *ld, size_t i);   /* borrowed */
+TT_API size_t tt_loader_error_count(const tt_loader *ld);
+
+/* Convenience: load one file or folder; NULL with err set on any error. */
+TT_API tt_ruleset *tt_ruleset_load(const char *path, tt_error *err);
+TT_API void tt_ruleset_free(tt_ruleset *rs);
+
+/* Read-only views of the ruleset; strings are borrowed until tt_ruleset_free. */
+typedef struct tt_topic_info {
+    const char *id;
+    const char *title;
+    const char *description;   /* "" if none */
+    const char *parent;        /* "" if none */
+    const char *file;          /* where it was defined */
+    int line;
+    double threshold;
+    int has_context;
+    uint32_t context_window;
+} tt_topic_info;
+
+typedef struct tt_pattern_info {
+    const char *id;
+    uint32_t topic;            /* index of its topic */
+    int exclude;               /* 1 for an exclusion */
+    double weight;
+    const char *regex;         /* the regex as compiled (definitions expanded) */
+    const char *file;
+    int line, column;
+} tt_pattern_info;
+
+TT_API size_t tt_ruleset_topic_count(const tt_ruleset *rs);
+TT_API const tt_topic_info *tt_ruleset_topic(const tt_ruleset *rs, size_t i);
+TT_API size_t tt_ruleset_pattern_count(const tt_ruleset *rs);
+TT_API const tt_pattern_info *tt_ruleset_pattern(const tt_ruleset *rs, size_t i);
+/* Index of the topic with this id, or -1. */
+TT_API long tt_ruleset_find_topic(const tt_ruleset *rs, const char *id);
+
+/* ---- Classifying ------------------------------------------------------------------------ */
+
+/* Limits applied to each document; tt_limits_init fills the documented defaults. */
+typedef struct tt_limits {
+    size_t max_document;       /* bytes; default 64 MiB; larger documents are rejected */
+    uint32_t match_limit;      /* PCRE2 match limit per match call; default 10,000,000 */
+    uint32_t depth_limit;      /* PCRE2 depth limit (interpreter only); default 100,000 */
+    uint32_t heap_limit_kib;   /* PCRE2 heap limit; default 64 MiB */
+} tt_limits;
+
+TT_API void tt_limits_init(tt_limits *lim);
+
+typedef struct tt_scanner tt_scanner;  /* per-thread scratch: one per thread, reused */
+
+/* A scanner for rs (which must outlive it); lim may be NULL for the defaults.
+ * NULL on out of memory. */
+TT_API tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim);
+TT_API void tt_scanner_free(tt_scanner *sc);
+
+typedef struct tt_result tt_result;
+
+/* One pattern match: bytes [start, end) of the document. */
+typedef struct tt_match {
+    uint32_t pattern;          /* index into the ruleset's patterns */
+    size_t start, end;
+} tt_match;
+
+/* One topic on one sentence. */
+typedef struct tt_tag {
+    uint32_t topic;            /* index into the ruleset's topics */
+    uint32_t via_context;      /* 1 when inherited from an earlier sentence */
+    size_t from;               /* with via_context: the sentence it inherits from */
+    double score;
+    size_t match_first;        /* its matches: tt_result_matches()[match_first ...] */
+    size_t match_count;
+} tt_tag;
+
+typedef struct tt_sentence {
+    size_t start, end;         /* bytes [start, end) of the document */
+    uint32_t paragraph;        /* 0-based */
+    size_t tag_first;          /* its tags: tt_result_tags()[tag_first ...], in topic order */
+    size_t tag_count;
+} tt_sentence;
+
+/* A problem with one document.  Rejected documents (TT_ERR_UTF8, _BINARY, _EMPTY,
+ * _TOO_LARGE) have no sentences; a pattern error (TT_ERR_MATCH_LIMIT, TT_ERR_MATCH) leaves
+ * the other patterns' results in place. */
+typedef struct tt_doc_error {
+    tt_status code;
+    size_t offset;             /* byte offset in the document the error is about */
+    long pattern;              /* pattern index, or -1 */
+    char message[200];
+} tt_doc_error;
+
+/* Per-document totals for one topic. */
+typedef struct tt_topic_total {
+    uint32_t topic;
+    size_t sentences;          /* sentences carrying it (directly or through context) */
+    double score;              /* sum of those sentences' scores */
+} tt_topic_total;
+
+/* Classifies text[0..len).  The result is owned by the scanner and stays valid until the
+ * next tt_classify/tt_segment on the same scanner or tt_scanner_free: copy what you keep.
+ * The text must stay alive as long as the result is used.
+ * Returns NULL only on out of memory (err set); a bad document gives a result whose
+ * tt_result_errors() says why. */
+TT_API const tt_result *tt_classify(tt_scanner *sc, const char *text, size_t len, tt_error *err);
+
+/* Like tt_classify but only splits the text into sentences (no matching). */
+TT_API const tt_result *tt_segment(tt_scanner *sc, const char *text, size_t len, tt_error *err);
+
+TT_API const char *tt_result_text(const tt_result *r);
+TT_API size_t tt_result_length(const tt_result *r);
+TT_API const tt_sentence *tt_result_sentences(const tt_result *r, size_t *n);
+TT_API const tt_tag *tt_result_tags(const tt_result *r, size_t *n);
+TT_API const tt_match *tt_result_matches(const tt_result *r, size_t *n);
+/* Topics carried by the document, in ruleset order. */
+TT_API const tt_topic_total *tt_result_topics(const tt_result *r, size_t *n);
+TT_API const tt_doc_error *tt_result_errors(const tt_result *r, size_t *n);
+
+/* ---- Reports ---------------------------------------------------------------------------- */
+
+typedef enum tt_format {
+    TT_FORMAT_TEXT = 0,   /* for people: tagged sentences per document, then a summary */
+    TT_FORMAT_JSON,       /* one JSON document for the batch */
+    TT_FORMAT_JSONL,      /* one JSON object per document per line, streamed */
+    TT_FORMAT_CSV,        /* one row per (tagged sentence, topic) */
+    TT_FORMAT_TSV
+} tt_format;
+
+/* Parses "text", "json", "jsonl", "csv", "tsv"; returns -1 if unknown. */
+TT_API int tt_format_parse(const char *name);
+
+typedef struct tt_report_options {
+    tt_format format;
+    int tagged_only;      /* list only sentences that carry a topic */
+    int summary;          /* JSONL: end with a {"summary": ...} line (always on for text/json) */
+} tt_report_options;
+
+typedef struct tt_report tt_report;
+
+/* A report over a batch written to out (not closed by the report).  rs must outlive it.
+ * NULL on out of memory. */
+TT_API tt_report *tt_report_new(const tt_ruleset *rs, const tt_report_options *opt, FILE *out);
+TT_API void tt_report_free(tt_report *rep);
+
+/* Reports one document: name (e.g. a path) and id (from a JSON record, or NULL).  r may be
+ * NULL when the document could not be read at all; derr then says why (else may be NULL).
+ * Returns 0, or -1 when writing failed. */
+TT_API int tt_report_document(tt_report *rep, const char *name, const char *id,
+                              const tt_result *r, const tt_error *derr);
+
+/* Writes the batch summary and closing text; returns 0, or -1 when writing failed. */
+TT_API int tt_report_finish(tt_report *rep);
+
+/* Number of documents reported so far that had an error. */
+TT_API size_t tt_report_failed(const tt_report *rep);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,29 @@
+#!/bin/sh
+# deps.sh - make sure the system packages topictag builds against are installed.
+# As root it installs what is missing with apt-get; otherwise it prints the exact command and fails.
+set -u
+PKGS="libpcre2-dev libyaml-dev libcmocka-dev libjansson-dev pkg-config python3"
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing="$missing $p"
+    fi
+done
+for t in ${EXTRA_TOOLS:-}; do
+    command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
+done
+[ -z "$missing" ] && exit 0
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "topictag: cannot check system packages (no dpkg); install:$missing" >&2
+    exit 1
+fi
+if [ "$(id -u)" = 0 ]; then
+    echo "topictag: installing missing packages:$missing" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends $missing >&2 && exit 0
+    echo "topictag: apt-get failed; run: apt-get update && apt-get install -y$missing" >&2
+    exit 1
+fi
+echo "topictag: missing packages:$missing" >&2
+echo "run: sudo apt-get update && sudo apt-get install -y$missing" >&2
+exit 1

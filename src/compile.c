@@ -1,0 +1,697 @@
+/* compile.c - rule model -> immutable ruleset: definitions expanded, ids checked, conditions
+ * parsed, every pattern compiled once with PCRE2 (UTF, JIT). */
+#include "compile.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "rules.h"
+
+/* A growable string, in the style of git's strbuf. */
+typedef struct sbuf {
+    char *s;
+    size_t len, cap;
+    int nomem;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->nomem)
+        return;
+    if (tt_grow(&b->s, &b->cap, b->len + n + 1, 1)) {
+        b->nomem = 1;
+        return;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void sb_adds(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+/* ---- the ruleset's own strings ------------------------------------------------------------ */
+
+static const char *keep(tt_ruleset *rs, const char *s, int *nomem)
+{
+    char *d;
+    if (!s)
+        s = "";
+    if (tt_grow(&rs->strings, &rs->strcap, rs->nstrings + 1, sizeof *rs->strings) ||
+        !(d = tt_strdup(s))) {
+        *nomem = 1;
+        return "";
+    }
+    rs->strings[rs->nstrings++] = d;
+    return d;
+}
+
+void tt_ruleset_free(tt_ruleset *rs)
+{
+    size_t i;
+    if (!rs)
+        return;
+    for (i = 0; i < rs->npatterns; i++)
+        if (rs->code && rs->code[i])
+            pcre2_code_free(rs->code[i]);
+    tt_free(rs->code);
+    for (i = 0; i < rs->ntopics; i++) {
+        tt_cond_release(&rs->rt[i].cond);
+        tt_cond_release(&rs->rt[i].when);
+    }
+    tt_free(rs->rt);
+    tt_free(rs->topics);
+    tt_free(rs->patterns);
+    for (i = 0; i < rs->nstrings; i++)
+        tt_free(rs->strings[i]);
+    tt_free(rs->strings);
+    tt_segmenter_free(rs->seg);
+    tt_free(rs);
+}
+
+size_t tt_ruleset_topic_count(const tt_ruleset *rs) { return rs->ntopics; }
+size_t tt_ruleset_pattern_count(const tt_ruleset *rs) { return rs->npatterns; }
+
+const tt_topic_info *tt_ruleset_topic(const tt_ruleset *rs, size_t i)
+{
+    return i < rs->ntopics ? &rs->topics[i] : NULL;
+}
+
+const tt_pattern_info *tt_ruleset_pattern(const tt_ruleset *rs, size_t i)
+{
+    return i < rs->npatterns ? &rs->patterns[i] : NULL;
+}
+
+long tt_ruleset_find_topic(const tt_ruleset *rs, const char *id)
+{
+    size_t i;
+    for (i = 0; i < rs->ntopics; i++)
+        if (!strcmp(rs->topics[i].id, id))
+            return (long)i;
+    return -1;
+}
+
+/* ---- definitions ------------------------------------------------------------------------- */
+
+typedef struct build {
+    tt_loader *ld;
+    tt_ruleset *rs;
+    unsigned char *def_state;   /* 0 unvisited, 1 in progress, 2 done, 3 bad */
+    unsigned char *def_used;
+    int nomem;
+} build;
+
+static long find_def(const tt_loader *ld, const char *name, size_t n)
+{
+    size_t i;
+    for (i = 0; i < ld->ndefs; i++)
+        if (strlen(ld->defs[i].name) == n && !memcmp(ld->defs[i].name, name, n))
+            return (long)i;
+    return -1;
+}
+
+/* Column of byte offset off inside an item's text, counting UTF-8 characters. */
+static int item_column(const tt_pos *pos, const char *text, size_t off)
+{
+    int col = pos->column + (pos->quoted ? 1 : 0);
+    size_t i;
+    for (i = 0; i < off && text[i]; i++)
+        if (((unsigned char)text[i] & 0xC0) != 0x80)
+            col++;
+    return col;
+}
+
+static int check_def(build *b, size_t di);
+
+/* Appends text with every {{name}} replaced by its definition.  Records errors at pos.
+ * Returns 0, or 1 when an error was recorded. */
+static int expand(build *b, sbuf *out, const char *text, const tt_pos *pos, int depth)
+{
+    const char *p = text, *open;
+    int bad = 0;
+    while ((open = strstr(p, "{{"))) {
+        const char *close = strstr(open + 2, "}}");
+        const char *name = open + 2;
+        long di;
+        sb_add(out, p, (size_t)(open - p));
+        if (!close) {
+            tt_pos at = *pos;
+            at.column = item_column(pos, text, (size_t)(open - text));
+            tt_loader_diag_add(b->ld, TT_SEV_ERROR, TT_ERR_RULE, &at,
+                               "'{{' without a closing '}}'");
+            return 1;
+        }
+        while (name < close && *name == ' ')
+            name++;
+        {
+            const char *e = close;
+            while (e > name && e[-1] == ' ')
+                e--;
+            di = find_def(b->ld, name, (size_t)(e - name));
+            if (di < 0) {
+                tt_pos at = *pos;
+                at.column = item_column(pos, text, (size_t)(open - text));
+                tt_loader_diag_add(b->ld, TT_SEV_ERROR, TT_ERR_RULE, &at,
+                                   "undefined definition '{{%.*s}}'", (int)(e - name), name);
+                bad = 1;
+            } else {
+                b->def_used[di] = 1;
+                if (depth == 0 && check_def(b, (size_t)di))
+                    bad = 1;     /* reported at the definition */
+                else if (b->def_state[di] != 3) {
+                    sb_adds(out, "(?:");
+                    if (expand(b, out, b->ld->defs[di].value, &b->ld->defs[di].pos, depth + 1))
+                        bad = 1;
+                    sb_adds(out, ")");
+                }
+            }
+        }
+        p = close + 2;
+    }
+    sb_adds(out, p);
+    return bad;
+}
+
+/* Checks definition di for undefined names and cycles (depth-first). 1 when bad. */
+static int check_def(build *b, size_t di)
+{
+    const tt_src_def *d = &b->ld->defs[di];
+    const char *p = d->value, *open;
+    if (b->def_state[di] == 2)
+        return 0;
+    if (b->def_state[di] == 3)
+        return 1;
+    if (b->def_state[di] == 1) {
+        tt_loader_diag_add(b->ld, TT_SEV_ERROR, TT_ERR_RULE, &d->pos,
+                           "definition '%s' refers to itself (recursive definition)", d->name);
+        b->def_state[di] = 3;
+        return 1;
+    }
+    b->def_state[di] = 1;
+    while ((open = strstr(p, "{{"))) {
+        const char *close = strstr(open + 2, "}}"), *name = open + 2, *e;
+        long dj;
+        if (!close)
+            break;    /* reported when expanded */
+        e = close;
+        while (name < e && *name == ' ')
+            name++;
+        while (e > name && e[-1] == ' ')
+            e--;
+        dj = find_def(b->ld, name, (size_t)(e - name));
+        if (dj >= 0) {
+            b->def_used[dj] = 1;
+            if (check_def(b, (size_t)dj)) {
+                if (b->def_state[di] != 3) {
+                    b->def_state[di] = 3;
+                }
+                return 1;
+            }
+        }
+        p = close + 2;
+    }
+    if (b->def_state[di] == 1)
+        b->def_state[di] = 2;
+    return b->def_state[di] == 3;
+}
+
+/* ---- patterns ---------------------------------------------------------------------------- */
+
+static void add_literal(sbuf *out, const char *s)
+{
+    for (; *s; s++) {
+        if (strchr("\\^$.|?*+()[]{}", *s))
+            sb_add(out, "\\", 1);
+        sb_add(out, s, 1);
+    }
+}
+
+static int has_expansion(const char *s) { return strstr(s, "{{") != NULL; }
+
+/* Reports a PCRE2 compile error of one item, at its position plus the offset. */
+static void report_regex_error(build *b, const tt_src_pattern *sp, const tt_src_item *it,
+                               int errcode, size_t off, const char *expanded)
+{
+    PCRE2_UCHAR msg[160];
+    tt_pos at = it->pos;
+    pcre2_get_error_message(errcode, msg, sizeof msg);
+    if (!sp->literal && !has_expansion(it->text)) {
+        at.column = item_column(&it->pos, it->text, off);
+        tt_loader_diag_add(b->ld, TT_SEV_ERROR, TT_ERR_REGEX, &at,
+                           "invalid regex in pattern '%s': %s at offset %zu", sp->id,
+                           (const char *)msg, off);
+    } else {
+        tt_loader_diag_add(b->ld, TT_SEV_ERROR, TT_ERR_REGEX, &at,
+                           "invalid regex in pattern '%s': %s at offset %zu of the expanded "
+                           "regex '%.80s'",
+                           sp->id, (const char *)msg, off, expanded);
+    }
+}
+
+/* Builds the regex text of one pattern into out; 1 when an error was recorded. */
+static int pattern_source(build *b, const tt_src_pattern *sp, sbuf *out)
+{
+    size_t i;
+    int bad = 0, multi = sp->nitems > 1;
+    if (sp->word)
+        sb_adds(out, "(?<![A-Za-z0-9_])(?:");
+    for (i = 0; i < sp->nitems; i++) {
+        if (i)
+            sb_adds(out, "|");
+        if (multi)
+            sb_adds(out, "(?:");
+        if (sp->literal)
+            add_literal(out, sp->items[i].text);
+        else if (expand(b, out, sp->items[i].text, &sp->items[i].pos, 0))
+            bad = 1;
+        if (multi)
+            sb_adds(out, ")");
+    }
+    if (sp->word)
+        sb_adds(out, ")(?![A-Za-z0-9_])");
+    return bad;
+}
+
+static uint32_t compile_options(const tt_src_pattern *sp)
+{
+    return PCRE2_UTF | (sp->ignore_case ? PCRE2_CASELESS : 0);
+}
+
+/* Compiles one pattern; on error finds the failing item for a precise position. */
+static pcre2_code *compile_pattern(build *b, const tt_src_pattern *sp, const char *src)
+{
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+                                     compile_options(sp), &ec, &eo, NULL);
+    size_t i;
+    if (code) {
+        pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);   /* without JIT it still works */
+        return code;
+    }
+    if (ec == PCRE2_ERROR_NOMEMORY) {
+        b->nomem = 1;
+        return NULL;
+    }
+    /* Locate the item: compile each alone (error path only). */
+    for (i = 0; i < sp->nitems; i++) {
+        sbuf one = {0};
+        int ec2;
+        PCRE2_SIZE eo2;
+        pcre2_code *c2;
+        if (sp->literal)
+            add_literal(&one, sp->items[i].text);
+        else
+            expand(b, &one, sp->items[i].text, &sp->items[i].pos, 1);
+        if (one.nomem) {
+            b->nomem = 1;
+            tt_free(one.s);
+            return NULL;
+        }
+        c2 = pcre2_compile((PCRE2_SPTR)one.s, PCRE2_ZERO_TERMINATED, compile_options(sp), &ec2,
+                           &eo2, NULL);
+        if (!c2) {
+            report_regex_error(b, sp, &sp->items[i], ec2, eo2, one.s);
+            tt_free(one.s);
+            return NULL;
+        }
+        pcre2_code_free(c2);
+        tt_free(one.s);
+    }
+    report_regex_error(b, sp, &sp->items[0], ec, eo, src);
+    return NULL;
+}
+
+/* True when the compiled pattern matches the empty string at the start of a text. */
+static int matches_empty(const pcre2_code *code)
+{
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    int rc;
+    if (!md)
+        return 0;
+    rc = pcre2_match(code, (PCRE2_SPTR) "", 0, 0, 0, md, NULL);
+    if (rc < 0) {
+        rc = pcre2_match(code, (PCRE2_SPTR) " ", 1, 0, 0, md, NULL);
+        if (rc >= 0) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+            rc = ov[0] == ov[1] ? 1 : -1;
+        }
+    }
+    pcre2_match_data_free(md);
+    return rc >= 0;
+}
+
+/* ---- conditions -------------------------------------------------------------------------- */
+
+typedef struct resolve_ctx {
+    const tt_src_topic *t;
+    unsigned char *used;       /* per local pattern */
+    const char *bad_exclusion;
+} resolve_ctx;
+
+static long resolve_id(void *vctx, const char *id, size_t len)
+{
+    resolve_ctx *c = vctx;
+    size_t i;
+    for (i = 0; i < c->t->npatterns; i++) {
+        const tt_src_pattern *p = &c->t->patterns[i];
+        if (p->id && strlen(p->id) == len && !memcmp(p->id, id, len)) {
+            if (p->exclude)
+                return -1;
+            c->used[i] = 1;
+            return (long)i;
+        }
+    }
+    return -1;
+}
+
+/* A condition that is the "or" of the given local patterns. */
+static int cond_any(tt_cond *c, const unsigned char *take, size_t n)
+{
+    size_t i, k = 0, cap = 0, kcap = 0;
+    memset(c, 0, sizeof *c);
+    for (i = 0; i < n; i++) {
+        if (!take[i])
+            continue;
+        if (tt_grow(&c->nodes, &cap, c->nnodes + 1, sizeof *c->nodes))
+            return -1;
+        c->nodes[c->nnodes].kind = TT_C_PAT;
+        c->nodes[c->nnodes].value = (uint32_t)i;
+        c->nodes[c->nnodes].first = c->nodes[c->nnodes].count = 0;
+        c->nnodes++;
+    }
+    k = c->nnodes;
+    if (tt_grow(&c->kids, &kcap, k + 1, sizeof *c->kids) ||
+        tt_grow(&c->nodes, &cap, c->nnodes + 1, sizeof *c->nodes))
+        return -1;
+    for (i = 0; i < k; i++)
+        c->kids[i] = (uint32_t)i;
+    c->nkids = k;
+    c->nodes[c->nnodes].kind = TT_C_OR;
+    c->nodes[c->nnodes].value = 0;
+    c->nodes[c->nnodes].first = 0;
+    c->nodes[c->nnodes].count = (uint32_t)k;
+    c->root = (uint32_t)c->nnodes++;
+    return 0;
+}
+
+/* Parses one condition string of topic t; 0 ok, 1 error recorded, -1 nomem. */
+static int parse_cond(build *b, const tt_src_topic *t, const char *src, const tt_pos *pos,
+                      const char *what, unsigned char *used, tt_cond *out)
+{
+    resolve_ctx rc = {t, used, NULL};
+    size_t off = 0;
+    char msg[200];
+    int r = tt_cond_parse(src, resolve_id, &rc, out, &off, msg, sizeof msg);
+    if (r == 1) {
+        tt_pos at = *pos;
+        size_t i;
+        /* an exclusion's id gets a clearer word than "unknown" */
+        for (i = 0; i < t->npatterns; i++) {
+            const tt_src_pattern *p = &t->patterns[i];
+            size_t n = p->id ? strlen(p->id) : 0;
+            if (p->exclude && n && !strncmp(src + off, p->id, n) &&
+                !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-",
+                        src[off + n] ? src[off + n] : ' ')) {
+                snprintf(msg, sizeof msg,
+                         "'%s' is an exclusion: exclusions veto by themselves and cannot be "
+                         "used in a condition",
+                         p->id);
+                break;
+            }
+        }
+        if (!strchr(src, '\n'))
+            at.column = item_column(pos, src, off);
+        tt_loader_diag_add(b->ld, TT_SEV_ERROR, TT_ERR_CONDITION, &at, "%s: %s", what, msg);
+    }
+    return r;
+}
+
+/* ---- build ------------------------------------------------------------------------------- */
+
+static void first_error(const tt_loader *ld, tt_error *err)
+{
+    size_t i;
+    for (i = 0; i < ld->ndiags; i++) {
+        if (ld->diags[i].severity == TT_SEV_ERROR) {
+            if (err)
+                *err = ld->diags[i].error;
+            return;
+        }
+    }
+    tt_error_set(err, TT_ERR_RULE, "", 0, 0, "invalid rules");
+}
+
+static int build_topic(build *b, size_t ti, sbuf *src)
+{
+    tt_loader *ld = b->ld;
+    tt_ruleset *rs = b->rs;
+    const tt_src_topic *t = &ld->topics[ti];
+    tt_topic_rt *rt = &rs->rt[ti];
+    tt_topic_info *info = &rs->topics[ti];
+    unsigned char *used, *in_when;
+    size_t i, j;
+    int bad = 0;
+
+    info->id = keep(rs, t->id, &b->nomem);
+    info->title = keep(rs, t->title, &b->nomem);
+    info->description = keep(rs, t->description, &b->nomem);
+    info->parent = keep(rs, t->parent, &b->nomem);
+    info->file = t->pos.file;
+    info->line = t->pos.line;
+    info->threshold = t->threshold;
+    info->has_context = t->has_context;
+    info->context_window = t->window;
+    rt->pfirst = (uint32_t)rs->npatterns;
+    rt->pcount = (uint32_t)t->npatterns;
+    if (t->npatterns > rs->max_topic_patterns)
+        rs->max_topic_patterns = (uint32_t)t->npatterns;
+
+    for (i = 0; i < t->npatterns; i++) {
+        const tt_src_pattern *sp = &t->patterns[i];
+        tt_pattern_info *pi = &rs->patterns[rs->npatterns];
+        pcre2_code *code = NULL;
+        if (!sp->id)
+            continue;
+        for (j = 0; j < i; j++) {
+            if (t->patterns[j].id && !strcmp(t->patterns[j].id, sp->id)) {
+                tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_RULE, &sp->pos,
+                                   "duplicate pattern id '%s' in topic '%s' (first at line %d)",
+                                   sp->id, t->id, t->patterns[j].pos.line);
+                bad = 1;
+                break;
+            }
+        }
+        src->len = 0;
+        if (pattern_source(b, sp, src)) {
+            bad = 1;
+        } else if (src->nomem) {
+            b->nomem = 1;
+        } else if (!(code = compile_pattern(b, sp, src->s ? src->s : ""))) {
+            bad = 1;
+        } else if (matches_empty(code)) {
+            tt_loader_diag_add(ld, TT_SEV_WARNING, TT_ERR_REGEX, &sp->items[0].pos,
+                               "pattern '%s' can match the empty string", sp->id);
+        }
+        if (sp->exclude)
+            rt->has_exclude = 1;
+        pi->id = keep(rs, sp->id, &b->nomem);
+        pi->topic = (uint32_t)ti;
+        pi->exclude = sp->exclude;
+        pi->weight = sp->weight;
+        pi->regex = keep(rs, src->s ? src->s : "", &b->nomem);
+        pi->file = sp->pos.file;
+        pi->line = sp->pos.line;
+        pi->column = sp->pos.column;
+        rs->code[rs->npatterns++] = code;
+    }
+    if (bad || b->nomem || rs->npatterns - rt->pfirst != t->npatterns)
+        return 1;
+
+    used = tt_calloc(t->npatterns * 2 + 1, 1);
+    if (!used) {
+        b->nomem = 1;
+        return 1;
+    }
+    in_when = used + t->npatterns;
+    if (t->has_context && t->when) {
+        int r = parse_cond(b, t, t->when, &t->when_pos, "context.when", in_when, &rt->when);
+        if (r)
+            bad = 1;
+        if (r < 0)
+            b->nomem = 1;
+    }
+    if (t->condition) {
+        int r = parse_cond(b, t, t->condition, &t->cond_pos, "condition", used, &rt->cond);
+        if (r)
+            bad = 1;
+        if (r < 0)
+            b->nomem = 1;
+    } else if (!bad) {
+        /* default: any pattern, except those only used by context.when */
+        unsigned char *take = tt_calloc(t->npatterns + 1, 1);
+        if (!take) {
+            b->nomem = 1;
+            bad = 1;
+        } else {
+            size_t n = 0;
+            for (i = 0; i < t->npatterns; i++) {
+                take[i] = !t->patterns[i].exclude && !in_when[i];
+                used[i] |= take[i];
+                n += take[i];
+            }
+            if (n == 0) {
+                tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_CONDITION, &t->pos,
+                                   "topic '%s' has no pattern outside context.when: give it a "
+                                   "condition",
+                                   t->id);
+                bad = 1;
+            } else if (cond_any(&rt->cond, take, t->npatterns)) {
+                b->nomem = 1;
+                bad = 1;
+            }
+            tt_free(take);
+        }
+    }
+    if (!bad && t->has_context && !t->when) {
+        /* default context.when: any pattern of the topic */
+        unsigned char *take = tt_calloc(t->npatterns + 1, 1);
+        if (!take) {
+            b->nomem = 1;
+            bad = 1;
+        } else {
+            for (i = 0; i < t->npatterns; i++)
+                take[i] = !t->patterns[i].exclude;
+            if (cond_any(&rt->when, take, t->npatterns)) {
+                b->nomem = 1;
+                bad = 1;
+            }
+            tt_free(take);
+        }
+    }
+    if (!bad) {
+        for (i = 0; i < t->npatterns; i++) {
+            if (!t->patterns[i].exclude && !used[i] && !in_when[i])
+                tt_loader_diag_add(ld, TT_SEV_WARNING, TT_ERR_CONDITION, &t->patterns[i].pos,
+                                   "pattern '%s' is not used by the condition or context.when "
+                                   "of topic '%s'",
+                                   t->patterns[i].id, t->id);
+        }
+    }
+    tt_free(used);
+    return bad;
+}
+
+tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
+{
+    build b;
+    tt_ruleset *rs;
+    size_t i, j, np = 0;
+    sbuf src = {0};
+
+    if (ld->built) {
+        tt_error_set(err, TT_ERR_USAGE, "", 0, 0, "tt_loader_build called twice");
+        return NULL;
+    }
+    ld->built = 1;
+    if (ld->nomem) {
+        tt_error_set(err, TT_ERR_NOMEM, "", 0, 0, "out of memory");
+        return NULL;
+    }
+    memset(&b, 0, sizeof b);
+    b.ld = ld;
+    rs = tt_calloc(1, sizeof *rs);
+    b.def_state = tt_calloc(ld->ndefs * 2 + 1, 1);
+    if (!rs || !b.def_state)
+        goto nomem;
+    b.def_used = b.def_state + ld->ndefs;
+    b.rs = rs;
+
+    for (i = 0; i < ld->ntopics; i++)
+        np += ld->topics[i].npatterns;
+    rs->topics = tt_calloc(ld->ntopics + 1, sizeof *rs->topics);
+    rs->rt = tt_calloc(ld->ntopics + 1, sizeof *rs->rt);
+    rs->patterns = tt_calloc(np + 1, sizeof *rs->patterns);
+    rs->code = tt_calloc(np + 1, sizeof *rs->code);
+    rs->seg = tt_segmenter_new();
+    if (!rs->topics || !rs->rt || !rs->patterns || !rs->code || !rs->seg)
+        goto nomem;
+
+    for (i = 0; i < ld->nabbrevs; i++)
+        if (tt_segmenter_add_abbreviation(rs->seg, ld->abbrevs[i], strlen(ld->abbrevs[i])))
+            goto nomem;
+
+    for (i = 0; i < ld->ndefs; i++) {
+        for (j = 0; j < i; j++) {
+            if (!strcmp(ld->defs[i].name, ld->defs[j].name)) {
+                tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_RULE, &ld->defs[i].pos,
+                                   "definition '%s' is defined twice (first at %s:%d)",
+                                   ld->defs[i].name, ld->defs[j].pos.file, ld->defs[j].pos.line);
+                break;
+            }
+        }
+    }
+    for (i = 0; i < ld->ndefs; i++)
+        check_def(&b, i);
+
+    for (i = 0; i < ld->ntopics; i++) {
+        const tt_src_topic *t = &ld->topics[i];
+        for (j = 0; j < i; j++) {
+            if (t->id && ld->topics[j].id && !strcmp(t->id, ld->topics[j].id)) {
+                tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_RULE, &t->pos,
+                                   "duplicate topic id '%s' (first defined at %s:%d)", t->id,
+                                   ld->topics[j].pos.file, ld->topics[j].pos.line);
+                break;
+            }
+        }
+        if (ld->nerrors == 0 || t->id)
+            build_topic(&b, i, &src);
+        rs->ntopics = i + 1;
+        if (b.nomem)
+            goto nomem;
+    }
+    for (i = 0; i < ld->ndefs; i++)
+        if (!b.def_used[i])
+            tt_loader_diag_add(ld, TT_SEV_WARNING, TT_ERR_RULE, &ld->defs[i].pos,
+                               "definition '%s' is never used", ld->defs[i].name);
+    if (ld->ntopics == 0 && ld->nerrors == 0) {
+        tt_error_set(err, TT_ERR_RULE, "", 0, 0, "no topics in the ruleset");
+        tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_RULE, NULL, "no topics in the ruleset");
+    }
+    if (b.nomem || ld->nomem)
+        goto nomem;
+    tt_free(src.s);
+    tt_free(b.def_state);
+    if (ld->nerrors) {
+        first_error(ld, err);
+        tt_ruleset_free(rs);
+        return NULL;
+    }
+    if (err)
+        memset(err, 0, sizeof *err);
+    return rs;
+nomem:
+    tt_free(src.s);
+    tt_free(b.def_state);
+    tt_ruleset_free(rs);
+    ld->nomem = 1;
+    tt_error_set(err, TT_ERR_NOMEM, "", 0, 0, "out of memory");
+    return NULL;
+}
+
+tt_ruleset *tt_ruleset_load(const char *path, tt_error *err)
+{
+    tt_loader *ld = tt_loader_new();
+    tt_ruleset *rs = NULL;
+    if (!ld) {
+        tt_error_set(err, TT_ERR_NOMEM, "", 0, 0, "out of memory");
+        return NULL;
+    }
+    if (tt_loader_add_path(ld, path) < 0)
+        tt_error_set(err, TT_ERR_NOMEM, "", 0, 0, "out of memory");
+    else
+        rs = tt_loader_build(ld, err);
+    tt_loader_free(ld);
+    return rs;
+}

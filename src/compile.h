@@ -1,0 +1,33 @@
+/* compile.h - the compiled ruleset: PCRE2 codes, conditions, segmenter.  Internal.
+ * Only compile.c and match.c see <pcre2.h>. */
+#ifndef TT_COMPILE_H
+#define TT_COMPILE_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "condition.h"
+#include "segment.h"
+#include "topictag.h"
+
+typedef struct tt_topic_rt {
+    uint32_t pfirst, pcount;   /* its patterns and exclusions: [pfirst, pfirst + pcount) */
+    int has_exclude;
+    tt_cond cond;              /* over local pattern indices */
+    tt_cond when;              /* context condition (has_context only) */
+} tt_topic_rt;
+
+struct tt_ruleset {
+    tt_topic_info *topics;
+    tt_topic_rt *rt;
+    size_t ntopics;
+    tt_pattern_info *patterns;
+    pcre2_code **code;
+    size_t npatterns;
+    uint32_t max_topic_patterns;
+    tt_segmenter *seg;
+    char **strings;            /* every string the infos point to */
+    size_t nstrings, strcap;
+};
+
+#endif

@@ -1,0 +1,168 @@
+/* report.c - the report front: picks the writer, keeps the batch totals. */
+#include "report.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "alloc.h"
+
+int tt_format_parse(const char *name)
+{
+    static const char *const names[] = {"text", "json", "jsonl", "csv", "tsv"};
+    size_t i;
+    for (i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(name, names[i]))
+            return (int)i;
+    return -1;
+}
+
+tt_report *tt_report_new(const tt_ruleset *rs, const tt_report_options *opt, FILE *out)
+{
+    tt_report *rep = tt_calloc(1, sizeof *rep);
+    size_t nt = tt_ruleset_topic_count(rs) + 1;
+    if (!rep)
+        return NULL;
+    rep->rs = rs;
+    rep->opt = *opt;
+    rep->out = out;
+    rep->topic_docs = tt_calloc(nt, sizeof *rep->topic_docs);
+    rep->topic_sents = tt_calloc(nt, sizeof *rep->topic_sents);
+    if (!rep->topic_docs || !rep->topic_sents) {
+        tt_report_free(rep);
+        return NULL;
+    }
+    switch (opt->format) {
+    case TT_FORMAT_JSON:
+    case TT_FORMAT_JSONL:
+        rep->ops = &tt_report_json_ops;
+        break;
+    case TT_FORMAT_CSV:
+    case TT_FORMAT_TSV:
+        rep->ops = &tt_report_csv_ops;
+        break;
+    default:
+        rep->ops = &tt_report_text_ops;
+        break;
+    }
+    return rep;
+}
+
+void tt_report_free(tt_report *rep)
+{
+    if (!rep)
+        return;
+    tt_free(rep->topic_docs);
+    tt_free(rep->topic_sents);
+    tt_free(rep);
+}
+
+int tt_report_has_error(const tt_result *r, const tt_error *derr)
+{
+    size_t n = 0;
+    if (derr && derr->code != TT_OK)
+        return 1;
+    if (r)
+        tt_result_errors(r, &n);
+    return n > 0;
+}
+
+int tt_report_document(tt_report *rep, const char *name, const char *id, const tt_result *r,
+                       const tt_error *derr)
+{
+    if (!rep->begun) {
+        rep->begun = 1;
+        if (rep->ops->begin && rep->ops->begin(rep))
+            return -1;
+    }
+    rep->ndocs++;
+    if (tt_report_has_error(r, derr))
+        rep->nfailed++;
+    if (r) {
+        size_t nt, ns, i;
+        const tt_topic_total *tot = tt_result_topics(r, &nt);
+        const tt_sentence *s = tt_result_sentences(r, &ns);
+        rep->nsentences += ns;
+        for (i = 0; i < ns; i++)
+            rep->ntagged += s[i].tag_count > 0;
+        for (i = 0; i < nt; i++) {
+            rep->topic_docs[tot[i].topic]++;
+            rep->topic_sents[tot[i].topic] += tot[i].sentences;
+        }
+    }
+    if (rep->ops->document(rep, name, id, r, derr))
+        return -1;
+    return ferror(rep->out) ? -1 : 0;
+}
+
+int tt_report_finish(tt_report *rep)
+{
+    if (!rep->begun) {
+        rep->begun = 1;
+        if (rep->ops->begin && rep->ops->begin(rep))
+            return -1;
+    }
+    if (rep->ops->finish && rep->ops->finish(rep))
+        return -1;
+    if (fflush(rep->out) != 0)
+        return -1;
+    return ferror(rep->out) ? -1 : 0;
+}
+
+size_t tt_report_failed(const tt_report *rep) { return rep->nfailed; }
+
+void tt_json_string(FILE *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i, run = 0;
+    putc('"', out);
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char u[7];
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+            continue;
+        if (i > run)
+            fwrite(s + run, 1, i - run, out);
+        run = i + 1;
+        switch (c) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        default:
+            u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
+            u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = 0;
+            esc = u;
+        }
+        fputs(esc, out);
+    }
+    if (n > run)
+        fwrite(s + run, 1, n - run, out);
+    putc('"', out);
+}
+
+void tt_write_number(FILE *out, double v)
+{
+    if (v == floor(v) && fabs(v) < 1e15)
+        fprintf(out, "%.1f", v);
+    else
+        fprintf(out, "%.6g", v);
+}
+
+void tt_json_summary(tt_report *rep)
+{
+    size_t i, nt = tt_ruleset_topic_count(rep->rs);
+    FILE *o = rep->out;
+    fprintf(o, "{\"documents\": %zu, \"failed\": %zu, \"sentences\": %zu, "
+               "\"tagged_sentences\": %zu, \"topics\": [",
+            rep->ndocs, rep->nfailed, rep->nsentences, rep->ntagged);
+    for (i = 0; i < nt; i++) {
+        const tt_topic_info *ti = tt_ruleset_topic(rep->rs, i);
+        fputs(i ? ", {\"id\": " : "{\"id\": ", o);
+        tt_json_string(o, ti->id, strlen(ti->id));
+        fprintf(o, ", \"articles\": %zu, \"sentences\": %zu}", rep->topic_docs[i],
+                rep->topic_sents[i]);
+    }
+    fputs("]}", o);
+}

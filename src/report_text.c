@@ -1,0 +1,77 @@
+/* report_text.c - the report a person reads: per document its tagged sentences with their
+ * topics, then a summary table for the batch. */
+#include <string.h>
+
+#include "report.h"
+
+/* Writes a sentence on one line: line breaks inside it become spaces. */
+static void oneline(FILE *o, const char *s, size_t n)
+{
+    size_t i, run = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') {
+            fwrite(s + run, 1, i - run, o);
+            putc(' ', o);
+            run = i + 1;
+        }
+    }
+    fwrite(s + run, 1, n - run, o);
+}
+
+static int text_document(tt_report *rep, const char *name, const char *id, const tt_result *r,
+                         const tt_error *derr)
+{
+    FILE *o = rep->out;
+    size_t ns = 0, ntags = 0, ne = 0, i, j, tagged = 0;
+    const tt_sentence *s = r ? tt_result_sentences(r, &ns) : NULL;
+    const tt_tag *tags = r ? tt_result_tags(r, &ntags) : NULL;
+    const tt_doc_error *e = r ? tt_result_errors(r, &ne) : NULL;
+    const char *text = r ? tt_result_text(r) : NULL;
+
+    for (i = 0; i < ns; i++)
+        tagged += s[i].tag_count > 0;
+    fputs("== ", o);
+    fputs(name ? name : "-", o);
+    if (id)
+        fprintf(o, " [%s]", id);
+    if (r)
+        fprintf(o, ": %zu bytes, %zu sentences, %zu tagged\n", tt_result_length(r), ns, tagged);
+    else
+        fputs("\n", o);
+    if (derr && derr->code != TT_OK)
+        fprintf(o, "   error: %s\n", derr->message);
+    for (i = 0; i < ne; i++)
+        fprintf(o, "   error: %s\n", e[i].message);
+    for (i = 0; i < ns; i++) {
+        if (!s[i].tag_count)
+            continue;
+        fprintf(o, "  [%zu]", i);
+        for (j = 0; j < s[i].tag_count; j++) {
+            const tt_tag *t = &tags[s[i].tag_first + j];
+            fprintf(o, "%s %s ", j ? "," : "", tt_ruleset_topic(rep->rs, t->topic)->id);
+            tt_write_number(o, t->score);
+            if (t->via_context)
+                fprintf(o, " (context from [%zu])", t->from);
+        }
+        fputs("\n      ", o);
+        oneline(o, text + s[i].start, s[i].end - s[i].start);
+        putc('\n', o);
+    }
+    putc('\n', o);
+    return 0;
+}
+
+static int text_finish(tt_report *rep)
+{
+    FILE *o = rep->out;
+    size_t i, nt = tt_ruleset_topic_count(rep->rs);
+    fprintf(o, "Summary: %zu documents (%zu failed), %zu sentences, %zu tagged\n", rep->ndocs,
+            rep->nfailed, rep->nsentences, rep->ntagged);
+    fprintf(o, "  %-32s %9s %10s\n", "topic", "articles", "sentences");
+    for (i = 0; i < nt; i++)
+        fprintf(o, "  %-32s %9zu %10zu\n", tt_ruleset_topic(rep->rs, i)->id, rep->topic_docs[i],
+                rep->topic_sents[i]);
+    return 0;
+}
+
+const tt_report_ops tt_report_text_ops = {NULL, text_document, text_finish};

@@ -1,0 +1,867 @@
+/* rules.c - reads YAML rule files into the rule model (rules.h).  The only user of <yaml.h>.
+ *
+ * Every problem is recorded as a diagnostic with its position and reading goes on, so that
+ * `topictag check` shows all the problems of a file at once. */
+#include "rules.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+#include "alloc.h"
+
+#define MAX_RULE_FILE (4u << 20)   /* a rule file larger than this is surely a mistake */
+#define MAX_DIR_DEPTH 32
+
+/* ---- diagnostics ------------------------------------------------------------------------- */
+
+void tt_error_set(tt_error *err, tt_status code, const char *file, int line, int column,
+                  const char *fmt, ...)
+{
+    va_list ap;
+    if (!err)
+        return;
+    err->code = code;
+    err->line = line;
+    err->column = column;
+    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+}
+
+int tt_loader_diag_add(tt_loader *ld, tt_severity sev, tt_status code, const tt_pos *pos,
+                       const char *fmt, ...)
+{
+    tt_diag *d;
+    va_list ap;
+    if (tt_grow(&ld->diags, &ld->diagcap, ld->ndiags + 1, sizeof *ld->diags)) {
+        ld->nomem = 1;
+        return -1;
+    }
+    d = &ld->diags[ld->ndiags++];
+    memset(d, 0, sizeof *d);
+    d->severity = sev;
+    d->error.code = code;
+    if (pos) {
+        snprintf(d->error.file, sizeof d->error.file, "%s", pos->file ? pos->file : "");
+        d->error.line = pos->line;
+        d->error.column = pos->column;
+    }
+    va_start(ap, fmt);
+    vsnprintf(d->error.message, sizeof d->error.message, fmt, ap);
+    va_end(ap);
+    if (sev == TT_SEV_ERROR)
+        ld->nerrors++;
+    return 0;
+}
+
+/* ---- loader lifetime --------------------------------------------------------------------- */
+
+tt_loader *tt_loader_new(void)
+{
+    return tt_calloc(1, sizeof(tt_loader));
+}
+
+static void free_pattern(tt_src_pattern *p)
+{
+    size_t i;
+    tt_free(p->id);
+    for (i = 0; i < p->nitems; i++)
+        tt_free(p->items[i].text);
+    tt_free(p->items);
+}
+
+static void free_topic(tt_src_topic *t)
+{
+    size_t i;
+    tt_free(t->id);
+    tt_free(t->title);
+    tt_free(t->description);
+    tt_free(t->parent);
+    for (i = 0; i < t->ntags; i++)
+        tt_free(t->tags[i]);
+    tt_free(t->tags);
+    for (i = 0; i < t->npatterns; i++)
+        free_pattern(&t->patterns[i]);
+    tt_free(t->patterns);
+    tt_free(t->condition);
+    tt_free(t->when);
+}
+
+void tt_loader_free(tt_loader *ld)
+{
+    size_t i;
+    if (!ld)
+        return;
+    for (i = 0; i < ld->ntopics; i++)
+        free_topic(&ld->topics[i]);
+    tt_free(ld->topics);
+    for (i = 0; i < ld->ndefs; i++) {
+        tt_free(ld->defs[i].name);
+        tt_free(ld->defs[i].value);
+    }
+    tt_free(ld->defs);
+    for (i = 0; i < ld->nabbrevs; i++)
+        tt_free(ld->abbrevs[i]);
+    tt_free(ld->abbrevs);
+    for (i = 0; i < ld->nfiles; i++)
+        tt_free(ld->files[i]);
+    tt_free(ld->files);
+    tt_free(ld->diags);
+    tt_free(ld);
+}
+
+size_t tt_loader_diag_count(const tt_loader *ld) { return ld->ndiags; }
+size_t tt_loader_error_count(const tt_loader *ld) { return ld->nerrors; }
+
+const tt_diag *tt_loader_diag(const tt_loader *ld, size_t i)
+{
+    return i < ld->ndiags ? &ld->diags[i] : NULL;
+}
+
+/* ---- YAML walking ------------------------------------------------------------------------ */
+
+typedef struct walk {
+    tt_loader *ld;
+    yaml_document_t *doc;
+    const char *file;
+} walk;
+
+static tt_pos pos_of(const walk *w, const yaml_node_t *n)
+{
+    tt_pos p;
+    p.file = w->file;
+    p.line = (int)n->start_mark.line + 1;
+    p.column = (int)n->start_mark.column + 1;
+    p.quoted = n->type == YAML_SCALAR_NODE &&
+               (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+    return p;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void err_at(walk *w, const yaml_node_t *n, tt_status code, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    tt_pos p = pos_of(w, n);
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    tt_loader_diag_add(w->ld, TT_SEV_ERROR, code, &p, "%s", msg);
+}
+
+static const char *kind_name(const yaml_node_t *n)
+{
+    switch (n->type) {
+    case YAML_SCALAR_NODE:
+        return "a scalar";
+    case YAML_SEQUENCE_NODE:
+        return "a list";
+    case YAML_MAPPING_NODE:
+        return "a mapping";
+    default:
+        return "nothing";
+    }
+}
+
+static const char *scalar(const yaml_node_t *n) { return (const char *)n->data.scalar.value; }
+
+static int is_plain_null(const yaml_node_t *n)
+{
+    const char *s;
+    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return 0;
+    s = scalar(n);
+    return !*s || !strcmp(s, "~") || !strcmp(s, "null");
+}
+
+/* Copies a string scalar; records an error and returns NULL for anything else. */
+static char *get_string(walk *w, const yaml_node_t *n, const char *what)
+{
+    char *s;
+    if (n->type != YAML_SCALAR_NODE || is_plain_null(n)) {
+        err_at(w, n, TT_ERR_RULE, "'%s' must be a string, found %s", what,
+               n->type == YAML_SCALAR_NODE ? "nothing" : kind_name(n));
+        return NULL;
+    }
+    s = tt_strndup(scalar(n), n->data.scalar.length);
+    if (!s)
+        w->ld->nomem = 1;
+    return s;
+}
+
+static int get_bool(walk *w, const yaml_node_t *n, const char *what, int *out)
+{
+    const char *s;
+    if (n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+        s = scalar(n);
+        if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "yes")) {
+            *out = 1;
+            return 0;
+        }
+        if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "no")) {
+            *out = 0;
+            return 0;
+        }
+    }
+    err_at(w, n, TT_ERR_RULE, "'%s' must be true or false, found %s%s%s%s", what,
+           n->type == YAML_SCALAR_NODE ? "'" : "",
+           n->type == YAML_SCALAR_NODE ? scalar(n) : kind_name(n),
+           n->type == YAML_SCALAR_NODE ? "'" : "", "");
+    return -1;
+}
+
+static int get_number(walk *w, const yaml_node_t *n, const char *what, double lo, double hi,
+                      double *out)
+{
+    char *end;
+    double v;
+    if (n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+        n->data.scalar.length > 0) {
+        errno = 0;
+        v = strtod(scalar(n), &end);
+        if (!*end && errno == 0 && isfinite(v)) {
+            if (v < lo || v > hi) {
+                err_at(w, n, TT_ERR_RULE, "'%s' must be between %g and %g, found %g", what, lo,
+                       hi, v);
+                return -1;
+            }
+            *out = v;
+            return 0;
+        }
+    }
+    err_at(w, n, TT_ERR_RULE, "'%s' must be a number, found %s%s%s", what,
+           n->type == YAML_SCALAR_NODE ? "'" : "",
+           n->type == YAML_SCALAR_NODE ? scalar(n) : kind_name(n),
+           n->type == YAML_SCALAR_NODE ? "'" : "");
+    return -1;
+}
+
+static int get_int(walk *w, const yaml_node_t *n, const char *what, long lo, long hi, long *out)
+{
+    double d;
+    if (get_number(w, n, what, (double)lo, (double)hi, &d))
+        return -1;
+    if (d != floor(d)) {
+        err_at(w, n, TT_ERR_RULE, "'%s' must be a whole number, found %s", what, scalar(n));
+        return -1;
+    }
+    *out = (long)d;
+    return 0;
+}
+
+/* Iterates a mapping's pairs, reporting duplicate keys and non-scalar keys.  The callback
+ * returns nothing: it records its own diagnostics. */
+typedef void (*pair_fn)(walk *w, const char *key, yaml_node_t *knode, yaml_node_t *val,
+                        void *ctx);
+
+static int each_pair(walk *w, yaml_node_t *map, const char *what, pair_fn f, void *ctx)
+{
+    yaml_node_pair_t *a, *b;
+    if (map->type != YAML_MAPPING_NODE) {
+        err_at(w, map, TT_ERR_RULE, "%s must be a mapping, found %s", what, kind_name(map));
+        return -1;
+    }
+    for (a = map->data.mapping.pairs.start; a < map->data.mapping.pairs.top; a++) {
+        yaml_node_t *k = yaml_document_get_node(w->doc, a->key);
+        yaml_node_t *v = yaml_document_get_node(w->doc, a->value);
+        int dup = 0;
+        if (!k || !v)
+            continue;
+        if (k->type != YAML_SCALAR_NODE) {
+            err_at(w, k, TT_ERR_RULE, "keys in %s must be strings", what);
+            continue;
+        }
+        for (b = map->data.mapping.pairs.start; b < a; b++) {
+            yaml_node_t *k2 = yaml_document_get_node(w->doc, b->key);
+            if (k2 && k2->type == YAML_SCALAR_NODE && !strcmp(scalar(k2), scalar(k))) {
+                dup = 1;
+                break;
+            }
+        }
+        if (dup) {
+            err_at(w, k, TT_ERR_RULE, "duplicate key '%s' in %s", scalar(k), what);
+            continue;
+        }
+        f(w, scalar(k), k, v, ctx);
+    }
+    return 0;
+}
+
+/* ---- patterns ---------------------------------------------------------------------------- */
+
+typedef struct pattern_ctx {
+    tt_src_pattern *p;
+    int have_regex, have_literal, have_id;
+    const char *what;
+} pattern_ctx;
+
+static void add_item(walk *w, tt_src_pattern *p, const yaml_node_t *n, const char *key)
+{
+    char *s;
+    if (n->type != YAML_SCALAR_NODE || is_plain_null(n)) {
+        err_at(w, n, TT_ERR_RULE, "'%s' must be a string or a list of strings, found %s", key,
+               n->type == YAML_SCALAR_NODE ? "nothing" : kind_name(n));
+        return;
+    }
+    if (n->data.scalar.length == 0) {
+        err_at(w, n, TT_ERR_RULE, "'%s' must not be empty", key);
+        return;
+    }
+    s = tt_strndup(scalar(n), n->data.scalar.length);
+    if (!s || tt_grow(&p->items, &(size_t){p->nitems}, p->nitems + 1, sizeof *p->items)) {
+        tt_free(s);
+        w->ld->nomem = 1;
+        return;
+    }
+    /* tt_grow above grows from the current count: capacity is implicit in nitems (small) */
+    p->items[p->nitems].text = s;
+    p->items[p->nitems].pos = pos_of(w, n);
+    p->nitems++;
+}
+
+static void add_items(walk *w, tt_src_pattern *p, yaml_node_t *v, const char *key)
+{
+    if (v->type == YAML_SEQUENCE_NODE) {
+        yaml_node_item_t *it;
+        if (v->data.sequence.items.start == v->data.sequence.items.top) {
+            err_at(w, v, TT_ERR_RULE, "'%s' must not be an empty list", key);
+            return;
+        }
+        for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+            yaml_node_t *n = yaml_document_get_node(w->doc, *it);
+            if (n)
+                add_item(w, p, n, key);
+        }
+    } else {
+        add_item(w, p, v, key);
+    }
+}
+
+static void pattern_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, void *vctx)
+{
+    pattern_ctx *c = vctx;
+    tt_src_pattern *p = c->p;
+    if (!strcmp(key, "id")) {
+        p->id = get_string(w, v, "id");
+        c->have_id = 1;
+    } else if (!strcmp(key, "regex") || !strcmp(key, "literal")) {
+        int lit = key[0] == 'l';
+        if (c->have_regex || c->have_literal) {
+            err_at(w, k, TT_ERR_RULE, "a %s has both 'regex' and 'literal': keep one", c->what);
+            return;
+        }
+        if (lit)
+            c->have_literal = 1;
+        else
+            c->have_regex = 1;
+        p->literal = lit;
+        add_items(w, p, v, key);
+    } else if (!strcmp(key, "weight")) {
+        get_number(w, v, "weight", -1000.0, 1000.0, &p->weight);
+    } else if (!strcmp(key, "ignore_case")) {
+        get_bool(w, v, "ignore_case", &p->ignore_case);
+    } else if (!strcmp(key, "word")) {
+        get_bool(w, v, "word", &p->word);
+    } else {
+        err_at(w, k, TT_ERR_RULE,
+               "unknown key '%s' in %s (expected id, regex, literal, weight, ignore_case, word)",
+               key, c->what);
+    }
+}
+
+static void read_patterns(walk *w, tt_src_topic *t, yaml_node_t *seq, int exclude)
+{
+    yaml_node_item_t *it;
+    const char *what = exclude ? "exclusion" : "pattern";
+    if (seq->type != YAML_SEQUENCE_NODE) {
+        err_at(w, seq, TT_ERR_RULE, "'%s' must be a list of %ss, found %s",
+               exclude ? "exclude" : "patterns", what, kind_name(seq));
+        return;
+    }
+    for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+        yaml_node_t *n = yaml_document_get_node(w->doc, *it);
+        pattern_ctx c;
+        tt_src_pattern *p;
+        size_t cap = t->npatterns;
+        if (!n)
+            continue;
+        if (tt_grow(&t->patterns, &cap, t->npatterns + 1, sizeof *t->patterns)) {
+            w->ld->nomem = 1;
+            return;
+        }
+        p = &t->patterns[t->npatterns++];
+        memset(p, 0, sizeof *p);
+        p->weight = 1.0;
+        p->exclude = exclude;
+        p->pos = pos_of(w, n);
+        memset(&c, 0, sizeof c);
+        c.p = p;
+        c.what = what;
+        if (each_pair(w, n, what, pattern_pair, &c))
+            continue;
+        if (!c.have_id)
+            err_at(w, n, TT_ERR_RULE, "%s has no 'id'", what);
+        if (!c.have_regex && !c.have_literal)
+            err_at(w, n, TT_ERR_RULE, "%s '%s' needs 'regex' or 'literal'", what,
+                   p->id ? p->id : "?");
+    }
+}
+
+/* ---- topics ------------------------------------------------------------------------------ */
+
+static int valid_id(const char *s)
+{
+    const char *c;
+    if (!*s)
+        return 0;
+    for (c = s; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
+            return 0;
+    return 1;
+}
+
+static void context_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, void *vctx)
+{
+    tt_src_topic *t = vctx;
+    if (!strcmp(key, "window")) {
+        long n;
+        if (!get_int(w, v, "window", 1, 50, &n))
+            t->window = (uint32_t)n;
+    } else if (!strcmp(key, "when")) {
+        t->when = get_string(w, v, "when");
+        t->when_pos = pos_of(w, v);
+    } else {
+        err_at(w, k, TT_ERR_RULE, "unknown key '%s' in context (expected window, when)", key);
+    }
+}
+
+static void read_tags(walk *w, tt_src_topic *t, yaml_node_t *v)
+{
+    yaml_node_item_t *it;
+    if (v->type != YAML_SEQUENCE_NODE) {
+        err_at(w, v, TT_ERR_RULE, "'tags' must be a list of strings, found %s", kind_name(v));
+        return;
+    }
+    for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *n = yaml_document_get_node(w->doc, *it);
+        size_t cap = t->ntags;
+        char *s;
+        if (!n || !(s = get_string(w, n, "tags")))
+            continue;
+        if (tt_grow(&t->tags, &cap, t->ntags + 1, sizeof *t->tags)) {
+            tt_free(s);
+            w->ld->nomem = 1;
+            return;
+        }
+        t->tags[t->ntags++] = s;
+    }
+}
+
+typedef struct topic_ctx {
+    tt_src_topic *t;
+    int have_id, have_title, have_patterns;
+} topic_ctx;
+
+static void topic_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, void *vctx)
+{
+    topic_ctx *c = vctx;
+    tt_src_topic *t = c->t;
+    if (!strcmp(key, "id")) {
+        c->have_id = 1;
+        t->id = get_string(w, v, "id");
+        t->pos = pos_of(w, v);
+        if (t->id && !valid_id(t->id))
+            err_at(w, v, TT_ERR_RULE,
+                   "topic id '%s' may use only lowercase letters, digits, '-' and '_'", t->id);
+    } else if (!strcmp(key, "title")) {
+        c->have_title = 1;
+        t->title = get_string(w, v, "title");
+    } else if (!strcmp(key, "description")) {
+        t->description = get_string(w, v, "description");
+    } else if (!strcmp(key, "parent")) {
+        t->parent = get_string(w, v, "parent");
+    } else if (!strcmp(key, "tags")) {
+        read_tags(w, t, v);
+    } else if (!strcmp(key, "threshold")) {
+        get_number(w, v, "threshold", 0.0, 1e6, &t->threshold);
+    } else if (!strcmp(key, "patterns")) {
+        c->have_patterns = 1;
+        read_patterns(w, t, v, 0);
+    } else if (!strcmp(key, "exclude")) {
+        read_patterns(w, t, v, 1);
+    } else if (!strcmp(key, "condition")) {
+        t->condition = get_string(w, v, "condition");
+        t->cond_pos = pos_of(w, v);
+    } else if (!strcmp(key, "context")) {
+        t->has_context = 1;
+        t->window = 1;
+        each_pair(w, v, "context", context_pair, t);
+    } else if (!strcmp(key, "examples")) {
+        /* reserved for `topictag test`: accepted as is */
+    } else {
+        err_at(w, k, TT_ERR_RULE,
+               "unknown key '%s' in topic (expected id, title, description, parent, tags, "
+               "threshold, patterns, exclude, condition, context, examples)",
+               key);
+    }
+}
+
+static void read_topic(walk *w, yaml_node_t *key, yaml_node_t *v)
+{
+    tt_loader *ld = w->ld;
+    topic_ctx c;
+    tt_src_topic *t;
+    size_t i, np = 0;
+    if (tt_grow(&ld->topics, &ld->topiccap, ld->ntopics + 1, sizeof *ld->topics)) {
+        ld->nomem = 1;
+        return;
+    }
+    t = &ld->topics[ld->ntopics++];
+    memset(t, 0, sizeof *t);
+    t->threshold = 1.0;
+    t->pos = pos_of(w, v);
+    memset(&c, 0, sizeof c);
+    c.t = t;
+    if (each_pair(w, v, "topic", topic_pair, &c))
+        return;
+    if (!c.have_id)
+        err_at(w, key, TT_ERR_RULE, "topic has no 'id'");
+    if (!c.have_title)
+        err_at(w, key, TT_ERR_RULE, "topic has no 'title'");
+    for (i = 0; i < t->npatterns; i++)
+        np += !t->patterns[i].exclude;
+    if (!c.have_patterns || np == 0)
+        err_at(w, key, TT_ERR_RULE, "topic '%s' has no patterns", t->id ? t->id : "?");
+}
+
+/* ---- definitions and segmenter ----------------------------------------------------------- */
+
+static void def_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, void *vctx)
+{
+    tt_loader *ld = w->ld;
+    tt_src_def *d;
+    char *val;
+    (void)vctx;
+    if (!valid_id(key)) {
+        err_at(w, k, TT_ERR_RULE,
+               "definition name '%s' may use only lowercase letters, digits, '-' and '_'", key);
+        return;
+    }
+    if (!(val = get_string(w, v, "definition")))
+        return;
+    if (tt_grow(&ld->defs, &ld->defcap, ld->ndefs + 1, sizeof *ld->defs)) {
+        tt_free(val);
+        ld->nomem = 1;
+        return;
+    }
+    d = &ld->defs[ld->ndefs];
+    d->name = tt_strdup(key);
+    if (!d->name) {
+        tt_free(val);
+        ld->nomem = 1;
+        return;
+    }
+    d->value = val;
+    d->pos = pos_of(w, v);
+    ld->ndefs++;
+}
+
+static void seg_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, void *vctx)
+{
+    tt_loader *ld = w->ld;
+    yaml_node_item_t *it;
+    (void)vctx;
+    if (strcmp(key, "abbreviations") != 0) {
+        err_at(w, k, TT_ERR_RULE, "unknown key '%s' in segmenter (expected abbreviations)", key);
+        return;
+    }
+    if (v->type != YAML_SEQUENCE_NODE) {
+        err_at(w, v, TT_ERR_RULE, "'abbreviations' must be a list of strings, found %s",
+               kind_name(v));
+        return;
+    }
+    for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *n = yaml_document_get_node(w->doc, *it);
+        char *s;
+        if (!n || !(s = get_string(w, n, "abbreviations")))
+            continue;
+        if (!*s || strchr(s, ' ')) {
+            err_at(w, n, TT_ERR_RULE, "abbreviation '%s' must be one word", s);
+            tt_free(s);
+            continue;
+        }
+        if (tt_grow(&ld->abbrevs, &ld->abbrevcap, ld->nabbrevs + 1, sizeof *ld->abbrevs)) {
+            tt_free(s);
+            ld->nomem = 1;
+            return;
+        }
+        ld->abbrevs[ld->nabbrevs++] = s;
+    }
+}
+
+typedef struct top_ctx {
+    int have_version;
+    int have_topic;
+} top_ctx;
+
+static void top_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, void *vctx)
+{
+    top_ctx *c = vctx;
+    if (!strcmp(key, "version")) {
+        long ver;
+        c->have_version = 1;
+        if (v->type == YAML_SCALAR_NODE && !get_int(w, v, "version", 0, 1000000, &ver) &&
+            ver != 1)
+            err_at(w, v, TT_ERR_RULE, "unsupported schema version %ld (this topictag reads 1)",
+                   ver);
+        else if (v->type != YAML_SCALAR_NODE)
+            err_at(w, v, TT_ERR_RULE, "'version' must be a number, found %s", kind_name(v));
+    } else if (!strcmp(key, "topic")) {
+        c->have_topic = 1;
+        read_topic(w, k, v);
+    } else if (!strcmp(key, "definitions")) {
+        each_pair(w, v, "definitions", def_pair, NULL);
+    } else if (!strcmp(key, "segmenter")) {
+        each_pair(w, v, "segmenter", seg_pair, NULL);
+    } else if (!strcmp(key, "topics")) {
+        err_at(w, k, TT_ERR_RULE, "unknown key 'topics': write one 'topic:' per file");
+    } else {
+        err_at(w, k, TT_ERR_RULE,
+               "unknown key '%s' at top level (expected version, topic, definitions, segmenter)",
+               key);
+    }
+}
+
+/* ---- files ------------------------------------------------------------------------------- */
+
+static const char *keep_name(tt_loader *ld, const char *name)
+{
+    char *s;
+    if (tt_grow(&ld->files, &ld->filecap, ld->nfiles + 1, sizeof *ld->files) ||
+        !(s = tt_strdup(name))) {
+        ld->nomem = 1;
+        return NULL;
+    }
+    ld->files[ld->nfiles++] = s;
+    return s;
+}
+
+static int parse_buffer(tt_loader *ld, const char *file, const char *data, size_t len)
+{
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    yaml_node_t *root;
+    size_t before = ld->nerrors;
+    tt_pos pos = {file, 0, 0, 0};
+    walk w;
+
+    if (len == 0) {
+        pos.line = pos.column = 1;
+        tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_RULE, &pos,
+                           "empty rule file (expected a mapping with 'version: 1')");
+        return (int)(ld->nerrors - before);
+    }
+    if (len > MAX_RULE_FILE) {
+        pos.line = pos.column = 1;
+        tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_RULE, &pos,
+                           "rule file too large (%zu bytes; the limit is %u bytes)", len,
+                           MAX_RULE_FILE);
+        return (int)(ld->nerrors - before);
+    }
+    if (!yaml_parser_initialize(&parser)) {
+        ld->nomem = 1;
+        return -1;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+    if (!yaml_parser_load(&parser, &doc)) {
+        const yaml_mark_t *m =
+            parser.problem_mark.line || parser.problem_mark.column || !parser.context
+                ? &parser.problem_mark
+                : &parser.context_mark;
+        if (parser.error == YAML_MEMORY_ERROR) {
+            ld->nomem = 1;
+            yaml_parser_delete(&parser);
+            return -1;
+        }
+        pos.line = (int)m->line + 1;
+        pos.column = (int)m->column + 1;
+        if (parser.error == YAML_READER_ERROR) {
+            tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_YAML, &pos,
+                               "not UTF-8 text: %s at byte %zu",
+                               parser.problem ? parser.problem : "bad input",
+                               parser.problem_offset);
+        } else {
+            tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_YAML, &pos, "yaml: %s%s%s",
+                               parser.problem ? parser.problem : "syntax error",
+                               parser.context ? " " : "",
+                               parser.context ? parser.context : "");
+        }
+        yaml_parser_delete(&parser);
+        return (int)(ld->nerrors - before);
+    }
+    root = yaml_document_get_root_node(&doc);
+    w.ld = ld;
+    w.doc = &doc;
+    w.file = file;
+    if (!root) {
+        pos.line = pos.column = 1;
+        tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_RULE, &pos,
+                           "empty rule file (expected a mapping with 'version: 1')");
+    } else {
+        top_ctx c = {0, 0};
+        if (!each_pair(&w, root, "a rule file", top_pair, &c) && !c.have_version)
+            err_at(&w, root, TT_ERR_RULE, "missing 'version: 1' at top level");
+    }
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+    if (ld->nomem)
+        return -1;
+    return (int)(ld->nerrors - before);
+}
+
+int tt_loader_add_buffer(tt_loader *ld, const char *name, const char *data, size_t len)
+{
+    const char *file = keep_name(ld, name ? name : "<buffer>");
+    if (!file)
+        return -1;
+    return parse_buffer(ld, file, data, len);
+}
+
+static int read_file(tt_loader *ld, const char *path, const char *file)
+{
+    FILE *f = fopen(path, "rb");
+    tt_pos pos = {file, 0, 0, 0};
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    int rc;
+    if (!f) {
+        tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_IO, &pos, "cannot read rule file: %s",
+                           strerror(errno));
+        return 1;
+    }
+    for (;;) {
+        if (tt_grow(&buf, &cap, len + 65536, 1)) {
+            fclose(f);
+            tt_free(buf);
+            ld->nomem = 1;
+            return -1;
+        }
+        n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0 || len > MAX_RULE_FILE)
+            break;
+    }
+    if (ferror(f)) {
+        tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_IO, &pos, "cannot read rule file: %s",
+                           strerror(errno));
+        fclose(f);
+        tt_free(buf);
+        return 1;
+    }
+    fclose(f);
+    rc = parse_buffer(ld, file, buf, len);
+    tt_free(buf);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n > m && !strcmp(s + n - m, suf);
+}
+
+static int add_dir(tt_loader *ld, const char *dir, int depth)
+{
+    DIR *d;
+    struct dirent *e;
+    char **names = NULL;
+    size_t n = 0, cap = 0, i;
+    int errors = 0;
+    tt_pos pos = {NULL, 0, 0, 0};
+
+    if (depth > MAX_DIR_DEPTH) {
+        pos.file = keep_name(ld, dir);
+        tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_IO, &pos,
+                           "rule folders nest deeper than %d levels (a symlink loop?)",
+                           MAX_DIR_DEPTH);
+        return 1;
+    }
+    if (!(d = opendir(dir))) {
+        pos.file = keep_name(ld, dir);
+        tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_IO, &pos, "cannot read rule folder: %s",
+                           strerror(errno));
+        return 1;
+    }
+    while ((e = readdir(d))) {
+        char *full;
+        size_t dl = strlen(dir), el = strlen(e->d_name);
+        if (e->d_name[0] == '.')
+            continue;
+        if (tt_grow(&names, &cap, n + 1, sizeof *names) || !(full = tt_malloc(dl + el + 2))) {
+            ld->nomem = 1;
+            break;
+        }
+        memcpy(full, dir, dl);
+        if (dl && dir[dl - 1] != '/')
+            full[dl++] = '/';
+        memcpy(full + dl, e->d_name, el + 1);
+        names[n++] = full;
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
+    for (i = 0; i < n && !ld->nomem; i++) {
+        struct stat st;
+        if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            int rc = add_dir(ld, names[i], depth + 1);
+            if (rc > 0)
+                errors += rc;
+        } else if (has_suffix(names[i], ".yaml") || has_suffix(names[i], ".yml")) {
+            const char *file = keep_name(ld, names[i]);
+            int rc = file ? read_file(ld, names[i], file) : -1;
+            if (rc > 0)
+                errors += rc;
+        }
+    }
+    for (i = 0; i < n; i++)
+        tt_free(names[i]);
+    tt_free(names);
+    return ld->nomem ? -1 : errors;
+}
+
+int tt_loader_add_path(tt_loader *ld, const char *path)
+{
+    struct stat st;
+    size_t before = ld->nerrors;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (add_dir(ld, path, 0) < 0 && ld->nomem)
+            return -1;
+        if (ld->nerrors == before && ld->ntopics == 0 && ld->ndefs == 0) {
+            tt_pos pos = {keep_name(ld, path), 0, 0, 0};
+            tt_loader_diag_add(ld, TT_SEV_WARNING, TT_ERR_RULE, &pos,
+                               "no *.yaml rule files in this folder");
+        }
+    } else {
+        const char *file = keep_name(ld, path);
+        if (!file || read_file(ld, path, file) < 0)
+            return -1;
+    }
+    return ld->nomem ? -1 : (int)(ld->nerrors - before);
+}

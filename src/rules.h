@@ -1,0 +1,85 @@
+/* rules.h - the rule model read from YAML, before compilation.  Internal to libtopictag.
+ * Only rules.c reads YAML; compile.c turns this model into a tt_ruleset. */
+#ifndef TT_RULES_H
+#define TT_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "topictag.h"
+
+/* A position in a rule file (1-based). */
+typedef struct tt_pos {
+    const char *file;          /* borrowed from the loader's file list */
+    int line, column;
+    int quoted;                /* the scalar was quoted: its text starts one column later */
+} tt_pos;
+
+typedef struct tt_src_item {   /* one regex or literal alternative */
+    char *text;
+    tt_pos pos;
+} tt_src_item;
+
+typedef struct tt_src_pattern {
+    char *id;
+    tt_pos pos;                /* of the pattern's mapping */
+    tt_src_item *items;        /* regex: or literal: alternatives */
+    size_t nitems;
+    int literal;
+    int exclude;
+    int ignore_case;
+    int word;
+    double weight;
+} tt_src_pattern;
+
+typedef struct tt_src_topic {
+    char *id, *title, *description, *parent;
+    char **tags;
+    size_t ntags;
+    tt_pos pos;                /* of the topic's id */
+    double threshold;
+    tt_src_pattern *patterns;  /* patterns, then exclusions */
+    size_t npatterns;
+    char *condition;           /* NULL = default */
+    tt_pos cond_pos;
+    int has_context;
+    uint32_t window;
+    char *when;                /* NULL = default */
+    tt_pos when_pos;
+} tt_src_topic;
+
+typedef struct tt_src_def {
+    char *name, *value;
+    tt_pos pos;
+} tt_src_def;
+
+struct tt_loader {
+    tt_diag *diags;
+    size_t ndiags, diagcap, nerrors;
+    char **files;
+    size_t nfiles, filecap;
+    tt_src_topic *topics;
+    size_t ntopics, topiccap;
+    tt_src_def *defs;
+    size_t ndefs, defcap;
+    char **abbrevs;
+    size_t nabbrevs, abbrevcap;
+    int built;
+    int nomem;
+};
+
+/* Records a diagnostic; returns 0, or -1 when out of memory (ld->nomem is then set). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+int tt_loader_diag_add(tt_loader *ld, tt_severity sev, tt_status code, const tt_pos *pos,
+                       const char *fmt, ...);
+
+/* Fills err from a diagnostic-like set of values. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 6, 7)))
+#endif
+void tt_error_set(tt_error *err, tt_status code, const char *file, int line, int column,
+                  const char *fmt, ...);
+
+#endif
