@@ -84,7 +84,7 @@ golden: $(B)/topictag
 	@UPDATE=1 sh tests/cli/run.sh $(B)/topictag
 
 bench: $(B)/topictag
-	@sh scripts/bench.sh $(B)/topictag
+	@python3 scripts/bench.py $(B)/topictag
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \

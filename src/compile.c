@@ -472,8 +472,8 @@ static int build_topic(build *b, size_t ti, sbuf *src)
         const tt_src_pattern *sp = &t->patterns[i];
         tt_pattern_info *pi = &rs->patterns[rs->npatterns];
         pcre2_code *code = NULL;
-        if (!sp->id)
-            continue;
+        if (!sp->id || sp->nitems == 0)
+            continue;    /* already reported by the loader */
         for (j = 0; j < i; j++) {
             if (t->patterns[j].id && !strcmp(t->patterns[j].id, sp->id)) {
                 tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_RULE, &sp->pos,
@@ -506,8 +506,11 @@ static int build_topic(build *b, size_t ti, sbuf *src)
         pi->column = sp->pos.column;
         rs->code[rs->npatterns++] = code;
     }
-    if (bad || b->nomem || rs->npatterns - rt->pfirst != t->npatterns)
+    if (b->nomem)
         return 1;
+    if (rs->npatterns - rt->pfirst != t->npatterns)
+        bad = 1;
+    /* conditions are checked even when a pattern failed, so that every problem shows */
 
     used = tt_calloc(t->npatterns * 2 + 1, 1);
     if (!used) {
@@ -528,7 +531,7 @@ static int build_topic(build *b, size_t ti, sbuf *src)
             bad = 1;
         if (r < 0)
             b->nomem = 1;
-    } else if (!bad) {
+    } else {
         /* default: any pattern, except those only used by context.when */
         unsigned char *take = tt_calloc(t->npatterns + 1, 1);
         if (!take) {

@@ -136,7 +136,7 @@ static long parse_atom(parser *p)
     skip_ws(p);
     at = p->pos;
     if (at >= p->len) {
-        fail(p, at, "expected a pattern id, 'not', a number or '(' at end of condition");
+        fail(p, at, "expected a pattern id, 'not', a number or '(' at the end");
         return -1;
     }
     if (p->s[at] == '(') {
@@ -155,7 +155,7 @@ static long parse_atom(parser *p)
     }
     e = word_end(p, at);
     if (e == at) {
-        fail(p, at, "unexpected character '%.*s' in condition", (int)(1), p->s + at);
+        fail(p, at, "unexpected character '%.*s'", (int)(1), p->s + at);
         return -1;
     }
     if (p->s[at] >= '0' && p->s[at] <= '9') {
@@ -218,7 +218,7 @@ static long parse_atom(parser *p)
     {
         long idx = p->resolve(p->ctx, p->s + at, e - at);
         if (idx < 0) {
-            fail(p, at, "unknown pattern '%.*s' in condition", (int)(e - at), p->s + at);
+            fail(p, at, "unknown pattern '%.*s'", (int)(e - at), p->s + at);
             return -1;
         }
         p->pos = e;
@@ -304,7 +304,7 @@ int tt_cond_parse(const char *src, tt_cond_resolve resolve, void *ctx, tt_cond *
             size_t e = word_end(&p, p.pos);
             if (e == p.pos)
                 e = p.pos + 1;
-            fail(&p, p.pos, "unexpected '%.*s' in condition (missing 'and' or 'or'?)", (int)(e - p.pos), p.s + p.pos);
+            fail(&p, p.pos, "unexpected '%.*s' (missing 'and' or 'or'?)", (int)(e - p.pos), p.s + p.pos);
         }
     }
     if (p.failed || root < 0) {

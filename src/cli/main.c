@@ -243,8 +243,7 @@ static tt_ruleset *load_rules(const settings *s, int show_warnings, int *code, s
             return NULL;
         }
     }
-    if (tt_loader_error_count(ld) == 0)
-        rs = tt_loader_build(ld, &err);
+    rs = tt_loader_build(ld, &err);   /* even after errors: it finds the rest of them */
     if (nwarn)
         *nwarn = 0;
     for (i = 0; i < tt_loader_diag_count(ld); i++) {
@@ -257,7 +256,7 @@ static tt_ruleset *load_rules(const settings *s, int show_warnings, int *code, s
         }
         print_diag(d);
     }
-    if (!rs && tt_loader_error_count(ld) == 0)
+    if (!rs && tt_loader_diag_count(ld) == 0)
         fprintf(stderr, "topictag: error: %s\n", err.message);
     if (!rs && err.code == TT_ERR_NOMEM)
         *code = EXIT_FAIL;
