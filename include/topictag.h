@@ -137,6 +137,7 @@ typedef struct tt_limits {
     uint32_t match_limit;      /* PCRE2 match limit per match call; default 10,000,000 */
     uint32_t depth_limit;      /* PCRE2 depth limit (interpreter only); default 100,000 */
     uint32_t heap_limit_kib;   /* PCRE2 heap limit; default 64 MiB */
+    int no_jit;                /* 1: use the PCRE2 interpreter, not the JIT (for valgrind) */
 } tt_limits;
 
 TT_API void tt_limits_init(tt_limits *lim);

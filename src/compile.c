@@ -458,7 +458,7 @@ static int build_topic(build *b, size_t ti, sbuf *src)
     info->title = keep(rs, t->title, &b->nomem);
     info->description = keep(rs, t->description, &b->nomem);
     info->parent = keep(rs, t->parent, &b->nomem);
-    info->file = t->pos.file;
+    info->file = keep(rs, t->pos.file, &b->nomem);
     info->line = t->pos.line;
     info->threshold = t->threshold;
     info->has_context = t->has_context;
@@ -501,7 +501,7 @@ static int build_topic(build *b, size_t ti, sbuf *src)
         pi->exclude = sp->exclude;
         pi->weight = sp->weight;
         pi->regex = keep(rs, src->s ? src->s : "", &b->nomem);
-        pi->file = sp->pos.file;
+        pi->file = keep(rs, sp->pos.file, &b->nomem);
         pi->line = sp->pos.line;
         pi->column = sp->pos.column;
         rs->code[rs->npatterns++] = code;

@@ -31,4 +31,5 @@ void tt_limits_init(tt_limits *lim)
     lim->match_limit = 10000000;
     lim->depth_limit = 100000;
     lim->heap_limit_kib = 64 * 1024;
+    lim->no_jit = 0;
 }

@@ -267,7 +267,7 @@ static int run_pattern(tt_scanner *sc, uint32_t p, const char *text, size_t len)
     const tt_ruleset *rs = sc->rs;
     pcre2_code *code = rs->code[p];
     size_t off = 0;
-    uint32_t opts = PCRE2_NO_UTF_CHECK;
+    uint32_t opts = PCRE2_NO_UTF_CHECK | (sc->lim.no_jit ? PCRE2_NO_JIT : 0);
     while (off <= len) {
         int rc = pcre2_match(code, (PCRE2_SPTR)text, len, off, opts, sc->md, sc->mctx);
         PCRE2_SIZE *ov;

@@ -32,6 +32,7 @@ enum {
     O_TEXT_FIELD,
     O_TAGGED_ONLY,
     O_SUMMARY,
+    O_NO_JIT,
 };
 
 typedef struct opt_item {
@@ -60,6 +61,8 @@ static const opt_item options[] = {
     {C_CLASSIFY, O_TAGGED_ONLY, "tagged-only", 0, NULL,
      "json/jsonl: list only sentences that carry a topic"},
     {C_CLASSIFY, O_SUMMARY, "summary", 0, NULL, "jsonl: end with a {\"summary\": ...} line"},
+    {C_CLASSIFY, O_NO_JIT, "no-jit", 0, NULL,
+     "match with the PCRE2 interpreter, not the JIT (slower; for debugging, valgrind)"},
     {C_ALL, 'h', "help", 0, NULL, "show this help and exit"},
     {C_ALL, 'V', "version", 0, NULL, "show the version and exit"},
 };
@@ -125,7 +128,7 @@ typedef struct settings {
     const char *format;
     const char *output;
     tt_input_options in;
-    int tagged_only, summary;
+    int tagged_only, summary, no_jit;
 } settings;
 
 static int usage_error(const char *msg, const char *arg)
@@ -140,9 +143,10 @@ static int parse_options(settings *s, int argc, char **argv)
 {
     struct option lo[NOPTIONS + 1];
     char so[64];
-    size_t i, k = 0, n = 0;
+    size_t i, k = 1, n = 0;
     int ch;
     memset(lo, 0, sizeof lo);
+    so[0] = ':';   /* report a missing value as ':' */
     for (i = 0; i < NOPTIONS; i++) {
         if (!(options[i].cmds & commands[s->cmd].cmd))
             continue;
@@ -182,9 +186,16 @@ static int parse_options(settings *s, int argc, char **argv)
         case O_TEXT_FIELD: s->in.text_field = optarg; break;
         case O_TAGGED_ONLY: s->tagged_only = 1; break;
         case O_SUMMARY: s->summary = 1; break;
+        case O_NO_JIT: s->no_jit = 1; break;
         case 'h': command_help(stdout, s->cmd); return EXIT_OK;
         case 'V': printf("topictag %s\n", tt_version()); return EXIT_OK;
         case ':': return usage_error("option needs a value", argv[optind - 1]);
+        case '?':
+            if (optopt && optopt < 256) {
+                char o[3] = {'-', (char)optopt, 0};
+                return usage_error("unknown option", o);
+            }
+            return usage_error("unknown option", argv[optind - 1]);
         default: return usage_error("unknown option", argv[optind - 1]);
         }
     }
@@ -444,7 +455,13 @@ static int cmd_run(settings *s, int argc, char **argv)
     }
     c.rs = rs;
     c.multi = argc - optind > 1;
-    c.sc = tt_scanner_new(rs, NULL);
+    {
+        tt_limits lim;
+        const char *nj = getenv("TOPICTAG_NO_JIT");
+        tt_limits_init(&lim);
+        lim.no_jit = s->no_jit || (nj && *nj && strcmp(nj, "0") != 0);
+        c.sc = tt_scanner_new(rs, &lim);
+    }
     memset(&ro, 0, sizeof ro);
     ro.format = (tt_format)fmt;
     ro.tagged_only = s->tagged_only;

@@ -10,6 +10,7 @@ set -u
 TOPICTAG=${1:-build/topictag}
 case "$TOPICTAG" in /*) ;; *) TOPICTAG="$(pwd)/$TOPICTAG" ;; esac
 if [ "${VALGRIND:-0}" = 1 ]; then
+    export TOPICTAG_NO_JIT=1    # valgrind cannot follow JIT code's wide reads
     TOPICTAG="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99 $TOPICTAG"
 fi
 export TOPICTAG
