@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "input.h"
+#include "pool.h"
 #include "topictag.h"
 
 #ifndef TT_DEFAULT_RULES
@@ -61,6 +63,8 @@ static const opt_item options[] = {
     {C_CLASSIFY, O_TAGGED_ONLY, "tagged-only", 0, NULL,
      "json/jsonl: list only sentences that carry a topic"},
     {C_CLASSIFY, O_SUMMARY, "summary", 0, NULL, "jsonl: end with a {\"summary\": ...} line"},
+    {C_CLASSIFY | C_SEGMENT, 'j', "jobs", 1, "N",
+     "classify on N threads (default: the number of cores); output order is unchanged"},
     {C_CLASSIFY, O_NO_JIT, "no-jit", 0, NULL,
      "match with the PCRE2 interpreter, not the JIT (slower; for debugging, valgrind)"},
     {C_ALL, 'h', "help", 0, NULL, "show this help and exit"},
@@ -129,6 +133,7 @@ typedef struct settings {
     const char *output;
     tt_input_options in;
     int tagged_only, summary, no_jit;
+    int jobs;
 } settings;
 
 static int usage_error(const char *msg, const char *arg)
@@ -175,6 +180,14 @@ static int parse_options(settings *s, int argc, char **argv)
         }
         case 'f': s->format = optarg; break;
         case 'o': s->output = optarg; break;
+        case 'j': {
+            char *end;
+            long j = strtol(optarg, &end, 10);
+            if (*end || j < 1 || j > 256)
+                return usage_error("--jobs must be a number from 1 to 256", optarg);
+            s->jobs = (int)j;
+            break;
+        }
         case O_INCLUDE: s->in.include = optarg; break;
         case O_INPUT:
             if (!strcmp(optarg, "jsonl"))
@@ -278,7 +291,7 @@ static tt_ruleset *load_rules(const settings *s, int show_warnings, int *code, s
 /* ---- commands ---------------------------------------------------------------------------- */
 
 typedef struct run_ctx {
-    tt_scanner *sc;
+    tt_pool *pool;
     tt_report *rep;
     const tt_ruleset *rs;
     FILE *out;
@@ -293,29 +306,24 @@ static void warn_doc(const char *name, const char *msg)
     fprintf(stderr, "topictag: %s: %s\n", name, msg);
 }
 
-static int classify_doc(void *vctx, const char *name, const char *id, const char *text,
-                        size_t len, const tt_error *derr)
+static int classify_done(void *vctx, const char *name, const char *id, const tt_result *r,
+                         const tt_error *derr)
 {
     run_ctx *c = vctx;
-    const tt_result *r = NULL;
-    tt_error err;
     size_t ne = 0, i;
-    if (text) {
-        r = tt_classify(c->sc, text, len, &err);
-        if (!r) {
-            fprintf(stderr, "topictag: %s: %s\n", name, err.message);
-            c->fatal = EXIT_FAIL;
-            return -1;
-        }
-        {
-            const tt_doc_error *e = tt_result_errors(r, &ne);
-            for (i = 0; i < ne; i++)
-                warn_doc(name, e[i].message);
-        }
+    if (!r && derr && derr->code == TT_ERR_NOMEM) {
+        fprintf(stderr, "topictag: %s: %s\n", name, derr->message);
+        c->fatal = EXIT_FAIL;
+        return -1;
+    }
+    if (r) {
+        const tt_doc_error *e = tt_result_errors(r, &ne);
+        for (i = 0; i < ne; i++)
+            warn_doc(name, e[i].message);
     } else if (derr) {
         warn_doc(name, derr->message);
     }
-    if (ne || !text)
+    if (ne || !r)
         c->failed++;
     if (tt_report_document(c->rep, name, id, r, derr)) {
         c->fatal = EXIT_FAIL;
@@ -353,24 +361,23 @@ static void json_str(FILE *o, const char *s, size_t n)
     putc('"', o);
 }
 
-static int segment_doc(void *vctx, const char *name, const char *id, const char *text,
-                       size_t len, const tt_error *derr)
+static int segment_done(void *vctx, const char *name, const char *id, const tt_result *r,
+                        const tt_error *derr)
 {
     run_ctx *c = vctx;
-    const tt_result *r;
-    tt_error err;
+    const char *text;
     const tt_sentence *s;
     size_t ns, ne, i;
-    if (!text) {
+    if (!r) {
         warn_doc(name, derr ? derr->message : "cannot read");
+        if (derr && derr->code == TT_ERR_NOMEM) {
+            c->fatal = EXIT_FAIL;
+            return -1;
+        }
         c->failed++;
         return 0;
     }
-    if (!(r = tt_segment(c->sc, text, len, &err))) {
-        fprintf(stderr, "topictag: %s: %s\n", name, err.message);
-        c->fatal = EXIT_FAIL;
-        return -1;
-    }
+    text = tt_result_text(r);
     {
         const tt_doc_error *e = tt_result_errors(r, &ne);
         for (i = 0; i < ne; i++)
@@ -404,6 +411,24 @@ static int segment_doc(void *vctx, const char *name, const char *id, const char 
         return -1;
     }
     return 0;
+}
+
+static int submit_doc(void *vctx, const char *name, const char *id, const char *text,
+                      size_t len, const tt_error *derr)
+{
+    run_ctx *c = vctx;
+    if (tt_pool_submit(c->pool, name, id, text, len, derr)) {
+        if (!c->fatal)
+            c->fatal = EXIT_FAIL;
+        return -1;
+    }
+    return 0;
+}
+
+static int default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
 static FILE *open_output(const settings *s)
@@ -455,33 +480,35 @@ static int cmd_run(settings *s, int argc, char **argv)
     }
     c.rs = rs;
     c.multi = argc - optind > 1;
-    {
-        tt_limits lim;
-        const char *nj = getenv("TOPICTAG_NO_JIT");
-        tt_limits_init(&lim);
-        lim.no_jit = s->no_jit || (nj && *nj && strcmp(nj, "0") != 0);
-        c.sc = tt_scanner_new(rs, &lim);
-    }
     memset(&ro, 0, sizeof ro);
     ro.format = (tt_format)fmt;
     ro.tagged_only = s->tagged_only;
     ro.summary = s->summary;
     if (commands[s->cmd].cmd == C_CLASSIFY)
         c.rep = tt_report_new(rs, &ro, c.out);
-    if (!c.sc || (commands[s->cmd].cmd == C_CLASSIFY && !c.rep)) {
+    {
+        tt_limits lim;
+        const char *nj = getenv("TOPICTAG_NO_JIT");
+        tt_limits_init(&lim);
+        lim.no_jit = s->no_jit || (nj && *nj && strcmp(nj, "0") != 0);
+        c.pool = tt_pool_new(rs, &lim, s->jobs ? s->jobs : default_jobs(), !c.rep,
+                             c.rep ? classify_done : segment_done, &c);
+    }
+    if (!c.pool || (commands[s->cmd].cmd == C_CLASSIFY && !c.rep)) {
         fputs("topictag: out of memory\n", stderr);
         rc = EXIT_FAIL;
     } else {
-        int walk = tt_input_each(&s->in, argv + optind, argc - optind,
-                                 c.rep ? classify_doc : segment_doc, &c);
+        int walk = tt_input_each(&s->in, argv + optind, argc - optind, submit_doc, &c);
+        if (!walk)
+            walk = tt_pool_finish(c.pool);
         if (walk && !c.fatal)
             c.fatal = EXIT_FAIL;
         if (c.rep && !c.fatal && tt_report_finish(c.rep))
             c.fatal = EXIT_FAIL;
         rc = c.fatal ? c.fatal : c.failed ? EXIT_INPUT : EXIT_OK;
     }
+    tt_pool_free(c.pool);
     tt_report_free(c.rep);
-    tt_scanner_free(c.sc);
     tt_ruleset_free(rs);
     {
         int oc = close_output(c.out, c.out == stdout ? NULL : s->output);

@@ -1,0 +1,260 @@
+/* pool.c - an ordered worker pool: a ring of slots, each with its own scanner. */
+#include "pool.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { FREE, QUEUED, WORKING, DONE };
+
+typedef struct slot {
+    tt_scanner *sc;
+    char *name, *id, *text;
+    size_t len, textcap;
+    int has_id;
+    int unreadable;            /* text NULL: derr says why */
+    tt_error derr;
+    const tt_result *r;
+    int state;
+} slot;
+
+struct tt_pool {
+    const tt_ruleset *rs;
+    int segment_only;
+    tt_pool_done_fn done;
+    void *ctx;
+    int threads;
+    tt_scanner *sc;            /* threads <= 1 */
+    slot *slots;
+    size_t nslots;
+    size_t submitted, emitted;
+    pthread_mutex_t mu;
+    pthread_cond_t work, finished;
+    pthread_t *th;
+    int nth;
+    int quit;
+    int stopped;               /* done() returned -1 */
+};
+
+static const tt_result *classify(tt_scanner *sc, int segment_only, const char *text,
+                                 size_t len, tt_error *err)
+{
+    return segment_only ? tt_segment(sc, text, len, err) : tt_classify(sc, text, len, err);
+}
+
+static void *worker(void *arg)
+{
+    tt_pool *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        slot *s = NULL;
+        size_t q;
+        for (q = p->emitted; q < p->submitted; q++) {
+            slot *c = &p->slots[q % p->nslots];
+            if (c->state == QUEUED) {
+                s = c;
+                break;
+            }
+        }
+        if (!s) {
+            if (p->quit)
+                break;
+            pthread_cond_wait(&p->work, &p->mu);
+            continue;
+        }
+        s->state = WORKING;
+        pthread_mutex_unlock(&p->mu);
+        s->r = classify(s->sc, p->segment_only, s->text, s->len, &s->derr);
+        pthread_mutex_lock(&p->mu);
+        s->state = DONE;
+        pthread_cond_broadcast(&p->finished);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+tt_pool *tt_pool_new(const tt_ruleset *rs, const tt_limits *lim, int threads, int segment_only,
+                     tt_pool_done_fn done, void *ctx)
+{
+    tt_pool *p = calloc(1, sizeof *p);
+    size_t i;
+    if (!p)
+        return NULL;
+    p->rs = rs;
+    p->segment_only = segment_only;
+    p->done = done;
+    p->ctx = ctx;
+    p->threads = threads;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->finished, NULL);
+    if (threads <= 1) {
+        if (!(p->sc = tt_scanner_new(rs, lim))) {
+            tt_pool_free(p);
+            return NULL;
+        }
+        return p;
+    }
+    p->nslots = (size_t)threads * 4;
+    p->slots = calloc(p->nslots, sizeof *p->slots);
+    p->th = calloc((size_t)threads, sizeof *p->th);
+    if (!p->slots || !p->th) {
+        tt_pool_free(p);
+        return NULL;
+    }
+    for (i = 0; i < p->nslots; i++) {
+        if (!(p->slots[i].sc = tt_scanner_new(rs, lim))) {
+            tt_pool_free(p);
+            return NULL;
+        }
+    }
+    for (p->nth = 0; p->nth < threads; p->nth++) {
+        if (pthread_create(&p->th[p->nth], NULL, worker, p) != 0) {
+            tt_pool_free(p);
+            return NULL;
+        }
+    }
+    return p;
+}
+
+/* Hands the oldest slot to done(), waiting for it if wait; 1 when nothing was ready. */
+static int emit_one(tt_pool *p, int wait)
+{
+    slot *s;
+    int rc;
+    if (p->emitted == p->submitted)
+        return 1;
+    s = &p->slots[p->emitted % p->nslots];
+    pthread_mutex_lock(&p->mu);
+    while (s->state != DONE && (s->state == QUEUED || s->state == WORKING)) {
+        if (!wait) {
+            pthread_mutex_unlock(&p->mu);
+            return 1;
+        }
+        pthread_cond_wait(&p->finished, &p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+    if (s->unreadable)
+        rc = p->done(p->ctx, s->name, s->has_id ? s->id : NULL, NULL, &s->derr);
+    else
+        rc = p->done(p->ctx, s->name, s->has_id ? s->id : NULL, s->r, s->r ? NULL : &s->derr);
+    pthread_mutex_lock(&p->mu);
+    s->state = FREE;
+    p->emitted++;
+    pthread_mutex_unlock(&p->mu);
+    if (rc)
+        p->stopped = 1;
+    return rc ? -1 : 0;
+}
+
+static char *copy_into(char *old, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = realloc(old, n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+int tt_pool_submit(tt_pool *p, const char *name, const char *id, const char *text, size_t len,
+                   const tt_error *derr)
+{
+    slot *s;
+    char *nn;
+    if (p->stopped)
+        return -1;
+    if (p->threads <= 1) {
+        tt_error err;
+        const tt_result *r = NULL;
+        if (text) {
+            r = classify(p->sc, p->segment_only, text, len, &err);
+            derr = r ? NULL : &err;
+        }
+        return p->done(p->ctx, name, id, r, derr) ? -1 : 0;
+    }
+    while (p->submitted - p->emitted == p->nslots)
+        if (emit_one(p, 1) < 0)
+            return -1;
+    s = &p->slots[p->submitted % p->nslots];
+    if (!(nn = copy_into(s->name, name)))
+        return -1;
+    s->name = nn;
+    s->has_id = id != NULL;
+    if (id) {
+        if (!(nn = copy_into(s->id, id)))
+            return -1;
+        s->id = nn;
+    }
+    s->unreadable = text == NULL;
+    memset(&s->derr, 0, sizeof s->derr);
+    if (derr)
+        s->derr = *derr;
+    s->r = NULL;
+    if (text) {
+        if (len + 1 > s->textcap) {
+            char *nt = realloc(s->text, len + 1);
+            if (!nt)
+                return -1;
+            s->text = nt;
+            s->textcap = len + 1;
+        }
+        memcpy(s->text, text, len);
+        s->text[len] = '\0';
+        s->len = len;
+    }
+    pthread_mutex_lock(&p->mu);
+    s->state = text ? QUEUED : DONE;
+    p->submitted++;
+    pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    /* hand on whatever is already finished, so output streams */
+    while (p->emitted < p->submitted) {
+        int rc = emit_one(p, 0);
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            break;
+    }
+    return 0;
+}
+
+int tt_pool_finish(tt_pool *p)
+{
+    if (p->threads <= 1)
+        return 0;
+    while (p->emitted < p->submitted && !p->stopped)
+        if (emit_one(p, 1) < 0)
+            return -1;
+    return p->stopped ? -1 : 0;
+}
+
+void tt_pool_free(tt_pool *p)
+{
+    size_t i;
+    int t;
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->quit = 1;
+    /* documents never handed on are dropped: mark them so workers skip them */
+    for (i = 0; i < p->nslots; i++)
+        if (p->slots && p->slots[i].state == QUEUED)
+            p->slots[i].state = DONE;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    for (t = 0; t < p->nth; t++)
+        pthread_join(p->th[t], NULL);
+    for (i = 0; i < p->nslots; i++) {
+        tt_scanner_free(p->slots[i].sc);
+        free(p->slots[i].name);
+        free(p->slots[i].id);
+        free(p->slots[i].text);
+    }
+    free(p->slots);
+    free(p->th);
+    tt_scanner_free(p->sc);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->finished);
+    pthread_mutex_destroy(&p->mu);
+    free(p);
+}

@@ -1,0 +1,36 @@
+/* pool.h - classify documents on N threads while keeping the output in input order.
+ *
+ * The reading thread submits documents; worker threads classify them, each slot with its own
+ * scanner over the one shared ruleset; the reading thread hands finished slots to the
+ * consumer strictly in submission order, so the output is byte-identical to one thread. */
+#ifndef TT_CLI_POOL_H
+#define TT_CLI_POOL_H
+
+#include <stddef.h>
+
+#include "topictag.h"
+
+/* Called in submission order on the submitting thread.  r is NULL when the document could not
+ * be read (derr says why) or memory ran out while classifying it (derr says so).
+ * Returns 0, or -1 to stop. */
+typedef int (*tt_pool_done_fn)(void *ctx, const char *name, const char *id, const tt_result *r,
+                               const tt_error *derr);
+
+typedef struct tt_pool tt_pool;
+
+/* threads <= 1 classifies on the calling thread. NULL on failure. */
+tt_pool *tt_pool_new(const tt_ruleset *rs, const tt_limits *lim, int threads, int segment_only,
+                     tt_pool_done_fn done, void *ctx);
+
+/* Submits one document (copied); text NULL with derr for a document that could not be read.
+ * May call done() for earlier documents.  Returns 0, or -1 when done() asked to stop or
+ * memory ran out. */
+int tt_pool_submit(tt_pool *p, const char *name, const char *id, const char *text, size_t len,
+                   const tt_error *derr);
+
+/* Waits for every submitted document and hands it to done().  Returns 0 or -1 as above. */
+int tt_pool_finish(tt_pool *p);
+
+void tt_pool_free(tt_pool *p);
+
+#endif
