@@ -120,6 +120,7 @@ typedef struct tt_pattern_info {
     const char *regex;         /* the regex as compiled (definitions expanded) */
     const char *file;
     int line, column;
+    int prefiltered;           /* 1: runs only where one of its literals occurs (see check) */
 } tt_pattern_info;
 
 TT_API size_t tt_ruleset_topic_count(const tt_ruleset *rs);
@@ -138,6 +139,7 @@ typedef struct tt_limits {
     uint32_t depth_limit;      /* PCRE2 depth limit (interpreter only); default 100,000 */
     uint32_t heap_limit_kib;   /* PCRE2 heap limit; default 64 MiB */
     int no_jit;                /* 1: use the PCRE2 interpreter, not the JIT (for valgrind) */
+    int no_prefilter;          /* 1: run every pattern on every document (same results) */
 } tt_limits;
 
 TT_API void tt_limits_init(tt_limits *lim);

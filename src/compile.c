@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "literal.h"
 #include "rules.h"
 
 /* A growable string, in the style of git's strbuf. */
@@ -67,6 +68,7 @@ void tt_ruleset_free(tt_ruleset *rs)
         tt_free(rs->strings[i]);
     tt_free(rs->strings);
     tt_segmenter_free(rs->seg);
+    tt_prefilter_free(rs->pf);
     tt_free(rs);
 }
 
@@ -538,17 +540,19 @@ static int build_topic(build *b, size_t ti, sbuf *src)
             b->nomem = 1;
             bad = 1;
         } else {
-            size_t n = 0;
+            size_t n = 0, np = 0;
             for (i = 0; i < t->npatterns; i++) {
                 take[i] = !t->patterns[i].exclude && !in_when[i];
                 used[i] |= take[i];
                 n += take[i];
+                np += !t->patterns[i].exclude;
             }
             if (n == 0) {
-                tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_CONDITION, &t->pos,
-                                   "topic '%s' has no pattern outside context.when: give it a "
-                                   "condition",
-                                   t->id);
+                if (np)   /* else the loader has reported "has no patterns" */
+                    tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_CONDITION, &t->pos,
+                                       "topic '%s' has no pattern outside context.when: give "
+                                       "it a condition",
+                                       t->id);
                 bad = 1;
             } else if (cond_any(&rt->cond, take, t->npatterns)) {
                 b->nomem = 1;
@@ -584,6 +588,48 @@ static int build_topic(build *b, size_t ti, sbuf *src)
     }
     tt_free(used);
     return bad;
+}
+
+/* The literal every match must contain, per pattern, and the automaton over all of them.
+ * Literals shorter than this hit too often to be worth it: such patterns always run. */
+#define MIN_LITERAL 3
+
+static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
+{
+    tt_litset *sets = tt_calloc(rs->npatterns + 1, sizeof *sets);
+    char ***lits = tt_calloc(rs->npatterns + 1, sizeof *lits);
+    size_t **lens = tt_calloc(rs->npatterns + 1, sizeof *lens);
+    size_t *nlits = tt_calloc(rs->npatterns + 1, sizeof *nlits);
+    size_t p = 0, t, i, any = 0;
+    int rc = -1;
+    if (!sets || !lits || !lens || !nlits)
+        goto out;
+    for (t = 0; t < ld->ntopics; t++) {
+        for (i = 0; i < ld->topics[t].npatterns; i++, p++) {
+            const char *rx = rs->patterns[p].regex;
+            int r = tt_literal_extract(rx, strlen(rx), ld->topics[t].patterns[i].ignore_case,
+                                       MIN_LITERAL, &sets[p]);
+            if (r < 0)
+                goto out;
+            lits[p] = sets[p].s;
+            lens[p] = sets[p].len;
+            nlits[p] = r ? sets[p].n : 0;
+            rs->patterns[p].prefiltered = nlits[p] > 0;
+            any += nlits[p] > 0;
+        }
+    }
+    rc = 0;
+    if (any && !(rs->pf = tt_prefilter_new((char *const *const *)lits,
+                                           (size_t *const *)lens, nlits, rs->npatterns)))
+        rc = -1;
+out:
+    for (p = 0; sets && p < rs->npatterns; p++)
+        tt_litset_release(&sets[p]);
+    tt_free(sets);
+    tt_free(lits);
+    tt_free(lens);
+    tt_free(nlits);
+    return rc;
 }
 
 tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
@@ -662,6 +708,8 @@ tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
         tt_error_set(err, TT_ERR_RULE, "", 0, 0, "no topics in the ruleset");
         tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_RULE, NULL, "no topics in the ruleset");
     }
+    if (!b.nomem && !ld->nomem && ld->nerrors == 0 && build_prefilter(rs, ld))
+        b.nomem = 1;
     if (b.nomem || ld->nomem)
         goto nomem;
     tt_free(src.s);

@@ -7,6 +7,7 @@
 #include <pcre2.h>
 
 #include "condition.h"
+#include "prefilter.h"
 #include "segment.h"
 #include "topictag.h"
 
@@ -26,6 +27,7 @@ struct tt_ruleset {
     size_t npatterns;
     uint32_t max_topic_patterns;
     tt_segmenter *seg;
+    tt_prefilter *pf;          /* NULL when no pattern has a usable literal */
     char **strings;            /* every string the infos point to */
     size_t nstrings, strcap;
 };

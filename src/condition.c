@@ -357,6 +357,48 @@ int tt_cond_eval_node(const tt_cond *c, uint32_t n, const unsigned char *matched
     return 0;
 }
 
+static int eval3(const tt_cond *c, uint32_t n, const unsigned char *val)
+{
+    const tt_cond_node *nd = &c->nodes[n];
+    uint32_t i, yes = 0, unknown = 0;
+    int v;
+    switch (nd->kind) {
+    case TT_C_PAT:
+        return val[nd->value];
+    case TT_C_NOT:
+        v = eval3(c, c->kids[nd->first], val);
+        return v == 2 ? 2 : !v;
+    case TT_C_AND:
+        for (i = 0; i < nd->count; i++) {
+            v = eval3(c, c->kids[nd->first + i], val);
+            if (v == 0)
+                return 0;
+            unknown += v == 2;
+        }
+        return unknown ? 2 : 1;
+    case TT_C_OR:
+        for (i = 0; i < nd->count; i++) {
+            v = eval3(c, c->kids[nd->first + i], val);
+            if (v == 1)
+                return 1;
+            unknown += v == 2;
+        }
+        return unknown ? 2 : 0;
+    case TT_C_NOF:
+        for (i = 0; i < nd->count; i++) {
+            v = eval3(c, c->kids[nd->first + i], val);
+            yes += v == 1;
+            unknown += v == 2;
+        }
+        if (yes >= nd->value)
+            return 1;
+        return yes + unknown >= nd->value ? 2 : 0;
+    }
+    return 2;
+}
+
+int tt_cond_eval3(const tt_cond *c, const unsigned char *val) { return eval3(c, c->root, val); }
+
 int tt_cond_eval(const tt_cond *c, const unsigned char *matched)
 {
     return tt_cond_eval_node(c, c->root, matched);

@@ -41,6 +41,10 @@ int tt_cond_eval(const tt_cond *c, const unsigned char *matched);
 /* Evaluates node n of c (for explaining a decision clause by clause). */
 int tt_cond_eval_node(const tt_cond *c, uint32_t n, const unsigned char *matched);
 
+/* Three-valued evaluation (Kleene logic): val[i] is 0 when local pattern i is known not to
+ * match, 1 when it is known to match, 2 when unknown.  Returns 0 (false), 1 (true) or 2. */
+int tt_cond_eval3(const tt_cond *c, const unsigned char *val);
+
 /* Calls f for every pattern index the condition names. */
 void tt_cond_each_pattern(const tt_cond *c, void (*f)(void *ctx, uint32_t pat), void *ctx);
 

@@ -32,4 +32,5 @@ void tt_limits_init(tt_limits *lim)
     lim->depth_limit = 100000;
     lim->heap_limit_kib = 64 * 1024;
     lim->no_jit = 0;
+    lim->no_prefilter = 0;
 }

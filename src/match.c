@@ -12,12 +12,6 @@
 #include "compile.h"
 #include "utf8.h"
 
-typedef struct rawmatch {
-    uint32_t pattern;
-    uint32_t sentence;
-    size_t start, end;
-} rawmatch;
-
 struct tt_result {
     const char *text;
     size_t len;
@@ -40,12 +34,23 @@ struct tt_scanner {
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
     tt_span_vec spans;
-    rawmatch *raw, *sorted;
-    size_t nraw, rawcap, sortedcap;
-    size_t *bucket;            /* per sentence: first index into sorted (nsent + 1) */
-    size_t bucketcap;
+    tt_pf_hit *hits;           /* literal hits of the current document */
+    size_t hitcap;
+    tt_match *tm;              /* matches of the topic being scored in this sentence */
+    size_t ntm, tmcap;
     unsigned char *matched;    /* per local pattern of the topic being scored */
+    unsigned char *val;        /* per local pattern: 0 cannot match here, 2 may */
+    unsigned char *cand;       /* per pattern: a literal of it occurs in this sentence */
+    uint32_t *candlist;        /* the patterns with cand set */
+    unsigned char *failed;     /* per pattern: hit a limit in this document: off */
+    unsigned char *mark;       /* per topic: scratch */
+    uint32_t *touched;         /* topics to visit in this sentence */
+    size_t ntouched;
+    unsigned char *always;     /* per pattern: has no literal, may match anywhere */
+    uint32_t *always_topics;   /* topics with a pattern that has no literal */
+    size_t nalways_topics;
     long *last_direct;         /* per topic: last sentence tagged directly, or -1 */
+    long *last_possible;       /* per topic: last sentence it might have applied to directly */
     tt_topic_total *acc;       /* per topic totals for the current document */
     tt_result res;
 };
@@ -67,11 +72,35 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     sc->mctx = pcre2_match_context_create(NULL);
     sc->jit = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
     sc->matched = tt_calloc(rs->max_topic_patterns + 1, 1);
+    sc->val = tt_calloc(rs->max_topic_patterns + 1, 1);
+    sc->cand = tt_calloc(rs->npatterns + 1, 1);
+    sc->candlist = tt_calloc(rs->npatterns + 1, sizeof *sc->candlist);
+    sc->failed = tt_calloc(rs->npatterns + 1, 1);
+    sc->mark = tt_calloc(nt, 1);
+    sc->touched = tt_calloc(nt, sizeof *sc->touched);
+    sc->always = tt_calloc(rs->npatterns + 1, 1);
+    sc->always_topics = tt_calloc(nt, sizeof *sc->always_topics);
     sc->last_direct = tt_calloc(nt, sizeof *sc->last_direct);
+    sc->last_possible = tt_calloc(nt, sizeof *sc->last_possible);
     sc->acc = tt_calloc(nt, sizeof *sc->acc);
-    if (!sc->md || !sc->mctx || !sc->matched || !sc->last_direct || !sc->acc) {
+    if (!sc->md || !sc->mctx || !sc->matched || !sc->val || !sc->cand || !sc->candlist ||
+        !sc->failed || !sc->mark || !sc->touched || !sc->always || !sc->always_topics || !sc->last_direct ||
+        !sc->last_possible || !sc->acc) {
         tt_scanner_free(sc);
         return NULL;
+    }
+    {
+        size_t t, i;
+        for (t = 0; t < rs->ntopics; t++) {
+            int any = 0;
+            for (i = 0; i < rs->rt[t].pcount; i++) {
+                size_t p = rs->rt[t].pfirst + i;
+                sc->always[p] = !rs->pf || tt_prefilter_always(rs->pf, p);
+                any |= sc->always[p];
+            }
+            if (any)
+                sc->always_topics[sc->nalways_topics++] = (uint32_t)t;
+        }
     }
     pcre2_set_match_limit(sc->mctx, sc->lim.match_limit);
     pcre2_set_depth_limit(sc->mctx, sc->lim.depth_limit);
@@ -89,11 +118,19 @@ void tt_scanner_free(tt_scanner *sc)
     pcre2_match_context_free(sc->mctx);
     pcre2_jit_stack_free(sc->jit);
     tt_span_vec_release(&sc->spans);
-    tt_free(sc->raw);
-    tt_free(sc->sorted);
-    tt_free(sc->bucket);
+    tt_free(sc->hits);
+    tt_free(sc->tm);
     tt_free(sc->matched);
+    tt_free(sc->val);
+    tt_free(sc->cand);
+    tt_free(sc->candlist);
+    tt_free(sc->failed);
+    tt_free(sc->mark);
+    tt_free(sc->touched);
+    tt_free(sc->always);
+    tt_free(sc->always_topics);
     tt_free(sc->last_direct);
+    tt_free(sc->last_possible);
     tt_free(sc->acc);
     tt_free(sc->res.sent);
     tt_free(sc->res.tags);
@@ -166,7 +203,6 @@ static void reset(tt_scanner *sc, const char *text, size_t len)
     r->text = text;
     r->len = len;
     r->nsent = r->ntags = r->nmatches = r->ntotals = r->nerrors = 0;
-    sc->nraw = 0;
 }
 
 static void nomem(tt_error *err)
@@ -236,23 +272,6 @@ static int segment(tt_scanner *sc, const char *text, size_t len)
     return 0;
 }
 
-/* The sentence containing [s, e), or -1 when the match crosses a boundary or lies between. */
-static long sentence_of(const tt_result *r, size_t s, size_t e)
-{
-    size_t lo = 0, hi = r->nsent;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->sent[mid].end <= s)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo < r->nsent && r->sent[lo].start <= s && e <= r->sent[lo].end &&
-        (s < r->sent[lo].end || s == e))
-        return (long)lo;
-    return -1;
-}
-
 static size_t utf8_step(const char *text, size_t len, size_t at)
 {
     size_t n = 1;
@@ -261,17 +280,22 @@ static size_t utf8_step(const char *text, size_t len, size_t at)
     return n;
 }
 
-/* Runs pattern p over the whole text, appending its matches to sc->raw. */
-static int run_pattern(tt_scanner *sc, uint32_t p, const char *text, size_t len)
+/* Runs pattern p over sentence si: leftmost-first, non-overlapping matches inside the
+ * sentence, appended to sc->tm.  The subject ends at the sentence end, so a pattern never
+ * matches across a sentence boundary; lookbehind can still see the text before it.
+ * Returns 0, 1 when the pattern failed (error recorded, the pattern is off for this document),
+ * or -1 on out of memory. */
+static int run_pattern(tt_scanner *sc, uint32_t p, size_t si)
 {
     const tt_ruleset *rs = sc->rs;
+    const tt_result *r = &sc->res;
+    const char *text = r->text;
     pcre2_code *code = rs->code[p];
-    size_t off = 0;
+    size_t off = r->sent[si].start, end = r->sent[si].end;
     uint32_t opts = PCRE2_NO_UTF_CHECK | (sc->lim.no_jit ? PCRE2_NO_JIT : 0);
-    while (off <= len) {
-        int rc = pcre2_match(code, (PCRE2_SPTR)text, len, off, opts, sc->md, sc->mctx);
+    while (off < end) {
+        int rc = pcre2_match(code, (PCRE2_SPTR)text, end, off, opts, sc->md, sc->mctx);
         PCRE2_SIZE *ov;
-        long si;
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
         if (rc == PCRE2_ERROR_JIT_STACKLIMIT && !(opts & PCRE2_NO_JIT)) {
@@ -284,64 +308,49 @@ static int run_pattern(tt_scanner *sc, uint32_t p, const char *text, size_t len)
             int limit = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
                         rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
             pcre2_get_error_message(rc, msg, sizeof msg);
-            return doc_error(&sc->res, limit ? TT_ERR_MATCH_LIMIT : TT_ERR_MATCH, off, (long)p,
-                             "pattern '%s' of topic '%s' failed at offset %zu: %s (%s:%d)",
-                             pi->id, rs->topics[pi->topic].id, off, (const char *)msg, pi->file,
-                             pi->line);
+            sc->failed[p] = 1;
+            if (doc_error(&sc->res, limit ? TT_ERR_MATCH_LIMIT : TT_ERR_MATCH, off, (long)p,
+                          "pattern '%s' of topic '%s' failed at offset %zu: %s (%s:%d)", pi->id,
+                          rs->topics[pi->topic].id, off, (const char *)msg, pi->file,
+                          pi->line))
+                return -1;
+            return 1;
         }
         ov = pcre2_get_ovector_pointer(sc->md);
-        si = sentence_of(&sc->res, ov[0], ov[1]);
-        if (si >= 0 && ov[1] > ov[0]) {
-            rawmatch *m;
-            if (tt_grow(&sc->raw, &sc->rawcap, sc->nraw + 1, sizeof *sc->raw))
+        if (ov[1] > ov[0]) {
+            tt_match *m;
+            if (tt_grow(&sc->tm, &sc->tmcap, sc->ntm + 1, sizeof *sc->tm))
                 return -1;
-            m = &sc->raw[sc->nraw++];
+            m = &sc->tm[sc->ntm++];
             m->pattern = p;
-            m->sentence = (uint32_t)si;
             m->start = ov[0];
             m->end = ov[1];
-        }
-        if (ov[1] > ov[0])
             off = ov[1];
-        else if (ov[1] >= len)
-            break;
-        else
-            off = ov[1] + utf8_step(text, len, ov[1]);
+        } else {
+            /* an empty match counts for nothing; go on one character later */
+            off = ov[1] + utf8_step(text, end, ov[1]);
+        }
     }
     return 0;
 }
 
-/* Groups raw matches by sentence (stable counting sort: pattern order kept inside). */
-static int bucket_matches(tt_scanner *sc)
-{
-    size_t ns = sc->res.nsent, i;
-    if (tt_grow(&sc->bucket, &sc->bucketcap, ns + 2, sizeof *sc->bucket) ||
-        tt_grow(&sc->sorted, &sc->sortedcap, sc->nraw + 1, sizeof *sc->sorted))
-        return -1;
-    memset(sc->bucket, 0, (ns + 2) * sizeof *sc->bucket);
-    for (i = 0; i < sc->nraw; i++)
-        sc->bucket[sc->raw[i].sentence + 2]++;
-    for (i = 2; i < ns + 2; i++)
-        sc->bucket[i] += sc->bucket[i - 1];
-    for (i = 0; i < sc->nraw; i++)
-        sc->sorted[sc->bucket[sc->raw[i].sentence + 1]++] = sc->raw[i];
-    /* now bucket[s] is the start of sentence s and bucket[s + 1] its end */
-    return 0;
-}
-
-/* Scores topic ti in one sentence over its matches m[0..n); adds a tag when it applies. */
-static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti, const rawmatch *m, size_t n)
+/* Scores topic ti in sentence s over its matches sc->tm[0..ntm) (in pattern order); adds a
+ * tag when it applies. */
+static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti)
 {
     const tt_ruleset *rs = sc->rs;
     const tt_topic_rt *rt = &rs->rt[ti];
     const tt_topic_info *info = &rs->topics[ti];
     tt_result *r = &sc->res;
     tt_sentence *sent = &r->sent[s];
+    const tt_match *m = sc->tm;
+    size_t n = sc->ntm, i;
     double score = 0.0;
     int vetoed = 0, direct, via = 0;
-    size_t i;
     long from = -1;
 
+    if (n == 0)
+        return 0;    /* a topic with no match in the sentence never applies (see docs) */
     for (i = 0; i < n; i++) {
         uint32_t local = m[i].pattern - rt->pfirst;
         if (rs->patterns[m[i].pattern].exclude) {
@@ -380,12 +389,8 @@ static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti, const rawmatch *
         t->from = via ? (size_t)from : 0;
         t->score = score;
         t->match_first = r->nmatches;
-        for (i = 0; i < n; i++) {
-            tt_match *mm = &r->matches[r->nmatches++];
-            mm->pattern = m[i].pattern;
-            mm->start = m[i].start;
-            mm->end = m[i].end;
-        }
+        memcpy(r->matches + r->nmatches, m, n * sizeof *m);
+        r->nmatches += n;
         t->match_count = n;
         if (sent->tag_count == 0)
             sent->tag_first = r->ntags - 1;
@@ -396,29 +401,143 @@ static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti, const rawmatch *
     return 0;
 }
 
+/* Whether topic ti may apply to sentence s, judged from which patterns can match there:
+ * val[] (per local pattern: 0 cannot match, 2 may) evaluated in three-valued logic.
+ * A topic that cannot apply directly here nor inherit from a sentence where it might have
+ * applied directly is skipped: none of its matches could show in the result. */
+static int topic_may_apply(tt_scanner *sc, uint32_t s, uint32_t ti, const unsigned char *val)
+{
+    const tt_ruleset *rs = sc->rs;
+    const tt_topic_info *info = &rs->topics[ti];
+    const tt_result *r = &sc->res;
+    int direct = tt_cond_eval3(&rs->rt[ti].cond, val) != 0;
+    long last;
+    if (direct) {
+        sc->last_possible[ti] = (long)s;
+        return 1;
+    }
+    if (!info->has_context)
+        return 0;
+    last = sc->last_possible[ti];
+    return last >= 0 && r->sent[last].paragraph == r->sent[s].paragraph &&
+           (size_t)(s - (uint32_t)last) <= info->context_window &&
+           tt_cond_eval3(&rs->rt[ti].when, val) != 0;
+}
+
+/* Classifies sentence s of the document given the patterns that may match in it
+ * (sc->cand[p] != 0).  Topics are visited in ruleset order, so tags come out in that order. */
+static int classify_sentence(tt_scanner *sc, uint32_t s, int all)
+{
+    const tt_ruleset *rs = sc->rs;
+    size_t k;
+    for (k = 0; k < sc->ntouched; k++) {
+        uint32_t ti = sc->touched[k];
+        const tt_topic_rt *rt = &rs->rt[ti];
+        uint32_t i;
+        if (!all) {
+            for (i = 0; i < rt->pcount; i++)
+                sc->val[i] = sc->cand[rt->pfirst + i] | sc->always[rt->pfirst + i] ? 2 : 0;
+            if (!topic_may_apply(sc, s, ti, sc->val))
+                continue;
+        }
+        sc->ntm = 0;
+        for (i = 0; i < rt->pcount; i++) {
+            uint32_t p = rt->pfirst + i;
+            if ((all || sc->cand[p] || sc->always[p]) && !sc->failed[p] &&
+                run_pattern(sc, p, s) < 0)
+                return -1;
+        }
+        if (score_topic(sc, s, ti))
+            return -1;
+    }
+    return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static int tag_sentences(tt_scanner *sc)
 {
     const tt_ruleset *rs = sc->rs;
     tt_result *r = &sc->res;
-    size_t s, t;
+    const tt_prefilter *pf = sc->lim.no_prefilter ? NULL : rs->pf;
+    size_t s, t, h = 0, nh = 0, i;
     for (t = 0; t < rs->ntopics; t++) {
         sc->last_direct[t] = -1;
+        sc->last_possible[t] = -1;
         sc->acc[t].topic = (uint32_t)t;
         sc->acc[t].sentences = 0;
         sc->acc[t].score = 0.0;
     }
-    for (s = 0; s < r->nsent; s++) {
-        size_t a = sc->bucket[s], b = sc->bucket[s + 1];
-        while (a < b) {
-            uint32_t ti = rs->patterns[sc->sorted[a].pattern].topic;
-            size_t e = a;
-            while (e < b && rs->patterns[sc->sorted[e].pattern].topic == ti)
-                e++;
-            if (score_topic(sc, (uint32_t)s, ti, sc->sorted + a, e - a))
+    /* a run cut short by out of memory may have left scratch marks behind */
+    memset(sc->failed, 0, rs->npatterns);
+    memset(sc->cand, 0, rs->npatterns);
+    memset(sc->mark, 0, rs->ntopics);
+    if (!pf) {
+        /* every pattern on every sentence: the reference the prefilter must equal */
+        sc->ntouched = rs->ntopics;
+        for (t = 0; t < rs->ntopics; t++)
+            sc->touched[t] = (uint32_t)t;
+        for (s = 0; s < r->nsent; s++)
+            if (classify_sentence(sc, (uint32_t)s, 1))
                 return -1;
-            a = e;
-        }
+        return 0;
     }
+    if (tt_prefilter_scan(pf, (const unsigned char *)r->text, r->len, &sc->hits, &nh,
+                          &sc->hitcap))
+        return -1;
+    for (s = 0; s < r->nsent; s++) {
+        size_t end = r->sent[s].end, nc = 0;
+        /* hits ending before this sentence belong to no sentence (between sentences) */
+        while (h < nh && sc->hits[h].end <= r->sent[s].start)
+            h++;
+        for (; h < nh && sc->hits[h].end <= end; h++) {
+            size_t n;
+            const uint32_t *pats = tt_prefilter_patterns(pf, sc->hits[h].state, &n);
+            for (i = 0; i < n; i++) {
+                if (!sc->cand[pats[i]]) {
+                    sc->cand[pats[i]] = 1;
+                    sc->candlist[nc++] = pats[i];
+                }
+            }
+        }
+        /* the topics to visit: those with a candidate here, those with always-run patterns,
+         * and those whose context may carry over (they have a recent possible sentence) */
+        sc->ntouched = 0;
+        for (i = 0; i < nc; i++) {
+            uint32_t ti = rs->patterns[sc->candlist[i]].topic;
+            if (!sc->mark[ti]) {
+                sc->mark[ti] = 1;
+                sc->touched[sc->ntouched++] = ti;
+            }
+        }
+        for (i = 0; i < sc->nalways_topics; i++) {
+            uint32_t ti = sc->always_topics[i];
+            if (!sc->mark[ti]) {
+                sc->mark[ti] = 1;
+                sc->touched[sc->ntouched++] = ti;
+            }
+        }
+        if (sc->ntouched > 1)
+            qsort(sc->touched, sc->ntouched, sizeof *sc->touched, cmp_u32);
+        for (i = 0; i < sc->ntouched; i++)
+            sc->mark[sc->touched[i]] = 0;
+        if (classify_sentence(sc, (uint32_t)s, 0))
+            return -1;
+        for (i = 0; i < nc; i++)
+            sc->cand[sc->candlist[i]] = 0;
+    }
+    return 0;
+}
+
+static int document_totals(tt_scanner *sc)
+{
+    const tt_ruleset *rs = sc->rs;
+    tt_result *r = &sc->res;
+    size_t t;
     for (t = 0; t < rs->ntopics; t++) {
         if (!sc->acc[t].sentences)
             continue;
@@ -433,7 +552,6 @@ static const tt_result *run(tt_scanner *sc, const char *text, size_t len, int cl
                             tt_error *err)
 {
     int rc;
-    uint32_t p;
     reset(sc, text, len);
     if (err)
         memset(err, 0, sizeof *err);
@@ -444,10 +562,7 @@ static const tt_result *run(tt_scanner *sc, const char *text, size_t len, int cl
         goto fail;
     if (rc > 0 || !classify)
         return &sc->res;
-    for (p = 0; p < sc->rs->npatterns; p++)
-        if (run_pattern(sc, p, text, len))
-            goto fail;
-    if (bucket_matches(sc) || tag_sentences(sc))
+    if (tag_sentences(sc) || document_totals(sc))
         goto fail;
     return &sc->res;
 fail:

@@ -35,6 +35,7 @@ enum {
     O_TAGGED_ONLY,
     O_SUMMARY,
     O_NO_JIT,
+    O_NO_PREFILTER,
 };
 
 typedef struct opt_item {
@@ -65,6 +66,8 @@ static const opt_item options[] = {
     {C_CLASSIFY, O_SUMMARY, "summary", 0, NULL, "jsonl: end with a {\"summary\": ...} line"},
     {C_CLASSIFY | C_SEGMENT, 'j', "jobs", 1, "N",
      "classify on N threads (default: the number of cores); output order is unchanged"},
+    {C_CLASSIFY, O_NO_PREFILTER, "no-prefilter", 0, NULL,
+     "run every pattern on every document (same results, slower; for testing)"},
     {C_CLASSIFY, O_NO_JIT, "no-jit", 0, NULL,
      "match with the PCRE2 interpreter, not the JIT (slower; for debugging, valgrind)"},
     {C_ALL, 'h', "help", 0, NULL, "show this help and exit"},
@@ -132,7 +135,7 @@ typedef struct settings {
     const char *format;
     const char *output;
     tt_input_options in;
-    int tagged_only, summary, no_jit;
+    int tagged_only, summary, no_jit, no_prefilter;
     int jobs;
 } settings;
 
@@ -200,6 +203,7 @@ static int parse_options(settings *s, int argc, char **argv)
         case O_TAGGED_ONLY: s->tagged_only = 1; break;
         case O_SUMMARY: s->summary = 1; break;
         case O_NO_JIT: s->no_jit = 1; break;
+        case O_NO_PREFILTER: s->no_prefilter = 1; break;
         case 'h': command_help(stdout, s->cmd); return EXIT_OK;
         case 'V': printf("topictag %s\n", tt_version()); return EXIT_OK;
         case ':': return usage_error("option needs a value", argv[optind - 1]);
@@ -491,6 +495,7 @@ static int cmd_run(settings *s, int argc, char **argv)
         const char *nj = getenv("TOPICTAG_NO_JIT");
         tt_limits_init(&lim);
         lim.no_jit = s->no_jit || (nj && *nj && strcmp(nj, "0") != 0);
+        lim.no_prefilter = s->no_prefilter;
         c.pool = tt_pool_new(rs, &lim, s->jobs ? s->jobs : default_jobs(), !c.rep,
                              c.rep ? classify_done : segment_done, &c);
     }
@@ -528,8 +533,24 @@ static int cmd_check(settings *s, int argc, char **argv)
     rs = load_rules(s, 1, &code, &nwarn);
     if (!rs)
         return code;
-    printf("%zu topics, %zu patterns, %zu warnings\n", tt_ruleset_topic_count(rs),
-           tt_ruleset_pattern_count(rs), nwarn);
+    {
+        size_t i, np = tt_ruleset_pattern_count(rs), nf = 0;
+        for (i = 0; i < np; i++) {
+            const tt_pattern_info *pi = tt_ruleset_pattern(rs, i);
+            if (pi->prefiltered) {
+                nf++;
+                continue;
+            }
+            fprintf(stderr,
+                    "%s:%d:%d: note: pattern '%s' of topic '%s' defeats the prefilter (no "
+                    "literal of 3 or more bytes occurs in every match): it runs on every "
+                    "document\n",
+                    pi->file, pi->line, pi->column, pi->id,
+                    tt_ruleset_topic(rs, pi->topic)->id);
+        }
+        printf("%zu topics, %zu patterns (%zu prefiltered), %zu warnings\n",
+               tt_ruleset_topic_count(rs), np, nf, nwarn);
+    }
     tt_ruleset_free(rs);
     return EXIT_OK;
 }

@@ -1,0 +1,975 @@
+/* literal.c - required-literal extraction from PCRE2 patterns (see literal.h).
+ *
+ * A small recursive-descent parser over PCRE2 syntax summarises every node by
+ *   exact: the finite set of strings the node matches and nothing else (capped), or unknown;
+ *   req:   a set of strings one of which is a substring of every match of the node, or none.
+ * What the parser does not understand becomes either an unknown atom (may match anything,
+ * requires nothing) or "no requirement" for the whole pattern.  Soundness is the only hard
+ * requirement: a set that some real match does not contain silently loses matches.
+ *
+ * Case: the document scanner folds ASCII letters only.  Case-sensitive patterns are therefore
+ * safe to fold.  In a caseless pattern PCRE2 (UTF mode) also matches other case forms that
+ * have different bytes: for non-ASCII letters, and for two ASCII letters as well: 'k'/'K'
+ * match U+212A KELVIN SIGN and 's'/'S' match U+017F LATIN SMALL LETTER LONG S.  So in caseless
+ * mode every non-ASCII character and k, K, s, S are unknown atoms (they break a literal).
+ * A pattern counts as caseless when the caller says so or when any option setting anywhere in
+ * it mentions 'i' (even "(?-i)": conservative).
+ *
+ * Sequences: consecutive items with exact sets form a run whose exact set is their product
+ * (split when it outgrows the caps); the requirement of a sequence is the best of its runs
+ * (as requirements) and of its items' requirements. */
+#include "literal.h"
+
+#include <string.h>
+
+#include "alloc.h"
+
+#define EXACT_MAX_N 64      /* strings in an exact set */
+#define EXACT_MAX_LEN 64    /* bytes per string of an exact set */
+#define REQ_MAX_N 1024      /* strings in a requirement set */
+#define CLASS_MAX 4         /* members of a character class taken as an exact set */
+#define MAX_DEPTH 200       /* group nesting */
+
+/* A set of distinct byte strings (NUL-terminated copies). */
+typedef struct sset {
+    char **s;
+    size_t *len;
+    size_t n, scap, lcap;
+} sset;
+
+/* What is known about the matches of a node. */
+typedef struct summ {
+    int has_ex, has_rq;
+    sset ex;    /* the node matches exactly these strings (ASCII-folded) */
+    sset rq;    /* every match contains one of these; always usable() when present */
+} summ;
+
+enum { ST_OK = 0, ST_NOREQ = 1, ST_NOMEM = -1 };
+
+typedef struct parser {
+    const unsigned char *s;
+    size_t len, pos;
+    size_t min_len;     /* >= 1 */
+    int caseless;
+    int saw_i;          /* some option setting mentions 'i' */
+    int inq;            /* inside \Q...\E */
+    int st;             /* ST_*: why parsing stopped */
+    int depth;
+} parser;
+
+/* ---- small helpers ---- */
+
+static int give_up(parser *p)
+{
+    if (!p->st)
+        p->st = ST_NOREQ;
+    return -1;
+}
+
+static int nomem(parser *p)
+{
+    p->st = ST_NOMEM;
+    return -1;
+}
+
+static int is_digit(unsigned c) { return c >= '0' && c <= '9'; }
+
+static int is_alnum(unsigned c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_xdigit(unsigned c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static char fold(unsigned char c) { return (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c); }
+
+/* Length of the UTF-8 sequence led by c (the pattern was validated up front). */
+static size_t clen(unsigned char c)
+{
+    if (c < 0x80)
+        return 1;
+    if (c < 0xE0)
+        return 2;
+    if (c < 0xF0)
+        return 3;
+    return 4;
+}
+
+/* Returns 1 when s[0..len) is valid UTF-8 (no overlongs, surrogates or values > U+10FFFF). */
+static int utf8_valid(const unsigned char *s, size_t len)
+{
+    size_t i = 0, n, k;
+    while (i < len) {
+        unsigned c = s[i], lo = 0x80, hi = 0xBF;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            if (c == 0xE0)
+                lo = 0xA0;
+            else if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;
+        } else
+            return 0;
+        if (len - i - 1 < n)
+            return 0;
+        if (s[i + 1] < lo || s[i + 1] > hi)
+            return 0;
+        for (k = 2; k <= n; k++)
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+        i += n + 1;
+    }
+    return 1;
+}
+
+/* ---- string sets ---- */
+
+static void sset_free(sset *a)
+{
+    size_t i;
+    for (i = 0; i < a->n; i++)
+        tt_free(a->s[i]);
+    tt_free(a->s);
+    tt_free(a->len);
+    memset(a, 0, sizeof *a);
+}
+
+static int sset_has(const sset *a, const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < a->n; i++)
+        if (a->len[i] == n && memcmp(a->s[i], s, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Appends a copy of s[0..n) without looking for duplicates.  0, or -1 out of memory. */
+static int sset_push(sset *a, const char *s, size_t n)
+{
+    char *d;
+    if (tt_grow(&a->s, &a->scap, a->n + 1, sizeof *a->s) ||
+        tt_grow(&a->len, &a->lcap, a->n + 1, sizeof *a->len))
+        return -1;
+    d = tt_strndup(s, n);
+    if (!d)
+        return -1;
+    a->s[a->n] = d;
+    a->len[a->n++] = n;
+    return 0;
+}
+
+/* Adds a copy of s[0..n) unless it is present.  0, or -1 out of memory. */
+static int sset_add(sset *a, const char *s, size_t n)
+{
+    return sset_has(a, s, n) ? 0 : sset_push(a, s, n);
+}
+
+/* *dst (empty) becomes a copy of src; on failure *dst stays empty.  0, or -1. */
+static int sset_copy(sset *dst, const sset *src)
+{
+    size_t i;
+    for (i = 0; i < src->n; i++)
+        if (sset_push(dst, src->s[i], src->len[i])) {
+            sset_free(dst);
+            return -1;
+        }
+    return 0;
+}
+
+static size_t sset_minlen(const sset *a)
+{
+    size_t i, m = (size_t)-1;
+    for (i = 0; i < a->n; i++)
+        if (a->len[i] < m)
+            m = a->len[i];
+    return m;
+}
+
+static size_t sset_maxlen(const sset *a)
+{
+    size_t i, m = 0;
+    for (i = 0; i < a->n; i++)
+        if (a->len[i] > m)
+            m = a->len[i];
+    return m;
+}
+
+/* A set can serve as a requirement when it is not empty and no string is too short. */
+static int usable(const parser *p, const sset *a) { return a->n > 0 && sset_minlen(a) >= p->min_len; }
+
+/* Whether requirement a beats b: a longer shortest string, or as long with fewer strings. */
+static int better(const sset *a, const sset *b)
+{
+    size_t ma = sset_minlen(a), mb = sset_minlen(b);
+    return ma > mb || (ma == mb && a->n < b->n);
+}
+
+/* Whether the product of exact sets a and b stays within the caps. */
+static int fits(const sset *a, const sset *b)
+{
+    return a->n * b->n <= EXACT_MAX_N && sset_maxlen(a) + sset_maxlen(b) <= EXACT_MAX_LEN;
+}
+
+/* *r (empty) = { x y : x in a, y in b }; fits(a, b) holds.  0, or -1 (then *r is empty). */
+static int sset_product(const sset *a, const sset *b, sset *r)
+{
+    char buf[EXACT_MAX_LEN];
+    size_t i, j;
+    for (i = 0; i < a->n; i++)
+        for (j = 0; j < b->n; j++) {
+            memcpy(buf, a->s[i], a->len[i]);
+            memcpy(buf + a->len[i], b->s[j], b->len[j]);
+            if (sset_add(r, buf, a->len[i] + b->len[j])) {
+                sset_free(r);
+                return -1;
+            }
+        }
+    return 0;
+}
+
+static void summ_free(summ *x)
+{
+    sset_free(&x->ex);
+    sset_free(&x->rq);
+    x->has_ex = x->has_rq = 0;
+}
+
+/* Makes x->rq the better of x->rq and x->ex taken as a requirement. */
+static int normalize(parser *p, summ *x)
+{
+    sset c;
+    if (!x->has_ex || !usable(p, &x->ex) || (x->has_rq && !better(&x->ex, &x->rq)))
+        return 0;
+    memset(&c, 0, sizeof c);
+    if (sset_copy(&c, &x->ex))
+        return nomem(p);
+    sset_free(&x->rq);
+    x->rq = c;
+    x->has_rq = 1;
+    return 0;
+}
+
+/* Offers cand as the requirement of a sequence whose best so far is *best (if *has). */
+static int offer(parser *p, sset *best, int *has, const sset *cand)
+{
+    sset c;
+    if (!usable(p, cand) || (*has && !better(cand, best)))
+        return 0;
+    memset(&c, 0, sizeof c);
+    if (sset_copy(&c, cand))
+        return nomem(p);
+    sset_free(best);
+    *best = c;
+    *has = 1;
+    return 0;
+}
+
+/* ---- atoms ---- */
+
+/* x = a node matching only the empty string (assertions, lookarounds). */
+static int atom_empty(parser *p, summ *x)
+{
+    memset(x, 0, sizeof *x);
+    if (sset_push(&x->ex, "", 0)) {
+        sset_free(&x->ex);
+        return nomem(p);
+    }
+    x->has_ex = 1;
+    return 0;
+}
+
+/* x = the literal character b[0..n) (one UTF-8 sequence), or an unknown atom when case
+ * folding in PCRE2 could match other bytes (see the top of the file). */
+static int atom_char(parser *p, summ *x, const unsigned char *b, size_t n)
+{
+    char buf[4];
+    size_t i;
+    memset(x, 0, sizeof *x);
+    if (p->caseless && (n > 1 || b[0] == 'k' || b[0] == 'K' || b[0] == 's' || b[0] == 'S'))
+        return 0;
+    for (i = 0; i < n; i++)
+        buf[i] = fold(b[i]);
+    if (sset_push(&x->ex, buf, n)) {
+        sset_free(&x->ex);
+        return nomem(p);
+    }
+    x->has_ex = 1;
+    if (normalize(p, x)) {
+        summ_free(x);
+        return -1;
+    }
+    return 0;
+}
+
+/* If a quantifier starts at s[i], returns its length and sets *min1 when it requires at least
+ * one repetition; else returns 0.  Braces: anything some PCRE2 version might read as a
+ * quantifier ({n} {n,} {n,m} {,m}, with spaces) counts as one, since reading a literal as a
+ * quantifier only loses information while the reverse would be unsound. */
+static size_t quant_len(const parser *p, size_t i, int *min1)
+{
+    const unsigned char *s = p->s;
+    size_t j;
+    int comma = 0;
+    *min1 = 0;
+    if (i >= p->len)
+        return 0;
+    if (s[i] == '*' || s[i] == '?')
+        return 1;
+    if (s[i] == '+') {
+        *min1 = 1;
+        return 1;
+    }
+    if (s[i] != '{')
+        return 0;
+    for (j = i + 1; j < p->len; j++) {
+        unsigned c = s[j];
+        if (is_digit(c)) {
+            if (!comma && c != '0')
+                *min1 = 1;
+        } else if (c == ',' && !comma)
+            comma = 1;
+        else if (c != ' ' && c != '\t')
+            break;
+    }
+    if (j < p->len && s[j] == '}')
+        return j + 1 - i;
+    *min1 = 0;
+    return 0;
+}
+
+/* Returns the index just past the first term at or after i, or 0 if there is none. */
+static size_t past(const parser *p, size_t i, unsigned char term)
+{
+    for (; i < p->len; i++)
+        if (p->s[i] == term)
+            return i + 1;
+    return 0;
+}
+
+/* A group name from i up to term: returns the index past term, or 0. */
+static size_t skip_name(const parser *p, size_t i, unsigned char term)
+{
+    size_t j = i;
+    while (j < p->len && (is_alnum(p->s[j]) || p->s[j] == '_' || p->s[j] >= 0x80))
+        j++;
+    if (j == i || j >= p->len || p->s[j] != term)
+        return 0;
+    return j + 1;
+}
+
+/* Option letters at i (after "(?"): [^][imnsxUJ]*(-[imnsxUJ]*)? followed by ':' or ')'.
+ * Returns the index of that terminator, or 0 if this is not an option setting.  Extended
+ * mode (x, xx) changes the meaning of white space and '#': the pattern gets no requirement. */
+static size_t scan_options(parser *p, size_t i)
+{
+    size_t j = i;
+    int x = 0, ci = 0, minus = 0;
+    if (j < p->len && p->s[j] == '^')
+        j++;
+    for (; j < p->len; j++) {
+        unsigned c = p->s[j];
+        if (c == '-' && !minus)
+            minus = 1;
+        else if (c == 'x')
+            x = 1;
+        else if (c == 'i')
+            ci = 1;
+        else if (!strchr("mnsUJ", (int)c) || c == 0)
+            break;
+    }
+    if (j >= p->len || (p->s[j] != ':' && p->s[j] != ')'))
+        return 0;
+    if (x) {
+        give_up(p);
+        return 0;
+    }
+    if (ci)
+        p->saw_i = 1;
+    return j;
+}
+
+/* Skips what matches nothing and is no item: \E, \Q (enters quoting), (?#...), and option
+ * settings such as (?i).  Returns 1 if something was skipped, 0 if not, -1 to stop. */
+static int skip_ignorable(parser *p)
+{
+    const unsigned char *s = p->s;
+    size_t i = p->pos, j;
+    if (s[i] == '\\' && i + 1 < p->len) {
+        if (s[i + 1] == 'E') {
+            p->pos += 2;
+            return 1;
+        }
+        if (s[i + 1] == 'Q') {
+            p->pos += 2;
+            p->inq = 1;
+            return 1;
+        }
+        return 0;
+    }
+    if (s[i] != '(' || i + 2 >= p->len || s[i + 1] != '?')
+        return 0;
+    if (s[i + 2] == '#') {
+        j = past(p, i + 3, ')');
+        if (!j)
+            return give_up(p);
+        p->pos = j;
+        return 1;
+    }
+    j = scan_options(p, i + 2);
+    if (p->st)
+        return -1;
+    if (j && s[j] == ')') {
+        p->pos = j + 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* End of a POSIX class name such as [:alpha:] (PCRE2's check_posix_syntax): i is at the
+ * character after '['; on success *end is the index of the closing terminator. */
+static int posix_end(const unsigned char *s, size_t i, size_t len, size_t *end)
+{
+    unsigned char t = s[i++];
+    for (; i + 2 <= len; i++) {
+        if (s[i] == '\\' && (s[i + 1] == ']' || s[i + 1] == '\\'))
+            i++;
+        else if ((s[i] == '[' && s[i + 1] == t) || s[i] == ']')
+            return 0;
+        else if (s[i] == t && s[i + 1] == ']') {
+            *end = i;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A character class at p->pos ('[').  A non-negated class of at most CLASS_MAX single
+ * characters (or escaped punctuation), without ranges, is the exact set of its members;
+ * every other class is an unknown atom.  The class end is found as PCRE2 finds it. */
+static int parse_class(parser *p, summ *x)
+{
+    const unsigned char *s = p->s;
+    size_t i = p->pos + 1, len = p->len, e, nm = 0, k, j;
+    size_t mo[CLASS_MAX], ml[CLASS_MAX];
+    int simple = 1, first;
+    char buf[4];
+
+    memset(x, 0, sizeof *x);
+    if (i < len && s[i] == '^') {
+        simple = 0;
+        i++;
+    }
+    /* PCRE2 skips \E and \Q\E here and then may still take ']' as a member: not worth it */
+    if (i + 1 < len && s[i] == '\\' && (s[i + 1] == 'E' || s[i + 1] == 'Q'))
+        return give_up(p);
+    for (first = 1;; first = 0) {
+        size_t ms, mn;
+        unsigned c;
+        if (i >= len)
+            return give_up(p);
+        c = s[i];
+        if (c == ']' && !first) {
+            i++;
+            break;
+        }
+        if (c == '[' && i + 1 < len && (s[i + 1] == ':' || s[i + 1] == '.' || s[i + 1] == '=') &&
+            posix_end(s, i + 1, len, &e)) {
+            simple = 0;
+            i = e + 2;
+            continue;
+        }
+        if (c == '\\') {
+            if (i + 1 >= len)
+                return give_up(p);
+            c = s[i + 1];
+            if (c == 'Q') {
+                simple = 0;
+                for (i += 2; i + 1 < len && !(s[i] == '\\' && s[i + 1] == 'E'); i++)
+                    ;
+                if (i + 1 >= len)
+                    return give_up(p);
+                i += 2;
+                continue;
+            }
+            if (c >= 0x80 || is_alnum(c)) {
+                simple = 0;
+                i += 1 + clen((unsigned char)c);
+                if (c == 'c' && i < len)
+                    i += clen(s[i]);
+                continue;
+            }
+            ms = i + 1;
+            mn = 1;
+            i += 2;
+        } else {
+            ms = i;
+            mn = clen((unsigned char)c);
+            i += mn;
+        }
+        if (i + 1 < len && s[i] == '-' && s[i + 1] != ']')
+            simple = 0;     /* a range */
+        if (simple) {
+            if (nm == CLASS_MAX)
+                simple = 0;
+            else {
+                mo[nm] = ms;
+                ml[nm++] = mn;
+            }
+        }
+    }
+    p->pos = i;
+    if (!simple)
+        return 0;
+    for (k = 0; k < nm; k++) {
+        unsigned char c0 = s[mo[k]];
+        if (p->caseless && (ml[k] > 1 || c0 == 'k' || c0 == 'K' || c0 == 's' || c0 == 'S')) {
+            sset_free(&x->ex);
+            return 0;
+        }
+        for (j = 0; j < ml[k]; j++)
+            buf[j] = fold(s[mo[k] + j]);
+        if (sset_add(&x->ex, buf, ml[k])) {
+            sset_free(&x->ex);
+            return nomem(p);
+        }
+    }
+    x->has_ex = 1;
+    if (normalize(p, x)) {
+        summ_free(x);
+        return -1;
+    }
+    return 0;
+}
+
+/* A backslash escape at p->pos outside a class (\Q and \E are handled as ignorable). */
+static int parse_escape(parser *p, summ *x)
+{
+    const unsigned char *s = p->s;
+    size_t i = p->pos + 1, len = p->len, n;
+    unsigned c;
+
+    memset(x, 0, sizeof *x);
+    if (i >= len)
+        return give_up(p);
+    c = s[i++];
+    if (c >= 0x80) {            /* a quoted non-ASCII character: unknown */
+        p->pos = i - 1 + clen((unsigned char)c);
+        return 0;
+    }
+    if (!is_alnum(c)) {         /* escaped punctuation: the character itself */
+        p->pos = i;
+        return atom_char(p, x, s + i - 1, 1);
+    }
+    switch (c) {
+    case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G':
+        p->pos = i;
+        return atom_empty(p, x);
+    case 'K':       /* resets the match start: text before it is not in the match */
+    case 'Q':
+    case 'E':
+        return give_up(p);
+    case 'x':
+        if (i < len && s[i] == '{') {
+            if (!(i = past(p, i, '}')))
+                return give_up(p);
+        } else
+            for (n = 0; n < 2 && i < len && is_xdigit(s[i]); n++)
+                i++;
+        break;
+    case 'o':
+        if (i < len && s[i] == '{' && !(i = past(p, i, '}')))
+            return give_up(p);
+        break;
+    case 'p':
+    case 'P':
+        if (i >= len)
+            return give_up(p);
+        if (s[i] == '{') {
+            if (!(i = past(p, i, '}')))
+                return give_up(p);
+        } else
+            i += clen(s[i]);
+        break;
+    case 'N':
+        if (i + 2 < len && s[i] == '{' && s[i + 1] == 'U' && s[i + 2] == '+' &&
+            !(i = past(p, i, '}')))
+            return give_up(p);
+        break;
+    case 'c':
+        if (i >= len)
+            return give_up(p);
+        i += clen(s[i]);
+        break;
+    case 'g':
+        if (i < len && (s[i] == '<' || s[i] == '\''))
+            return give_up(p);      /* a subroutine call */
+        if (i < len && s[i] == '{') {
+            if (!(i = past(p, i, '}')))
+                return give_up(p);
+        } else {
+            if (i < len && (s[i] == '+' || s[i] == '-'))
+                i++;
+            while (i < len && is_digit(s[i]))
+                i++;
+        }
+        break;
+    case 'k':
+        if (i < len && (s[i] == '<' || s[i] == '\'' || s[i] == '{')) {
+            unsigned char t = s[i] == '<' ? '>' : s[i] == '{' ? '}' : '\'';
+            if (!(i = past(p, i + 1, t)))
+                return give_up(p);
+        }
+        break;
+    case '0':
+        for (n = 0; n < 2 && i < len && s[i] >= '0' && s[i] <= '7'; n++)
+            i++;
+        break;
+    default:
+        /* \1..\9: a back reference or octal; taking all the digits as one unknown atom is
+         * safe either way (it may swallow literal digits, which only loses information) */
+        if (is_digit(c))
+            while (i < len && is_digit(s[i]))
+                i++;
+        break;
+    }
+    p->pos = i;
+    return 0;   /* unknown atom */
+}
+
+static int parse_alt(parser *p, summ *out);
+
+/* A group at p->pos ('('). */
+static int parse_group(parser *p, summ *x)
+{
+    const unsigned char *s = p->s;
+    size_t i = p->pos + 1, len = p->len, j;
+    int look = 0, r;
+    summ in;
+
+    memset(x, 0, sizeof *x);
+    if (p->depth >= MAX_DEPTH)
+        return give_up(p);
+    if (i < len && s[i] == '*')
+        return give_up(p);          /* (*VERB) and friends */
+    if (i < len && s[i] == '?') {
+        if (++i >= len)
+            return give_up(p);
+        if (s[i] == '=' || s[i] == '!') {
+            look = 1;
+            i++;
+        } else if (s[i] == '>' || s[i] == '|')
+            i++;
+        else if (s[i] == '<') {
+            if (i + 1 < len && (s[i + 1] == '=' || s[i + 1] == '!')) {
+                look = 1;
+                i += 2;
+            } else if (!(i = skip_name(p, i + 1, '>')))
+                return give_up(p);
+        } else if (s[i] == 'P' && i + 1 < len && s[i + 1] == '<') {
+            if (!(i = skip_name(p, i + 2, '>')))
+                return give_up(p);
+        } else if (s[i] == '\'') {
+            if (!(i = skip_name(p, i + 1, '\'')))
+                return give_up(p);
+        } else {
+            /* (?:  (?i:  and the like; everything else (callouts, recursion, conditionals,
+             * back references by name...) gives the pattern no requirement */
+            j = scan_options(p, i);
+            if (p->st)
+                return -1;
+            if (!j || s[j] != ':')
+                return give_up(p);
+            i = j + 1;
+        }
+    }
+    p->pos = i;
+    p->depth++;
+    r = parse_alt(p, &in);
+    p->depth--;
+    if (r)
+        return -1;
+    if (p->pos >= len || s[p->pos] != ')') {
+        summ_free(&in);
+        return give_up(p);
+    }
+    p->pos++;
+    if (look) {     /* consumes nothing: its content does not show in the match */
+        summ_free(&in);
+        return atom_empty(p, x);
+    }
+    *x = in;
+    return 0;
+}
+
+/* One atom at p->pos (not quoted, not a quantifier, not ignorable). */
+static int parse_atom(parser *p, summ *x)
+{
+    const unsigned char *s = p->s;
+    size_t n;
+    memset(x, 0, sizeof *x);
+    switch (s[p->pos]) {
+    case '(':
+        return parse_group(p, x);
+    case '[':
+        return parse_class(p, x);
+    case '\\':
+        return parse_escape(p, x);
+    case '.':
+        p->pos++;
+        return 0;
+    case '^':
+    case '$':
+        p->pos++;
+        return atom_empty(p, x);
+    default:
+        n = clen(s[p->pos]);
+        p->pos += n;
+        return atom_char(p, x, s + p->pos - n, n);
+    }
+}
+
+/* An atom and its quantifiers. */
+static int parse_item(parser *p, summ *x)
+{
+    size_t q;
+    int min1;
+    if (parse_atom(p, x))
+        return -1;
+    while ((q = quant_len(p, p->pos, &min1)) != 0) {
+        p->pos += q;
+        if (p->pos < p->len && (p->s[p->pos] == '?' || p->s[p->pos] == '+'))
+            p->pos++;   /* lazy or possessive */
+        if (min1) {     /* at least one copy: the requirement stands, exactness does not */
+            sset_free(&x->ex);
+            x->has_ex = 0;
+        } else
+            summ_free(x);
+    }
+    return 0;
+}
+
+/* A sequence of items up to '|', ')' or the end. */
+static int parse_seq(parser *p, summ *out)
+{
+    const unsigned char *s = p->s;
+    sset run, best;
+    summ it;
+    int has_run = 0, has_best = 0, all_exact = 1, min1;
+
+    memset(out, 0, sizeof *out);
+    memset(&run, 0, sizeof run);
+    memset(&best, 0, sizeof best);
+    memset(&it, 0, sizeof it);
+    while (p->pos < p->len) {
+        if (p->inq) {
+            size_t n;
+            if (s[p->pos] == '\\' && p->pos + 1 < p->len && s[p->pos + 1] == 'E') {
+                p->inq = 0;
+                p->pos += 2;
+                continue;
+            }
+            n = clen(s[p->pos]);
+            p->pos += n;
+            if (atom_char(p, &it, s + p->pos - n, n))
+                goto fail;
+        } else {
+            int r;
+            if (s[p->pos] == '|' || s[p->pos] == ')')
+                break;
+            r = skip_ignorable(p);
+            if (r < 0)
+                goto fail;
+            if (r > 0)
+                continue;
+            /* a quantifier with no item before it (at the start, or after a comment or an
+             * option setting): PCRE2 may reject it or apply it to something: give up */
+            if (quant_len(p, p->pos, &min1)) {
+                give_up(p);
+                goto fail;
+            }
+            if (parse_item(p, &it))
+                goto fail;
+        }
+        if (it.has_ex) {
+            if (has_run && fits(&run, &it.ex)) {
+                sset prod;
+                memset(&prod, 0, sizeof prod);
+                if (sset_product(&run, &it.ex, &prod)) {
+                    nomem(p);
+                    goto fail;
+                }
+                sset_free(&run);
+                run = prod;
+            } else {
+                if (has_run) {      /* too big: close this run and start another */
+                    if (offer(p, &best, &has_best, &run))
+                        goto fail;
+                    sset_free(&run);
+                    all_exact = 0;
+                }
+                run = it.ex;
+                memset(&it.ex, 0, sizeof it.ex);
+                it.has_ex = 0;
+                has_run = 1;
+            }
+        } else {
+            all_exact = 0;
+            if (has_run) {
+                if (offer(p, &best, &has_best, &run))
+                    goto fail;
+                sset_free(&run);
+                has_run = 0;
+            }
+        }
+        if (it.has_rq && offer(p, &best, &has_best, &it.rq))
+            goto fail;
+        summ_free(&it);
+    }
+    if (has_run && offer(p, &best, &has_best, &run))
+        goto fail;
+    if (all_exact) {
+        if (!has_run && sset_push(&run, "", 0)) {
+            nomem(p);
+            goto fail;
+        }
+        out->ex = run;
+        out->has_ex = 1;
+    } else
+        sset_free(&run);
+    out->rq = best;
+    out->has_rq = has_best;
+    if (normalize(p, out)) {
+        summ_free(out);
+        return -1;
+    }
+    return 0;
+
+fail:
+    summ_free(&it);
+    sset_free(&run);
+    sset_free(&best);
+    return -1;
+}
+
+/* a = a | b; b is consumed. */
+static int alt_merge(parser *p, summ *a, summ *b)
+{
+    size_t i;
+    if (a->has_ex && b->has_ex) {
+        for (i = 0; i < b->ex.n && a->ex.n <= EXACT_MAX_N; i++)
+            if (sset_add(&a->ex, b->ex.s[i], b->ex.len[i]))
+                goto oom;
+        if (a->ex.n > EXACT_MAX_N) {
+            sset_free(&a->ex);
+            a->has_ex = 0;
+        }
+    } else {
+        sset_free(&a->ex);
+        a->has_ex = 0;
+    }
+    if (a->has_rq && b->has_rq) {
+        for (i = 0; i < b->rq.n && a->rq.n <= REQ_MAX_N; i++)
+            if (sset_add(&a->rq, b->rq.s[i], b->rq.len[i]))
+                goto oom;
+        if (a->rq.n > REQ_MAX_N) {
+            sset_free(&a->rq);
+            a->has_rq = 0;
+        }
+    } else {
+        sset_free(&a->rq);
+        a->has_rq = 0;
+    }
+    summ_free(b);
+    return normalize(p, a);
+oom:
+    summ_free(b);
+    return nomem(p);
+}
+
+/* Alternatives up to ')' or the end.  On failure *out is empty. */
+static int parse_alt(parser *p, summ *out)
+{
+    summ br;
+    if (parse_seq(p, out))
+        return -1;
+    while (p->pos < p->len && p->s[p->pos] == '|') {
+        p->pos++;
+        if (parse_seq(p, &br) || alt_merge(p, out, &br)) {
+            summ_free(out);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* One extraction pass; see tt_literal_extract. */
+static int extract(const unsigned char *s, size_t len, int caseless, size_t min_len,
+                   tt_litset *out, int *saw_i)
+{
+    parser p;
+    summ top;
+
+    memset(&p, 0, sizeof p);
+    p.s = s;
+    p.len = len;
+    p.min_len = min_len;
+    p.caseless = caseless;
+    if (parse_alt(&p, &top))
+        return p.st == ST_NOMEM ? -1 : 0;
+    *saw_i = p.saw_i;
+    if (p.pos < p.len || !top.has_rq) {     /* an unmatched ')', or nothing usable */
+        summ_free(&top);
+        return 0;
+    }
+    sset_free(&top.ex);
+    out->s = top.rq.s;
+    out->len = top.rq.len;
+    out->n = top.rq.n;
+    return 1;
+}
+
+int tt_literal_extract(const char *regex, size_t len, int caseless, size_t min_len,
+                       tt_litset *out)
+{
+    const unsigned char *s = (const unsigned char *)regex;
+    int rc, saw_i = 0;
+
+    memset(out, 0, sizeof *out);
+    if (!regex || !utf8_valid(s, len))
+        return 0;
+    if (min_len < 1)
+        min_len = 1;
+    rc = extract(s, len, caseless != 0, min_len, out, &saw_i);
+    if (rc == 1 && saw_i && !caseless) {
+        /* an inline (?i) somewhere: redo the whole pattern as caseless */
+        tt_litset_release(out);
+        rc = extract(s, len, 1, min_len, out, &saw_i);
+    }
+    return rc;
+}
+
+void tt_litset_release(tt_litset *s)
+{
+    size_t i;
+    if (!s)
+        return;
+    for (i = 0; i < s->n; i++)
+        tt_free(s->s[i]);
+    tt_free(s->s);
+    tt_free(s->len);
+    memset(s, 0, sizeof *s);
+}

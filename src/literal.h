@@ -1,0 +1,31 @@
+/* literal.h - required literals of a PCRE2 pattern, for a literal prefilter.  Internal.
+ *
+ * For a pattern we compute a set of byte strings such that EVERY match of the pattern contains
+ * at least one of them as a substring once ASCII letters are folded to lowercase.  A document
+ * that contains none of them (after ASCII folding) cannot match, so the pattern need not run.
+ * The extraction is conservative: whenever it is unsure it reports "no requirement". */
+#ifndef TT_LITERAL_H
+#define TT_LITERAL_H
+
+#include <stddef.h>
+
+/* A set of byte strings; every match of the pattern contains one of them (folded).
+ * s[i] is a NUL-terminated copy of len[i] bytes (it may also contain NUL bytes). */
+typedef struct tt_litset {
+    char **s;
+    size_t *len;
+    size_t n;
+} tt_litset;
+
+/* Extracts the required literals of regex (UTF-8, PCRE2 syntax, compiled with PCRE2_UTF and,
+ * if caseless, PCRE2_CASELESS).  ASCII letters in the result are lowercase.  Returns 1 and
+ * fills *out when a usable set exists (every string at least min_len bytes, and at least 1),
+ * 0 when the pattern has no usable requirement (*out empty), -1 on out of memory (*out empty).
+ * Invalid UTF-8 and patterns that do not parse give 0. */
+int tt_literal_extract(const char *regex, size_t len, int caseless, size_t min_len,
+                       tt_litset *out);
+
+/* Frees the strings of s and empties it; s itself is the caller's.  NULL is a no-op. */
+void tt_litset_release(tt_litset *s);
+
+#endif

@@ -1,0 +1,37 @@
+/* prefilter.h - one pass over a document for the literals of every pattern (Aho-Corasick over
+ * ASCII-folded bytes), to decide which patterns can match at all.  Internal. */
+#ifndef TT_PREFILTER_H
+#define TT_PREFILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct tt_prefilter tt_prefilter;
+
+/* lits[p] / lens[p] / nlits[p]: the folded literals of pattern p, one of which occurs in every
+ * match of p; nlits[p] == 0 means p has none and must always run.  NULL on out of memory. */
+tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, const size_t *nlits,
+                               size_t npatterns);
+void tt_prefilter_free(tt_prefilter *pf);
+
+/* One literal hit: a literal of the patterns of state ends at byte end - 1. */
+typedef struct tt_pf_hit {
+    size_t end;
+    uint32_t state;
+} tt_pf_hit;
+
+/* Scans text for every literal; appends each hit, in text order, to *hits (grown with
+ * tt_grow; *nhits is set, *cap updated).  Returns 0, or -1 on out of memory. */
+int tt_prefilter_scan(const tt_prefilter *pf, const unsigned char *text, size_t len,
+                      tt_pf_hit **hits, size_t *nhits, size_t *cap);
+
+/* The patterns whose literals end at a hit with this state. */
+const uint32_t *tt_prefilter_patterns(const tt_prefilter *pf, uint32_t state, size_t *n);
+
+/* 1 when pattern p has no literal and must run wherever its topic may apply. */
+int tt_prefilter_always(const tt_prefilter *pf, size_t p);
+
+/* Statistics for `check` and the benchmark. */
+size_t tt_prefilter_states(const tt_prefilter *pf);
+
+#endif

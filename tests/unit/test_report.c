@@ -1,0 +1,787 @@
+/* test_report.c - unit tests of the report writers (src/report*.c): JSON and JSON Lines parsed
+ * back with jansson, CSV parsed back with an RFC 4180 reader, TSV escapes, the text report. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "topictag.h"
+
+static const char RULES_NK[] = "version: 1\n"
+                               "topic:\n"
+                               "  id: nk\n"
+                               "  title: NK\n"
+                               "  patterns:\n"
+                               "    - id: nk\n"
+                               "      literal: Pyongyang\n"
+                               "    - id: missile\n"
+                               "      literal: missile\n"
+                               "      weight: 0.5\n"
+                               "  condition: nk and missile\n"
+                               "  context:\n"
+                               "    window: 2\n"
+                               "    when: missile\n";
+static const char RULES_QUIET[] = "version: 1\n"
+                                  "topic:\n"
+                                  "  id: quiet\n"
+                                  "  title: Quiet\n"
+                                  "  patterns:\n"
+                                  "    - id: q\n"
+                                  "      literal: zzz\n";
+
+/* The batch: two good documents, one that could not be read, one invalid UTF-8. */
+static const char DOC_A[] = "Pyongyang fired a missile. The missile flew far.\n\nWeather was fine.";
+static const char DOC_B[] = "Pyongyang\tsaid \"a missile, maybe\" \\ ok\nand more.";
+static const char NAME_B[] = "b,\"x\".txt";
+static const char DOC_BAD[] = "Bad \xFF byte";
+
+static tt_ruleset *rs;
+static tt_scanner *sc;
+
+static int group_setup(void **state)
+{
+    tt_loader *ld = tt_loader_new();
+
+    (void)state;
+    if (!ld)
+        return -1;
+    if (tt_loader_add_buffer(ld, "nk.yaml", RULES_NK, strlen(RULES_NK)) != 0 ||
+        tt_loader_add_buffer(ld, "quiet.yaml", RULES_QUIET, strlen(RULES_QUIET)) != 0) {
+        tt_loader_free(ld);
+        return -1;
+    }
+    rs = tt_loader_build(ld, NULL);
+    tt_loader_free(ld);
+    if (!rs)
+        return -1;
+    sc = tt_scanner_new(rs, NULL);
+    return sc ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    tt_scanner_free(sc);
+    tt_ruleset_free(rs);
+    return 0;
+}
+
+static const tt_result *classify(const char *text, size_t len)
+{
+    tt_error err;
+    const tt_result *r = tt_classify(sc, text, len, &err);
+    assert_non_null(r);
+    return r;
+}
+
+/* Runs the batch through a report into memory; returns the output (free() it). */
+static char *run_batch(tt_format format, int tagged_only, int summary, size_t *len)
+{
+    tt_report_options opt;
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *out = open_memstream(&buf, &blen);
+    tt_report *rep;
+    tt_error io;
+
+    assert_non_null(out);
+    memset(&opt, 0, sizeof opt);
+    opt.format = format;
+    opt.tagged_only = tagged_only;
+    opt.summary = summary;
+    rep = tt_report_new(rs, &opt, out);
+    assert_non_null(rep);
+
+    assert_int_equal(tt_report_document(rep, "a.txt", NULL, classify(DOC_A, strlen(DOC_A)),
+                                        NULL), 0);
+    assert_int_equal(tt_report_failed(rep), 0);
+    assert_int_equal(tt_report_document(rep, NAME_B, "b-id", classify(DOC_B, strlen(DOC_B)),
+                                        NULL), 0);
+    memset(&io, 0, sizeof io);
+    io.code = TT_ERR_IO;
+    snprintf(io.message, sizeof io.message, "cannot read: No such file or directory");
+    assert_int_equal(tt_report_document(rep, "missing.txt", NULL, NULL, &io), 0);
+    assert_int_equal(tt_report_failed(rep), 1);
+    assert_int_equal(tt_report_document(rep, "bad.txt", NULL,
+                                        classify(DOC_BAD, strlen(DOC_BAD)), NULL), 0);
+    assert_int_equal(tt_report_failed(rep), 2);
+    assert_int_equal(tt_report_finish(rep), 0);
+    tt_report_free(rep);
+    assert_int_equal(fclose(out), 0);
+    *len = blen;
+    return buf;
+}
+
+/* ---- JSON -------------------------------------------------------------------------------- */
+
+static json_t *get(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v)
+        print_message("missing key '%s'\n", key);
+    assert_non_null(v);
+    return v;
+}
+
+static json_int_t get_int(json_t *obj, const char *key)
+{
+    json_t *v = get(obj, key);
+    assert_true(json_is_integer(v));
+    return json_integer_value(v);
+}
+
+static double get_real(json_t *obj, const char *key)
+{
+    json_t *v = get(obj, key);
+    assert_true(json_is_real(v));
+    return json_real_value(v);
+}
+
+static const char *get_str(json_t *obj, const char *key)
+{
+    json_t *v = get(obj, key);
+    assert_true(json_is_string(v));
+    return json_string_value(v);
+}
+
+static json_t *get_arr(json_t *obj, const char *key, size_t n)
+{
+    json_t *v = get(obj, key);
+    assert_true(json_is_array(v));
+    assert_int_equal(json_array_size(v), n);
+    return v;
+}
+
+static void check_match_json(json_t *m, const char *pattern, json_int_t start, json_int_t end,
+                             const char *text)
+{
+    assert_int_equal(json_object_size(m), 4);
+    assert_string_equal(get_str(m, "pattern"), pattern);
+    assert_int_equal(get_int(m, "start"), start);
+    assert_int_equal(get_int(m, "end"), end);
+    assert_string_equal(get_str(m, "text"), text);
+}
+
+static void check_sentence_json(json_t *s, json_int_t index, json_int_t start, json_int_t end,
+                                json_int_t para, const char *text, size_t ntopics)
+{
+    assert_int_equal(json_object_size(s), 6);
+    assert_int_equal(get_int(s, "index"), index);
+    assert_int_equal(get_int(s, "start"), start);
+    assert_int_equal(get_int(s, "end"), end);
+    assert_int_equal(get_int(s, "paragraph"), para);
+    assert_string_equal(get_str(s, "text"), text);
+    get_arr(s, "topics", ntopics);
+}
+
+/* Checks document a.txt; with tagged_only the untagged third sentence is left out. */
+static void check_doc_a(json_t *d, int tagged_only)
+{
+    json_t *sents, *s, *t, *ms, *tops;
+
+    assert_string_equal(get_str(d, "document"), "a.txt");
+    assert_null(json_object_get(d, "id"));
+    assert_int_equal(get_int(d, "bytes"), (json_int_t)strlen(DOC_A));
+    sents = get_arr(d, "sentences", tagged_only ? 2 : 3);
+
+    s = json_array_get(sents, 0);
+    check_sentence_json(s, 0, 0, 26, 0, "Pyongyang fired a missile.", 1);
+    t = json_array_get(get(s, "topics"), 0);
+    assert_int_equal(json_object_size(t), 3);
+    assert_string_equal(get_str(t, "id"), "nk");
+    assert_true(get_real(t, "score") == 1.5);
+    assert_null(json_object_get(t, "via"));
+    assert_null(json_object_get(t, "from"));
+    ms = get_arr(t, "matches", 2);
+    check_match_json(json_array_get(ms, 0), "nk", 0, 9, "Pyongyang");
+    check_match_json(json_array_get(ms, 1), "missile", 18, 25, "missile");
+
+    s = json_array_get(sents, 1);
+    check_sentence_json(s, 1, 27, 48, 0, "The missile flew far.", 1);
+    t = json_array_get(get(s, "topics"), 0);
+    assert_int_equal(json_object_size(t), 5);
+    assert_string_equal(get_str(t, "id"), "nk");
+    assert_true(get_real(t, "score") == 0.5);
+    assert_string_equal(get_str(t, "via"), "context");
+    assert_int_equal(get_int(t, "from"), 0);
+    ms = get_arr(t, "matches", 1);
+    check_match_json(json_array_get(ms, 0), "missile", 31, 38, "missile");
+
+    if (!tagged_only)
+        check_sentence_json(json_array_get(sents, 2), 2, 50, 67, 1, "Weather was fine.", 0);
+
+    tops = get_arr(d, "topics", 1);
+    assert_string_equal(get_str(json_array_get(tops, 0), "id"), "nk");
+    assert_int_equal(get_int(json_array_get(tops, 0), "sentences"), 2);
+    assert_true(get_real(json_array_get(tops, 0), "score") == 2.0);
+    get_arr(d, "errors", 0);
+}
+
+static void check_doc_b(json_t *d)
+{
+    json_t *sents, *t, *ms;
+
+    assert_string_equal(get_str(d, "document"), NAME_B);
+    assert_string_equal(get_str(d, "id"), "b-id");
+    assert_int_equal(get_int(d, "bytes"), (json_int_t)strlen(DOC_B));
+    sents = get_arr(d, "sentences", 1);
+    /* tab, quotes, backslash and newline survive the round trip */
+    check_sentence_json(json_array_get(sents, 0), 0, 0, (json_int_t)strlen(DOC_B), 0, DOC_B, 1);
+    t = json_array_get(get(json_array_get(sents, 0), "topics"), 0);
+    assert_string_equal(get_str(t, "id"), "nk");
+    assert_true(get_real(t, "score") == 1.5);
+    ms = get_arr(t, "matches", 2);
+    check_match_json(json_array_get(ms, 0), "nk", 0, 9, "Pyongyang");
+    check_match_json(json_array_get(ms, 1), "missile", 18, 25, "missile");
+    get_arr(d, "topics", 1);
+    get_arr(d, "errors", 0);
+}
+
+static void check_doc_missing(json_t *d)
+{
+    json_t *e;
+
+    assert_int_equal(json_object_size(d), 5);
+    assert_string_equal(get_str(d, "document"), "missing.txt");
+    assert_int_equal(get_int(d, "bytes"), 0);
+    get_arr(d, "sentences", 0);
+    get_arr(d, "topics", 0);
+    e = json_array_get(get_arr(d, "errors", 1), 0);
+    assert_int_equal(json_object_size(e), 2);
+    assert_string_equal(get_str(e, "code"), "io");
+    assert_string_equal(get_str(e, "message"), "cannot read: No such file or directory");
+}
+
+static void check_doc_bad(json_t *d)
+{
+    json_t *e;
+
+    assert_string_equal(get_str(d, "document"), "bad.txt");
+    assert_int_equal(get_int(d, "bytes"), (json_int_t)strlen(DOC_BAD));
+    get_arr(d, "sentences", 0);
+    get_arr(d, "topics", 0);
+    e = json_array_get(get_arr(d, "errors", 1), 0);
+    assert_int_equal(json_object_size(e), 3);
+    assert_string_equal(get_str(e, "code"), "invalid-utf8");
+    assert_int_equal(get_int(e, "offset"), 4);
+    assert_string_equal(get_str(e, "message"), "invalid UTF-8 at byte offset 4 (0xFF)");
+}
+
+static void check_summary(json_t *s)
+{
+    json_t *tops;
+
+    assert_int_equal(get_int(s, "documents"), 4);
+    assert_int_equal(get_int(s, "failed"), 2);
+    assert_int_equal(get_int(s, "sentences"), 4);
+    assert_int_equal(get_int(s, "tagged_sentences"), 3);
+    tops = get_arr(s, "topics", 2);
+    assert_string_equal(get_str(json_array_get(tops, 0), "id"), "nk");
+    assert_int_equal(get_int(json_array_get(tops, 0), "articles"), 2);
+    assert_int_equal(get_int(json_array_get(tops, 0), "sentences"), 3);
+    assert_string_equal(get_str(json_array_get(tops, 1), "id"), "quiet");
+    assert_int_equal(get_int(json_array_get(tops, 1), "articles"), 0);
+    assert_int_equal(get_int(json_array_get(tops, 1), "sentences"), 0);
+}
+
+static json_t *parse_json(const char *buf, size_t len)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(buf, len, 0, &jerr);
+
+    if (!root)
+        print_message("json: %s at line %d column %d\n%.*s\n", jerr.text, jerr.line,
+                      jerr.column, (int)len, buf);
+    assert_non_null(root);
+    return root;
+}
+
+static void test_report_json(void **state)
+{
+    size_t len;
+    char *buf;
+    json_t *root, *docs;
+    int tagged_only;
+
+    (void)state;
+    for (tagged_only = 0; tagged_only <= 1; tagged_only++) {
+        buf = run_batch(TT_FORMAT_JSON, tagged_only, 0, &len);
+        root = parse_json(buf, len);
+        assert_int_equal(json_object_size(root), 2);
+        docs = get_arr(root, "documents", 4);
+        check_doc_a(json_array_get(docs, 0), tagged_only);
+        check_doc_b(json_array_get(docs, 1));
+        check_doc_missing(json_array_get(docs, 2));
+        check_doc_bad(json_array_get(docs, 3));
+        check_summary(get(root, "summary"));   /* always there in JSON */
+        json_decref(root);
+        free(buf);
+    }
+}
+
+/* An empty batch is still one valid JSON document. */
+static void test_report_json_empty_batch(void **state)
+{
+    tt_report_options opt = {TT_FORMAT_JSON, 0, 0};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    tt_report *rep;
+    json_t *root, *s;
+
+    (void)state;
+    assert_non_null(out);
+    rep = tt_report_new(rs, &opt, out);
+    assert_non_null(rep);
+    assert_int_equal(tt_report_finish(rep), 0);
+    tt_report_free(rep);
+    fclose(out);
+    root = parse_json(buf, len);
+    get_arr(root, "documents", 0);
+    s = get(root, "summary");
+    assert_int_equal(get_int(s, "documents"), 0);
+    assert_int_equal(get_int(s, "failed"), 0);
+    json_decref(root);
+    free(buf);
+    tt_report_free(NULL);
+}
+
+/* A pattern error names its topic and pattern; the other pattern's tags stay. */
+static void test_report_json_pattern_error(void **state)
+{
+    static const char evil[] = "version: 1\n"
+                               "topic:\n"
+                               "  id: evil\n"
+                               "  title: Evil\n"
+                               "  patterns:\n"
+                               "    - id: backtrack\n"
+                               "      regex: '(a+)+$'\n"
+                               "    - id: plain\n"
+                               "      literal: North Korea\n";
+    tt_loader *ld = tt_loader_new();
+    tt_ruleset *ers;
+    tt_scanner *esc;
+    tt_limits lim;
+    tt_report_options opt = {TT_FORMAT_JSONL, 0, 0};
+    tt_report *rep;
+    char *buf = NULL, *text;
+    size_t len = 0, n = 3000;
+    FILE *out = open_memstream(&buf, &len);
+    tt_error err;
+    json_t *d, *e, *s;
+
+    (void)state;
+    assert_non_null(ld);
+    assert_non_null(out);
+    assert_int_equal(tt_loader_add_buffer(ld, "evil.yaml", evil, strlen(evil)), 0);
+    ers = tt_loader_build(ld, NULL);
+    assert_non_null(ers);
+    tt_loader_free(ld);
+    tt_limits_init(&lim);
+    lim.match_limit = 10000;
+    esc = tt_scanner_new(ers, &lim);
+    assert_non_null(esc);
+    text = malloc(n + 30);
+    assert_non_null(text);
+    strcpy(text, "North Korea said so. ");
+    memset(text + 21, 'a', n);
+    strcpy(text + 21 + n, "b.");
+    rep = tt_report_new(ers, &opt, out);
+    assert_non_null(rep);
+    assert_int_equal(tt_report_document(rep, "evil.txt", "e1",
+                                        tt_classify(esc, text, strlen(text), &err), NULL), 0);
+    assert_int_equal(tt_report_failed(rep), 1);
+    assert_int_equal(tt_report_finish(rep), 0);
+    tt_report_free(rep);
+    fclose(out);
+
+    d = parse_json(buf, len);
+    assert_string_equal(get_str(d, "id"), "e1");
+    e = json_array_get(get_arr(d, "errors", 1), 0);
+    assert_int_equal(json_object_size(e), 5);
+    assert_string_equal(get_str(e, "code"), "match-limit");
+    assert_string_equal(get_str(e, "topic"), "evil");
+    assert_string_equal(get_str(e, "pattern"), "backtrack");
+    assert_int_equal(get_int(e, "offset"), 0);
+    assert_string_equal(get_str(e, "message"),
+                        "pattern 'backtrack' of topic 'evil' failed at offset 0: match limit "
+                        "exceeded (evil.yaml:6)");
+    s = json_array_get(get_arr(d, "sentences", 1), 0);
+    assert_string_equal(get_str(json_array_get(get(s, "topics"), 0), "id"), "evil");
+    json_decref(d);
+    free(buf);
+    free(text);
+    tt_scanner_free(esc);
+    tt_ruleset_free(ers);
+}
+
+/* Splits buf into lines (each ending in '\n'); returns the count, fills starts/lengths. */
+static size_t split_lines(const char *buf, size_t len, const char **start, size_t *llen,
+                          size_t max)
+{
+    size_t n = 0, i, from = 0;
+
+    for (i = 0; i < len; i++) {
+        if (buf[i] == '\n') {
+            assert_true(n < max);
+            start[n] = buf + from;
+            llen[n] = i - from;
+            n++;
+            from = i + 1;
+        }
+    }
+    assert_int_equal(from, len);   /* the output ends with a newline */
+    return n;
+}
+
+static void test_report_jsonl(void **state)
+{
+    int summary, tagged_only;
+
+    (void)state;
+    for (summary = 0; summary <= 1; summary++) {
+        for (tagged_only = 0; tagged_only <= 1; tagged_only++) {
+            size_t len, n, i, ll[10];
+            const char *ls[10];
+            char *buf = run_batch(TT_FORMAT_JSONL, tagged_only, summary, &len);
+            json_t *o[10] = {NULL};
+
+            n = split_lines(buf, len, ls, ll, 10);
+            assert_int_equal(n, summary ? 5 : 4);
+            for (i = 0; i < n; i++)
+                o[i] = parse_json(ls[i], ll[i]);
+            check_doc_a(o[0], tagged_only);
+            check_doc_b(o[1]);
+            check_doc_missing(o[2]);
+            check_doc_bad(o[3]);
+            if (summary) {
+                assert_int_equal(json_object_size(o[4]), 1);
+                check_summary(get(o[4], "summary"));
+            }
+            for (i = 0; i < n; i++)
+                json_decref(o[i]);
+            free(buf);
+        }
+    }
+}
+
+/* ---- CSV and TSV ------------------------------------------------------------------------- */
+
+#define MAX_ROWS 10
+#define MAX_FIELDS 12
+
+typedef struct table {
+    size_t nrows;
+    size_t nfields[MAX_ROWS];
+    char *f[MAX_ROWS][MAX_FIELDS];
+} table;
+
+/* A strict RFC 4180 reader (LF or CRLF line ends): fails the test on malformed input. */
+static void parse_csv(const char *s, size_t len, table *t)
+{
+    size_t i = 0;
+
+    memset(t, 0, sizeof *t);
+    while (i < len) {
+        size_t row = t->nrows++;
+        assert_true(row < MAX_ROWS);
+        for (;;) {
+            char *field = malloc(len + 1);
+            size_t n = 0, nf = t->nfields[row]++;
+            assert_non_null(field);
+            assert_true(nf < MAX_FIELDS);
+            if (i < len && s[i] == '"') {
+                i++;
+                for (;;) {
+                    assert_true(i < len);            /* unterminated quoted field */
+                    if (s[i] == '"') {
+                        if (i + 1 < len && s[i + 1] == '"') {
+                            field[n++] = '"';
+                            i += 2;
+                            continue;
+                        }
+                        i++;
+                        break;
+                    }
+                    field[n++] = s[i++];
+                }
+                /* after a closing quote: a separator or the end of the record */
+                assert_true(i >= len || s[i] == ',' || s[i] == '\n' || s[i] == '\r');
+            } else {
+                while (i < len && s[i] != ',' && s[i] != '\n' && s[i] != '\r') {
+                    assert_true(s[i] != '"');        /* a bare quote must be quoted */
+                    field[n++] = s[i++];
+                }
+            }
+            field[n] = '\0';
+            t->f[row][nf] = field;
+            if (i < len && s[i] == ',') {
+                i++;
+                continue;
+            }
+            if (i < len && s[i] == '\r')
+                i++;
+            assert_true(i < len && s[i] == '\n');   /* every record ends with a line end */
+            i++;
+            break;
+        }
+    }
+}
+
+static void free_table(table *t)
+{
+    size_t r, f;
+    for (r = 0; r < t->nrows; r++)
+        for (f = 0; f < t->nfields[r]; f++)
+            free(t->f[r][f]);
+}
+
+static void check_row(const table *t, size_t row, const char *const *want)
+{
+    size_t i;
+
+    assert_int_equal(t->nfields[row], 11);
+    for (i = 0; i < 11; i++) {
+        if (strcmp(t->f[row][i], want[i]) != 0)
+            print_message("row %zu field %zu: \"%s\", expected \"%s\"\n", row, i, t->f[row][i],
+                          want[i]);
+        assert_string_equal(t->f[row][i], want[i]);
+    }
+}
+
+static void test_report_csv(void **state)
+{
+    static const char *const header[] = {"document", "id",       "sentence", "start",
+                                         "end",      "topic",    "score",    "via",
+                                         "patterns", "text",     "error"};
+    static const char *const row1[] = {"a.txt", "", "0",          "0", "26", "nk",
+                                       "1.5",   "", "nk missile", "Pyongyang fired a missile.",
+                                       ""};
+    static const char *const row2[] = {"a.txt",     "",   "1", "27", "48", "nk", "0.5",
+                                       "context:0", "missile", "The missile flew far.", ""};
+    static const char *const row3[] = {NAME_B, "b-id", "0",          "0",   "48", "nk",
+                                       "1.5",  "",     "nk missile", DOC_B, ""};
+    static const char *const row4[] = {"missing.txt", "", "", "", "", "", "", "", "", "",
+                                       "io: cannot read: No such file or directory"};
+    static const char *const row5[] = {"bad.txt", "", "", "", "", "", "", "", "", "",
+                                       "invalid-utf8: invalid UTF-8 at byte offset 4 (0xFF)"};
+    size_t len;
+    char *buf = run_batch(TT_FORMAT_CSV, 0, 0, &len);
+    table t;
+    /* the exact bytes of the row with a comma, quotes, a tab, a backslash and a newline */
+    static const char row3_bytes[] =
+        "\"b,\"\"x\"\".txt\",b-id,0,0,48,nk,1.5,,nk missile,"
+        "\"Pyongyang\tsaid \"\"a missile, maybe\"\" \\ ok\nand more.\",\n";
+
+    (void)state;
+    parse_csv(buf, len, &t);
+    assert_int_equal(t.nrows, 6);
+    check_row(&t, 0, header);
+    check_row(&t, 1, row1);
+    check_row(&t, 2, row2);
+    check_row(&t, 3, row3);
+    check_row(&t, 4, row4);
+    check_row(&t, 5, row5);
+    assert_non_null(strstr(buf, row3_bytes));
+    {
+        static const char head[] =
+            "document,id,sentence,start,end,topic,score,via,patterns,text,error\n";
+        assert_memory_equal(buf, head, sizeof head - 1);
+    }
+    free_table(&t);
+    free(buf);
+
+    /* tagged_only changes nothing: CSV lists tagged sentences only anyway */
+    {
+        size_t len2;
+        char *buf2 = run_batch(TT_FORMAT_CSV, 1, 1, &len2);
+        assert_int_equal(len2, len);
+        free(buf2);
+    }
+}
+
+static void test_report_tsv(void **state)
+{
+    static const char want[] =
+        "document\tid\tsentence\tstart\tend\ttopic\tscore\tvia\tpatterns\ttext\terror\n"
+        "a.txt\t\t0\t0\t26\tnk\t1.5\t\tnk missile\tPyongyang fired a missile.\t\n"
+        "a.txt\t\t1\t27\t48\tnk\t0.5\tcontext:0\tmissile\tThe missile flew far.\t\n"
+        "b,\"x\".txt\tb-id\t0\t0\t48\tnk\t1.5\t\tnk missile\t"
+        "Pyongyang\\tsaid \"a missile, maybe\" \\\\ ok\\nand more.\t\n"
+        "missing.txt\t\t\t\t\t\t\t\t\t\tio: cannot read: No such file or directory\n"
+        "bad.txt\t\t\t\t\t\t\t\t\t\tinvalid-utf8: invalid UTF-8 at byte offset 4 (0xFF)\n";
+    size_t len, i, tabs;
+    char *buf = run_batch(TT_FORMAT_TSV, 0, 0, &len);
+
+    (void)state;
+    if (len != strlen(want) || memcmp(buf, want, len) != 0)
+        print_message("got:\n%.*s", (int)len, buf);
+    assert_int_equal(len, strlen(want));
+    assert_memory_equal(buf, want, len);
+    /* every line has exactly 10 tabs: the escapes keep fields on one line */
+    for (i = 0, tabs = 0; i < len; i++) {
+        if (buf[i] == '\t')
+            tabs++;
+        if (buf[i] == '\n') {
+            assert_int_equal(tabs, 10);
+            tabs = 0;
+        }
+    }
+    free(buf);
+}
+
+/* ---- text -------------------------------------------------------------------------------- */
+
+static void test_report_text(void **state)
+{
+    static const char want[] =
+        "== a.txt: 67 bytes, 3 sentences, 2 tagged\n"
+        "  [0] nk 1.5\n"
+        "      Pyongyang fired a missile.\n"
+        "  [1] nk 0.5 (context from [0])\n"
+        "      The missile flew far.\n"
+        "\n"
+        "== two [id-2]: 42 bytes, 2 sentences, 1 tagged\n"
+        "  [1] nk 1.5, quiet 1.0\n"
+        "      Pyongyang zzz missile in two lines.\n"
+        "\n"
+        "== missing.txt\n"
+        "   error: cannot read: No such file or directory\n"
+        "\n"
+        "Summary: 3 documents (1 failed), 5 sentences, 3 tagged\n"
+        "  topic                             articles  sentences\n"
+        "  nk                                       2          3\n"
+        "  quiet                                    1          1\n";
+    static const char two[] = "Hello. Pyongyang zzz missile\tin\ntwo lines.";
+    tt_report_options opt = {TT_FORMAT_TEXT, 0, 0};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    tt_report *rep;
+    tt_error io;
+
+    (void)state;
+    assert_non_null(out);
+    rep = tt_report_new(rs, &opt, out);
+    assert_non_null(rep);
+    assert_int_equal(tt_report_document(rep, "a.txt", NULL, classify(DOC_A, strlen(DOC_A)),
+                                        NULL), 0);
+    assert_int_equal(tt_report_document(rep, "two", "id-2", classify(two, strlen(two)), NULL),
+                     0);
+    memset(&io, 0, sizeof io);
+    io.code = TT_ERR_IO;
+    snprintf(io.message, sizeof io.message, "cannot read: No such file or directory");
+    assert_int_equal(tt_report_document(rep, "missing.txt", NULL, NULL, &io), 0);
+    assert_int_equal(tt_report_finish(rep), 0);
+    assert_int_equal(tt_report_failed(rep), 1);
+    tt_report_free(rep);
+    fclose(out);
+    if (len != strlen(want) || memcmp(buf, want, len) != 0)
+        print_message("got:\n%.*s", (int)len, buf);
+    /* the tab inside the sentence becomes a space, and so does the line break */
+    assert_int_equal(len, strlen(want));
+    assert_memory_equal(buf, want, len);
+    free(buf);
+}
+
+/* ---- write errors, formats --------------------------------------------------------------- */
+
+static void test_report_write_errors(void **state)
+{
+    tt_format f;
+
+    (void)state;
+    for (f = TT_FORMAT_TEXT; f <= TT_FORMAT_TSV; f++) {
+        tt_report_options opt = {f, 0, 1};
+        FILE *out = fopen("/dev/full", "w");
+        tt_report *rep;
+        int rd, rf;
+        if (!out)
+            skip();
+        rep = tt_report_new(rs, &opt, out);
+        assert_non_null(rep);
+        rd = tt_report_document(rep, "a.txt", NULL, classify(DOC_A, strlen(DOC_A)), NULL);
+        rf = tt_report_finish(rep);
+        /* buffered formats fail at the latest when the report is finished */
+        assert_int_equal(rf, -1);
+        if (f == TT_FORMAT_JSONL)
+            assert_int_equal(rd, -1);   /* streamed: flushed per document */
+        tt_report_free(rep);
+        fclose(out);
+    }
+}
+
+static void test_report_format_parse(void **state)
+{
+    (void)state;
+    assert_int_equal(tt_format_parse("text"), TT_FORMAT_TEXT);
+    assert_int_equal(tt_format_parse("json"), TT_FORMAT_JSON);
+    assert_int_equal(tt_format_parse("jsonl"), TT_FORMAT_JSONL);
+    assert_int_equal(tt_format_parse("csv"), TT_FORMAT_CSV);
+    assert_int_equal(tt_format_parse("tsv"), TT_FORMAT_TSV);
+    assert_int_equal(tt_format_parse("xml"), -1);
+    assert_int_equal(tt_format_parse(""), -1);
+    assert_int_equal(tt_format_parse("JSON"), -1);
+    assert_int_equal(tt_format_parse("json "), -1);
+    assert_int_equal(tt_format_parse("js"), -1);
+}
+
+static void test_report_status_names(void **state)
+{
+    (void)state;
+    assert_string_equal(tt_status_name(TT_OK), "ok");
+    assert_string_equal(tt_status_name(TT_ERR_IO), "io");
+    assert_string_equal(tt_status_name(TT_ERR_UTF8), "invalid-utf8");
+    assert_string_equal(tt_status_name(TT_ERR_MATCH_LIMIT), "match-limit");
+    assert_string_equal(tt_status_name((tt_status)999), "unknown");
+    assert_string_equal(tt_version(), TT_VERSION);
+}
+
+static void test_report_out_of_memory(void **state)
+{
+    tt_report_options opt = {TT_FORMAT_JSON, 0, 0};
+    long n;
+    int done = 0;
+
+    (void)state;
+    for (n = 0; !done; n++) {
+        tt_report *rep;
+        void *probe;
+        assert_true(n < 1000);
+        tt_alloc_fail_after(n);
+        rep = tt_report_new(rs, &opt, stdout);
+        probe = tt_malloc(1);
+        tt_alloc_fail_after(-1);
+        if (probe) {
+            tt_free(probe);
+            done = 1;
+            assert_non_null(rep);
+        }
+        tt_report_free(rep);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_json),
+        cmocka_unit_test(test_report_json_empty_batch),
+        cmocka_unit_test(test_report_json_pattern_error),
+        cmocka_unit_test(test_report_jsonl),
+        cmocka_unit_test(test_report_csv),
+        cmocka_unit_test(test_report_tsv),
+        cmocka_unit_test(test_report_text),
+        cmocka_unit_test(test_report_write_errors),
+        cmocka_unit_test(test_report_format_parse),
+        cmocka_unit_test(test_report_status_names),
+        cmocka_unit_test(test_report_out_of_memory),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
