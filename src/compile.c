@@ -607,7 +607,9 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
     for (t = 0; t < ld->ntopics; t++) {
         for (i = 0; i < ld->topics[t].npatterns; i++, p++) {
             const char *rx = rs->patterns[p].regex;
-            int r = tt_literal_extract(rx, strlen(rx), ld->topics[t].patterns[i].ignore_case,
+            int r = tt_literal_extract(rx, strlen(rx),
+                                       ld->topics[t].patterns[i].ignore_case |
+                                           TT_LIT_KS_FOLDED,
                                        MIN_LITERAL, &sets[p]);
             if (r < 0)
                 goto out;

@@ -51,6 +51,7 @@ typedef struct parser {
     size_t len, pos;
     size_t min_len;     /* >= 1 */
     int caseless;
+    int ks_ok;          /* the caller handles U+212A and U+017F: k, s fold like others */
     int saw_i;          /* some option setting mentions 'i' */
     int inq;            /* inside \Q...\E */
     int st;             /* ST_*: why parsing stopped */
@@ -299,7 +300,8 @@ static int atom_char(parser *p, summ *x, const unsigned char *b, size_t n)
     char buf[4];
     size_t i;
     memset(x, 0, sizeof *x);
-    if (p->caseless && (n > 1 || b[0] == 'k' || b[0] == 'K' || b[0] == 's' || b[0] == 'S'))
+    if (p->caseless &&
+        (n > 1 || (!p->ks_ok && (b[0] == 'k' || b[0] == 'K' || b[0] == 's' || b[0] == 'S'))))
         return 0;
     for (i = 0; i < n; i++)
         buf[i] = fold(b[i]);
@@ -536,7 +538,8 @@ static int parse_class(parser *p, summ *x)
         return 0;
     for (k = 0; k < nm; k++) {
         unsigned char c0 = s[mo[k]];
-        if (p->caseless && (ml[k] > 1 || c0 == 'k' || c0 == 'K' || c0 == 's' || c0 == 'S')) {
+        if (p->caseless && (ml[k] > 1 || (!p->ks_ok && (c0 == 'k' || c0 == 'K' || c0 == 's' ||
+                                                         c0 == 'S')))) {
             sset_free(&x->ex);
             return 0;
         }
@@ -927,7 +930,8 @@ static int extract(const unsigned char *s, size_t len, int caseless, size_t min_
     p.s = s;
     p.len = len;
     p.min_len = min_len;
-    p.caseless = caseless;
+    p.caseless = caseless & 1;
+    p.ks_ok = (caseless & TT_LIT_KS_FOLDED) != 0;
     if (parse_alt(&p, &top))
         return p.st == ST_NOMEM ? -1 : 0;
     *saw_i = p.saw_i;
@@ -953,11 +957,11 @@ int tt_literal_extract(const char *regex, size_t len, int caseless, size_t min_l
         return 0;
     if (min_len < 1)
         min_len = 1;
-    rc = extract(s, len, caseless != 0, min_len, out, &saw_i);
-    if (rc == 1 && saw_i && !caseless) {
+    rc = extract(s, len, caseless, min_len, out, &saw_i);
+    if (rc == 1 && saw_i && !(caseless & 1)) {
         /* an inline (?i) somewhere: redo the whole pattern as caseless */
         tt_litset_release(out);
-        rc = extract(s, len, 1, min_len, out, &saw_i);
+        rc = extract(s, len, caseless | 1, min_len, out, &saw_i);
     }
     return rc;
 }

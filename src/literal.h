@@ -22,6 +22,10 @@ typedef struct tt_litset {
  * fills *out when a usable set exists (every string at least min_len bytes, and at least 1),
  * 0 when the pattern has no usable requirement (*out empty), -1 on out of memory (*out empty).
  * Invalid UTF-8 and patterns that do not parse give 0. */
+/* Flag for caseless: the document scanner never uses the literals on a text that contains
+ * U+212A KELVIN SIGN or U+017F LONG S, so k and s may be folded like other ASCII letters. */
+#define TT_LIT_KS_FOLDED 2
+
 int tt_literal_extract(const char *regex, size_t len, int caseless, size_t min_len,
                        tt_litset *out);
 

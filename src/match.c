@@ -459,6 +459,25 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Whether text holds U+212A KELVIN SIGN or U+017F LONG S, which PCRE2 matches caselessly as
+ * k and s: the literals fold only ASCII, so such a text is classified without the prefilter. */
+static int has_odd_case(const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    while ((p = memchr(p, 0xC5, (size_t)(end - p))) && p + 1 < end) {
+        if ((unsigned char)p[1] == 0xBF)
+            return 1;
+        p++;
+    }
+    p = text;
+    while ((p = memchr(p, 0x84, (size_t)(end - p))) && p + 1 < end) {
+        if (p > text && (unsigned char)p[-1] == 0xE2 && (unsigned char)p[1] == 0xAA)
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
 static int tag_sentences(tt_scanner *sc)
 {
     const tt_ruleset *rs = sc->rs;
@@ -476,6 +495,8 @@ static int tag_sentences(tt_scanner *sc)
     memset(sc->failed, 0, rs->npatterns);
     memset(sc->cand, 0, rs->npatterns);
     memset(sc->mark, 0, rs->ntopics);
+    if (pf && has_odd_case(r->text, r->len))
+        pf = NULL;
     if (!pf) {
         /* every pattern on every sentence: the reference the prefilter must equal */
         sc->ntouched = rs->ntopics;
