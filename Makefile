@@ -28,7 +28,8 @@ CLI_OBJ  = $(CLI_SRC:src/cli/%.c=$(B)/obj/cli/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit-test cli-test rules-test clean install uninstall bench golden
+.PHONY: all deps run test unit-test cli-test rules-test install-test valgrind-test clean install \
+        uninstall bench golden
 
 all: $(B)/topictag $(B)/libtopictag.a $(B)/libtopictag.so
 
@@ -77,7 +78,26 @@ cli-test: $(B)/topictag
 rules-test: $(B)/topictag
 	$(B)/topictag check -r rules
 
-test: all unit-test rules-test cli-test
+# Installs into a scratch folder and runs the installed command and library from there.
+install-test: all
+	@rm -rf $(B)/install-test
+	@$(MAKE) -s install DESTDIR=$(CURDIR)/$(B)/install-test PREFIX=/usr >/dev/null
+	@d=$(B)/install-test/usr; \
+	  $$d/bin/topictag check -r $$d/share/topictag/rules 2>/dev/null >/dev/null && \
+	  $$d/bin/topictag --version >/dev/null && \
+	  man -l $$d/share/man/man1/topictag.1 >/dev/null 2>&1 && \
+	  printf '#include <topictag.h>\nint main(void){return tt_version()[0]==0;}\n' > $(B)/install-test/t.c && \
+	  PKG_CONFIG_PATH=$$d/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(B)/install-test \
+	    $(CC) -o $(B)/install-test/t $(B)/install-test/t.c \
+	    $$(PKG_CONFIG_PATH=$$d/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(B)/install-test pkg-config --cflags --libs --static topictag) && \
+	  LD_LIBRARY_PATH=$$d/lib $(B)/install-test/t && echo "install: 1 passed, 0 failed"
+
+# The golden CLI runs under valgrind: no error, no leak.
+valgrind-test: $(B)/topictag
+	@EXTRA_TOOLS=valgrind sh scripts/deps.sh
+	@VALGRIND=1 sh tests/cli/run.sh $(B)/topictag
+
+test: all unit-test rules-test cli-test install-test
 
 # Rewrites the golden CLI outputs on purpose; review the diff before committing.
 golden: $(B)/topictag
@@ -95,6 +115,7 @@ install: all
 	install -m 755 $(B)/libtopictag.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/topictag.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 rules/*.yaml rules/README.md $(DESTDIR)$(PREFIX)/share/topictag/rules/
+	install -m 644 docs/rules.md $(DESTDIR)$(PREFIX)/share/topictag/
 	install -m 644 docs/topictag.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define TT_VERSION "\(.*\)"/\1/p' include/topictag.h)|' \
 	  topictag.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/topictag.pc

@@ -544,7 +544,7 @@ static int cmd_check(settings *s, int argc, char **argv)
             fprintf(stderr,
                     "%s:%d:%d: note: pattern '%s' of topic '%s' defeats the prefilter (no "
                     "literal of 3 or more bytes occurs in every match): it runs on every "
-                    "document\n",
+                    "sentence where its topic may apply\n",
                     pi->file, pi->line, pi->column, pi->id,
                     tt_ruleset_topic(rs, pi->topic)->id);
         }
