@@ -128,3 +128,37 @@ uninstall:
 
 clean:
 	rm -rf $(B)
+
+# ---- fuzz: libFuzzer harnesses (tests/fuzz/) ------------------------------------------------
+# `make fuzz` builds the harnesses with clang (-fsanitize=fuzzer,address,undefined), replays
+# tests/fuzz/regressions/<harness>/*, then fuzzes each harness for FUZZ_SECONDS (seeds built
+# from the repo into $(B)/fuzz/corpus/); any crash, leak, timeout or sanitizer report fails.
+# `make fuzz-regress` only replays the regression files (fast).  FUZZ_TARGETS picks harnesses.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_TARGETS ?= rules condition segment classify
+FUZZ_CFLAGS   = -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer -Iinclude -Isrc -Itests/fuzz
+FUZZ_BIN      = $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+
+.PHONY: fuzz fuzz-build fuzz-regress
+
+$(B)/.fuzz-deps-ok: scripts/deps.sh
+	@mkdir -p $(B)
+	@EXTRA_TOOLS=clang EXTRA_PKGS="clang libclang-rt-14-dev" sh scripts/deps.sh
+	@touch $@
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(LIB_SRC) $(wildcard src/*.h) \
+                  include/topictag.h $(B)/.fuzz-deps-ok
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $(LIB_SRC) $< $(PKG_LIBS) -lpthread
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh fuzz $(B) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-regress: $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh regress $(B) $(FUZZ_TARGETS)
+# ---- end fuzz -------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 #!/bin/sh
 # deps.sh - make sure the system packages topictag builds against are installed.
+# EXTRA_PKGS adds packages and EXTRA_TOOLS commands (package name = command name) to check.
 # As root it installs what is missing with apt-get; otherwise it prints the exact command and fails.
 set -u
 PKGS="libpcre2-dev libyaml-dev libcmocka-dev libjansson-dev pkg-config python3"
+PKGS="$PKGS ${EXTRA_PKGS:-}"   # EXTRA_PKGS: more packages a target needs (e.g. make fuzz)
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

@@ -1,0 +1,346 @@
+/* classify.c - the classify, segment and check subcommands. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "input.h"
+#include "pool.h"
+
+enum {
+    O_INCLUDE = 256,
+    O_INPUT,
+    O_ID_FIELD,
+    O_TEXT_FIELD,
+    O_TAGGED_ONLY,
+    O_SUMMARY,
+    O_NO_JIT,
+    O_NO_PREFILTER,
+};
+
+#define OPT_INPUTS                                                                            \
+    {'o', "output", 1, "FILE", "write the report to FILE instead of stdout"},                 \
+        {O_INCLUDE, "include", 1, "GLOB", "files to read inside folders (default *.txt)"},    \
+        {O_INPUT, "input", 1, "KIND", "what stdin holds: text (default) or jsonl"},           \
+        {O_ID_FIELD, "id-field", 1, "NAME",                                                   \
+         "JSON Lines: the field holding the article id (default id)"},                        \
+        {O_TEXT_FIELD, "text-field", 1, "NAME",                                               \
+         "JSON Lines: the field holding the article text (default text)"},                    \
+        {'j', "jobs", 1, "N",                                                                 \
+         "classify on N threads (default: the number of cores); output order is unchanged"}
+
+static const cli_option classify_options[] = {
+    CLI_OPT_RULES,
+    {'f', "format", 1, "FORMAT", "text (default), json, jsonl, csv, tsv"},
+    OPT_INPUTS,
+    {O_TAGGED_ONLY, "tagged-only", 0, NULL, "json/jsonl: list only sentences that carry a topic"},
+    {O_SUMMARY, "summary", 0, NULL, "jsonl: end with a {\"summary\": ...} line"},
+    {O_NO_PREFILTER, "no-prefilter", 0, NULL,
+     "run every pattern on every sentence (same results, slower; for testing)"},
+    {O_NO_JIT, "no-jit", 0, NULL,
+     "match with the PCRE2 interpreter, not the JIT (slower; for debugging, valgrind)"},
+};
+
+static const cli_option segment_options[] = {
+    CLI_OPT_RULES,
+    {'f', "format", 1, "FORMAT", "text (default): one sentence per line; jsonl: with byte spans"},
+    OPT_INPUTS,
+};
+
+static const cli_option check_options[] = {CLI_OPT_RULES};
+
+typedef struct settings {
+    cli_rules rules;
+    const char *format;
+    const char *output;
+    tt_input_options in;
+    int tagged_only, summary, no_jit, no_prefilter;
+    int jobs;
+} settings;
+
+static int on_option(void *ctx, int val, const char *arg)
+{
+    settings *s = ctx;
+    switch (val) {
+    case 'r': return cli_rules_add(&s->rules, arg);
+    case 'f': s->format = arg; return 0;
+    case 'o': s->output = arg; return 0;
+    case 'j': return cli_parse_jobs(arg, &s->jobs);
+    case O_INCLUDE: s->in.include = arg; return 0;
+    case O_INPUT:
+        if (!strcmp(arg, "jsonl"))
+            s->in.stdin_jsonl = 1;
+        else if (strcmp(arg, "text") != 0)
+            return cli_usage_error("--input must be text or jsonl", arg);
+        return 0;
+    case O_ID_FIELD: s->in.id_field = arg; return 0;
+    case O_TEXT_FIELD: s->in.text_field = arg; return 0;
+    case O_TAGGED_ONLY: s->tagged_only = 1; return 0;
+    case O_SUMMARY: s->summary = 1; return 0;
+    case O_NO_JIT: s->no_jit = 1; return 0;
+    case O_NO_PREFILTER: s->no_prefilter = 1; return 0;
+    }
+    return EXIT_USAGE;
+}
+
+typedef struct run_ctx {
+    tt_pool *pool;
+    tt_report *rep;
+    const tt_ruleset *rs;
+    FILE *out;
+    int segment_jsonl;
+    int multi;
+    size_t failed;
+    int fatal;
+} run_ctx;
+
+static void warn_doc(const char *name, const char *msg)
+{
+    fprintf(stderr, "topictag: %s: %s\n", name, msg);
+}
+
+static int classify_done(void *vctx, const char *name, const char *id, const tt_result *r,
+                         const tt_error *derr)
+{
+    run_ctx *c = vctx;
+    size_t ne = 0, i;
+    if (!r && derr && derr->code == TT_ERR_NOMEM) {
+        fprintf(stderr, "topictag: %s: %s\n", name, derr->message);
+        c->fatal = EXIT_FAIL;
+        return -1;
+    }
+    if (r) {
+        const tt_doc_error *e = tt_result_errors(r, &ne);
+        for (i = 0; i < ne; i++)
+            warn_doc(name, e[i].message);
+    } else if (derr) {
+        warn_doc(name, derr->message);
+    }
+    if (ne || !r)
+        c->failed++;
+    if (tt_report_document(c->rep, name, id, r, derr)) {
+        c->fatal = EXIT_FAIL;
+        return -1;
+    }
+    return 0;
+}
+
+static void oneline(FILE *o, const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        putc(s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i], o);
+}
+
+static void json_str(FILE *o, const char *s, size_t n)
+{
+    size_t i;
+    putc('"', o);
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\')
+            fprintf(o, "\\%c", ch);
+        else if (ch == '\n')
+            fputs("\\n", o);
+        else if (ch == '\r')
+            fputs("\\r", o);
+        else if (ch == '\t')
+            fputs("\\t", o);
+        else if (ch < 0x20 || ch == 0x7f)
+            fprintf(o, "\\u%04x", ch);
+        else
+            putc(ch, o);
+    }
+    putc('"', o);
+}
+
+static int segment_done(void *vctx, const char *name, const char *id, const tt_result *r,
+                        const tt_error *derr)
+{
+    run_ctx *c = vctx;
+    const char *text;
+    const tt_sentence *s;
+    size_t ns, ne, i;
+    if (!r) {
+        warn_doc(name, derr ? derr->message : "cannot read");
+        if (derr && derr->code == TT_ERR_NOMEM) {
+            c->fatal = EXIT_FAIL;
+            return -1;
+        }
+        c->failed++;
+        return 0;
+    }
+    text = tt_result_text(r);
+    {
+        const tt_doc_error *e = tt_result_errors(r, &ne);
+        for (i = 0; i < ne; i++)
+            warn_doc(name, e[i].message);
+        if (ne)
+            c->failed++;
+    }
+    s = tt_result_sentences(r, &ns);
+    if (!c->segment_jsonl && c->multi)
+        fprintf(c->out, "==> %s <==\n", name);
+    for (i = 0; i < ns; i++) {
+        if (c->segment_jsonl) {
+            fputs("{\"document\": ", c->out);
+            json_str(c->out, name, strlen(name));
+            if (id) {
+                fputs(", \"id\": ", c->out);
+                json_str(c->out, id, strlen(id));
+            }
+            fprintf(c->out, ", \"index\": %zu, \"start\": %zu, \"end\": %zu, \"paragraph\": %u, "
+                            "\"text\": ",
+                    i, s[i].start, s[i].end, s[i].paragraph);
+            json_str(c->out, text + s[i].start, s[i].end - s[i].start);
+            fputs("}\n", c->out);
+        } else {
+            oneline(c->out, text + s[i].start, s[i].end - s[i].start);
+            putc('\n', c->out);
+        }
+    }
+    if (ferror(c->out)) {
+        c->fatal = EXIT_FAIL;
+        return -1;
+    }
+    return 0;
+}
+
+static int submit_doc(void *vctx, const char *name, const char *id, const char *text,
+                      size_t len, const tt_error *derr)
+{
+    run_ctx *c = vctx;
+    if (tt_pool_submit(c->pool, name, id, text, len, derr)) {
+        if (!c->fatal)
+            c->fatal = EXIT_FAIL;
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
+{
+    int code, rc = EXIT_OK, fmt = 0;
+    tt_ruleset *rs;
+    run_ctx c;
+    tt_report_options ro;
+    memset(&c, 0, sizeof c);
+    if (cmd == &cli_classify) {
+        fmt = tt_format_parse(s->format ? s->format : "text");
+        if (fmt < 0)
+            return cli_usage_error("unknown format (expected text, json, jsonl, csv, tsv)",
+                               s->format);
+    } else if (s->format) {
+        if (!strcmp(s->format, "jsonl"))
+            c.segment_jsonl = 1;
+        else if (strcmp(s->format, "text") != 0)
+            return cli_usage_error("unknown format (expected text, jsonl)", s->format);
+    }
+    if (!(rs = cli_load_rules(&s->rules, 0, &code, NULL)))
+        return code;
+    if (!(c.out = cli_open_output(s->output))) {
+        tt_ruleset_free(rs);
+        return EXIT_FAIL;
+    }
+    c.rs = rs;
+    c.multi = argc - optind > 1;
+    memset(&ro, 0, sizeof ro);
+    ro.format = (tt_format)fmt;
+    ro.tagged_only = s->tagged_only;
+    ro.summary = s->summary;
+    if (cmd == &cli_classify)
+        c.rep = tt_report_new(rs, &ro, c.out);
+    {
+        tt_limits lim;
+        cli_limits(&lim);
+        lim.no_jit |= s->no_jit;
+        lim.no_prefilter = s->no_prefilter;
+        c.pool = tt_pool_new(rs, &lim, s->jobs ? s->jobs : cli_default_jobs(), !c.rep,
+                             c.rep ? classify_done : segment_done, &c);
+    }
+    if (!c.pool || (cmd == &cli_classify && !c.rep)) {
+        fputs("topictag: out of memory\n", stderr);
+        rc = EXIT_FAIL;
+    } else {
+        int walk = tt_input_each(&s->in, argv + optind, argc - optind, submit_doc, &c);
+        if (!walk)
+            walk = tt_pool_finish(c.pool);
+        if (walk && !c.fatal)
+            c.fatal = EXIT_FAIL;
+        if (c.rep && !c.fatal && tt_report_finish(c.rep))
+            c.fatal = EXIT_FAIL;
+        rc = c.fatal ? c.fatal : c.failed ? EXIT_INPUT : EXIT_OK;
+    }
+    tt_pool_free(c.pool);
+    tt_report_free(c.rep);
+    tt_ruleset_free(rs);
+    {
+        int oc = cli_close_output(c.out, c.out == stdout ? NULL : s->output);
+        if (oc != EXIT_OK && (rc == EXIT_OK || rc == EXIT_INPUT))
+            rc = oc;
+    }
+    return rc;
+}
+
+static int cmd_check(settings *s, int argc, char **argv)
+{
+    int code;
+    size_t nwarn = 0;
+    tt_ruleset *rs;
+    if (optind < argc)
+        return cli_usage_error("check takes no paths; name rule files with -r", argv[optind]);
+    rs = cli_load_rules(&s->rules, 1, &code, &nwarn);
+    if (!rs)
+        return code;
+    {
+        size_t i, np = tt_ruleset_pattern_count(rs), nf = 0;
+        for (i = 0; i < np; i++) {
+            const tt_pattern_info *pi = tt_ruleset_pattern(rs, i);
+            if (pi->prefiltered) {
+                nf++;
+                continue;
+            }
+            fprintf(stderr,
+                    "%s:%d:%d: note: pattern '%s' of topic '%s' defeats the prefilter (no "
+                    "literal of 3 or more bytes occurs in every match): it runs on every "
+                    "sentence where its topic may apply\n",
+                    pi->file, pi->line, pi->column, pi->id,
+                    tt_ruleset_topic(rs, pi->topic)->id);
+        }
+        printf("%zu topics, %zu patterns (%zu prefiltered), %zu warnings\n",
+               tt_ruleset_topic_count(rs), np, nf, nwarn);
+    }
+    tt_ruleset_free(rs);
+    return EXIT_OK;
+}
+
+
+static int command(const cli_command *cmd, int argc, char **argv)
+{
+    settings s;
+    int rc;
+    memset(&s, 0, sizeof s);
+    rc = cli_parse(cmd, argc, argv, on_option, &s);
+    if (rc < 0)
+        rc = cmd == &cli_check ? cmd_check(&s, argc, argv) : cmd_run(cmd, &s, argc, argv);
+    cli_rules_release(&s.rules);
+    return rc;
+}
+
+const cli_command cli_classify = {
+    "classify", "topictag classify [-r RULES]... [-f FORMAT] [-o FILE] [PATH...]",
+    "Tag each sentence of each article with the topics its rules find, and report.\n"
+    "PATH is a file, a folder (searched recursively for *.txt), a *.jsonl file (one article\n"
+    "per line), or - for stdin (the default).",
+    classify_options, sizeof classify_options / sizeof *classify_options, command};
+
+const cli_command cli_segment = {
+    "segment", "topictag segment [-r RULES]... [-f text|jsonl] [PATH...]",
+    "Print the sentences as the engine sees them: one per line (text), or with byte spans\n"
+    "(jsonl).",
+    segment_options, sizeof segment_options / sizeof *segment_options, command};
+
+const cli_command cli_check = {
+    "check", "topictag check [-r RULES]...",
+    "Validate rule files and print every problem as FILE:LINE:COLUMN: error|warning: ...",
+    check_options, sizeof check_options / sizeof *check_options, command};

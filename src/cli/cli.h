@@ -1,0 +1,77 @@
+/* cli.h - what the topictag subcommands share: exit codes, the option tables that drive both
+ * getopt_long and --help, loading rules with diagnostics, output files. */
+#ifndef TT_CLI_H
+#define TT_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "topictag.h"
+
+enum {
+    EXIT_OK = 0,
+    EXIT_FAIL = 1,      /* output could not be written, or out of memory */
+    EXIT_USAGE = 2,
+    EXIT_RULES = 3,
+    EXIT_INPUT = 4      /* some document could not be read or classified */
+};
+
+/* One option: val is a short option letter, or a value >= 256 for long-only options. */
+typedef struct cli_option {
+    int val;
+    const char *lng;
+    int has_arg;
+    const char *arg;           /* the value's name in --help, NULL when has_arg is 0 */
+    const char *help;
+} cli_option;
+
+typedef struct cli_command cli_command;
+struct cli_command {
+    const char *name;
+    const char *usage;         /* "topictag NAME ..." */
+    const char *what;          /* a paragraph for --help */
+    const cli_option *options; /* -h and -V are added by cli_parse */
+    size_t noptions;
+    int (*run)(const cli_command *cmd, int argc, char **argv);   /* argv[0] is the name */
+};
+
+extern const cli_command cli_classify, cli_segment, cli_check, cli_test, cli_explain, cli_eval,
+    cli_diff;
+
+/* Parses argv with the command's table, calling on() for each option.  on() returns 0, or an
+ * exit code to stop.  Returns -1 when the operands start at argv[optind], else an exit code
+ * (after --help or --version: EXIT_OK). */
+int cli_parse(const cli_command *cmd, int argc, char **argv,
+              int (*on)(void *ctx, int val, const char *arg), void *ctx);
+void cli_help(FILE *o, const cli_command *cmd);
+int cli_usage_error(const char *msg, const char *arg);   /* prints; returns EXIT_USAGE */
+
+/* The rule paths named with -r (none: $TOPICTAG_RULES, the installed rules, ./rules). */
+typedef struct cli_rules {
+    const char **paths;
+    int n;
+} cli_rules;
+
+#define CLI_OPT_RULES                                                                         \
+    {'r', "rules", 1, "RULES",                                                                \
+     "rule file or folder (repeatable); default: $TOPICTAG_RULES, the installed rules, ./rules"}
+
+int cli_rules_add(cli_rules *r, const char *path);   /* 0, or EXIT_FAIL on out of memory */
+void cli_rules_release(cli_rules *r);
+
+/* Loads the rules, printing errors (and warnings when show_warnings) to stderr.  On failure
+ * returns NULL with *code set to EXIT_RULES or EXIT_FAIL.  *nwarn (may be NULL) gets the
+ * number of warnings. */
+tt_ruleset *cli_load_rules(const cli_rules *r, int show_warnings, int *code, size_t *nwarn);
+
+/* Prints one diagnostic as FILE:LINE:COLUMN: error|warning: MESSAGE. */
+void cli_print_diag(FILE *o, const tt_diag *d);
+
+FILE *cli_open_output(const char *path);             /* NULL or "-": stdout; NULL on error */
+int cli_close_output(FILE *o, const char *name);     /* EXIT_OK or EXIT_FAIL (printed) */
+int cli_default_jobs(void);
+int cli_parse_jobs(const char *arg, int *jobs);      /* EXIT_OK or EXIT_USAGE (printed) */
+/* Reads the NO_JIT environment switch into lim (TOPICTAG_NO_JIT=1, used under valgrind). */
+void cli_limits(tt_limits *lim);
+
+#endif

@@ -1,0 +1,231 @@
+/* common.c - helpers shared by the subcommands. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#ifndef TT_DEFAULT_RULES
+#define TT_DEFAULT_RULES "/usr/local/share/topictag/rules"
+#endif
+
+#define MAX_OPTIONS 40
+
+static const cli_option help_options[] = {
+    {'h', "help", 0, NULL, "show this help and exit"},
+    {'V', "version", 0, NULL, "show the version and exit"},
+};
+
+int cli_usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "topictag: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+    fputs("Try 'topictag --help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
+static void help_line(FILE *o, const cli_option *op)
+{
+    char left[64];
+    if (op->val < 256)
+        snprintf(left, sizeof left, "-%c, --%s%s%s", op->val, op->lng, op->arg ? " " : "",
+                 op->arg ? op->arg : "");
+    else
+        snprintf(left, sizeof left, "    --%s%s%s", op->lng, op->arg ? " " : "",
+                 op->arg ? op->arg : "");
+    fprintf(o, "  %-26s %s\n", left, op->help);
+}
+
+void cli_help(FILE *o, const cli_command *cmd)
+{
+    size_t i;
+    fprintf(o, "usage: %s\n\n%s\n\nOptions:\n", cmd->usage, cmd->what);
+    for (i = 0; i < cmd->noptions; i++)
+        help_line(o, &cmd->options[i]);
+    for (i = 0; i < sizeof help_options / sizeof *help_options; i++)
+        help_line(o, &help_options[i]);
+}
+
+int cli_parse(const cli_command *cmd, int argc, char **argv,
+              int (*on)(void *ctx, int val, const char *arg), void *ctx)
+{
+    struct option lo[MAX_OPTIONS + 3];
+    char so[3 * MAX_OPTIONS + 8];
+    size_t i, k = 1, n = 0;
+    int ch;
+    memset(lo, 0, sizeof lo);
+    so[0] = ':';   /* report a missing value as ':' */
+    for (i = 0; i < cmd->noptions + 2 && n < MAX_OPTIONS + 2; i++) {
+        const cli_option *op = i < cmd->noptions ? &cmd->options[i]
+                                                  : &help_options[i - cmd->noptions];
+        lo[n].name = op->lng;
+        lo[n].has_arg = op->has_arg ? required_argument : no_argument;
+        lo[n].val = op->val;
+        n++;
+        if (op->val < 256) {
+            so[k++] = (char)op->val;
+            if (op->has_arg)
+                so[k++] = ':';
+        }
+    }
+    so[k] = '\0';
+    opterr = 0;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+        int rc;
+        switch (ch) {
+        case 'h':
+            cli_help(stdout, cmd);
+            return EXIT_OK;
+        case 'V':
+            printf("topictag %s\n", tt_version());
+            return EXIT_OK;
+        case ':':
+            return cli_usage_error("option needs a value", argv[optind - 1]);
+        case '?':
+            if (optopt && optopt < 256) {
+                char o[3] = {'-', (char)optopt, 0};
+                return cli_usage_error("unknown option", o);
+            }
+            return cli_usage_error("unknown option", argv[optind - 1]);
+        default:
+            if ((rc = on(ctx, ch, optarg)) != 0)
+                return rc;
+        }
+    }
+    return -1;
+}
+
+int cli_rules_add(cli_rules *r, const char *path)
+{
+    const char **np = realloc(r->paths, (size_t)(r->n + 1) * sizeof *np);
+    if (!np)
+        return EXIT_FAIL;
+    r->paths = np;
+    r->paths[r->n++] = path;
+    return 0;
+}
+
+void cli_rules_release(cli_rules *r)
+{
+    free(r->paths);
+    r->paths = NULL;
+    r->n = 0;
+}
+
+void cli_print_diag(FILE *o, const tt_diag *d)
+{
+    const tt_error *e = &d->error;
+    const char *sev = d->severity == TT_SEV_ERROR ? "error" : "warning";
+    if (e->file[0] && e->line)
+        fprintf(o, "%s:%d:%d: %s: %s\n", e->file, e->line, e->column, sev, e->message);
+    else if (e->file[0])
+        fprintf(o, "%s: %s: %s\n", e->file, sev, e->message);
+    else
+        fprintf(o, "topictag: %s: %s\n", sev, e->message);
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+tt_ruleset *cli_load_rules(const cli_rules *r, int show_warnings, int *code, size_t *nwarn)
+{
+    tt_loader *ld = tt_loader_new();
+    tt_ruleset *rs = NULL;
+    tt_error err;
+    size_t i;
+    int k;
+    const char *deflt = NULL;
+    *code = EXIT_RULES;
+    if (nwarn)
+        *nwarn = 0;
+    if (!ld) {
+        *code = EXIT_FAIL;
+        return NULL;
+    }
+    if (r->n == 0) {
+        const char *env = getenv("TOPICTAG_RULES");
+        if (env && *env)
+            deflt = env;
+        else if (is_dir(TT_DEFAULT_RULES))
+            deflt = TT_DEFAULT_RULES;
+        else
+            deflt = "rules";
+    }
+    for (k = 0; k < (deflt ? 1 : r->n); k++) {
+        if (tt_loader_add_path(ld, deflt ? deflt : r->paths[k]) < 0) {
+            *code = EXIT_FAIL;
+            tt_loader_free(ld);
+            fputs("topictag: out of memory\n", stderr);
+            return NULL;
+        }
+    }
+    rs = tt_loader_build(ld, &err);   /* even after errors: it finds the rest of them */
+    for (i = 0; i < tt_loader_diag_count(ld); i++) {
+        const tt_diag *d = tt_loader_diag(ld, i);
+        if (d->severity == TT_SEV_WARNING) {
+            if (nwarn)
+                (*nwarn)++;
+            if (!show_warnings)
+                continue;
+        }
+        cli_print_diag(stderr, d);
+    }
+    if (!rs && tt_loader_diag_count(ld) == 0)
+        fprintf(stderr, "topictag: error: %s\n", err.message);
+    if (!rs && err.code == TT_ERR_NOMEM)
+        *code = EXIT_FAIL;
+    tt_loader_free(ld);
+    return rs;
+}
+
+FILE *cli_open_output(const char *path)
+{
+    FILE *o;
+    if (!path || !strcmp(path, "-"))
+        return stdout;
+    if (!(o = fopen(path, "w")))
+        fprintf(stderr, "topictag: cannot write %s: %s\n", path, strerror(errno));
+    return o;
+}
+
+int cli_close_output(FILE *o, const char *name)
+{
+    int bad = ferror(o) != 0;
+    if (fclose(o) != 0)
+        bad = 1;
+    if (bad) {
+        fprintf(stderr, "topictag: error writing %s: %s\n", name ? name : "standard output",
+                strerror(errno));
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+int cli_default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+int cli_parse_jobs(const char *arg, int *jobs)
+{
+    char *end;
+    long j = strtol(arg, &end, 10);
+    if (*end || j < 1 || j > 256)
+        return cli_usage_error("--jobs must be a number from 1 to 256", arg);
+    *jobs = (int)j;
+    return EXIT_OK;
+}
+
+void cli_limits(tt_limits *lim)
+{
+    const char *nj = getenv("TOPICTAG_NO_JIT");
+    tt_limits_init(lim);
+    lim->no_jit = nj && *nj && strcmp(nj, "0") != 0;
+}

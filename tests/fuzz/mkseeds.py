@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""mkseeds.py HARNESS OUTDIR - fills OUTDIR with seed inputs for one fuzz harness, from the repo.
+
+rules:     rules/*.yaml, tests/data/rules-*/*.yaml, and each topic file of rules/ merged with
+           rules/definitions.yaml and rules/segmenter.yaml (one self-contained rule file)
+condition: every condition:/when: of rules/*.yaml (folded scalars joined), as is and with its
+           ids renamed to the harness's ids (a, b, c, missile, nk), plus tests/fuzz/seeds/condition/*
+segment, classify: samples/*.txt and tests/data/docs/*, tests/data/odd-case.txt
+Run from the project root.  Only the standard library is used.
+"""
+import glob
+import hashlib
+import os
+import re
+import sys
+
+KEYWORDS = {"and", "or", "not", "of"}
+IDS = ["a", "b", "c", "missile", "nk"]
+
+
+def put(outdir, data):
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    name = "seed-" + hashlib.sha1(data).hexdigest()
+    with open(os.path.join(outdir, name), "wb") as f:
+        f.write(data)
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def rules_seeds(outdir):
+    files = sorted(glob.glob("rules/*.yaml")) + sorted(glob.glob("tests/data/rules-*/*.yaml"))
+    for p in files:
+        put(outdir, read(p))
+    defs = read("rules/definitions.yaml")
+    seg = read("rules/segmenter.yaml") if os.path.exists("rules/segmenter.yaml") else b""
+    seg_body = re.sub(rb"(?m)^version:.*\n", b"", seg)
+    for p in sorted(glob.glob("rules/*.yaml")):
+        if p.endswith(("definitions.yaml", "segmenter.yaml")):
+            continue
+        body = re.sub(rb"(?m)^version:.*\n", b"", read(p))
+        put(outdir, defs + b"\n" + body)
+        put(outdir, defs + b"\n" + seg_body + b"\n" + body)
+
+
+def conditions():
+    """Yields every condition: / when: value of rules/*.yaml, folded scalars joined."""
+    for p in sorted(glob.glob("rules/*.yaml")):
+        lines = read(p).decode("utf-8", "replace").split("\n")
+        i = 0
+        while i < len(lines):
+            m = re.match(r"^(\s*)(?:condition|when):\s*(.*)$", lines[i])
+            i += 1
+            if not m:
+                continue
+            indent, value = len(m.group(1)), m.group(2).strip()
+            if value in (">", "|", ">-", "|-", ""):
+                parts = []
+                while i < len(lines) and (not lines[i].strip() or
+                                          len(lines[i]) - len(lines[i].lstrip()) > indent):
+                    if lines[i].strip():
+                        parts.append(lines[i].strip())
+                    i += 1
+                value = " ".join(parts)
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            if value:
+                yield value
+
+
+def rename(cond):
+    mapping = {}
+
+    def sub(m):
+        w = m.group(0)
+        if w in KEYWORDS or w[0].isdigit():
+            return w
+        if w not in mapping:
+            mapping[w] = IDS[len(mapping) % len(IDS)]
+        return mapping[w]
+
+    return re.sub(r"[A-Za-z0-9_.-]+", sub, cond)
+
+
+def condition_seeds(outdir):
+    for c in conditions():
+        put(outdir, c)
+        put(outdir, rename(c))
+    for p in sorted(glob.glob("tests/fuzz/seeds/condition/*")):
+        put(outdir, read(p))
+
+
+def text_seeds(outdir):
+    files = sorted(glob.glob("samples/*.txt")) + sorted(glob.glob("tests/data/docs/*"))
+    files += ["tests/data/odd-case.txt"]
+    for p in files:
+        if os.path.isfile(p):
+            put(outdir, read(p))
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    harness, outdir = sys.argv[1], sys.argv[2]
+    os.makedirs(outdir, exist_ok=True)
+    {"rules": rules_seeds, "condition": condition_seeds, "segment": text_seeds,
+     "classify": text_seeds}[harness](outdir)
+
+
+if __name__ == "__main__":
+    main()
