@@ -88,7 +88,7 @@ install-test: all
 	  man -l $$d/share/man/man1/topictag.1 >/dev/null 2>&1 && \
 	  printf '#include <topictag.h>\nint main(void){return tt_version()[0]==0;}\n' > $(B)/install-test/t.c && \
 	  PKG_CONFIG_PATH=$$d/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(B)/install-test \
-	    $(CC) -o $(B)/install-test/t $(B)/install-test/t.c \
+	    $(CC) $(CFLAGS) $(LDFLAGS) -o $(B)/install-test/t $(B)/install-test/t.c \
 	    $$(PKG_CONFIG_PATH=$$d/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(B)/install-test pkg-config --cflags --libs --static topictag) && \
 	  LD_LIBRARY_PATH=$$d/lib $(B)/install-test/t && echo "install: 1 passed, 0 failed"
 

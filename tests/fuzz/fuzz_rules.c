@@ -20,7 +20,7 @@ static const char NEWS[] =
     "\n"
     "China's coast guard used water cannons near Second Thomas Shoal; Taiwan said 3.5 ships "
     "crossed the median line!  Russia's strikes on Kyiv continued?  No. 2 official Lt. Ito "
-    "spoke \xE2\x80\x9Cfrankly\xE2\x80\x9D \xE2\x80\xA6 about a replica missile.\n";
+    "spoke \xE2\x80\x9C" "frankly\xE2\x80\x9D \xE2\x80\xA6" " about a replica missile.\n";
 
 static void classify_both(const tt_ruleset *rs, tt_scanner *sc, tt_scanner *ref,
                           const char *text, size_t len)
