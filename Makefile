@@ -77,6 +77,7 @@ cli-test: $(B)/topictag
 
 rules-test: $(B)/topictag
 	$(B)/topictag check -r rules
+	$(B)/topictag test -r rules
 
 # Installs into a scratch folder and runs the installed command and library from there.
 install-test: all

@@ -123,6 +123,28 @@ typedef struct tt_pattern_info {
     int prefiltered;           /* 1: runs only where one of its literals occurs (see check) */
 } tt_pattern_info;
 
+/* An inline example of a rule file (topic: examples:), run by `topictag test`. */
+typedef enum tt_example_kind {
+    TT_EX_TAG = 0,             /* the text must carry the topic */
+    TT_EX_NOT,                 /* the text must not carry it */
+    TT_EX_TODO,                /* should carry it: a known gap, expected to fail today */
+    TT_EX_TODO_NOT             /* should not carry it: a known false positive */
+} tt_example_kind;
+
+typedef struct tt_example_info {
+    uint32_t topic;
+    tt_example_kind kind;
+    const char *text;
+    long sentence;             /* the sentence (0-based) the expectation is about, or -1: any */
+    const char *note;          /* "" if none */
+    size_t number;             /* 1-based, within its topic */
+    const char *file;
+    int line, column;          /* of the example's text */
+} tt_example_info;
+
+TT_API size_t tt_ruleset_example_count(const tt_ruleset *rs);
+TT_API const tt_example_info *tt_ruleset_example(const tt_ruleset *rs, size_t i);
+
 TT_API size_t tt_ruleset_topic_count(const tt_ruleset *rs);
 TT_API const tt_topic_info *tt_ruleset_topic(const tt_ruleset *rs, size_t i);
 TT_API size_t tt_ruleset_pattern_count(const tt_ruleset *rs);
@@ -202,6 +224,38 @@ TT_API const tt_result *tt_classify(tt_scanner *sc, const char *text, size_t len
 
 /* Like tt_classify but only splits the text into sentences (no matching). */
 TT_API const tt_result *tt_segment(tt_scanner *sc, const char *text, size_t len, tt_error *err);
+
+/* Explain mode: record how every topic was decided on every sentence, tagged or not
+ * (for `topictag explain` and `test`).  Slower: every pattern runs on every sentence. */
+TT_API void tt_scanner_set_explain(tt_scanner *sc, int on);
+
+/* One topic considered on one sentence, in explain mode. */
+typedef struct tt_trace {
+    uint32_t sentence;
+    uint32_t topic;
+    int tagged;                /* it carries the topic (directly or through context) */
+    int via_context;
+    size_t from;               /* with via_context: the sentence inherited from */
+    int vetoed;                /* an exclusion matched */
+    int condition;             /* the condition's value */
+    int context_source;        /* -1: no context; else 1 when a sentence within the window of
+                                  the paragraph carries the topic directly, 0 when none */
+    long context_from;         /* that sentence, or -1 */
+    int when;                  /* context.when's value (with context) */
+    double score;              /* sum of the weights of the distinct patterns that matched */
+    double threshold;
+    size_t match_first;        /* its matches (exclusions included): trace_matches[...] */
+    size_t match_count;
+} tt_trace;
+
+TT_API const tt_trace *tt_result_traces(const tt_result *r, size_t *n);
+TT_API const tt_match *tt_result_trace_matches(const tt_result *r, size_t *n);
+
+/* Writes the topic's condition (when = 0) or context.when (when = 1) into buf with the value
+ * of each clause given the matches m[0..n), e.g. "nk:true and (missile:false or launch:true)
+ * => true".  Returns the value (0 or 1), or -1 when the topic has no such condition. */
+TT_API int tt_ruleset_render_condition(const tt_ruleset *rs, size_t topic, int when,
+                                       const tt_match *m, size_t n, char *buf, size_t size);
 
 TT_API const char *tt_result_text(const tt_result *r);
 TT_API size_t tt_result_length(const tt_result *r);

@@ -69,6 +69,7 @@ void tt_ruleset_free(tt_ruleset *rs)
     tt_free(rs->strings);
     tt_segmenter_free(rs->seg);
     tt_prefilter_free(rs->pf);
+    tt_free(rs->examples);
     tt_free(rs);
 }
 
@@ -83,6 +84,49 @@ const tt_topic_info *tt_ruleset_topic(const tt_ruleset *rs, size_t i)
 const tt_pattern_info *tt_ruleset_pattern(const tt_ruleset *rs, size_t i)
 {
     return i < rs->npatterns ? &rs->patterns[i] : NULL;
+}
+
+size_t tt_ruleset_example_count(const tt_ruleset *rs) { return rs->nexamples; }
+
+const tt_example_info *tt_ruleset_example(const tt_ruleset *rs, size_t i)
+{
+    return i < rs->nexamples ? &rs->examples[i] : NULL;
+}
+
+typedef struct name_ctx {
+    const tt_ruleset *rs;
+    uint32_t pfirst;
+} name_ctx;
+
+static const char *local_name(void *vctx, uint32_t pat)
+{
+    name_ctx *c = vctx;
+    return c->rs->patterns[c->pfirst + pat].id;
+}
+
+int tt_ruleset_render_condition(const tt_ruleset *rs, size_t topic, int when,
+                                const tt_match *m, size_t n, char *buf, size_t size)
+{
+    const tt_topic_rt *rt;
+    unsigned char *matched;
+    name_ctx nc;
+    size_t i;
+    int v;
+    if (size)
+        buf[0] = '\0';
+    if (topic >= rs->ntopics || (when && !rs->topics[topic].has_context))
+        return -1;
+    rt = &rs->rt[topic];
+    if (!(matched = tt_calloc(rt->pcount + 1, 1)))
+        return -1;
+    for (i = 0; i < n; i++)
+        if (m[i].pattern >= rt->pfirst && m[i].pattern < rt->pfirst + rt->pcount)
+            matched[m[i].pattern - rt->pfirst] = 1;
+    nc.rs = rs;
+    nc.pfirst = rt->pfirst;
+    v = tt_cond_render(when ? &rt->when : &rt->cond, matched, local_name, &nc, buf, size);
+    tt_free(matched);
+    return v;
 }
 
 long tt_ruleset_find_topic(const tt_ruleset *rs, const char *id)
@@ -634,6 +678,32 @@ out:
     return rc;
 }
 
+static int build_examples(tt_ruleset *rs, const tt_loader *ld)
+{
+    size_t t, i, n = 0;
+    int nomem = 0;
+    for (t = 0; t < ld->ntopics; t++)
+        n += ld->topics[t].nexamples;
+    if (!(rs->examples = tt_calloc(n + 1, sizeof *rs->examples)))
+        return -1;
+    for (t = 0; t < ld->ntopics; t++) {
+        for (i = 0; i < ld->topics[t].nexamples; i++) {
+            const tt_src_example *se = &ld->topics[t].examples[i];
+            tt_example_info *e = &rs->examples[rs->nexamples++];
+            e->topic = (uint32_t)t;
+            e->kind = se->kind;
+            e->text = keep(rs, se->text, &nomem);
+            e->note = keep(rs, se->note, &nomem);
+            e->sentence = se->sentence;
+            e->number = i + 1;
+            e->file = keep(rs, se->pos.file, &nomem);
+            e->line = se->pos.line;
+            e->column = se->pos.column;
+        }
+    }
+    return nomem ? -1 : 0;
+}
+
 tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
 {
     build b;
@@ -711,6 +781,8 @@ tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
         tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_RULE, NULL, "no topics in the ruleset");
     }
     if (!b.nomem && !ld->nomem && ld->nerrors == 0 && build_prefilter(rs, ld))
+        b.nomem = 1;
+    if (!b.nomem && !ld->nomem && ld->nerrors == 0 && build_examples(rs, ld))
         b.nomem = 1;
     if (b.nomem || ld->nomem)
         goto nomem;

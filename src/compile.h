@@ -28,6 +28,8 @@ struct tt_ruleset {
     uint32_t max_topic_patterns;
     tt_segmenter *seg;
     tt_prefilter *pf;          /* NULL when no pattern has a usable literal */
+    tt_example_info *examples;
+    size_t nexamples;
     char **strings;            /* every string the infos point to */
     size_t nstrings, strcap;
 };

@@ -404,6 +404,82 @@ int tt_cond_eval(const tt_cond *c, const unsigned char *matched)
     return tt_cond_eval_node(c, c->root, matched);
 }
 
+typedef struct render {
+    const tt_cond *c;
+    const unsigned char *matched;
+    const char *(*name)(void *ctx, uint32_t pat);
+    void *ctx;
+    char *buf;
+    size_t size, len;
+} render;
+
+static void put(render *r, const char *s)
+{
+    size_t n = strlen(s);
+    if (r->len + 1 >= r->size)
+        return;
+    if (n > r->size - r->len - 1)
+        n = r->size - r->len - 1;
+    memcpy(r->buf + r->len, s, n);
+    r->len += n;
+    r->buf[r->len] = '\0';
+}
+
+static void render_node(render *r, uint32_t n, int top)
+{
+    const tt_cond_node *nd = &r->c->nodes[n];
+    const char *op = nd->kind == TT_C_AND ? " and " : nd->kind == TT_C_OR ? " or " : ", ";
+    int v = tt_cond_eval_node(r->c, n, r->matched);
+    uint32_t i;
+    char num[32];
+    switch (nd->kind) {
+    case TT_C_PAT:
+        put(r, r->name(r->ctx, nd->value));
+        put(r, v ? ":true" : ":false");
+        return;
+    case TT_C_NOT:
+        put(r, "not ");
+        render_node(r, r->c->kids[nd->first], 0);
+        return;
+    case TT_C_NOF:
+        snprintf(num, sizeof num, "%u of ", nd->value);
+        put(r, num);
+        /* fall through */
+    case TT_C_AND:
+    case TT_C_OR:
+        put(r, "(");
+        for (i = 0; i < nd->count; i++) {
+            if (i)
+                put(r, op);
+            render_node(r, r->c->kids[nd->first + i], 0);
+        }
+        put(r, ")");
+        if (!top)
+            put(r, v ? ":true" : ":false");
+        return;
+    }
+}
+
+int tt_cond_render(const tt_cond *c, const unsigned char *matched,
+                   const char *(*name)(void *ctx, uint32_t pat), void *ctx, char *buf,
+                   size_t size)
+{
+    render r;
+    int v = tt_cond_eval(c, matched);
+    r.c = c;
+    r.matched = matched;
+    r.name = name;
+    r.ctx = ctx;
+    r.buf = buf;
+    r.size = size;
+    r.len = 0;
+    if (size)
+        buf[0] = '\0';
+    render_node(&r, c->root, 1);
+    put(&r, v ? " => true" : " => false");
+    return v;
+}
+
 void tt_cond_each_pattern(const tt_cond *c, void (*f)(void *ctx, uint32_t pat), void *ctx)
 {
     size_t i;

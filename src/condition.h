@@ -45,6 +45,13 @@ int tt_cond_eval_node(const tt_cond *c, uint32_t n, const unsigned char *matched
  * match, 1 when it is known to match, 2 when unknown.  Returns 0 (false), 1 (true) or 2. */
 int tt_cond_eval3(const tt_cond *c, const unsigned char *val);
 
+/* Writes c into buf (NUL-terminated, truncated to size) with each clause's value, e.g.
+ * "nk:true and (missile:false or launch:true):true"; name(ctx, i) gives local pattern i's id.
+ * Returns the condition's value. */
+int tt_cond_render(const tt_cond *c, const unsigned char *matched,
+                   const char *(*name)(void *ctx, uint32_t pat), void *ctx, char *buf,
+                   size_t size);
+
 /* Calls f for every pattern index the condition names. */
 void tt_cond_each_pattern(const tt_cond *c, void (*f)(void *ctx, uint32_t pat), void *ctx);
 

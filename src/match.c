@@ -13,6 +13,10 @@
 #include "utf8.h"
 
 struct tt_result {
+    tt_trace *traces;
+    size_t ntraces, tracecap;
+    tt_match *tmatches;
+    size_t ntmatches, tmatchcap;
     const char *text;
     size_t len;
     tt_sentence *sent;
@@ -51,6 +55,7 @@ struct tt_scanner {
     size_t nalways_topics;
     long *last_direct;         /* per topic: last sentence tagged directly, or -1 */
     long *last_possible;       /* per topic: last sentence it might have applied to directly */
+    int explain;
     tt_topic_total *acc;       /* per topic totals for the current document */
     tt_result res;
 };
@@ -137,6 +142,8 @@ void tt_scanner_free(tt_scanner *sc)
     tt_free(sc->res.matches);
     tt_free(sc->res.totals);
     tt_free(sc->res.errors);
+    tt_free(sc->res.traces);
+    tt_free(sc->res.tmatches);
     tt_free(sc);
 }
 
@@ -167,6 +174,20 @@ const tt_topic_total *tt_result_topics(const tt_result *r, size_t *n)
 {
     *n = r->ntotals;
     return r->totals;
+}
+
+void tt_scanner_set_explain(tt_scanner *sc, int on) { sc->explain = on; }
+
+const tt_trace *tt_result_traces(const tt_result *r, size_t *n)
+{
+    *n = r->ntraces;
+    return r->traces;
+}
+
+const tt_match *tt_result_trace_matches(const tt_result *r, size_t *n)
+{
+    *n = r->ntmatches;
+    return r->tmatches;
 }
 
 const tt_doc_error *tt_result_errors(const tt_result *r, size_t *n)
@@ -203,6 +224,7 @@ static void reset(tt_scanner *sc, const char *text, size_t len)
     r->text = text;
     r->len = len;
     r->nsent = r->ntags = r->nmatches = r->ntotals = r->nerrors = 0;
+    r->ntraces = r->ntmatches = 0;
 }
 
 static void nomem(tt_error *err)
@@ -334,6 +356,37 @@ static int run_pattern(tt_scanner *sc, uint32_t p, size_t si)
     return 0;
 }
 
+/* Records how topic ti was decided on sentence s (explain mode). */
+static int trace(tt_scanner *sc, uint32_t s, uint32_t ti, const tt_match *m, size_t n,
+                 int tagged, int via, long from, int vetoed, int cond, int source, long last,
+                 int when, double score)
+{
+    tt_result *r = &sc->res;
+    tt_trace *t;
+    if (tt_grow(&r->traces, &r->tracecap, r->ntraces + 1, sizeof *r->traces) ||
+        tt_grow(&r->tmatches, &r->tmatchcap, r->ntmatches + n + 1, sizeof *r->tmatches))
+        return -1;
+    t = &r->traces[r->ntraces++];
+    t->sentence = s;
+    t->topic = ti;
+    t->tagged = tagged;
+    t->via_context = via;
+    t->from = via ? (size_t)from : 0;
+    t->vetoed = vetoed;
+    t->condition = cond;
+    t->context_source = source;
+    t->context_from = last;
+    t->when = when;
+    t->score = score;
+    t->threshold = sc->rs->topics[ti].threshold;
+    t->match_first = r->ntmatches;
+    t->match_count = n;
+    if (n)
+        memcpy(r->tmatches + r->ntmatches, m, n * sizeof *m);
+    r->ntmatches += n;
+    return 0;
+}
+
 /* Scores topic ti in sentence s over its matches sc->tm[0..ntm) (in pattern order); adds a
  * tag when it applies. */
 static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti)
@@ -346,31 +399,39 @@ static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti)
     const tt_match *m = sc->tm;
     size_t n = sc->ntm, i;
     double score = 0.0;
-    int vetoed = 0, direct, via = 0;
+    int vetoed = 0, direct, via = 0, cond, when = 0, source = -1;
     long from = -1;
 
-    if (n == 0)
+    if (n == 0 && !sc->explain)
         return 0;    /* a topic with no match in the sentence never applies (see docs) */
     for (i = 0; i < n; i++) {
         uint32_t local = m[i].pattern - rt->pfirst;
         if (rs->patterns[m[i].pattern].exclude) {
             vetoed = 1;
-            break;
-        }
-        if (!sc->matched[local]) {
+        } else if (!sc->matched[local]) {
             sc->matched[local] = 1;
             score += rs->patterns[m[i].pattern].weight;
         }
     }
-    direct = !vetoed && score >= info->threshold && tt_cond_eval(&rt->cond, sc->matched);
-    if (!direct && !vetoed && info->has_context) {
+    cond = tt_cond_eval(&rt->cond, sc->matched);
+    direct = n > 0 && !vetoed && score >= info->threshold && cond;
+    if (info->has_context) {
         long last = sc->last_direct[ti];
-        if (last >= 0 && r->sent[last].paragraph == sent->paragraph &&
-            (size_t)(s - (uint32_t)last) <= info->context_window &&
-            tt_cond_eval(&rt->when, sc->matched)) {
+        source = last >= 0 && r->sent[last].paragraph == sent->paragraph &&
+                 (size_t)(s - (uint32_t)last) <= info->context_window;
+        when = tt_cond_eval(&rt->when, sc->matched);
+        if (!direct && !vetoed && n > 0 && source && when) {
             via = 1;
             from = last;
         }
+        if (!source)
+            last = -1;
+        if (sc->explain && trace(sc, s, ti, m, n, direct || via, via, from, vetoed, cond,
+                                 source, last, when, score))
+            return -1;
+    } else if (sc->explain &&
+               trace(sc, s, ti, m, n, direct, 0, -1, vetoed, cond, -1, -1, 0, score)) {
+        return -1;
     }
     for (i = 0; i < n; i++)
         sc->matched[m[i].pattern - rt->pfirst] = 0;
@@ -482,7 +543,7 @@ static int tag_sentences(tt_scanner *sc)
 {
     const tt_ruleset *rs = sc->rs;
     tt_result *r = &sc->res;
-    const tt_prefilter *pf = sc->lim.no_prefilter ? NULL : rs->pf;
+    const tt_prefilter *pf = sc->lim.no_prefilter || sc->explain ? NULL : rs->pf;
     size_t s, t, h = 0, nh = 0, i;
     for (t = 0; t < rs->ntopics; t++) {
         sc->last_direct[t] = -1;

@@ -93,6 +93,11 @@ static void free_topic(tt_src_topic *t)
     tt_free(t->patterns);
     tt_free(t->condition);
     tt_free(t->when);
+    for (i = 0; i < t->nexamples; i++) {
+        tt_free(t->examples[i].text);
+        tt_free(t->examples[i].note);
+    }
+    tt_free(t->examples);
 }
 
 void tt_loader_free(tt_loader *ld)
@@ -468,6 +473,79 @@ static void read_tags(walk *w, tt_src_topic *t, yaml_node_t *v)
     }
 }
 
+typedef struct example_ctx {
+    tt_src_example *e;
+    int have_text;
+} example_ctx;
+
+static const char *const example_kinds[] = {"tag", "not", "todo", "todo-not"};
+
+static void example_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, void *vctx)
+{
+    example_ctx *c = vctx;
+    size_t i;
+    for (i = 0; i < sizeof example_kinds / sizeof *example_kinds; i++) {
+        if (!strcmp(key, example_kinds[i])) {
+            if (c->have_text) {
+                err_at(w, k, TT_ERR_RULE,
+                       "an example has one of tag, not, todo, todo-not: '%s' is a second one",
+                       key);
+                return;
+            }
+            c->have_text = 1;
+            c->e->kind = (tt_example_kind)i;
+            c->e->text = get_string(w, v, key);
+            c->e->pos = pos_of(w, v);
+            return;
+        }
+    }
+    if (!strcmp(key, "sentence")) {
+        long n;
+        if (!get_int(w, v, "sentence", 0, 100000, &n))
+            c->e->sentence = n;
+    } else if (!strcmp(key, "note")) {
+        c->e->note = get_string(w, v, "note");
+    } else {
+        err_at(w, k, TT_ERR_RULE,
+               "unknown key '%s' in example (expected tag, not, todo, todo-not, sentence, note)",
+               key);
+    }
+}
+
+static void read_examples(walk *w, tt_src_topic *t, yaml_node_t *seq)
+{
+    yaml_node_item_t *it;
+    if (seq->type != YAML_SEQUENCE_NODE) {
+        err_at(w, seq, TT_ERR_RULE, "'examples' must be a list, found %s", kind_name(seq));
+        return;
+    }
+    for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+        yaml_node_t *n = yaml_document_get_node(w->doc, *it);
+        size_t cap = t->nexamples;
+        example_ctx c;
+        if (!n)
+            continue;
+        if (tt_grow(&t->examples, &cap, t->nexamples + 1, sizeof *t->examples)) {
+            w->ld->nomem = 1;
+            return;
+        }
+        c.e = &t->examples[t->nexamples++];
+        memset(c.e, 0, sizeof *c.e);
+        c.e->sentence = -1;
+        c.e->pos = pos_of(w, n);
+        c.have_text = 0;
+        if (n->type == YAML_SCALAR_NODE) {
+            err_at(w, n, TT_ERR_RULE,
+                   "an example is a mapping such as {tag: \"...\"} or {not: \"...\"}");
+            continue;
+        }
+        if (each_pair(w, n, "example", example_pair, &c))
+            continue;
+        if (!c.have_text)
+            err_at(w, n, TT_ERR_RULE, "example has none of tag, not, todo, todo-not");
+    }
+}
+
 typedef struct topic_ctx {
     tt_src_topic *t;
     int have_id, have_title, have_patterns;
@@ -508,7 +586,7 @@ static void topic_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v,
         t->window = 1;
         each_pair(w, v, "context", context_pair, t);
     } else if (!strcmp(key, "examples")) {
-        /* reserved for `topictag test`: accepted as is */
+        read_examples(w, t, v);
     } else {
         err_at(w, k, TT_ERR_RULE,
                "unknown key '%s' in topic (expected id, title, description, parent, tags, "

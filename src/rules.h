@@ -32,6 +32,14 @@ typedef struct tt_src_pattern {
     double weight;
 } tt_src_pattern;
 
+typedef struct tt_src_example {
+    tt_example_kind kind;
+    char *text;
+    char *note;
+    long sentence;
+    tt_pos pos;                /* of the text */
+} tt_src_example;
+
 typedef struct tt_src_topic {
     char *id, *title, *description, *parent;
     char **tags;
@@ -46,6 +54,8 @@ typedef struct tt_src_topic {
     uint32_t window;
     char *when;                /* NULL = default */
     tt_pos when_pos;
+    tt_src_example *examples;
+    size_t nexamples;
 } tt_src_topic;
 
 typedef struct tt_src_def {

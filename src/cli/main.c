@@ -7,7 +7,7 @@
 #include "cli.h"
 
 static const cli_command *const commands[] = {
-    &cli_classify, &cli_check, &cli_segment,
+    &cli_classify, &cli_check, &cli_segment, &cli_test, &cli_explain,
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 

@@ -174,7 +174,7 @@ static const char VALID[] =
     "    window: 3\n"                                    /* 36 */
     "    when: missile\n"                                /* 37 */
     "  examples:\n"                                      /* 38 */
-    "    - anything: goes\n"                             /* 39 */
+    "    - tag: Pyongyang fired a missile.\n"          /* 39 */
     "segmenter:\n"                                       /* 40 */
     "  abbreviations: [Gen., Lt.]\n";                    /* 41 */
 

@@ -1,0 +1,388 @@
+/* explain.c - `topictag explain`: why each sentence was, or was not, tagged. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "input.h"
+
+enum { O_TOPIC = 256, O_TEXT, O_COLOR };
+
+static const cli_option explain_options[] = {
+    CLI_OPT_RULES,
+    {O_TOPIC, "topic", 1, "ID", "explain this topic only, including why it was not tagged"},
+    {O_TEXT, "text", 1, "TEXT", "explain TEXT instead of reading PATH"},
+    {'f', "format", 1, "FORMAT", "text (default) or json"},
+    {O_COLOR, "color", 1, "WHEN", "never, always or auto (default: when stdout is a terminal)"},
+};
+
+typedef struct settings {
+    cli_rules rules;
+    const char *topic;
+    const char *text;
+    int json;
+    int color;
+} settings;
+
+static int on_option(void *ctx, int val, const char *arg)
+{
+    settings *s = ctx;
+    switch (val) {
+    case 'r': return cli_rules_add(&s->rules, arg);
+    case O_TOPIC: s->topic = arg; return 0;
+    case O_TEXT: s->text = arg; return 0;
+    case 'f':
+        if (!strcmp(arg, "json"))
+            s->json = 1;
+        else if (strcmp(arg, "text") != 0)
+            return cli_usage_error("unknown format (expected text, json)", arg);
+        return 0;
+    case O_COLOR:
+        if (!strcmp(arg, "always"))
+            s->color = 1;
+        else if (!strcmp(arg, "never"))
+            s->color = 0;
+        else if (!strcmp(arg, "auto"))
+            s->color = -1;
+        else
+            return cli_usage_error("--color must be never, always or auto", arg);
+        return 0;
+    }
+    return EXIT_USAGE;
+}
+
+typedef struct out {
+    FILE *o;
+    int color;
+    const tt_ruleset *rs;
+} out;
+
+static const char *c_on(const out *o, const char *code) { return o->color ? code : ""; }
+static const char *c_off(const out *o) { return o->color ? "\033[0m" : ""; }
+
+static void oneline(FILE *o, const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        putc(s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i], o);
+}
+
+static void json_str(FILE *o, const char *s, size_t n)
+{
+    size_t i;
+    putc('"', o);
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\')
+            fprintf(o, "\\%c", ch);
+        else if (ch == '\n')
+            fputs("\\n", o);
+        else if (ch == '\t')
+            fputs("\\t", o);
+        else if (ch == '\r')
+            fputs("\\r", o);
+        else if (ch < 0x20 || ch == 0x7f)
+            fprintf(o, "\\u%04x", ch);
+        else
+            putc(ch, o);
+    }
+    putc('"', o);
+}
+
+static void jstr(FILE *o, const char *s) { json_str(o, s, strlen(s)); }
+
+/* The reasons a topic was not tagged on a sentence, in the order they were decided. */
+static int why_not(const tt_trace *t, const tt_topic_info *ti, char reasons[4][160])
+{
+    int n = 0;
+    if (t->match_count == 0) {
+        snprintf(reasons[n++], 160, "no pattern of the topic matched");
+        return n;
+    }
+    if (t->vetoed)
+        snprintf(reasons[n++], 160, "vetoed by an exclusion");
+    if (!t->condition)
+        snprintf(reasons[n++], 160, "condition false");
+    if (t->score < t->threshold)
+        snprintf(reasons[n++], 160, "score %g < threshold %g", t->score, t->threshold);
+    if (ti->has_context && !t->vetoed && n < 4) {
+        if (t->context_source == 0)
+            snprintf(reasons[n++], 160,
+                     "no context: no sentence within %u before it in its paragraph carries the "
+                     "topic directly",
+                     ti->context_window);
+        else if (!t->when)
+            snprintf(reasons[n++], 160, "no context: context.when false");
+    }
+    return n;
+}
+
+static void text_trace(const out *o, const tt_result *r, const tt_trace *t)
+{
+    const tt_ruleset *rs = o->rs;
+    const tt_topic_info *ti = tt_ruleset_topic(rs, t->topic);
+    size_t nm, i;
+    const tt_match *m = tt_result_trace_matches(r, &nm) + t->match_first;
+    const char *text = tt_result_text(r);
+    char buf[2048], reasons[4][160];
+    int nr, k;
+    FILE *f = o->o;
+    if (t->tagged) {
+        fprintf(f, "  %s%s: tagged%s", c_on(o, "\033[1;32m"), ti->id, c_off(o));
+        if (t->via_context)
+            fprintf(f, " through context from [%zu]", t->from);
+        fprintf(f, " (score %g, threshold %g)\n", t->score, t->threshold);
+    } else {
+        fprintf(f, "  %s%s: not tagged%s", c_on(o, "\033[1;31m"), ti->id, c_off(o));
+        nr = why_not(t, ti, reasons);
+        for (k = 0; k < nr; k++)
+            fprintf(f, "%s%s", k ? "; " : ": ", reasons[k]);
+        putc('\n', f);
+    }
+    for (i = 0; i < t->match_count; i++) {
+        const tt_pattern_info *pi = tt_ruleset_pattern(rs, m[i].pattern);
+        fprintf(f, "    %s %s%s%s [%zu,%zu) \"", pi->exclude ? "exclusion" : "pattern  ",
+                c_on(o, "\033[1m"), pi->id, c_off(o), m[i].start, m[i].end);
+        oneline(f, text + m[i].start, m[i].end - m[i].start);
+        fprintf(f, "\" weight %g\n", pi->weight);
+    }
+    if (t->match_count) {
+        tt_ruleset_render_condition(rs, t->topic, 0, m, t->match_count, buf, sizeof buf);
+        fprintf(f, "    condition: %s\n", buf);
+        fprintf(f, "    score: %g %s threshold %g\n", t->score,
+                t->score >= t->threshold ? ">=" : "<", t->threshold);
+        if (ti->has_context) {
+            tt_ruleset_render_condition(rs, t->topic, 1, m, t->match_count, buf, sizeof buf);
+            fprintf(f, "    context.when: %s\n", buf);
+            if (t->context_source == 1)
+                fprintf(f, "    context: [%ld] carries the topic directly, within the window of %u\n",
+                        t->context_from, ti->context_window);
+        }
+    }
+}
+
+static void json_trace(const out *o, const tt_result *r, const tt_trace *t)
+{
+    const tt_ruleset *rs = o->rs;
+    const tt_topic_info *ti = tt_ruleset_topic(rs, t->topic);
+    size_t nm, i;
+    const tt_match *m = tt_result_trace_matches(r, &nm) + t->match_first;
+    const char *text = tt_result_text(r);
+    char buf[2048], reasons[4][160];
+    int nr, k, v;
+    FILE *f = o->o;
+    fputs("{\"id\": ", f);
+    jstr(f, ti->id);
+    fprintf(f, ", \"tagged\": %s", t->tagged ? "true" : "false");
+    if (t->via_context)
+        fprintf(f, ", \"via\": \"context\", \"from\": %zu", t->from);
+    fprintf(f, ", \"score\": %g, \"threshold\": %g, \"vetoed\": %s", t->score, t->threshold,
+            t->vetoed ? "true" : "false");
+    v = tt_ruleset_render_condition(rs, t->topic, 0, m, t->match_count, buf, sizeof buf);
+    fprintf(f, ", \"condition\": {\"value\": %s, \"clauses\": ", v == 1 ? "true" : "false");
+    jstr(f, buf);
+    fputs("}", f);
+    if (ti->has_context) {
+        v = tt_ruleset_render_condition(rs, t->topic, 1, m, t->match_count, buf, sizeof buf);
+        fprintf(f, ", \"context\": {\"window\": %u, \"source\": ", ti->context_window);
+        if (t->context_from >= 0)
+            fprintf(f, "%ld", t->context_from);
+        else
+            fputs("null", f);
+        fprintf(f, ", \"when\": {\"value\": %s, \"clauses\": ", v == 1 ? "true" : "false");
+        jstr(f, buf);
+        fputs("}}", f);
+    }
+    fputs(", \"matches\": [", f);
+    for (i = 0; i < t->match_count; i++) {
+        const tt_pattern_info *pi = tt_ruleset_pattern(rs, m[i].pattern);
+        fputs(i ? ", {\"pattern\": " : "{\"pattern\": ", f);
+        jstr(f, pi->id);
+        fprintf(f, ", \"exclusion\": %s, \"weight\": %g, \"start\": %zu, \"end\": %zu, \"text\": ",
+                pi->exclude ? "true" : "false", pi->weight, m[i].start, m[i].end);
+        json_str(f, text + m[i].start, m[i].end - m[i].start);
+        fputs("}", f);
+    }
+    fputs("], \"why_not\": [", f);
+    nr = t->tagged ? 0 : why_not(t, ti, reasons);
+    for (k = 0; k < nr; k++) {
+        if (k)
+            fputs(", ", f);
+        jstr(f, reasons[k]);
+    }
+    fputs("]}", f);
+}
+
+static int explain_doc(const out *o, tt_scanner *sc, const char *name, const char *text,
+                       size_t len, long topic, int json, int first)
+{
+    tt_error err;
+    const tt_result *r = tt_classify(sc, text, len, &err);
+    const tt_sentence *s;
+    const tt_trace *tr;
+    size_t ns, nt, ne, i, k;
+    FILE *f = o->o;
+    int failed = 0;
+    if (!r) {
+        fprintf(stderr, "topictag: %s: %s\n", name, err.message);
+        return -1;
+    }
+    {
+        const tt_doc_error *e = tt_result_errors(r, &ne);
+        for (i = 0; i < ne; i++) {
+            fprintf(stderr, "topictag: %s: %s\n", name, e[i].message);
+            failed = 1;
+        }
+    }
+    s = tt_result_sentences(r, &ns);
+    tr = tt_result_traces(r, &nt);
+    if (json) {
+        fprintf(f, "%s{\"document\": ", first ? "" : ",\n");
+        jstr(f, name);
+        fputs(", \"sentences\": [", f);
+    } else {
+        fprintf(f, "== %s: %zu sentences\n", name, ns);
+    }
+    for (i = 0, k = 0; i < ns; i++) {
+        size_t a = k, b, j;
+        int any = 0;
+        while (k < nt && tr[k].sentence == i)
+            k++;
+        b = k;
+        for (j = a; j < b; j++)
+            if ((topic < 0 && tr[j].match_count) || (long)tr[j].topic == topic)
+                any = 1;
+        if (json) {
+            fprintf(f, "%s{\"index\": %zu, \"start\": %zu, \"end\": %zu, \"text\": ", i ? ", " : "",
+                    i, s[i].start, s[i].end);
+            json_str(f, text + s[i].start, s[i].end - s[i].start);
+            fputs(", \"topics\": [", f);
+            any = 0;
+            for (j = a; j < b; j++) {
+                if ((topic < 0 && !tr[j].match_count) || (topic >= 0 && (long)tr[j].topic != topic))
+                    continue;
+                if (any++)
+                    fputs(", ", f);
+                json_trace(o, r, &tr[j]);
+            }
+            fputs("]}", f);
+            continue;
+        }
+        fprintf(f, "[%zu] %s", i, c_on(o, "\033[2m"));
+        oneline(f, text + s[i].start, s[i].end - s[i].start);
+        fprintf(f, "%s\n", c_off(o));
+        if (!any) {
+            fputs("  (no pattern of any topic matched)\n", f);
+            continue;
+        }
+        for (j = a; j < b; j++) {
+            if ((topic < 0 && !tr[j].match_count) || (topic >= 0 && (long)tr[j].topic != topic))
+                continue;
+            text_trace(o, r, &tr[j]);
+        }
+    }
+    if (json)
+        fputs("]}", f);
+    else
+        putc('\n', f);
+    return failed;
+}
+
+typedef struct walk_ctx {
+    const out *o;
+    tt_scanner *sc;
+    long topic;
+    int json;
+    int docs;
+    int failed;
+    int fatal;
+} walk_ctx;
+
+static int each_doc(void *vctx, const char *name, const char *id, const char *text, size_t len,
+                    const tt_error *derr)
+{
+    walk_ctx *c = vctx;
+    int rc;
+    (void)id;
+    if (!text) {
+        fprintf(stderr, "topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
+        c->failed = 1;
+        return 0;
+    }
+    rc = explain_doc(c->o, c->sc, name, text, len, c->topic, c->json, c->docs++ == 0);
+    if (rc < 0) {
+        c->fatal = 1;
+        return -1;
+    }
+    c->failed |= rc;
+    return 0;
+}
+
+static int run(const cli_command *cmd, int argc, char **argv)
+{
+    settings s;
+    tt_ruleset *rs = NULL;
+    tt_scanner *sc = NULL;
+    walk_ctx wc;
+    out o;
+    int rc, code;
+    long topic = -1;
+    memset(&s, 0, sizeof s);
+    s.color = -1;
+    rc = cli_parse(cmd, argc, argv, on_option, &s);
+    if (rc >= 0)
+        goto done;
+    if (s.text && optind < argc) {
+        rc = cli_usage_error("give either --text or paths, not both", argv[optind]);
+        goto done;
+    }
+    if (!(rs = cli_load_rules(&s.rules, 0, &code, NULL))) {
+        rc = code;
+        goto done;
+    }
+    if (s.topic && (topic = tt_ruleset_find_topic(rs, s.topic)) < 0) {
+        rc = cli_usage_error("no such topic in the rules", s.topic);
+        goto done;
+    }
+    if (!(sc = tt_scanner_new(rs, NULL))) {
+        fputs("topictag: out of memory\n", stderr);
+        rc = EXIT_FAIL;
+        goto done;
+    }
+    tt_scanner_set_explain(sc, 1);
+    o.o = stdout;
+    o.rs = rs;
+    o.color = !s.json && (s.color == 1 || (s.color < 0 && isatty(STDOUT_FILENO)));
+    memset(&wc, 0, sizeof wc);
+    wc.o = &o;
+    wc.sc = sc;
+    wc.topic = topic;
+    wc.json = s.json;
+    if (s.json)
+        fputs("{\"documents\": [\n", stdout);
+    if (s.text) {
+        int r = explain_doc(&o, sc, "--text", s.text, strlen(s.text), topic, s.json, 1);
+        wc.fatal = r < 0;
+        wc.failed = r > 0;
+    } else {
+        tt_input_options in;
+        memset(&in, 0, sizeof in);
+        tt_input_each(&in, argv + optind, argc - optind, each_doc, &wc);
+    }
+    if (s.json)
+        fputs("\n]}\n", stdout);
+    rc = wc.fatal ? EXIT_FAIL : wc.failed ? EXIT_INPUT : EXIT_OK;
+done:
+    tt_scanner_free(sc);
+    tt_ruleset_free(rs);
+    cli_rules_release(&s.rules);
+    return rc;
+}
+
+const cli_command cli_explain = {
+    "explain", "topictag explain [-r RULES]... [--topic ID] (--text TEXT | PATH...)",
+    "For each sentence, show every pattern that matched (id, span, text), the condition with\n"
+    "the value of each clause, the exclusions that vetoed, the context inherited and from\n"
+    "which sentence, and the score against the threshold.  With --topic, also say why a\n"
+    "sentence was not tagged with that topic.",
+    explain_options, sizeof explain_options / sizeof *explain_options, run};
