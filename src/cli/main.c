@@ -7,7 +7,7 @@
 #include "cli.h"
 
 static const cli_command *const commands[] = {
-    &cli_classify, &cli_check, &cli_segment, &cli_test, &cli_explain,
+    &cli_classify, &cli_check, &cli_segment, &cli_test, &cli_explain, &cli_diff,
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
