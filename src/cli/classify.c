@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "input.h"
 #include "pool.h"
+#include "watch.h"
 
 enum {
     O_INCLUDE = 256,
@@ -16,6 +17,8 @@ enum {
     O_SUMMARY,
     O_NO_JIT,
     O_NO_PREFILTER,
+    O_WATCH,
+    O_WATCH_COUNT,
 };
 
 #define OPT_INPUTS                                                                            \
@@ -39,6 +42,9 @@ static const cli_option classify_options[] = {
      "run every pattern on every sentence (same results, slower; for testing)"},
     {O_NO_JIT, "no-jit", 0, NULL,
      "match with the PCRE2 interpreter, not the JIT (slower; for debugging, valgrind)"},
+    {O_WATCH, "watch", 0, NULL,
+     "after the report, re-run whenever a rule file changes and print only what changed"},
+    {O_WATCH_COUNT, "watch-count", 1, "N", "with --watch: stop after N re-runs (for scripts)"},
 };
 
 static const cli_option segment_options[] = {
@@ -56,6 +62,8 @@ typedef struct settings {
     tt_input_options in;
     int tagged_only, summary, no_jit, no_prefilter;
     int jobs;
+    int watch;
+    long watch_count;      /* -1: forever */
 } settings;
 
 static int on_option(void *ctx, int val, const char *arg)
@@ -79,6 +87,14 @@ static int on_option(void *ctx, int val, const char *arg)
     case O_SUMMARY: s->summary = 1; return 0;
     case O_NO_JIT: s->no_jit = 1; return 0;
     case O_NO_PREFILTER: s->no_prefilter = 1; return 0;
+    case O_WATCH: s->watch = 1; return 0;
+    case O_WATCH_COUNT: {
+        char *end;
+        s->watch_count = strtol(arg, &end, 10);
+        if (*end || s->watch_count < 0)
+            return cli_usage_error("--watch-count must be a number", arg);
+        return 0;
+    }
     }
     return EXIT_USAGE;
 }
@@ -92,6 +108,7 @@ typedef struct run_ctx {
     int multi;
     size_t failed;
     int fatal;
+    cli_snapshot *snap;        /* --watch: record the tags */
 } run_ctx;
 
 static void warn_doc(const char *name, const char *msg)
@@ -118,7 +135,11 @@ static int classify_done(void *vctx, const char *name, const char *id, const tt_
     }
     if (ne || !r)
         c->failed++;
-    if (tt_report_document(c->rep, name, id, r, derr)) {
+    if (c->snap && r && cli_snapshot_add(c->snap, c->rs, name, r)) {
+        c->fatal = EXIT_FAIL;
+        return -1;
+    }
+    if (c->rep && tt_report_document(c->rep, name, id, r, derr)) {
         c->fatal = EXIT_FAIL;
         return -1;
     }
@@ -218,47 +239,38 @@ static int submit_doc(void *vctx, const char *name, const char *id, const char *
     return 0;
 }
 
-static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
+/* One classification of the inputs with rs.  With quiet, no report is written (the
+ * --watch re-runs); with snap, the tags are recorded. */
+static int classify_once(const cli_command *cmd, const settings *s, const tt_ruleset *rs,
+                         FILE *out, int quiet, cli_snapshot *snap, int argc, char **argv)
 {
-    int code, rc = EXIT_OK, fmt = 0;
-    tt_ruleset *rs;
     run_ctx c;
     tt_report_options ro;
+    int rc;
     memset(&c, 0, sizeof c);
-    if (cmd == &cli_classify) {
-        fmt = tt_format_parse(s->format ? s->format : "text");
-        if (fmt < 0)
-            return cli_usage_error("unknown format (expected text, json, jsonl, csv, tsv)",
-                               s->format);
-    } else if (s->format) {
-        if (!strcmp(s->format, "jsonl"))
-            c.segment_jsonl = 1;
-        else if (strcmp(s->format, "text") != 0)
-            return cli_usage_error("unknown format (expected text, jsonl)", s->format);
-    }
-    if (!(rs = cli_load_rules(&s->rules, 0, &code, NULL)))
-        return code;
-    if (!(c.out = cli_open_output(s->output))) {
-        tt_ruleset_free(rs);
-        return EXIT_FAIL;
-    }
+    c.out = out;
     c.rs = rs;
+    c.snap = snap;
     c.multi = argc - optind > 1;
+    c.segment_jsonl = cmd == &cli_segment && s->format && !strcmp(s->format, "jsonl");
     memset(&ro, 0, sizeof ro);
-    ro.format = (tt_format)fmt;
+    ro.format = (tt_format)tt_format_parse(s->format ? s->format : "text");
     ro.tagged_only = s->tagged_only;
     ro.summary = s->summary;
-    if (cmd == &cli_classify)
-        c.rep = tt_report_new(rs, &ro, c.out);
+    if (cmd == &cli_classify && !quiet && !(c.rep = tt_report_new(rs, &ro, out))) {
+        fputs("topictag: out of memory\n", stderr);
+        return EXIT_FAIL;
+    }
     {
         tt_limits lim;
         cli_limits(&lim);
         lim.no_jit |= s->no_jit;
         lim.no_prefilter = s->no_prefilter;
-        c.pool = tt_pool_new(rs, &lim, s->jobs ? s->jobs : cli_default_jobs(), !c.rep,
-                             c.rep ? classify_done : segment_done, &c);
+        c.pool = tt_pool_new(rs, &lim, s->jobs ? s->jobs : cli_default_jobs(),
+                             cmd != &cli_classify, cmd == &cli_classify ? classify_done : segment_done,
+                             &c);
     }
-    if (!c.pool || (cmd == &cli_classify && !c.rep)) {
+    if (!c.pool) {
         fputs("topictag: out of memory\n", stderr);
         rc = EXIT_FAIL;
     } else {
@@ -273,9 +285,75 @@ static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
     }
     tt_pool_free(c.pool);
     tt_report_free(c.rep);
+    return rc;
+}
+
+/* --watch: re-run on every rule change, printing only the sentences whose tags changed. */
+static int watch_loop(const cli_command *cmd, const settings *s, FILE *out, cli_snapshot *snap,
+                      int argc, char **argv)
+{
+    cli_watch *w = cli_watch_new(&s->rules);
+    long runs = 0;
+    int rc = EXIT_OK;
+    if (!w)
+        return EXIT_FAIL;
+    fflush(out);
+    while (s->watch_count < 0 || runs < s->watch_count) {
+        tt_ruleset *rs;
+        cli_snapshot now;
+        int code;
+        size_t n;
+        if (cli_watch_wait(w)) {
+            rc = EXIT_FAIL;
+            break;
+        }
+        runs++;
+        memset(&now, 0, sizeof now);
+        if (!(rs = cli_load_rules(&s->rules, 0, &code, NULL))) {
+            fprintf(stderr, "topictag: the rules have errors: still watching\n");
+            continue;
+        }
+        rc = classify_once(cmd, s, rs, out, 1, &now, argc, argv);
+        n = cli_snapshot_diff(out, snap, &now);
+        fprintf(out, "-- rules changed: %zu sentence%s changed\n", n, n == 1 ? "" : "s");
+        fflush(out);
+        cli_snapshot_release(snap);
+        *snap = now;
+        tt_ruleset_free(rs);
+        if (rc == EXIT_FAIL)
+            break;
+    }
+    cli_watch_free(w);
+    return rc;
+}
+
+static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
+{
+    int rc, code;
+    tt_ruleset *rs;
+    FILE *out;
+    cli_snapshot snap;
+    memset(&snap, 0, sizeof snap);
+    if (cmd == &cli_classify) {
+        if (tt_format_parse(s->format ? s->format : "text") < 0)
+            return cli_usage_error("unknown format (expected text, json, jsonl, csv, tsv)",
+                                   s->format);
+    } else if (s->format && strcmp(s->format, "jsonl") != 0 && strcmp(s->format, "text") != 0) {
+        return cli_usage_error("unknown format (expected text, jsonl)", s->format);
+    }
+    if (!(rs = cli_load_rules(&s->rules, 0, &code, NULL)))
+        return code;
+    if (!(out = cli_open_output(s->output))) {
+        tt_ruleset_free(rs);
+        return EXIT_FAIL;
+    }
+    rc = classify_once(cmd, s, rs, out, 0, s->watch ? &snap : NULL, argc, argv);
     tt_ruleset_free(rs);
+    if (s->watch && rc != EXIT_FAIL)
+        rc = watch_loop(cmd, s, out, &snap, argc, argv);
+    cli_snapshot_release(&snap);
     {
-        int oc = cli_close_output(c.out, c.out == stdout ? NULL : s->output);
+        int oc = cli_close_output(out, out == stdout ? NULL : s->output);
         if (oc != EXIT_OK && (rc == EXIT_OK || rc == EXIT_INPUT))
             rc = oc;
     }
@@ -320,6 +398,7 @@ static int command(const cli_command *cmd, int argc, char **argv)
     settings s;
     int rc;
     memset(&s, 0, sizeof s);
+    s.watch_count = -1;
     rc = cli_parse(cmd, argc, argv, on_option, &s);
     if (rc < 0)
         rc = cmd == &cli_check ? cmd_check(&s, argc, argv) : cmd_run(cmd, &s, argc, argv);

@@ -56,7 +56,8 @@ typedef struct cli_rules {
     {'r', "rules", 1, "RULES",                                                                \
      "rule file or folder (repeatable); default: $TOPICTAG_RULES, the installed rules, ./rules"}
 
-int cli_rules_add(cli_rules *r, const char *path);   /* 0, or EXIT_FAIL on out of memory */
+int cli_rules_add(cli_rules *r, const char *path);
+const char *cli_rules_default(void);   /* the path used when no -r is given */   /* 0, or EXIT_FAIL on out of memory */
 void cli_rules_release(cli_rules *r);
 
 /* Loads the rules, printing errors (and warnings when show_warnings) to stderr.  On failure

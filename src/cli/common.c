@@ -133,6 +133,16 @@ static int is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+const char *cli_rules_default(void)
+{
+    const char *env = getenv("TOPICTAG_RULES");
+    if (env && *env)
+        return env;
+    if (is_dir(TT_DEFAULT_RULES))
+        return TT_DEFAULT_RULES;
+    return "rules";
+}
+
 tt_ruleset *cli_load_rules(const cli_rules *r, int show_warnings, int *code, size_t *nwarn)
 {
     tt_loader *ld = tt_loader_new();
@@ -148,15 +158,8 @@ tt_ruleset *cli_load_rules(const cli_rules *r, int show_warnings, int *code, siz
         *code = EXIT_FAIL;
         return NULL;
     }
-    if (r->n == 0) {
-        const char *env = getenv("TOPICTAG_RULES");
-        if (env && *env)
-            deflt = env;
-        else if (is_dir(TT_DEFAULT_RULES))
-            deflt = TT_DEFAULT_RULES;
-        else
-            deflt = "rules";
-    }
+    if (r->n == 0)
+        deflt = cli_rules_default();
     for (k = 0; k < (deflt ? 1 : r->n); k++) {
         if (tt_loader_add_path(ld, deflt ? deflt : r->paths[k]) < 0) {
             *code = EXIT_FAIL;
