@@ -5,14 +5,18 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "watch.h"
 
-enum { O_JUNIT = 256 };
+enum { O_JUNIT = 256, O_WATCH, O_WATCH_COUNT };
 
 static const cli_option test_options[] = {
     CLI_OPT_RULES,
     {'f', "format", 1, "FORMAT", "text (default), tap or json"},
     {O_JUNIT, "junit", 1, "FILE", "also write a JUnit XML report to FILE"},
     {'v', "verbose", 0, NULL, "text: list passing examples too"},
+    {O_WATCH, "watch", 0, NULL,
+     "re-run whenever a rule file changes, printing the examples whose outcome changed"},
+    {O_WATCH_COUNT, "watch-count", 1, "N", "with --watch: stop after N re-runs (for scripts)"},
 };
 
 enum { FMT_TEXT, FMT_TAP, FMT_JSON };
@@ -22,6 +26,8 @@ typedef struct settings {
     int format;
     const char *junit;
     int verbose;
+    int watch;
+    long watch_count;
 } settings;
 
 static int on_option(void *ctx, int val, const char *arg)
@@ -30,6 +36,14 @@ static int on_option(void *ctx, int val, const char *arg)
     switch (val) {
     case 'r': return cli_rules_add(&s->rules, arg);
     case 'v': s->verbose = 1; return 0;
+    case O_WATCH: s->watch = 1; return 0;
+    case O_WATCH_COUNT: {
+        char *end;
+        s->watch_count = strtol(arg, &end, 10);
+        if (*end || s->watch_count < 0)
+            return cli_usage_error("--watch-count must be a number", arg);
+        return 0;
+    }
     case O_JUNIT: s->junit = arg; return 0;
     case 'f':
         if (!strcmp(arg, "text"))
@@ -200,31 +214,48 @@ static void short_text(char *buf, size_t size, const char *text)
     buf[n] = '\0';
 }
 
-static int run(const cli_command *cmd, int argc, char **argv)
+/* What one run found, to print only what changed in the next (--watch). */
+typedef struct memo {
+    char **key;                /* topic, kind and text of each example */
+    int *result;
+    size_t n;
+} memo;
+
+static void memo_release(memo *m)
 {
-    settings s;
-    tt_ruleset *rs = NULL;
+    size_t i;
+    for (i = 0; i < m->n; i++)
+        free(m->key[i]);
+    free(m->key);
+    free(m->result);
+    memset(m, 0, sizeof *m);
+}
+
+static int memo_find(const memo *m, const char *key)
+{
+    size_t i;
+    for (i = 0; i < m->n; i++)
+        if (!strcmp(m->key[i], key))
+            return m->result[i];
+    return -1;
+}
+
+/* Runs every example of rs and reports.  With prev (a --watch re-run), prints in text only the
+ * examples whose outcome changed.  Fills now when given.  Returns an exit code. */
+static int test_once(const settings *s, const tt_ruleset *rs, const memo *prev, memo *now)
+{
     tt_scanner *sc = NULL;
     outcome *outs = NULL;
-    size_t n = 0, i, count[4] = {0, 0, 0, 0};
-    int rc, code;
+    size_t n = tt_ruleset_example_count(rs), i, count[4] = {0, 0, 0, 0};
+    int rc = EXIT_OK;
     FILE *o = stdout;
-    memset(&s, 0, sizeof s);
-    rc = cli_parse(cmd, argc, argv, on_option, &s);
-    if (rc >= 0)
-        goto done;
-    if (optind < argc) {
-        rc = cli_usage_error("test takes no paths; name rule files with -r", argv[optind]);
-        goto done;
-    }
-    if (!(rs = cli_load_rules(&s.rules, 0, &code, NULL))) {
-        rc = code;
-        goto done;
-    }
-    n = tt_ruleset_example_count(rs);
     sc = tt_scanner_new(rs, NULL);
     outs = calloc(n + 1, sizeof *outs);
-    if (!sc || !outs) {
+    if (now) {
+        now->key = calloc(n + 1, sizeof *now->key);
+        now->result = calloc(n + 1, sizeof *now->result);
+    }
+    if (!sc || !outs || (now && (!now->key || !now->result))) {
         fputs("topictag: out of memory\n", stderr);
         rc = EXIT_FAIL;
         goto done;
@@ -237,17 +268,29 @@ static int run(const cli_command *cmd, int argc, char **argv)
             goto done;
         }
         count[outs[i].result]++;
+        if (now) {
+            const tt_example_info *ex = tt_ruleset_example(rs, i);
+            const char *topic = tt_ruleset_topic(rs, ex->topic)->id;
+            size_t len = strlen(topic) + strlen(ex->text) + 16;
+            if (!(now->key[i] = malloc(len))) {
+                rc = EXIT_FAIL;
+                goto done;
+            }
+            snprintf(now->key[i], len, "%s\x1f%d\x1f%s", topic, (int)ex->kind, ex->text);
+            now->result[i] = outs[i].result;
+            now->n = i + 1;
+        }
     }
-    if (s.format == FMT_TAP)
+    if (s->format == FMT_TAP)
         printf("TAP version 13\n1..%zu\n", n);
-    else if (s.format == FMT_JSON)
+    else if (s->format == FMT_JSON)
         fputs("{\"examples\": [", o);
     for (i = 0; i < n; i++) {
         const tt_example_info *ex = tt_ruleset_example(rs, i);
         const char *topic = tt_ruleset_topic(rs, ex->topic)->id;
         char text[100];
         short_text(text, sizeof text, ex->text);
-        if (s.format == FMT_TAP) {
+        if (s->format == FMT_TAP) {
             printf("%s %zu - %s example %zu (%s): %s%s\n",
                    outs[i].result == R_FAIL || outs[i].result == R_TODO ? "not ok" : "ok", i + 1,
                    topic, ex->number, kind_name[ex->kind], text,
@@ -256,7 +299,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
                                                     : "");
             if (outs[i].result == R_FAIL)
                 printf("  ---\n  at: %s:%d:%d\n  ...\n", ex->file, ex->line, ex->column);
-        } else if (s.format == FMT_JSON) {
+        } else if (s->format == FMT_JSON) {
             fprintf(o, "%s{\"topic\": ", i ? ", " : "");
             json_str(o, topic);
             fprintf(o, ", \"number\": %zu, \"kind\": \"%s\", \"result\": \"%s\", \"file\": ",
@@ -267,6 +310,8 @@ static int run(const cli_command *cmd, int argc, char **argv)
             fputs(", \"detail\": ", o);
             json_str(o, outs[i].result == R_PASS ? "" : outs[i].detail);
             fputs("}", o);
+        } else if (prev && memo_find(prev, now->key[i]) == outs[i].result) {
+            continue;   /* --watch: unchanged since the last run */
         } else if (outs[i].result == R_FAIL) {
             printf("%s:%d:%d: example %zu (%s) of topic '%s' failed: \"%s\"\n  %s\n", ex->file,
                    ex->line, ex->column, ex->number, kind_name[ex->kind], topic, text,
@@ -276,23 +321,23 @@ static int run(const cli_command *cmd, int argc, char **argv)
                    "to %s: \"%s\"\n",
                    ex->file, ex->line, ex->column, ex->number, kind_name[ex->kind], topic,
                    kind_name[ex->kind], ex->kind == TT_EX_TODO ? "tag" : "not", text);
-        } else if (s.verbose) {
+        } else if (s->verbose || prev) {
             printf("%s:%d:%d: example %zu (%s) of topic '%s' %s: \"%s\"\n", ex->file, ex->line,
                    ex->column, ex->number, kind_name[ex->kind], topic,
                    outs[i].result == R_TODO ? "todo (known gap)" : "ok", text);
         }
     }
-    if (s.format == FMT_JSON)
+    if (s->format == FMT_JSON)
         fprintf(o,
                 "], \"passed\": %zu, \"failed\": %zu, \"todo\": %zu, \"todo_passing\": %zu}\n",
                 count[R_PASS], count[R_FAIL], count[R_TODO], count[R_TODO_FIXED]);
-    else if (s.format == FMT_TEXT)
+    else if (s->format == FMT_TEXT)
         printf("%zu passed, %zu failed, %zu todo, %zu todo passing\n", count[R_PASS],
                count[R_FAIL], count[R_TODO], count[R_TODO_FIXED]);
-    if (s.junit) {
-        FILE *j = fopen(s.junit, "w");
+    if (s->junit) {
+        FILE *j = fopen(s->junit, "w");
         if (!j) {
-            fprintf(stderr, "topictag: cannot write %s\n", s.junit);
+            fprintf(stderr, "topictag: cannot write %s\n", s->junit);
             rc = EXIT_FAIL;
             goto done;
         }
@@ -318,7 +363,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
             }
         }
         fputs("</testsuite></testsuites>\n", j);
-        if (cli_close_output(j, s.junit) != EXIT_OK) {
+        if (cli_close_output(j, s->junit) != EXIT_OK) {
             rc = EXIT_FAIL;
             goto done;
         }
@@ -327,6 +372,62 @@ static int run(const cli_command *cmd, int argc, char **argv)
 done:
     free(outs);
     tt_scanner_free(sc);
+    return rc;
+}
+
+static int run(const cli_command *cmd, int argc, char **argv)
+{
+    settings s;
+    tt_ruleset *rs = NULL;
+    memo prev, now;
+    int rc, code;
+    memset(&s, 0, sizeof s);
+    memset(&prev, 0, sizeof prev);
+    memset(&now, 0, sizeof now);
+    s.watch_count = -1;
+    rc = cli_parse(cmd, argc, argv, on_option, &s);
+    if (rc >= 0)
+        goto done;
+    if (optind < argc) {
+        rc = cli_usage_error("test takes no paths; name rule files with -r", argv[optind]);
+        goto done;
+    }
+    if (!(rs = cli_load_rules(&s.rules, 0, &code, NULL))) {
+        rc = code;
+        goto done;
+    }
+    rc = test_once(&s, rs, NULL, s.watch ? &prev : NULL);
+    if (s.watch) {
+        cli_watch *w = cli_watch_new(&s.rules);
+        long runs = 0;
+        if (!w) {
+            rc = EXIT_FAIL;
+            goto done;
+        }
+        fflush(stdout);
+        while (s.watch_count < 0 || runs < s.watch_count) {
+            if (cli_watch_wait(w)) {
+                rc = EXIT_FAIL;
+                break;
+            }
+            runs++;
+            tt_ruleset_free(rs);
+            if (!(rs = cli_load_rules(&s.rules, 0, &code, NULL))) {
+                fprintf(stderr, "topictag: the rules have errors: still watching\n");
+                continue;
+            }
+            puts("-- rules changed: examples whose outcome changed");
+            rc = test_once(&s, rs, &prev, &now);
+            fflush(stdout);
+            memo_release(&prev);
+            prev = now;
+            memset(&now, 0, sizeof now);
+        }
+        cli_watch_free(w);
+    }
+done:
+    memo_release(&prev);
+    memo_release(&now);
     tt_ruleset_free(rs);
     cli_rules_release(&s.rules);
     return rc;
