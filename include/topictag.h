@@ -157,6 +157,8 @@ TT_API long tt_ruleset_find_topic(const tt_ruleset *rs, const char *id);
 /* Limits applied to each document; tt_limits_init fills the documented defaults. */
 typedef struct tt_limits {
     size_t max_document;       /* bytes; default 64 MiB; larger documents are rejected */
+    size_t max_sentence;       /* bytes; default 64 KiB; a longer sentence is cut into pieces
+                                  (at white space when it can), so matching stays bounded */
     uint32_t match_limit;      /* PCRE2 match limit per match call; default 10,000,000 */
     uint32_t depth_limit;      /* PCRE2 depth limit (interpreter only); default 100,000 */
     uint32_t heap_limit_kib;   /* PCRE2 heap limit; default 64 MiB */

@@ -369,6 +369,69 @@ static pcre2_code *compile_pattern(build *b, const tt_src_pattern *sp, const cha
     return NULL;
 }
 
+/* Whether an unbounded quantifier (+, *, {n,}) starts at rx[i]. */
+static int unbounded_at(const char *rx, size_t i)
+{
+    if (rx[i] == '+' || rx[i] == '*')
+        return 1;
+    if (rx[i] == '{') {
+        size_t j = i + 1;
+        while (rx[j] >= '0' && rx[j] <= '9')
+            j++;
+        return j > i + 1 && rx[j] == ',' && rx[j + 1] == '}';
+    }
+    return 0;
+}
+
+/* A group with an unbounded quantifier inside that is itself repeated without bound, such as
+ * (a+)+ or (\w+\s?)*: the classic shape of catastrophic backtracking.  A heuristic for a
+ * warning; PCRE2's match limits are what keep such a pattern from hanging. */
+static int nested_quantifier(const char *rx)
+{
+    int inner[64];
+    int depth = 0;
+    size_t i;
+    for (i = 0; rx[i]; i++) {
+        char c = rx[i];
+        if (c == '\\') {
+            if (rx[i + 1])
+                i++;
+            continue;
+        }
+        if (c == '[') {   /* skip a class: ']' first is literal */
+            i++;
+            if (rx[i] == '^')
+                i++;
+            if (rx[i] == ']')
+                i++;
+            while (rx[i] && rx[i] != ']') {
+                if (rx[i] == '\\' && rx[i + 1])
+                    i++;
+                i++;
+            }
+            if (!rx[i])
+                return 0;
+            continue;
+        }
+        if (c == '(') {
+            if (depth < 64)
+                inner[depth] = 0;
+            depth++;
+        } else if (c == ')' && depth > 0) {
+            int had = depth <= 64 ? inner[depth - 1] : 0;
+            depth--;
+            if (had && unbounded_at(rx, i + 1))
+                return 1;
+            if (had && depth > 0 && depth <= 64)
+                inner[depth - 1] = 1;
+        } else if (depth > 0 && depth <= 64 && unbounded_at(rx, i) &&
+                   !(i > 0 && (rx[i - 1] == '?' || rx[i - 1] == '(')) ) {
+            inner[depth - 1] = 1;
+        }
+    }
+    return 0;
+}
+
 /* True when the compiled pattern matches the empty string at the start of a text. */
 static int matches_empty(const pcre2_code *code)
 {
@@ -540,6 +603,11 @@ static int build_topic(build *b, size_t ti, sbuf *src)
             tt_loader_diag_add(ld, TT_SEV_WARNING, TT_ERR_REGEX, &sp->items[0].pos,
                                "pattern '%s' can match the empty string", sp->id);
         }
+        if (code && nested_quantifier(src->s))
+            tt_loader_diag_add(ld, TT_SEV_WARNING, TT_ERR_REGEX, &sp->items[0].pos,
+                               "pattern '%s' repeats a group that itself repeats (like (a+)+): "
+                               "it can backtrack catastrophically",
+                               sp->id);
         if (sp->exclude)
             rt->has_exclude = 1;
         pi->id = keep(rs, sp->id, &b->nomem);

@@ -28,6 +28,7 @@ const char *tt_status_name(tt_status code)
 void tt_limits_init(tt_limits *lim)
 {
     lim->max_document = (size_t)64 << 20;
+    lim->max_sentence = (size_t)64 << 10;
     lim->match_limit = 10000000;
     lim->depth_limit = 100000;
     lim->heap_limit_kib = 64 * 1024;

@@ -271,6 +271,8 @@ static int check_document(tt_scanner *sc, const char *text, size_t len)
     return 0;
 }
 
+static int is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
 static int segment(tt_scanner *sc, const char *text, size_t len)
 {
     tt_result *r = &sc->res;
@@ -279,14 +281,37 @@ static int segment(tt_scanner *sc, const char *text, size_t len)
         return -1;
     if (tt_grow(&r->sent, &r->sentcap, sc->spans.len + 1, sizeof *r->sent))
         return -1;
+    r->nsent = 0;
     for (i = 0; i < sc->spans.len; i++) {
-        r->sent[i].start = sc->spans.v[i].start;
-        r->sent[i].end = sc->spans.v[i].end;
-        r->sent[i].paragraph = sc->spans.v[i].paragraph;
-        r->sent[i].tag_first = 0;
-        r->sent[i].tag_count = 0;
+        size_t a = sc->spans.v[i].start, b = sc->spans.v[i].end;
+        while (a < b) {
+            size_t e = b;
+            tt_sentence *s;
+            if (e - a > sc->lim.max_sentence && sc->lim.max_sentence >= 16) {
+                /* too long: cut at the last white space of the piece, or at a character */
+                size_t k = a + sc->lim.max_sentence;
+                e = k;
+                while (e > a + sc->lim.max_sentence / 2 && !is_space((unsigned char)text[e]))
+                    e--;
+                if (e <= a + sc->lim.max_sentence / 2)
+                    for (e = k; e > a && ((unsigned char)text[e] & 0xC0) == 0x80; e--)
+                        ;
+            }
+            if (tt_grow(&r->sent, &r->sentcap, r->nsent + 1, sizeof *r->sent))
+                return -1;
+            s = &r->sent[r->nsent++];
+            s->start = a;
+            s->end = e;
+            while (s->end > s->start && is_space((unsigned char)text[s->end - 1]))
+                s->end--;
+            s->paragraph = sc->spans.v[i].paragraph;
+            s->tag_first = 0;
+            s->tag_count = 0;
+            a = e;
+            while (a < b && is_space((unsigned char)text[a]))
+                a++;
+        }
     }
-    r->nsent = sc->spans.len;
     if (r->nsent == 0)
         return doc_error(r, TT_ERR_EMPTY, 0, -1, "document has no text (white space only)")
                    ? -1

@@ -19,6 +19,8 @@ enum {
     O_NO_PREFILTER,
     O_WATCH,
     O_WATCH_COUNT,
+    O_MAX_SIZE,
+    O_MAX_SENTENCE,
 };
 
 #define OPT_INPUTS                                                                            \
@@ -42,6 +44,10 @@ static const cli_option classify_options[] = {
      "run every pattern on every sentence (same results, slower; for testing)"},
     {O_NO_JIT, "no-jit", 0, NULL,
      "match with the PCRE2 interpreter, not the JIT (slower; for debugging, valgrind)"},
+    {O_MAX_SIZE, "max-size", 1, "BYTES",
+     "reject articles larger than this (default 64M; suffixes K, M, G)"},
+    {O_MAX_SENTENCE, "max-sentence", 1, "BYTES",
+     "cut longer sentences into pieces (default 64K)"},
     {O_WATCH, "watch", 0, NULL,
      "after the report, re-run whenever a rule file changes and print only what changed"},
     {O_WATCH_COUNT, "watch-count", 1, "N", "with --watch: stop after N re-runs (for scripts)"},
@@ -64,7 +70,30 @@ typedef struct settings {
     int jobs;
     int watch;
     long watch_count;      /* -1: forever */
+    size_t max_size, max_sentence;   /* 0: the library's defaults */
 } settings;
+
+/* Parses "123", "64K", "64M", "1G". */
+static int parse_size(const char *arg, size_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(arg, &end, 10);
+    unsigned shift = 0;
+    if (end == arg)
+        return -1;
+    if (*end == 'K' || *end == 'k')
+        shift = 10;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30;
+    if (shift)
+        end++;
+    if (*end || v == 0 || v > (~0ULL >> shift))
+        return -1;
+    *out = (size_t)(v << shift);
+    return 0;
+}
 
 static int on_option(void *ctx, int val, const char *arg)
 {
@@ -88,6 +117,14 @@ static int on_option(void *ctx, int val, const char *arg)
     case O_NO_JIT: s->no_jit = 1; return 0;
     case O_NO_PREFILTER: s->no_prefilter = 1; return 0;
     case O_WATCH: s->watch = 1; return 0;
+    case O_MAX_SIZE:
+        if (parse_size(arg, &s->max_size))
+            return cli_usage_error("--max-size needs a size such as 1000000, 64K, 64M", arg);
+        return 0;
+    case O_MAX_SENTENCE:
+        if (parse_size(arg, &s->max_sentence) || s->max_sentence < 16)
+            return cli_usage_error("--max-sentence needs a size of at least 16 bytes", arg);
+        return 0;
     case O_WATCH_COUNT: {
         char *end;
         s->watch_count = strtol(arg, &end, 10);
@@ -266,6 +303,10 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
         cli_limits(&lim);
         lim.no_jit |= s->no_jit;
         lim.no_prefilter = s->no_prefilter;
+        if (s->max_size)
+            lim.max_document = s->max_size;
+        if (s->max_sentence)
+            lim.max_sentence = s->max_sentence;
         c.pool = tt_pool_new(rs, &lim, s->jobs ? s->jobs : cli_default_jobs(),
                              cmd != &cli_classify, cmd == &cli_classify ? classify_done : segment_done,
                              &c);

@@ -27,6 +27,11 @@ for dir in tests/cli/cases/*/; do
         skip=$((skip + 1))
         continue
     fi
+    if [ "${VALGRIND:-0}" = 1 ] && [ -f "$dir/novalgrind" ]; then
+        echo "skip: $name (too slow under valgrind)"
+        skip=$((skip + 1))
+        continue
+    fi
     input=/dev/null
     [ -f "$dir/stdin" ] && input="$dir/stdin"
     sh -c "$(cat "$dir/cmd")" <"$input" >"$tmp/stdout" 2>"$tmp/stderr"
