@@ -1,0 +1,1384 @@
+/* eval.c - `topictag eval`: score the rules against hand-labelled gold (JSON Lines, see
+ * docs/eval.md): precision, recall and F1 per topic at sentence and article level, the false
+ * positives and negatives, what each pattern contributed, and gates for CI (--min-f1,
+ * --baseline). */
+#include <errno.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "input.h"
+
+enum { O_GOLD = 256, O_ERRORS, O_MIN_F1, O_BASELINE, O_TOLERANCE };
+
+static const cli_option eval_options[] = {
+    CLI_OPT_RULES,
+    {O_GOLD, "gold", 1, "FILE", "the gold labels, JSON Lines (see docs/eval.md); required"},
+    {'f', "format", 1, "FORMAT", "text (default), json or csv"},
+    {O_ERRORS, "errors", 1, "N",
+     "list N false positives and negatives (default: 10 in text, all in json)"},
+    {O_MIN_F1, "min-f1", 1, "X",
+     "exit 1 when a topic with gold sentences has a sentence F1 below X"},
+    {O_BASELINE, "baseline", 1, "FILE",
+     "exit 1 when a topic's F1 fell below that of FILE, an earlier `eval -f json`"},
+    {O_TOLERANCE, "tolerance", 1, "T", "with --baseline: how far an F1 may fall (default 0.02)"},
+};
+
+enum { FMT_TEXT, FMT_JSON, FMT_CSV };
+
+typedef struct settings {
+    cli_rules rules;
+    const char *gold;
+    int format;
+    long errors;           /* -1: the format's default */
+    double min_f1;         /* < 0: no gate */
+    const char *baseline;
+    double tolerance;
+    int tolerance_set;
+} settings;
+
+/* A number in [lo, hi], else a usage error naming the option. */
+static int parse_number(const char *arg, double lo, double hi, const char *what, double *out)
+{
+    char *end;
+    double v;
+    errno = 0;
+    v = strtod(arg, &end);
+    if (end == arg || *end || errno || !(v >= lo && v <= hi))
+        return cli_usage_error(what, arg);
+    *out = v;
+    return 0;
+}
+
+static int on_option(void *ctx, int val, const char *arg)
+{
+    settings *s = ctx;
+    switch (val) {
+    case 'r': return cli_rules_add(&s->rules, arg);
+    case O_GOLD: s->gold = arg; return 0;
+    case O_BASELINE: s->baseline = arg; return 0;
+    case 'f':
+        if (!strcmp(arg, "text"))
+            s->format = FMT_TEXT;
+        else if (!strcmp(arg, "json"))
+            s->format = FMT_JSON;
+        else if (!strcmp(arg, "csv"))
+            s->format = FMT_CSV;
+        else
+            return cli_usage_error("unknown format (expected text, json, csv)", arg);
+        return 0;
+    case O_ERRORS: {
+        char *end;
+        long n;
+        errno = 0;
+        n = strtol(arg, &end, 10);
+        if (end == arg || *end || errno || n < 0)
+            return cli_usage_error("--errors must be a number, 0 or more", arg);
+        s->errors = n;
+        return 0;
+    }
+    case O_MIN_F1:
+        return parse_number(arg, 0.0, 1.0, "--min-f1 must be a number from 0 to 1", &s->min_f1);
+    case O_TOLERANCE:
+        s->tolerance_set = 1;
+        return parse_number(arg, 0.0, 1.0, "--tolerance must be a number from 0 to 1",
+                            &s->tolerance);
+    }
+    return EXIT_USAGE;
+}
+
+/* ---- Gold --------------------------------------------------------------------------------- */
+
+/* One labelled sentence: by index, or by the byte span of its text. */
+typedef struct gold_sent {
+    int by_span;
+    size_t index;          /* the sentence, or the span's start */
+    size_t end;            /* the span's end */
+    unsigned char *topics; /* [ntopics]: 1 = carries it */
+} gold_sent;
+
+typedef struct gold_doc {
+    char *document;        /* as reported by the input walk (a path), or NULL */
+    char *id;              /* a JSON Lines record id, or NULL */
+    size_t line;           /* in the gold file */
+    unsigned char *topics; /* [ntopics]: the article-level gold */
+    int by_sentence;       /* 'sentences' given: closed world over the sentences */
+    gold_sent *sents;
+    size_t nsents;
+    int seen;              /* matched by a document of the corpus (or failed to read) */
+} gold_doc;
+
+typedef struct gold {
+    const char *path;
+    gold_doc *docs;
+    size_t n, cap;
+    gold_doc **index;      /* sorted by key, for lookups */
+} gold;
+
+static void gold_release(gold *g)
+{
+    size_t i, k;
+    for (i = 0; i < g->n; i++) {
+        gold_doc *d = &g->docs[i];
+        free(d->document);
+        free(d->id);
+        free(d->topics);
+        for (k = 0; k < d->nsents; k++)
+            free(d->sents[k].topics);
+        free(d->sents);
+    }
+    free(g->docs);
+    free(g->index);
+    memset(g, 0, sizeof *g);
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* A record is looked up by its id when it has one, else by its document. */
+static int key_cmp(const char *id1, const char *doc1, const char *id2, const char *doc2)
+{
+    if ((id1 != NULL) != (id2 != NULL))
+        return id1 ? -1 : 1;
+    return id1 ? strcmp(id1, id2) : strcmp(doc1, doc2);
+}
+
+static int doc_cmp(const void *a, const void *b)
+{
+    const gold_doc *x = *(gold_doc *const *)a, *y = *(gold_doc *const *)b;
+    int c = key_cmp(x->id, x->document, y->id, y->document);
+    return c ? c : (x->line < y->line ? -1 : x->line > y->line);
+}
+
+static gold_doc *gold_find(const gold *g, const char *id, const char *document)
+{
+    size_t lo = 0, hi = g->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = key_cmp(id, document, g->index[mid]->id, g->index[mid]->document);
+        if (c == 0)
+            return g->index[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* Reads a list of topic ids into flags[]; 0, or -1 with msg set. */
+static int read_topics(const tt_ruleset *rs, json_t *arr, unsigned char *flags, const char *where,
+                       char *msg, size_t size)
+{
+    size_t i;
+    json_t *v;
+    if (!json_is_array(arr)) {
+        snprintf(msg, size, "%s'topics' must be an array of topic ids", where);
+        return -1;
+    }
+    json_array_foreach(arr, i, v) {
+        long t;
+        if (!json_is_string(v)) {
+            snprintf(msg, size, "%s'topics' must be an array of topic ids", where);
+            return -1;
+        }
+        if ((t = tt_ruleset_find_topic(rs, json_string_value(v))) < 0) {
+            snprintf(msg, size, "%sunknown topic '%s'", where, json_string_value(v));
+            return -1;
+        }
+        flags[t] = 1;
+    }
+    return 0;
+}
+
+static int get_size(json_t *v, size_t *out)
+{
+    if (!json_is_integer(v) || json_integer_value(v) < 0)
+        return -1;
+    *out = (size_t)json_integer_value(v);
+    return 0;
+}
+
+/* Checks one record and adds it to g; 0, 1 with msg set when it is wrong, -1 out of memory. */
+static int gold_record(gold *g, const tt_ruleset *rs, json_t *rec, size_t line, char *msg,
+                       size_t size)
+{
+    size_t nt = tt_ruleset_topic_count(rs), i, k;
+    const char *key;
+    json_t *v, *jdoc, *jid, *jtopics, *jsents;
+    gold_doc d;
+    char idbuf[64], where[64];
+    int rc = 1;
+    memset(&d, 0, sizeof d);
+    d.line = line;
+    json_object_foreach(rec, key, v) {
+        if (strcmp(key, "document") && strcmp(key, "id") && strcmp(key, "topics") &&
+            strcmp(key, "sentences") && strcmp(key, "note")) {
+            snprintf(msg, size, "unknown key '%s'", key);
+            return 1;
+        }
+    }
+    jdoc = json_object_get(rec, "document");
+    jid = json_object_get(rec, "id");
+    jtopics = json_object_get(rec, "topics");
+    jsents = json_object_get(rec, "sentences");
+    if (jdoc && (!json_is_string(jdoc) || !json_string_length(jdoc))) {
+        snprintf(msg, size, "'document' must be a non-empty string");
+        return 1;
+    }
+    if (jid && !json_is_string(jid) && !json_is_integer(jid)) {
+        snprintf(msg, size, "'id' must be a string or an integer");
+        return 1;
+    }
+    if (!jdoc && !jid) {
+        snprintf(msg, size, "a record needs 'document' or 'id'");
+        return 1;
+    }
+    if (!(d.topics = calloc(nt + 1, 1)))
+        return -1;
+    if (jtopics && read_topics(rs, jtopics, d.topics, "", msg, size))
+        goto out;
+    if (jsents) {
+        if (!json_is_array(jsents)) {
+            snprintf(msg, size, "'sentences' must be an array");
+            goto out;
+        }
+        d.by_sentence = 1;
+        if (json_array_size(jsents) &&
+            !(d.sents = calloc(json_array_size(jsents), sizeof *d.sents))) {
+            rc = -1;
+            goto out;
+        }
+        json_array_foreach(jsents, i, v) {
+            gold_sent *s = &d.sents[d.nsents];
+            json_t *ji, *js, *je, *jt, *x;
+            const char *kk;
+            snprintf(where, sizeof where, "sentences[%zu]: ", i);
+            if (!json_is_object(v)) {
+                snprintf(msg, size, "%snot an object", where);
+                goto out;
+            }
+            json_object_foreach(v, kk, x) {
+                if (strcmp(kk, "index") && strcmp(kk, "start") && strcmp(kk, "end") &&
+                    strcmp(kk, "topics") && strcmp(kk, "note")) {
+                    snprintf(msg, size, "%sunknown key '%s'", where, kk);
+                    goto out;
+                }
+            }
+            ji = json_object_get(v, "index");
+            js = json_object_get(v, "start");
+            je = json_object_get(v, "end");
+            jt = json_object_get(v, "topics");
+            if ((ji != NULL) == (js != NULL || je != NULL)) {
+                snprintf(msg, size, "%sgive either 'index' or 'start' and 'end'", where);
+                goto out;
+            }
+            if (ji && get_size(ji, &s->index)) {
+                snprintf(msg, size, "%s'index' must be an integer, 0 or more", where);
+                goto out;
+            }
+            if (!ji && (get_size(js, &s->index) || get_size(je, &s->end) || s->end <= s->index)) {
+                snprintf(msg, size, "%s'start' and 'end' must be integers with 0 <= start < end",
+                         where);
+                goto out;
+            }
+            s->by_span = !ji;
+            if (!jt) {
+                snprintf(msg, size, "%s'topics' is required", where);
+                goto out;
+            }
+            if (!(s->topics = calloc(nt + 1, 1))) {
+                rc = -1;
+                goto out;
+            }
+            d.nsents++;
+            if (read_topics(rs, jt, s->topics, where, msg, size))
+                goto out;
+            for (k = 0; k + 1 < d.nsents; k++) {
+                if (!s->by_span && !d.sents[k].by_span && d.sents[k].index == s->index) {
+                    snprintf(msg, size, "%ssentence %zu is listed twice", where, s->index);
+                    goto out;
+                }
+            }
+            for (k = 0; k < nt; k++) {
+                if (s->topics[k] && jtopics && !d.topics[k]) {
+                    snprintf(msg, size, "%stopic '%s' is not among the article's 'topics'", where,
+                             tt_ruleset_topic(rs, k)->id);
+                    goto out;
+                }
+            }
+        }
+        if (!jtopics)   /* the article carries what its sentences carry */
+            for (i = 0; i < d.nsents; i++)
+                for (k = 0; k < nt; k++)
+                    d.topics[k] |= d.sents[i].topics[k];
+    }
+    if (jid && json_is_integer(jid))
+        snprintf(idbuf, sizeof idbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(jid));
+    if ((jdoc && !(d.document = dup_str(json_string_value(jdoc)))) ||
+        (jid && !(d.id = dup_str(json_is_string(jid) ? json_string_value(jid) : idbuf)))) {
+        rc = -1;
+        goto out;
+    }
+    if (g->n == g->cap) {
+        size_t nc = g->cap ? g->cap * 2 : 64;
+        gold_doc *nd = realloc(g->docs, nc * sizeof *nd);
+        if (!nd) {
+            rc = -1;
+            goto out;
+        }
+        g->docs = nd;
+        g->cap = nc;
+    }
+    g->docs[g->n++] = d;
+    return 0;
+out:
+    free(d.document);
+    free(d.id);
+    free(d.topics);
+    for (k = 0; k < d.nsents; k++)
+        free(d.sents[k].topics);
+    free(d.sents);
+    return rc;
+}
+
+/* The problems found in a gold file, printed in line order once all are known. */
+typedef struct problem {
+    size_t line;
+    char msg[600];
+} problem;
+
+typedef struct problems {
+    problem *p;
+    size_t n, cap;
+} problems;
+
+static int add_problem(problems *ps, size_t line, const char *msg)
+{
+    if (ps->n == ps->cap) {
+        size_t nc = ps->cap ? ps->cap * 2 : 16;
+        problem *np = realloc(ps->p, nc * sizeof *np);
+        if (!np)
+            return -1;
+        ps->p = np;
+        ps->cap = nc;
+    }
+    ps->p[ps->n].line = line;
+    snprintf(ps->p[ps->n].msg, sizeof ps->p[ps->n].msg, "%s", msg);
+    ps->n++;
+    return 0;
+}
+
+static int problem_cmp(const void *a, const void *b)
+{
+    const problem *x = a, *y = b;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Reads the gold file: every problem is printed as FILE:LINE: MESSAGE.  Returns 0,
+ * EXIT_INPUT (the file is unreadable or wrong) or EXIT_FAIL (out of memory). */
+static int gold_load(gold *g, const char *path, const tt_ruleset *rs)
+{
+    problems ps = {NULL, 0, 0};
+    FILE *f = fopen(path, "rb");
+    char *line = NULL;
+    size_t cap = 0, lineno = 0, bad = 0, i;
+    ssize_t n;
+    int rc = 0;
+    g->path = path;
+    if (!f) {
+        fprintf(stderr, "topictag: cannot read gold file %s: %s\n", path, strerror(errno));
+        return EXIT_INPUT;
+    }
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        json_error_t jerr;
+        json_t *rec;
+        char msg[512];
+        int r;
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
+        if (n == 0)
+            continue;   /* blank lines are allowed */
+        rec = json_loadb(line, (size_t)n, 0, &jerr);
+        if (!rec || !json_is_object(rec)) {
+            if (rec)
+                snprintf(msg, sizeof msg, "not a JSON object");
+            else
+                snprintf(msg, sizeof msg, "malformed JSON: %s at column %d", jerr.text,
+                         jerr.column);
+            json_decref(rec);
+            r = 1;
+        } else {
+            r = gold_record(g, rs, rec, lineno, msg, sizeof msg);
+            json_decref(rec);
+        }
+        if (r < 0 || (r > 0 && add_problem(&ps, lineno, msg))) {
+            rc = EXIT_FAIL;
+            break;
+        }
+    }
+    if (!rc && ferror(f)) {
+        fprintf(stderr, "topictag: cannot read gold file %s: %s\n", path, strerror(errno));
+        rc = EXIT_INPUT;
+    }
+    fclose(f);
+    free(line);
+    if (!rc && g->n && !(g->index = malloc(g->n * sizeof *g->index)))
+        rc = EXIT_FAIL;
+    if (!rc) {
+        for (i = 0; i < g->n; i++)
+            g->index[i] = &g->docs[i];
+        if (g->n)
+            qsort(g->index, g->n, sizeof *g->index, doc_cmp);
+    }
+    for (i = 1; !rc && i < g->n; i++) {
+        const gold_doc *a = g->index[i - 1], *b = g->index[i];
+        char msg[600];
+        if (key_cmp(a->id, a->document, b->id, b->document))
+            continue;
+        snprintf(msg, sizeof msg, "a second record for %s '%s' (the first is at line %zu)",
+                 b->id ? "id" : "document", b->id ? b->id : b->document, a->line);
+        if (add_problem(&ps, b->line, msg))
+            rc = EXIT_FAIL;
+    }
+    if (ps.n)
+        qsort(ps.p, ps.n, sizeof *ps.p, problem_cmp);
+    for (i = 0; i < ps.n; i++)
+        fprintf(stderr, "%s:%zu: %s\n", path, ps.p[i].line, ps.p[i].msg);
+    bad = ps.n;
+    free(ps.p);
+    if (rc == EXIT_FAIL)
+        fputs("topictag: out of memory\n", stderr);
+    if (rc)
+        return rc;
+    if (!bad && g->n == 0) {
+        fprintf(stderr, "topictag: %s: the gold file has no records\n", path);
+        return EXIT_INPUT;
+    }
+    return bad ? EXIT_INPUT : 0;
+}
+
+/* ---- Scoring ------------------------------------------------------------------------------ */
+
+typedef struct counts {
+    size_t tp, fp, fn;
+} counts;
+
+/* One false positive or negative, kept for the report. */
+typedef struct miss {
+    int fp;                /* 1: false positive, 0: false negative */
+    char *document;
+    char *id;              /* or NULL */
+    long sentence;         /* -1: article level (documents labelled by article only) */
+    size_t start, end;
+    uint32_t topic;
+    char *text;            /* the sentence, or NULL */
+    uint32_t *patterns;    /* false positives: the distinct patterns that matched */
+    size_t npatterns;
+    long from;             /* tagged through context from this sentence, else -1 */
+} miss;
+
+typedef struct evaluation {
+    const tt_ruleset *rs;
+    tt_scanner *sc;
+    gold *g;
+    size_t ntopics, npatterns;
+    counts *sent, *art;           /* per topic */
+    size_t *pat_tagged, *pat_fp;  /* per pattern */
+    unsigned char *gm, *pm;       /* scratch: [sentence * ntopics + topic] */
+    size_t mcap;
+    size_t docs, sdocs, sentences, without_gold, failed;
+    size_t sfp, sfn, afp, afn;    /* listable misses: sentence level, article-only documents */
+    miss *misses;
+    size_t nmisses, capmisses, limit;
+    int fatal;
+} evaluation;
+
+static void miss_release(miss *m)
+{
+    free(m->document);
+    free(m->id);
+    free(m->text);
+    free(m->patterns);
+}
+
+/* Keeps a miss while under the limit; -1 on out of memory. */
+static int add_miss(evaluation *ev, int fp, const char *name, const char *id, long sentence,
+                    const tt_result *r, const tt_sentence *s, uint32_t topic, const tt_tag *tag)
+{
+    miss *m;
+    if (fp)
+        *(sentence >= 0 ? &ev->sfp : &ev->afp) += 1;
+    else
+        *(sentence >= 0 ? &ev->sfn : &ev->afn) += 1;
+    if (ev->nmisses >= ev->limit)
+        return 0;
+    if (ev->nmisses == ev->capmisses) {
+        size_t nc = ev->capmisses ? ev->capmisses * 2 : 64;
+        miss *nm = realloc(ev->misses, nc * sizeof *nm);
+        if (!nm)
+            return -1;
+        ev->misses = nm;
+        ev->capmisses = nc;
+    }
+    m = &ev->misses[ev->nmisses];
+    memset(m, 0, sizeof *m);
+    m->fp = fp;
+    m->sentence = sentence;
+    m->topic = topic;
+    m->from = -1;
+    ev->nmisses++;
+    if (!(m->document = dup_str(name)) || (id && !(m->id = dup_str(id))))
+        return -1;
+    if (s) {
+        const char *text = tt_result_text(r);
+        m->start = s->start;
+        m->end = s->end;
+        if (!(m->text = malloc(s->end - s->start + 1)))
+            return -1;
+        memcpy(m->text, text + s->start, s->end - s->start);
+        m->text[s->end - s->start] = '\0';
+    }
+    if (tag) {
+        size_t nm, k, j;
+        const tt_match *mt = tt_result_matches(r, &nm) + tag->match_first;
+        if (tag->via_context)
+            m->from = (long)tag->from;
+        if (tag->match_count && !(m->patterns = malloc(tag->match_count * sizeof *m->patterns)))
+            return -1;
+        for (k = 0; k < tag->match_count; k++) {
+            for (j = 0; j < m->npatterns && m->patterns[j] != mt[k].pattern; j++)
+                ;
+            if (j == m->npatterns)
+                m->patterns[m->npatterns++] = mt[k].pattern;
+        }
+    }
+    return 0;
+}
+
+/* Fills ev->gm from the gold sentences of d; 0, or 1 (printed) when a label points past the
+ * document's sentences. */
+static int gold_matrix(evaluation *ev, const gold_doc *d, const char *name,
+                       const tt_sentence *s, size_t ns, size_t len)
+{
+    size_t i, k, t, nt = ev->ntopics;
+    for (i = 0; i < d->nsents; i++) {
+        const gold_sent *gs = &d->sents[i];
+        size_t at = ns;
+        if (!gs->by_span) {
+            if (gs->index >= ns) {
+                fprintf(stderr, "%s:%zu: there is no sentence %zu: %s has %zu sentences\n",
+                        ev->g->path, d->line, gs->index, name, ns);
+                return 1;
+            }
+            at = gs->index;
+        } else {
+            /* the sentence holding the span's start, else the first one after it */
+            for (k = 0; k < ns && at == ns; k++)
+                if (gs->index < s[k].end)
+                    at = k;
+            if (at == ns) {
+                fprintf(stderr,
+                        "%s:%zu: the span [%zu,%zu) is past the last sentence of %s (%zu bytes)\n",
+                        ev->g->path, d->line, gs->index, gs->end, name, len);
+                return 1;
+            }
+        }
+        for (t = 0; t < nt; t++)
+            ev->gm[at * nt + t] |= gs->topics[t];
+    }
+    return 0;
+}
+
+/* Scores one classified document against its gold; 0, 1 (not evaluated, printed) or -1 (out
+ * of memory). */
+static int score_doc(evaluation *ev, gold_doc *d, const char *name, const char *id,
+                     const tt_result *r)
+{
+    size_t ns, ntags, ntt, i, k, t, nt = ev->ntopics;
+    const tt_sentence *s = tt_result_sentences(r, &ns);
+    const tt_tag *tags = tt_result_tags(r, &ntags);
+    const tt_topic_total *tot = tt_result_topics(r, &ntt);
+    if (d->by_sentence) {
+        if (ns * nt > ev->mcap) {
+            size_t nc = ns * nt;
+            unsigned char *a = realloc(ev->gm, nc), *b;
+            if (!a)
+                return -1;
+            ev->gm = a;
+            if (!(b = realloc(ev->pm, nc)))
+                return -1;
+            ev->pm = b;
+            ev->mcap = nc;
+        }
+        if (ns > 0 && nt > 0) {
+            memset(ev->gm, 0, ns * nt);
+            memset(ev->pm, 0, ns * nt);
+        }
+        if (gold_matrix(ev, d, name, s, ns, tt_result_length(r)))
+            return 1;
+        for (i = 0; i < ns; i++)
+            for (k = 0; k < s[i].tag_count; k++)
+                ev->pm[i * nt + tags[s[i].tag_first + k].topic] = 1;
+        for (i = 0; i < ns; i++) {
+            for (t = 0; t < nt; t++) {
+                int gv = ev->gm[i * nt + t], pv = ev->pm[i * nt + t];
+                const tt_tag *tag = NULL;
+                if (gv && pv) {
+                    ev->sent[t].tp++;
+                    continue;
+                }
+                if (!gv && !pv)
+                    continue;
+                for (k = 0; k < s[i].tag_count; k++)
+                    if (tags[s[i].tag_first + k].topic == t)
+                        tag = &tags[s[i].tag_first + k];
+                if (pv)
+                    ev->sent[t].fp++;
+                else
+                    ev->sent[t].fn++;
+                if (add_miss(ev, pv, name, id, (long)i, r, &s[i], (uint32_t)t, tag))
+                    return -1;
+            }
+            /* what each pattern contributed */
+            for (k = 0; k < s[i].tag_count; k++) {
+                const tt_tag *tag = &tags[s[i].tag_first + k];
+                size_t nm, j, q;
+                const tt_match *mt = tt_result_matches(r, &nm) + tag->match_first;
+                for (j = 0; j < tag->match_count; j++) {
+                    for (q = 0; q < j && mt[q].pattern != mt[j].pattern; q++)
+                        ;
+                    if (q < j)
+                        continue;   /* counted once per sentence */
+                    ev->pat_tagged[mt[j].pattern]++;
+                    if (!ev->gm[i * nt + tag->topic])
+                        ev->pat_fp[mt[j].pattern]++;
+                }
+            }
+        }
+        ev->sdocs++;
+        ev->sentences += ns;
+    }
+    for (t = 0, k = 0; t < nt; t++) {
+        int pv = 0, gv = d->topics[t];
+        while (k < ntt && tot[k].topic < t)
+            k++;
+        pv = k < ntt && tot[k].topic == t && tot[k].sentences > 0;
+        if (gv && pv)
+            ev->art[t].tp++;
+        else if (gv || pv) {
+            if (pv)
+                ev->art[t].fp++;
+            else
+                ev->art[t].fn++;
+            if (!d->by_sentence && add_miss(ev, pv, name, id, -1, r, NULL, (uint32_t)t, NULL))
+                return -1;
+        }
+    }
+    ev->docs++;
+    return 0;
+}
+
+static int each_doc(void *ctx, const char *name, const char *id, const char *text, size_t len,
+                    const tt_error *derr)
+{
+    evaluation *ev = ctx;
+    gold_doc *d = NULL;
+    const tt_result *r;
+    const tt_doc_error *e;
+    tt_error err;
+    size_t ne, i;
+    int rc;
+    if (id)
+        d = gold_find(ev->g, id, NULL);
+    if (!d)
+        d = gold_find(ev->g, NULL, name);
+    if (!text) {
+        fprintf(stderr, "topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
+        ev->failed++;
+        if (d)
+            d->seen = 1;
+        return 0;
+    }
+    if (!d) {
+        fprintf(stderr, "topictag: %s: no gold record: not evaluated\n", name);
+        ev->without_gold++;
+        return 0;
+    }
+    if (d->seen) {
+        fprintf(stderr, "topictag: %s: read a second time: evaluated once\n", name);
+        return 0;
+    }
+    d->seen = 1;
+    if (!(r = tt_classify(ev->sc, text, len, &err))) {
+        fprintf(stderr, "topictag: %s: %s\n", name, err.message);
+        ev->fatal = 1;
+        return -1;
+    }
+    e = tt_result_errors(r, &ne);
+    for (i = 0; i < ne; i++)
+        fprintf(stderr, "topictag: %s: %s: not evaluated\n", name, e[i].message);
+    if (ne) {
+        ev->failed++;
+        return 0;
+    }
+    rc = score_doc(ev, d, name, id, r);
+    if (rc < 0) {
+        fputs("topictag: out of memory\n", stderr);
+        ev->fatal = 1;
+        return -1;
+    }
+    ev->failed += (size_t)rc;
+    return 0;
+}
+
+/* ---- Metrics ------------------------------------------------------------------------------ */
+
+/* Precision, recall and F1; has_* = 0 when undefined (no prediction, no gold, neither). */
+typedef struct prf {
+    double p, r, f;
+    int has_p, has_r, has_f;
+} prf;
+
+static prf score(counts c)
+{
+    prf m;
+    memset(&m, 0, sizeof m);
+    if ((m.has_p = c.tp + c.fp > 0))
+        m.p = (double)c.tp / (double)(c.tp + c.fp);
+    if ((m.has_r = c.tp + c.fn > 0))
+        m.r = (double)c.tp / (double)(c.tp + c.fn);
+    if ((m.has_f = c.tp + c.fp + c.fn > 0))
+        m.f = 2.0 * (double)c.tp / (double)(2 * c.tp + c.fp + c.fn);
+    return m;
+}
+
+typedef struct level {
+    const char *name;             /* "sentence" or "article" */
+    const counts *c;              /* per topic */
+    counts micro;
+    prf micro_m, macro_m;
+    size_t macro_topics;          /* topics with gold or predictions */
+} level;
+
+/* Micro: over the summed counts.  Macro: the mean over the topics with gold or predictions,
+ * an undefined precision or recall counting as 0. */
+static void summarize(level *lv, size_t nt)
+{
+    size_t t;
+    double sp = 0, sr = 0, sf = 0;
+    memset(&lv->micro, 0, sizeof lv->micro);
+    lv->macro_topics = 0;
+    for (t = 0; t < nt; t++) {
+        prf m = score(lv->c[t]);
+        lv->micro.tp += lv->c[t].tp;
+        lv->micro.fp += lv->c[t].fp;
+        lv->micro.fn += lv->c[t].fn;
+        if (!m.has_f)
+            continue;
+        lv->macro_topics++;
+        sp += m.p;
+        sr += m.r;
+        sf += m.f;
+    }
+    lv->micro_m = score(lv->micro);
+    memset(&lv->macro_m, 0, sizeof lv->macro_m);
+    if (lv->macro_topics) {
+        double n = (double)lv->macro_topics;
+        lv->macro_m.p = sp / n;
+        lv->macro_m.r = sr / n;
+        lv->macro_m.f = sf / n;
+        lv->macro_m.has_p = lv->macro_m.has_r = lv->macro_m.has_f = 1;
+    }
+}
+
+/* ---- Reports ------------------------------------------------------------------------------ */
+
+static void json_str(FILE *o, const char *s)
+{
+    putc('"', o);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(o, "\\%c", ch);
+        else if (ch == '\n')
+            fputs("\\n", o);
+        else if (ch == '\t')
+            fputs("\\t", o);
+        else if (ch == '\r')
+            fputs("\\r", o);
+        else if (ch < 0x20 || ch == 0x7f)
+            fprintf(o, "\\u%04x", ch);
+        else
+            putc(ch, o);
+    }
+    putc('"', o);
+}
+
+static void oneline(FILE *o, const char *s)
+{
+    for (; *s; s++)
+        putc(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s, o);
+}
+
+/* A value in a text table: 3 decimals, or "-" when undefined. */
+static void text_num(FILE *o, int has, double v, int width)
+{
+    if (has)
+        fprintf(o, " %*.3f", width, v);
+    else
+        fprintf(o, " %*s", width, "-");
+}
+
+static void json_num(FILE *o, const char *key, int has, double v)
+{
+    if (has)
+        fprintf(o, "\"%s\": %.4f", key, v);
+    else
+        fprintf(o, "\"%s\": null", key);
+}
+
+static void csv_num(FILE *o, int has, double v)
+{
+    if (has)
+        fprintf(o, ",%.4f", v);
+    else
+        fputs(",", o);
+}
+
+static const char *plural(size_t n) { return n == 1 ? "" : "s"; }
+
+static void text_row(FILE *o, int w, const char *label, counts c, prf m)
+{
+    fprintf(o, "%-*s %5zu %5zu %5zu %5zu %5zu", w, label, c.tp + c.fn, c.tp + c.fp, c.tp, c.fp,
+            c.fn);
+    text_num(o, m.has_p, m.p, 9);
+    text_num(o, m.has_r, m.r, 7);
+    text_num(o, m.has_f, m.f, 6);
+    putc('\n', o);
+}
+
+static void text_level(FILE *o, const evaluation *ev, const level *lv, int w, const char *title)
+{
+    size_t t;
+    char label[64];
+    fprintf(o, "%s\n%-*s %5s %5s %5s %5s %5s %9s %7s %6s\n", title, w, "topic", "gold", "pred",
+            "tp", "fp", "fn", "precision", "recall", "f1");
+    for (t = 0; t < ev->ntopics; t++)
+        text_row(o, w, tt_ruleset_topic(ev->rs, t)->id, lv->c[t], score(lv->c[t]));
+    text_row(o, w, "micro average", lv->micro, lv->micro_m);
+    snprintf(label, sizeof label, "macro average (%zu topic%s)", lv->macro_topics,
+             plural(lv->macro_topics));
+    fprintf(o, "%-*s %29s", w, label, "");
+    text_num(o, lv->macro_m.has_p, lv->macro_m.p, 9);
+    text_num(o, lv->macro_m.has_r, lv->macro_m.r, 7);
+    text_num(o, lv->macro_m.has_f, lv->macro_m.f, 6);
+    putc('\n', o);
+}
+
+static void json_counts(FILE *o, counts c, prf m)
+{
+    fprintf(o, "\"gold\": %zu, \"predicted\": %zu, \"tp\": %zu, \"fp\": %zu, \"fn\": %zu, ",
+            c.tp + c.fn, c.tp + c.fp, c.tp, c.fp, c.fn);
+    json_num(o, "precision", m.has_p, m.p);
+    fputs(", ", o);
+    json_num(o, "recall", m.has_r, m.r);
+    fputs(", ", o);
+    json_num(o, "f1", m.has_f, m.f);
+}
+
+static void json_level(FILE *o, const evaluation *ev, const level *lv)
+{
+    size_t t;
+    fprintf(o, "  \"%s\": {\n    \"topics\": [\n", lv->name);
+    for (t = 0; t < ev->ntopics; t++) {
+        fputs("      {\"topic\": ", o);
+        json_str(o, tt_ruleset_topic(ev->rs, t)->id);
+        fputs(", ", o);
+        json_counts(o, lv->c[t], score(lv->c[t]));
+        fprintf(o, "}%s\n", t + 1 < ev->ntopics ? "," : "");
+    }
+    fputs("    ],\n    \"micro\": {", o);
+    json_counts(o, lv->micro, lv->micro_m);
+    fprintf(o, "},\n    \"macro\": {\"topics\": %zu, ", lv->macro_topics);
+    json_num(o, "precision", lv->macro_m.has_p, lv->macro_m.p);
+    fputs(", ", o);
+    json_num(o, "recall", lv->macro_m.has_r, lv->macro_m.r);
+    fputs(", ", o);
+    json_num(o, "f1", lv->macro_m.has_f, lv->macro_m.f);
+    fputs("}\n  },\n", o);
+}
+
+static void csv_level(FILE *o, const evaluation *ev, const level *lv)
+{
+    size_t t;
+    for (t = 0; t <= ev->ntopics; t++) {
+        counts c = t < ev->ntopics ? lv->c[t] : lv->micro;
+        prf m = t < ev->ntopics ? score(c) : lv->micro_m;
+        fprintf(o, "%s,%s,%zu,%zu,%zu,%zu,%zu", lv->name,
+                t < ev->ntopics ? tt_ruleset_topic(ev->rs, t)->id : "(micro)", c.tp + c.fn,
+                c.tp + c.fp, c.tp, c.fp, c.fn);
+        csv_num(o, m.has_p, m.p);
+        csv_num(o, m.has_r, m.r);
+        csv_num(o, m.has_f, m.f);
+        putc('\n', o);
+    }
+    fprintf(o, "%s,(macro),,,,,", lv->name);
+    csv_num(o, lv->macro_m.has_p, lv->macro_m.p);
+    csv_num(o, lv->macro_m.has_r, lv->macro_m.r);
+    csv_num(o, lv->macro_m.has_f, lv->macro_m.f);
+    putc('\n', o);
+}
+
+/* The patterns that contributed to tagged sentences, most false positives first. */
+static const evaluation *sort_ev;
+static int pat_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    const evaluation *ev = sort_ev;
+    if (ev->pat_fp[x] != ev->pat_fp[y])
+        return ev->pat_fp[x] > ev->pat_fp[y] ? -1 : 1;
+    if (ev->pat_tagged[x] != ev->pat_tagged[y])
+        return ev->pat_tagged[x] > ev->pat_tagged[y] ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+static void text_miss(FILE *o, const evaluation *ev, const miss *m)
+{
+    size_t k;
+    fprintf(o, "%s %s", m->fp ? "FP" : "FN", m->document);
+    if (m->id)
+        fprintf(o, " (id %s)", m->id);
+    if (m->sentence >= 0)
+        fprintf(o, " [%ld]", m->sentence);
+    else
+        fputs(" (article)", o);
+    fprintf(o, " %s", tt_ruleset_topic(ev->rs, m->topic)->id);
+    if (m->fp && m->from >= 0)
+        fprintf(o, " through context from [%ld]", m->from);
+    if (m->fp && m->npatterns) {
+        fputs(m->from >= 0 ? ", patterns: " : " (patterns: ", o);
+        for (k = 0; k < m->npatterns; k++)
+            fprintf(o, "%s%s", k ? ", " : "", tt_ruleset_pattern(ev->rs, m->patterns[k])->id);
+        if (m->from < 0)
+            putc(')', o);
+    }
+    putc('\n', o);
+    if (m->text) {
+        fputs("    ", o);
+        oneline(o, m->text);
+        putc('\n', o);
+    }
+}
+
+static int report_text(FILE *o, const evaluation *ev, const level *sl, const level *al)
+{
+    size_t t, i, w = 26, pw = 7, tw = 5, shown = 0, unused = 0, *order;
+    size_t total = ev->sfp + ev->sfn + ev->afp + ev->afn;
+    for (t = 0; t < ev->ntopics; t++)
+        if (strlen(tt_ruleset_topic(ev->rs, t)->id) > w)
+            w = strlen(tt_ruleset_topic(ev->rs, t)->id);
+    fprintf(o, "%zu documents evaluated against %s (%zu labelled by sentence, %zu sentences)",
+            ev->docs, ev->g->path, ev->sdocs, ev->sentences);
+    if (ev->without_gold || ev->failed)
+        fprintf(o, "; %zu without gold, %zu failed", ev->without_gold, ev->failed);
+    fputs("\n\n", o);
+    text_level(o, ev, sl, (int)w, "Sentence level");
+    putc('\n', o);
+    text_level(o, ev, al, (int)w, "Article level");
+    fprintf(o, "\nErrors over sentences: %zu false positive%s, %zu false negative%s\n", ev->sfp,
+            plural(ev->sfp), ev->sfn, plural(ev->sfn));
+    if (ev->afp + ev->afn)
+        fprintf(o, "Errors over articles labelled by article only: %zu false positive%s, %zu "
+                   "false negative%s\n",
+                ev->afp, plural(ev->afp), ev->afn, plural(ev->afn));
+    if (ev->nmisses < total)
+        fprintf(o, "(the first %zu of %zu: --errors N for more)\n", ev->nmisses, total);
+    for (i = 0; i < ev->nmisses; i++)
+        text_miss(o, ev, &ev->misses[i]);
+    if (!(order = malloc((ev->npatterns + 1) * sizeof *order)))
+        return -1;
+    for (i = 0; i < ev->npatterns; i++) {
+        const tt_pattern_info *pi = tt_ruleset_pattern(ev->rs, i);
+        if (pi->exclude)
+            continue;
+        if (!ev->pat_tagged[i]) {
+            unused++;
+            continue;
+        }
+        order[shown++] = i;
+        if (strlen(pi->id) > pw)
+            pw = strlen(pi->id);
+    }
+    sort_ev = ev;
+    if (shown)
+        qsort(order, shown, sizeof *order, pat_cmp);
+    fprintf(o, "\nPatterns: the tagged sentences each matched in, and the false positives among "
+               "them (%zu other pattern%s matched in none)\n",
+            unused, plural(unused));
+    for (t = 0; t < ev->ntopics; t++)
+        if (strlen(tt_ruleset_topic(ev->rs, t)->id) > tw)
+            tw = strlen(tt_ruleset_topic(ev->rs, t)->id);
+    if (shown)
+        fprintf(o, "%-*s %-*s %6s %6s\n", (int)tw, "topic", (int)pw, "pattern", "tagged", "fp");
+    for (i = 0; i < shown; i++) {
+        const tt_pattern_info *pi = tt_ruleset_pattern(ev->rs, order[i]);
+        fprintf(o, "%-*s %-*s %6zu %6zu\n", (int)tw, tt_ruleset_topic(ev->rs, pi->topic)->id,
+                (int)pw, pi->id, ev->pat_tagged[order[i]], ev->pat_fp[order[i]]);
+    }
+    free(order);
+    return 0;
+}
+
+static void report_json(FILE *o, const evaluation *ev, const level *sl, const level *al)
+{
+    size_t i, k, first = 1;
+    fputs("{\n  \"gold\": ", o);
+    json_str(o, ev->g->path);
+    fprintf(o,
+            ",\n  \"documents\": {\"evaluated\": %zu, \"by_sentence\": %zu, \"sentences\": %zu, "
+            "\"without_gold\": %zu, \"failed\": %zu},\n",
+            ev->docs, ev->sdocs, ev->sentences, ev->without_gold, ev->failed);
+    json_level(o, ev, sl);
+    json_level(o, ev, al);
+    fprintf(o,
+            "  \"errors\": {\"false_positives\": %zu, \"false_negatives\": %zu, "
+            "\"article_false_positives\": %zu, \"article_false_negatives\": %zu, \"list\": [",
+            ev->sfp, ev->sfn, ev->afp, ev->afn);
+    for (i = 0; i < ev->nmisses; i++) {
+        const miss *m = &ev->misses[i];
+        fprintf(o, "%s\n    {\"type\": \"%s\", \"level\": \"%s\", \"document\": ", i ? "," : "",
+                m->fp ? "fp" : "fn", m->sentence >= 0 ? "sentence" : "article");
+        json_str(o, m->document);
+        fputs(", \"id\": ", o);
+        if (m->id)
+            json_str(o, m->id);
+        else
+            fputs("null", o);
+        fputs(", \"topic\": ", o);
+        json_str(o, tt_ruleset_topic(ev->rs, m->topic)->id);
+        if (m->sentence >= 0) {
+            fprintf(o, ", \"sentence\": %ld, \"start\": %zu, \"end\": %zu, \"text\": ",
+                    m->sentence, m->start, m->end);
+            json_str(o, m->text);
+        }
+        if (m->fp && m->sentence >= 0) {
+            fputs(", \"from\": ", o);
+            if (m->from >= 0)
+                fprintf(o, "%ld", m->from);
+            else
+                fputs("null", o);
+            fputs(", \"patterns\": [", o);
+            for (k = 0; k < m->npatterns; k++) {
+                if (k)
+                    fputs(", ", o);
+                json_str(o, tt_ruleset_pattern(ev->rs, m->patterns[k])->id);
+            }
+            fputs("]", o);
+        }
+        fputs("}", o);
+    }
+    fputs(ev->nmisses ? "\n  ]},\n  \"patterns\": [" : "]},\n  \"patterns\": [", o);
+    for (i = 0; i < ev->npatterns; i++) {
+        const tt_pattern_info *pi = tt_ruleset_pattern(ev->rs, i);
+        if (pi->exclude)
+            continue;
+        fprintf(o, "%s\n    {\"topic\": ", first ? "" : ",");
+        first = 0;
+        json_str(o, tt_ruleset_topic(ev->rs, pi->topic)->id);
+        fputs(", \"pattern\": ", o);
+        json_str(o, pi->id);
+        fprintf(o, ", \"tagged\": %zu, \"false_positives\": %zu}", ev->pat_tagged[i],
+                ev->pat_fp[i]);
+    }
+    fputs(first ? "]\n}\n" : "\n  ]\n}\n", o);
+}
+
+/* ---- Gates -------------------------------------------------------------------------------- */
+
+/* --min-f1: every topic with gold sentences (with no sentence labels at all: gold articles)
+ * must reach x.  Returns the number of topics below. */
+static int gate_min_f1(const evaluation *ev, double x)
+{
+    const counts *c = ev->sdocs ? ev->sent : ev->art;
+    size_t t;
+    int bad = 0;
+    for (t = 0; t < ev->ntopics; t++) {
+        prf m = score(c[t]);
+        if (c[t].tp + c[t].fn == 0 || m.f >= x - 1e-9)
+            continue;
+        fprintf(stderr, "topictag: min-f1: %s: %s F1 %.3f < %.3f\n",
+                tt_ruleset_topic(ev->rs, t)->id, ev->sdocs ? "sentence" : "article", m.f, x);
+        bad++;
+    }
+    return bad;
+}
+
+/* Reads the F1 of every topic of one level of an `eval -f json` output into f1[]; has[] says
+ * which topics have one.  0, or -1 with msg set. */
+static int baseline_level(const tt_ruleset *rs, json_t *root, const char *name, double *f1,
+                          unsigned char *has, char *msg, size_t size)
+{
+    json_t *lv = json_object_get(root, name), *topics = json_object_get(lv, "topics"), *v;
+    size_t i;
+    if (!json_is_array(topics)) {
+        snprintf(msg, size, "no \"%s\": {\"topics\": [...]}", name);
+        return -1;
+    }
+    json_array_foreach(topics, i, v) {
+        json_t *id = json_object_get(v, "topic"), *f = json_object_get(v, "f1");
+        long t;
+        if (!json_is_string(id) || !(json_is_number(f) || json_is_null(f))) {
+            snprintf(msg, size, "%s topic %zu has no \"topic\" and \"f1\"", name, i);
+            return -1;
+        }
+        if ((t = tt_ruleset_find_topic(rs, json_string_value(id))) < 0) {
+            fprintf(stderr, "topictag: baseline topic '%s' is not in the rules: not compared\n",
+                    json_string_value(id));
+            continue;
+        }
+        if (json_is_number(f)) {
+            f1[t] = json_number_value(f);
+            has[t] = 1;
+        }
+    }
+    return 0;
+}
+
+typedef struct baseline {
+    double *f1[2];            /* sentence, article */
+    unsigned char *has[2];
+} baseline;
+
+static int baseline_load(baseline *b, const char *path, const tt_ruleset *rs)
+{
+    size_t nt = tt_ruleset_topic_count(rs);
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    char msg[300];
+    int k;
+    if (!root) {
+        fprintf(stderr, "topictag: cannot read baseline %s: %s\n", path, jerr.text);
+        return EXIT_INPUT;
+    }
+    for (k = 0; k < 2; k++) {
+        b->f1[k] = calloc(nt + 1, sizeof *b->f1[k]);
+        b->has[k] = calloc(nt + 1, 1);
+        if (!b->f1[k] || !b->has[k]) {
+            json_decref(root);
+            fputs("topictag: out of memory\n", stderr);
+            return EXIT_FAIL;
+        }
+        if (baseline_level(rs, root, k ? "article" : "sentence", b->f1[k], b->has[k], msg,
+                           sizeof msg)) {
+            fprintf(stderr, "topictag: %s: not an `eval -f json` output: %s\n", path, msg);
+            json_decref(root);
+            return EXIT_INPUT;
+        }
+    }
+    json_decref(root);
+    return 0;
+}
+
+static void baseline_release(baseline *b)
+{
+    int k;
+    for (k = 0; k < 2; k++) {
+        free(b->f1[k]);
+        free(b->has[k]);
+    }
+}
+
+/* --baseline: no topic's F1 may drop by more than tol.  Returns the number of drops. */
+static int gate_baseline(const evaluation *ev, const baseline *b, double tol)
+{
+    size_t t;
+    int k, bad = 0;
+    for (k = 0; k < 2; k++) {
+        const counts *c = k ? ev->art : ev->sent;
+        for (t = 0; t < ev->ntopics; t++) {
+            prf m = score(c[t]);
+            double drop;
+            if (!b->has[k][t] || !m.has_f)
+                continue;
+            drop = b->f1[k][t] - m.f;
+            if (drop <= tol + 1e-9)
+                continue;
+            fprintf(stderr,
+                    "topictag: regression: %s: %s F1 %.3f -> %.3f (-%.3f, tolerance %.3f)\n",
+                    tt_ruleset_topic(ev->rs, t)->id, k ? "article" : "sentence", b->f1[k][t],
+                    m.f, drop, tol);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+/* ---- The command -------------------------------------------------------------------------- */
+
+/* The corpus by default: each distinct 'document' of the gold, in the order of the file. */
+static int gold_corpus(const gold *g, char ***paths, int *n)
+{
+    size_t i, k;
+    char **p = malloc((g->n + 1) * sizeof *p);
+    *paths = p;
+    *n = 0;
+    if (!p) {
+        fputs("topictag: out of memory\n", stderr);
+        return EXIT_FAIL;
+    }
+    for (i = 0; i < g->n; i++) {
+        const gold_doc *d = &g->docs[i];
+        if (!d->document) {
+            fprintf(stderr,
+                    "topictag: %s:%zu: the record has no 'document' to read: name the corpus "
+                    "paths\n",
+                    g->path, d->line);
+            return EXIT_USAGE;
+        }
+        for (k = 0; k < (size_t)*n && strcmp(p[k], d->document); k++)
+            ;
+        if (k == (size_t)*n)
+            p[(*n)++] = d->document;
+    }
+    return 0;
+}
+
+static int run(const cli_command *cmd, int argc, char **argv)
+{
+    settings s;
+    tt_ruleset *rs = NULL;
+    gold g;
+    baseline b;
+    evaluation ev;
+    level sl, al;
+    char **paths = NULL;
+    int npaths = 0, rc, code, gates = 0;
+    size_t i;
+    tt_limits lim;
+    tt_input_options in;
+    memset(&s, 0, sizeof s);
+    memset(&g, 0, sizeof g);
+    memset(&b, 0, sizeof b);
+    memset(&ev, 0, sizeof ev);
+    s.errors = -1;
+    s.min_f1 = -1;
+    s.tolerance = 0.02;
+    rc = cli_parse(cmd, argc, argv, on_option, &s);
+    if (rc >= 0)
+        goto done;
+    if (!s.gold) {
+        rc = cli_usage_error("--gold FILE is required", NULL);
+        goto done;
+    }
+    if (s.tolerance_set && !s.baseline) {
+        rc = cli_usage_error("--tolerance needs --baseline", NULL);
+        goto done;
+    }
+    if (!(rs = cli_load_rules(&s.rules, 0, &code, NULL))) {
+        rc = code;
+        goto done;
+    }
+    if ((rc = gold_load(&g, s.gold, rs)) != 0)
+        goto done;
+    if (s.baseline && (rc = baseline_load(&b, s.baseline, rs)) != 0)
+        goto done;
+    if (optind == argc && (rc = gold_corpus(&g, &paths, &npaths)) != 0)
+        goto done;
+    ev.rs = rs;
+    ev.g = &g;
+    ev.ntopics = tt_ruleset_topic_count(rs);
+    ev.npatterns = tt_ruleset_pattern_count(rs);
+    if (s.format == FMT_CSV)
+        ev.limit = 0;   /* CSV is the table only */
+    else if (s.errors >= 0)
+        ev.limit = (size_t)s.errors;
+    else
+        ev.limit = s.format == FMT_TEXT ? 10 : SIZE_MAX;
+    cli_limits(&lim);
+    ev.sent = calloc(ev.ntopics + 1, sizeof *ev.sent);
+    ev.art = calloc(ev.ntopics + 1, sizeof *ev.art);
+    ev.pat_tagged = calloc(ev.npatterns + 1, sizeof *ev.pat_tagged);
+    ev.pat_fp = calloc(ev.npatterns + 1, sizeof *ev.pat_fp);
+    ev.sc = tt_scanner_new(rs, &lim);
+    if (!ev.sent || !ev.art || !ev.pat_tagged || !ev.pat_fp || !ev.sc) {
+        fputs("topictag: out of memory\n", stderr);
+        rc = EXIT_FAIL;
+        goto done;
+    }
+    memset(&in, 0, sizeof in);
+    if (tt_input_each(&in, paths ? paths : argv + optind, paths ? npaths : argc - optind,
+                      each_doc, &ev) != 0 ||
+        ev.fatal) {
+        if (!ev.fatal)
+            fputs("topictag: out of memory\n", stderr);
+        rc = EXIT_FAIL;
+        goto done;
+    }
+    for (i = 0; i < g.n; i++)
+        if (!g.docs[i].seen)
+            fprintf(stderr, "%s:%zu: no document of the corpus matches %s '%s'\n", g.path,
+                    g.docs[i].line, g.docs[i].id ? "id" : "document",
+                    g.docs[i].id ? g.docs[i].id : g.docs[i].document);
+    sl.name = "sentence";
+    sl.c = ev.sent;
+    al.name = "article";
+    al.c = ev.art;
+    summarize(&sl, ev.ntopics);
+    summarize(&al, ev.ntopics);
+    if (s.format == FMT_JSON) {
+        report_json(stdout, &ev, &sl, &al);
+    } else if (s.format == FMT_CSV) {
+        fputs("level,topic,gold,predicted,tp,fp,fn,precision,recall,f1\n", stdout);
+        csv_level(stdout, &ev, &sl);
+        csv_level(stdout, &ev, &al);
+    } else if (report_text(stdout, &ev, &sl, &al)) {
+        fputs("topictag: out of memory\n", stderr);
+        rc = EXIT_FAIL;
+        goto done;
+    }
+    if (s.min_f1 >= 0)
+        gates += gate_min_f1(&ev, s.min_f1);
+    if (s.baseline)
+        gates += gate_baseline(&ev, &b, s.tolerance);
+    rc = ev.failed ? EXIT_INPUT : gates ? EXIT_FAIL : EXIT_OK;
+done:
+    for (i = 0; i < ev.nmisses; i++)
+        miss_release(&ev.misses[i]);
+    free(ev.misses);
+    free(ev.sent);
+    free(ev.art);
+    free(ev.pat_tagged);
+    free(ev.pat_fp);
+    free(ev.gm);
+    free(ev.pm);
+    tt_scanner_free(ev.sc);
+    free(paths);
+    baseline_release(&b);
+    gold_release(&g);
+    tt_ruleset_free(rs);
+    cli_rules_release(&s.rules);
+    return rc;
+}
+
+const cli_command cli_eval = {
+    "eval",
+    "topictag eval [-r RULES]... --gold FILE [-f FORMAT] [--min-f1 X] [--baseline FILE] "
+    "[CORPUS...]",
+    "Classify the corpus (files, folders of *.txt, *.jsonl; default: the documents the gold\n"
+    "file names) and compare with the gold labels (JSON Lines, docs/eval.md): precision,\n"
+    "recall and F1 per topic over sentences and over articles, micro and macro averages, the\n"
+    "false positives and negatives, and how many tagged sentences each pattern matched in.\n"
+    "Exit status 1 when a gate fails (--min-f1, --baseline), 4 when a document could not be\n"
+    "read or classified or the gold or baseline file is wrong.",
+    eval_options, sizeof eval_options / sizeof *eval_options, run};
