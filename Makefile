@@ -28,7 +28,7 @@ CLI_OBJ  = $(CLI_SRC:src/cli/%.c=$(B)/obj/cli/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit-test cli-test rules-test install-test valgrind-test clean install \
+.PHONY: all deps run test unit-test cli-test rules-test eval-baseline install-test valgrind-test clean install \
         uninstall bench golden
 
 all: $(B)/topictag $(B)/libtopictag.a $(B)/libtopictag.so
@@ -75,9 +75,16 @@ unit-test: $(UNIT_BIN)
 cli-test: $(B)/topictag
 	@sh tests/cli/run.sh $(B)/topictag
 
+# The shipped rules: valid, their inline examples pass, and the samples evaluation does not
+# fall below the saved baseline (refresh it on purpose: make eval-baseline).
 rules-test: $(B)/topictag
 	$(B)/topictag check -r rules
 	$(B)/topictag test -r rules
+	$(B)/topictag eval -r rules --gold samples/gold.jsonl --min-f1 0.6 \
+	  --baseline tests/eval-baseline.json
+
+eval-baseline: $(B)/topictag
+	$(B)/topictag eval -r rules --gold samples/gold.jsonl -f json > tests/eval-baseline.json
 
 # Installs into a scratch folder and runs the installed command and library from there.
 install-test: all
@@ -137,7 +144,7 @@ clean:
 # `make fuzz-regress` only replays the regression files (fast).  FUZZ_TARGETS picks harnesses.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
-FUZZ_TARGETS ?= rules condition segment classify
+FUZZ_TARGETS ?= rules condition segment classify literal
 FUZZ_CFLAGS   = -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer -Iinclude -Isrc -Itests/fuzz
