@@ -1,90 +1,224 @@
 #!/usr/bin/env python3
-"""bench.py - `make bench`: speed and memory of topictag's whole job.
+"""bench.py - `make bench`: speed and memory of topictag's whole job, and of its peers.
 
-Builds corpora of 1, 10 and 100 MB (JSON Lines, one article per line) by repeating the
-Wikipedia current-events corpus in ../shared/corpora/, classifies each with the shipped rules
-(-f jsonl --summary, output written to a file) and prints wall time, MB/s, articles/s,
-sentences/s and peak RSS.  No assertions: numbers are for people to read.
+Builds corpora of 1, 10 and 100 MB (folders of .txt articles) by repeating the Wikipedia
+current-events corpus in ../shared/corpora/, then times topictag's full classification
+(read, segment, match, score, context, write JSONL to a file) and prints MB/s, articles/s,
+sentences/s and peak RSS for: the shipped rules; the 247-pattern bench ruleset of
+../shared/bench/patterns.tsv (converted to topictag rules in build/bench/rules/) and its first
+25 and 100 patterns; -j 1 and -j 2; the prefilter on and off.  Where Hyperscan (the hs_scan
+peer of ../shared/bench/), yara and rg are available it scans the same corpus with the same
+247 patterns and prints topictag's time divided by the peer's.  No assertions: numbers are for
+people to read.  Each figure is the best of BENCH_REPEAT runs (default 3).
 
-usage: bench.py TOPICTAG [RULES]
+usage: bench.py TOPICTAG
+environment: BENCH_SIZES_MB (default "1 10 100"), BENCH_REPEAT, BENCH_QUICK=1 (fewer rows)
 """
 import json
 import os
+import shutil
+import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-CORPUS = os.environ.get("TOPICTAG_CORPUS",
-                        os.path.join(ROOT, "..", "shared", "corpora", "wikipedia-current-events",
-                                     "articles.jsonl"))
+SHARED = os.path.join(ROOT, "..", "shared")
+CORPUS = os.path.join(SHARED, "corpora", "wikipedia-current-events", "txt")
+PEERS = os.path.join(SHARED, "bench")
 OUT = os.path.join(ROOT, "build", "bench")
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES_MB", "1 10 100").split()]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+QUICK = os.environ.get("BENCH_QUICK") == "1"
 
 
 def build_corpus(mb):
-    path = os.path.join(OUT, f"corpus-{mb}mb.jsonl")
-    if os.path.exists(path) and os.path.getsize(path) >= mb * 1_000_000:
+    """A folder of .txt files of at least mb MB: the shared articles, repeated."""
+    path = os.path.join(OUT, f"corpus-{mb}mb")
+    stamp = os.path.join(path, ".complete")
+    if os.path.exists(stamp):
         return path
-    with open(CORPUS, encoding="utf-8") as f:
-        recs = [json.loads(line) for line in f if line.strip()]
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    names = sorted(n for n in os.listdir(CORPUS) if n.endswith(".txt"))
     size, rnd = 0, 0
-    with open(path + ".tmp", "w", encoding="utf-8") as out:
-        while size < mb * 1_000_000:
-            for r in recs:
-                line = json.dumps({"id": f"{r['id']}#{rnd}", "text": r["text"]},
-                                  ensure_ascii=False) + "\n"
-                out.write(line)
-                size += len(line.encode("utf-8"))
-                if size >= mb * 1_000_000:
-                    break
-            rnd += 1
-    os.replace(path + ".tmp", path)
+    while size < mb * 1_000_000:
+        for n in names:
+            with open(os.path.join(CORPUS, n), "rb") as f:
+                data = f.read()
+            with open(os.path.join(path, f"r{rnd:03d}-{n}"), "wb") as f:
+                f.write(data)
+            size += len(data)
+            if size >= mb * 1_000_000:
+                break
+        rnd += 1
+    open(stamp, "w").close()
     return path
 
 
-def run(argv):
-    """Runs argv, returns (seconds, peak RSS in KiB, exit status)."""
+def corpus_bytes(path):
+    return sum(os.path.getsize(os.path.join(path, n)) for n in os.listdir(path)
+               if n.endswith(".txt"))
+
+
+def yaml_str(s):
+    return "'" + s.replace("'", "''") + "'"
+
+
+def convert_patterns(limit=None):
+    """../shared/bench/patterns.tsv -> a topictag ruleset folder (one topic per bench topic)."""
+    tag = f"rules-{limit}" if limit else "rules"
+    path = os.path.join(OUT, tag)
+    pats = []
+    with open(os.path.join(PEERS, "patterns.tsv"), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            pats.append((cols[0], cols[1], cols[2], "i" in (cols[3] if len(cols) > 3 else "")))
+    if limit:
+        pats = pats[:limit]
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    topics = {}
+    for topic, pid, rx, ci in pats:
+        topics.setdefault(topic, []).append((pid, rx, ci))
+    for topic, items in topics.items():
+        tid = topic.replace("_", "-")
+        with open(os.path.join(path, tid + ".yaml"), "w", encoding="utf-8") as f:
+            f.write(f"version: 1\ntopic:\n  id: {tid}\n  title: {tid}\n  patterns:\n")
+            for pid, rx, ci in items:
+                f.write(f"    - id: {pid}\n      regex: {yaml_str(rx)}\n")
+                if ci:
+                    f.write("      ignore_case: true\n")
+    return path, len(pats)
+
+
+def run(argv, stdout=subprocess.DEVNULL):
+    """Runs argv; returns (seconds, peak RSS in KiB, exit status)."""
     t0 = time.perf_counter()
-    pid = os.posix_spawn(argv[0], argv, os.environ)
-    _, status, ru = os.wait4(pid, 0)
+    p = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
     return time.perf_counter() - t0, ru.ru_maxrss, os.waitstatus_to_exitcode(status)
+
+
+def best(argv, stdout=subprocess.DEVNULL, repeat=REPEAT):
+    res = None
+    for _ in range(repeat):
+        r = run(argv, stdout)
+        if res is None or r[0] < res[0]:
+            res = r
+    return res
+
+
+def summary_of(outp):
+    with open(outp, "rb") as f:
+        f.seek(max(0, os.path.getsize(outp) - 65536))
+        return json.loads(f.read().splitlines()[-1])["summary"]
+
+
+def row(label, corpus, nbytes, secs, rss, docs, sents, peer=None):
+    mb = nbytes / 1e6
+    ratio = f"{peer:>8}" if peer else f"{'':>8}"
+    print(f"{label:<34} {os.path.basename(corpus):>14} {secs:>8.3f} {mb / secs:>8.1f} "
+          f"{docs / secs:>10.0f} {sents / secs:>11.0f} {rss / 1024:>7.1f}MB {ratio}", flush=True)
+
+
+def peers_available():
+    found = {}
+    hs = os.path.join(OUT, "hs_scan")
+    if not os.path.exists(hs) and shutil.which("pkg-config") and \
+            subprocess.call(["pkg-config", "--exists", "libhs"]) == 0:
+        subprocess.call(["make", "-s", "-C", PEERS, f"OUT={OUT}"], stdout=subprocess.DEVNULL)
+    if os.path.exists(hs):
+        found["hyperscan"] = hs
+    if shutil.which("yara"):
+        found["yara"] = shutil.which("yara")
+    if shutil.which("rg"):
+        found["rg"] = shutil.which("rg")
+    return found
 
 
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     exe = os.path.abspath(sys.argv[1])
-    rules = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "rules")
-    if not os.path.exists(CORPUS):
+    if not os.path.isdir(CORPUS):
         print(f"bench: skipped: corpus {CORPUS} is not present")
         return
     os.makedirs(OUT, exist_ok=True)
-    print(f"topictag bench: rules {os.path.relpath(rules, ROOT)}, {os.cpu_count()} cores, "
-          f"best of {REPEAT} runs, {time.strftime('%Y-%m-%d')}")
-    print(f"{'corpus':>8} {'MB':>7} {'articles':>9} {'sentences':>10} {'wall s':>8} "
-          f"{'MB/s':>7} {'articles/s':>11} {'sentences/s':>12} {'peak RSS':>9}")
+    shipped = os.path.join(ROOT, "rules")
+    bench247, n247 = convert_patterns()
+    subsets = [convert_patterns(n) for n in (25, 100)]
+    peers = peers_available()
+    print(f"topictag bench, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, best of "
+          f"{REPEAT}; whole job: read, segment, match, score, context, write JSONL to a file")
+    # rule loading
+    for label, rules in (("shipped rules", shipped), (f"bench {n247} patterns", bench247)):
+        secs, rss, _ = best([exe, "check", "-r", rules])
+        print(f"load+compile {label}: {secs * 1000:.1f} ms, {rss / 1024:.1f} MB")
+    print()
+    print(f"{'run':<34} {'corpus':>14} {'wall s':>8} {'MB/s':>8} {'articles/s':>10} "
+          f"{'sentences/s':>11} {'peak RSS':>9} {'vs peer':>8}")
+    outp = os.path.join(OUT, "out.jsonl")
     for mb in SIZES:
         corpus = build_corpus(mb)
-        nbytes = os.path.getsize(corpus)
-        outp = os.path.join(OUT, f"out-{mb}mb.jsonl")
-        best = None
-        for _ in range(REPEAT):
-            secs, rss, code = run([exe, "classify", "-r", rules, "-f", "jsonl", "--summary",
-                                   "-o", outp, corpus])
+        nbytes = corpus_bytes(corpus)
+        # the peers first, to print ratios against them
+        peer_secs = {}
+        if "hyperscan" in peers:
+            db = os.path.join(OUT, "hs.db")
+            run([peers["hyperscan"], "-c", db, os.path.join(PEERS, "patterns.tsv"), corpus])
+            peer_secs["hyperscan"] = best([peers["hyperscan"], "-c", db,
+                                           os.path.join(PEERS, "patterns.tsv"), corpus])
+        if "yara" in peers:
+            ydir = os.path.join(OUT, "peer-rules")
+            if not os.path.exists(os.path.join(ydir, "rules.yar")):
+                subprocess.call([sys.executable, os.path.join(PEERS, "gen_rules.py"),
+                                 os.path.join(PEERS, "patterns.tsv"), ydir])
+            peer_secs["yara"] = best([peers["yara"], "-w", "-s", "-r", "-p", "1",
+                                      os.path.join(ydir, "rules.yar"), corpus], repeat=1)
+        if "rg" in peers:
+            ydir = os.path.join(OUT, "peer-rules")
+            if not os.path.exists(os.path.join(ydir, "rg_bytes.txt")):
+                subprocess.call([sys.executable, os.path.join(PEERS, "gen_rules.py"),
+                                 os.path.join(PEERS, "patterns.tsv"), ydir])
+            peer_secs["rg"] = best([peers["rg"], "--no-config", "--no-ignore", "-g", "*.txt",
+                                    "-j1", "--no-unicode", "--count-matches", "-f",
+                                    os.path.join(ydir, "rg_bytes.txt"), corpus], repeat=1)
+        peer_secs["cat"] = best(["sh", "-c", f"cat {corpus}/*.txt > /dev/null"])
+        runs = [
+            ("shipped rules -j1", shipped, ["-j", "1"]),
+            ("shipped rules -j2", shipped, ["-j", "2"]),
+            (f"bench {n247} -j1", bench247, ["-j", "1"]),
+            (f"bench {n247} -j2", bench247, ["-j", "2"]),
+        ]
+        if not QUICK:
+            runs += [(f"bench {n} -j1", p, ["-j", "1"]) for p, n in subsets]
+            if mb <= 10:
+                runs += [(f"bench {n247} -j1 --no-prefilter", bench247,
+                          ["-j", "1", "--no-prefilter"]),
+                         ("shipped -j1 --no-prefilter", shipped, ["-j", "1", "--no-prefilter"])]
+        docs = sents = 0
+        for label, rules, extra in runs:
+            secs, rss, code = best([exe, "classify", "-r", rules, "-f", "jsonl", "--summary",
+                                    "-o", outp] + extra + [corpus],
+                                   repeat=1 if "no-prefilter" in label else REPEAT)
             if code not in (0, 4):
                 sys.exit(f"bench: topictag exited {code}")
-            if best is None or secs < best[0]:
-                best = (secs, rss)
-        with open(outp, "rb") as f:
-            f.seek(max(0, os.path.getsize(outp) - 65536))
-            summary = json.loads(f.read().splitlines()[-1])["summary"]
-        secs, rss = best
-        print(f"{mb:>6}MB {nbytes / 1e6:>7.1f} {summary['documents']:>9} "
-              f"{summary['sentences']:>10} {secs:>8.3f} {nbytes / 1e6 / secs:>7.1f} "
-              f"{summary['documents'] / secs:>11.0f} {summary['sentences'] / secs:>12.0f} "
-              f"{rss / 1024:>7.1f}MB")
+            s = summary_of(outp)
+            docs, sents = s["documents"], s["sentences"]
+            ratio = None
+            if f"bench {n247} -j1" == label and "hyperscan" in peer_secs:
+                ratio = f"{secs / peer_secs['hyperscan'][0]:.2f}xHS"
+            row(label, corpus, nbytes, secs, rss, docs, sents, ratio)
+        for name, (secs, rss, _) in peer_secs.items():
+            what = {"hyperscan": f"Hyperscan scan, {n247} patterns",
+                    "yara": f"yara -p 1, {n247} patterns", "rg": f"rg -j1 ASCII, {n247} patterns",
+                    "cat": "cat (the I/O floor)"}[name]
+            row("  peer: " + what, corpus, nbytes, secs, rss, docs, 0)
+        print()
 
 
 if __name__ == "__main__":

@@ -705,6 +705,7 @@ static int build_topic(build *b, size_t ti, sbuf *src)
 /* The literal every match must contain, per pattern, and the automaton over all of them.
  * Literals shorter than this hit too often to be worth it: such patterns always run. */
 #define MIN_LITERAL 3
+#define MAX_LITERAL 16
 
 static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
 {
@@ -725,9 +726,28 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
                                        MIN_LITERAL, &sets[p]);
             if (r < 0)
                 goto out;
+            /* any part of a required literal is required too: keep at most MAX_LITERAL
+             * bytes of each (a smaller automaton that stays in cache), without duplicates */
+            {
+                size_t k, j, m = 0;
+                for (k = 0; r && k < sets[p].n; k++) {
+                    size_t len = sets[p].len[k] < MAX_LITERAL ? sets[p].len[k] : MAX_LITERAL;
+                    for (j = 0; j < m; j++)
+                        if (sets[p].len[j] == len && !memcmp(sets[p].s[j], sets[p].s[k], len))
+                            break;
+                    if (j < m)
+                        continue;
+                    if (m != k) {
+                        char *tmp = sets[p].s[m];
+                        sets[p].s[m] = sets[p].s[k];
+                        sets[p].s[k] = tmp;
+                    }
+                    sets[p].len[m++] = len;
+                }
+                nlits[p] = r ? m : 0;
+            }
             lits[p] = sets[p].s;
             lens[p] = sets[p].len;
-            nlits[p] = r ? sets[p].n : 0;
             rs->patterns[p].prefiltered = nlits[p] > 0;
             any += nlits[p] > 0;
         }

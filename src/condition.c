@@ -357,47 +357,74 @@ int tt_cond_eval_node(const tt_cond *c, uint32_t n, const unsigned char *matched
     return 0;
 }
 
-static int eval3(const tt_cond *c, uint32_t n, const unsigned char *val)
+/* Three-valued evaluation as two two-valued questions, each able to stop early:
+ * may(n): can n be true?  must(n): is n surely true?  (val: 0 false, 1 true, 2 unknown) */
+static int must(const tt_cond *c, uint32_t n, const unsigned char *val);
+
+static int may(const tt_cond *c, uint32_t n, const unsigned char *val)
 {
     const tt_cond_node *nd = &c->nodes[n];
-    uint32_t i, yes = 0, unknown = 0;
-    int v;
+    uint32_t i, k = 0;
     switch (nd->kind) {
     case TT_C_PAT:
-        return val[nd->value];
+        return val[nd->value] != 0;
     case TT_C_NOT:
-        v = eval3(c, c->kids[nd->first], val);
-        return v == 2 ? 2 : !v;
+        return !must(c, c->kids[nd->first], val);
     case TT_C_AND:
-        for (i = 0; i < nd->count; i++) {
-            v = eval3(c, c->kids[nd->first + i], val);
-            if (v == 0)
+        for (i = 0; i < nd->count; i++)
+            if (!may(c, c->kids[nd->first + i], val))
                 return 0;
-            unknown += v == 2;
-        }
-        return unknown ? 2 : 1;
+        return 1;
     case TT_C_OR:
-        for (i = 0; i < nd->count; i++) {
-            v = eval3(c, c->kids[nd->first + i], val);
-            if (v == 1)
+        for (i = 0; i < nd->count; i++)
+            if (may(c, c->kids[nd->first + i], val))
                 return 1;
-            unknown += v == 2;
-        }
-        return unknown ? 2 : 0;
+        return 0;
     case TT_C_NOF:
-        for (i = 0; i < nd->count; i++) {
-            v = eval3(c, c->kids[nd->first + i], val);
-            yes += v == 1;
-            unknown += v == 2;
-        }
-        if (yes >= nd->value)
-            return 1;
-        return yes + unknown >= nd->value ? 2 : 0;
+        for (i = 0; i < nd->count; i++)
+            if (may(c, c->kids[nd->first + i], val) && ++k >= nd->value)
+                return 1;
+        return 0;
     }
-    return 2;
+    return 1;
 }
 
-int tt_cond_eval3(const tt_cond *c, const unsigned char *val) { return eval3(c, c->root, val); }
+static int must(const tt_cond *c, uint32_t n, const unsigned char *val)
+{
+    const tt_cond_node *nd = &c->nodes[n];
+    uint32_t i, k = 0;
+    switch (nd->kind) {
+    case TT_C_PAT:
+        return val[nd->value] == 1;
+    case TT_C_NOT:
+        return !may(c, c->kids[nd->first], val);
+    case TT_C_AND:
+        for (i = 0; i < nd->count; i++)
+            if (!must(c, c->kids[nd->first + i], val))
+                return 0;
+        return 1;
+    case TT_C_OR:
+        for (i = 0; i < nd->count; i++)
+            if (must(c, c->kids[nd->first + i], val))
+                return 1;
+        return 0;
+    case TT_C_NOF:
+        for (i = 0; i < nd->count; i++)
+            if (must(c, c->kids[nd->first + i], val) && ++k >= nd->value)
+                return 1;
+        return 0;
+    }
+    return 0;
+}
+
+int tt_cond_eval3(const tt_cond *c, const unsigned char *val)
+{
+    if (must(c, c->root, val))
+        return 1;
+    return may(c, c->root, val) ? 2 : 0;
+}
+
+int tt_cond_may(const tt_cond *c, const unsigned char *val) { return may(c, c->root, val); }
 
 int tt_cond_eval(const tt_cond *c, const unsigned char *matched)
 {

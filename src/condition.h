@@ -44,6 +44,8 @@ int tt_cond_eval_node(const tt_cond *c, uint32_t n, const unsigned char *matched
 /* Three-valued evaluation (Kleene logic): val[i] is 0 when local pattern i is known not to
  * match, 1 when it is known to match, 2 when unknown.  Returns 0 (false), 1 (true) or 2. */
 int tt_cond_eval3(const tt_cond *c, const unsigned char *val);
+/* Whether c can be true (tt_cond_eval3 != 0), stopping as early as it can. */
+int tt_cond_may(const tt_cond *c, const unsigned char *val);
 
 /* Writes c into buf (NUL-terminated, truncated to size) with each clause's value, e.g.
  * "nk:true and (missile:false or launch:true):true"; name(ctx, i) gives local pattern i's id.

@@ -496,7 +496,7 @@ static int topic_may_apply(tt_scanner *sc, uint32_t s, uint32_t ti, const unsign
     const tt_ruleset *rs = sc->rs;
     const tt_topic_info *info = &rs->topics[ti];
     const tt_result *r = &sc->res;
-    int direct = tt_cond_eval3(&rs->rt[ti].cond, val) != 0;
+    int direct = tt_cond_may(&rs->rt[ti].cond, val);
     long last;
     if (direct) {
         sc->last_possible[ti] = (long)s;
@@ -507,7 +507,7 @@ static int topic_may_apply(tt_scanner *sc, uint32_t s, uint32_t ti, const unsign
     last = sc->last_possible[ti];
     return last >= 0 && r->sent[last].paragraph == r->sent[s].paragraph &&
            (size_t)(s - (uint32_t)last) <= info->context_window &&
-           tt_cond_eval3(&rs->rt[ti].when, val) != 0;
+           tt_cond_may(&rs->rt[ti].when, val);
 }
 
 /* Classifies sentence s of the document given the patterns that may match in it
