@@ -285,6 +285,7 @@ typedef struct tt_report_options {
     tt_format format;
     int tagged_only;      /* list only sentences that carry a topic */
     int summary;          /* JSONL: end with a {"summary": ...} line (always on for text/json) */
+    int stream;           /* JSONL: flush after every document (for pipes; off for files) */
 } tt_report_options;
 
 typedef struct tt_report tt_report;

@@ -212,10 +212,47 @@ static size_t sset_maxlen(const sset *a)
 /* A set can serve as a requirement when it is not empty and no string is too short. */
 static int usable(const parser *p, const sset *a) { return a->n > 0 && sset_minlen(a) >= p->min_len; }
 
-/* Whether requirement a beats b: a longer shortest string, or as long with fewer strings. */
+/* How selective a literal is, roughly: its length without the English function words it is
+ * made of ("the ", " of the") that occur in almost every sentence.  Used only to choose
+ * between sound requirements. */
+static size_t selectivity(const char *s, size_t n)
+{
+    static const char *const common[] = {"the", "a", "an", "of", "and", "or", "to", "in", "on",
+                                         "at", "for", "with", "by", "from", "as", "is", "was",
+                                         "are", "were", "be", "has", "had", "have", "it", "its",
+                                         "that", "this", "said", "two", "new", "not", "but"};
+    size_t i = 0, score = 0;
+    while (i < n) {
+        size_t j = i, k;
+        int stop = 0;
+        while (j < n && s[j] != ' ')
+            j++;
+        for (k = 0; k < sizeof common / sizeof *common; k++)
+            if (strlen(common[k]) == j - i && !memcmp(s + i, common[k], j - i))
+                stop = 1;
+        if (!stop)
+            score += j - i;
+        i = j < n ? j + 1 : j;
+    }
+    return score;
+}
+
+static size_t sset_selectivity(const sset *a)
+{
+    size_t i, m = (size_t)-1;
+    for (i = 0; i < a->n; i++) {
+        size_t v = selectivity(a->s[i], a->len[i]);
+        if (v < m)
+            m = v;
+    }
+    return m;
+}
+
+/* Whether requirement a beats b: more selective shortest string (longer, not made of function
+ * words), or as selective with fewer strings. */
 static int better(const sset *a, const sset *b)
 {
-    size_t ma = sset_minlen(a), mb = sset_minlen(b);
+    size_t ma = sset_selectivity(a), mb = sset_selectivity(b);
     return ma > mb || (ma == mb && a->n < b->n);
 }
 

@@ -1,273 +1,274 @@
-/* prefilter.c - Aho-Corasick automaton as a full DFA over byte classes.
+/* prefilter.c - one pass over a document for the literals of every pattern.
  *
- * ASCII letters are folded by the class table itself (A and a share a class), so the text is
- * never copied.  States are numbered so that every state with an output comes after all states
- * without, and transitions hold premultiplied row offsets: the hot loop is one table load per
- * byte and one compare. */
+ * Not an automaton: at every position the next four bytes, folded with | 0x20, are hashed
+ * into a 64 Kibit bitmap of the literals' first four bytes (a second bitmap holds the
+ * three-byte literals).  Positions are independent of each other, so the loop has no
+ * dependency chain from byte to byte and the bitmaps stay in the L1 cache; only the rare set
+ * bits lead to a hash-table lookup and a comparison of the whole literal.
+ *
+ * Folding with | 0x20 maps A-Z onto a-z and also merges some punctuation (e.g. '[' and '{'):
+ * that can only add candidates, never lose one, since the literals are folded the same way
+ * and a pattern that is a candidate is then run for real. */
 #include "prefilter.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 
+#define BITS 18                          /* bitmap size: 2^18 bits = 32 KiB */
+#define HASH(w) (((uint32_t)(w) * 0x9E3779B1u) >> (32 - BITS))
+
+typedef struct literal {
+    unsigned char *s;          /* folded bytes */
+    size_t len;
+    uint32_t next;             /* next literal with the same key, or UINT32_MAX */
+    size_t pat_first, npats;   /* its patterns: pats[pat_first ...] */
+} literal;
+
+typedef struct table {         /* key (first 3 or 4 folded bytes) -> first literal */
+    uint32_t *keys;
+    uint32_t *head;
+    size_t cap;                /* power of two */
+} table;
+
 struct tt_prefilter {
-    unsigned char cls[256];
-    size_t nclasses;
-    size_t nstates;
-    uint32_t *delta;           /* [state * nclasses + class] -> next state * nclasses */
-    uint32_t first_out;        /* premultiplied: rows >= first_out have outputs */
-    size_t *out_first;         /* per state (renumbered): its patterns out_pats[first..first+n) */
-    size_t *out_n;
-    uint32_t *out_pats;
+    uint64_t bm4[(1u << BITS) / 64];
+    uint64_t bm3[(1u << BITS) / 64];
+    table t4, t3;
+    int has3;
+    literal *lits;
+    size_t nlits;
+    uint32_t *pats;
     size_t npatterns;
     unsigned char *always;     /* patterns without literals */
-    size_t nfiltered;          /* patterns with literals */
+    size_t nfiltered;
 };
 
-typedef struct trie {
-    uint32_t *next;            /* [state * nclasses + class], 0 = none (root is never a target) */
-    uint32_t *fail;
-    uint32_t **pats;           /* per state: pattern list */
-    size_t *npats, *patcap;
-    size_t n, cap, ncls;
-} trie;
+static unsigned char fold(unsigned char c) { return c | 0x20; }
 
-static int trie_add_state(trie *t)
+/* Keys hold the first byte in the low bits: a word loaded on a big-endian machine is swapped. */
+static uint32_t load_order(uint32_t w)
 {
-    size_t old = t->cap;
-    if (t->n == t->cap) {
-        size_t nc = t->cap ? t->cap * 2 : 256;
-        uint32_t *nx = tt_realloc(t->next, nc * t->ncls * sizeof *nx);
-        if (!nx)
-            return -1;
-        t->next = nx;
-        memset(t->next + old * t->ncls, 0, (nc - old) * t->ncls * sizeof *nx);
-        if (!(nx = tt_realloc(t->fail, nc * sizeof *nx)))
-            return -1;
-        t->fail = nx;
-        {
-            uint32_t **np = tt_realloc(t->pats, nc * sizeof *np);
-            size_t *nn, *pc;
-            if (!np)
-                return -1;
-            t->pats = np;
-            if (!(nn = tt_realloc(t->npats, nc * sizeof *nn)))
-                return -1;
-            t->npats = nn;
-            if (!(pc = tt_realloc(t->patcap, nc * sizeof *pc)))
-                return -1;
-            t->patcap = pc;
-        }
-        t->cap = nc;
-    }
-    t->fail[t->n] = 0;
-    t->pats[t->n] = NULL;
-    t->npats[t->n] = 0;
-    t->patcap[t->n] = 0;
-    return (int)t->n++ >= 0 ? 0 : -1;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return __builtin_bswap32(w);
+#else
+    return w;
+#endif
 }
 
-static int add_pat(trie *t, size_t st, uint32_t p)
+static uint32_t key_of(const unsigned char *s, size_t n)
+{
+    uint32_t k = 0;
+    size_t i;
+    for (i = 0; i < n; i++)
+        k |= (uint32_t)fold(s[i]) << (8 * i);
+    return k;
+}
+
+static uint32_t *table_slot(const table *t, uint32_t key)
+{
+    size_t i = (key * 0x85EBCA6Bu) & (t->cap - 1);
+    while (t->head[i] != UINT32_MAX && t->keys[i] != key)
+        i = (i + 1) & (t->cap - 1);
+    return &t->head[i];
+}
+
+static int table_init(table *t, size_t n)
 {
     size_t i;
-    for (i = 0; i < t->npats[st]; i++)
-        if (t->pats[st][i] == p)
-            return 0;
-    if (tt_grow(&t->pats[st], &t->patcap[st], t->npats[st] + 1, sizeof **t->pats))
+    t->cap = 16;
+    while (t->cap < n * 2)
+        t->cap *= 2;
+    t->keys = tt_malloc(t->cap * sizeof *t->keys);
+    t->head = tt_malloc(t->cap * sizeof *t->head);
+    if (!t->keys || !t->head)
         return -1;
-    t->pats[st][t->npats[st]++] = p;
+    for (i = 0; i < t->cap; i++)
+        t->head[i] = UINT32_MAX;
     return 0;
-}
-
-static void trie_release(trie *t)
-{
-    size_t i;
-    for (i = 0; i < t->n; i++)
-        tt_free(t->pats[i]);
-    tt_free(t->pats);
-    tt_free(t->npats);
-    tt_free(t->patcap);
-    tt_free(t->next);
-    tt_free(t->fail);
 }
 
 void tt_prefilter_free(tt_prefilter *pf)
 {
+    size_t i;
     if (!pf)
         return;
-    tt_free(pf->delta);
-    tt_free(pf->out_first);
-    tt_free(pf->out_n);
-    tt_free(pf->out_pats);
+    for (i = 0; i < pf->nlits; i++)
+        tt_free(pf->lits[i].s);
+    tt_free(pf->lits);
+    tt_free(pf->pats);
     tt_free(pf->always);
+    tt_free(pf->t4.keys);
+    tt_free(pf->t4.head);
+    tt_free(pf->t3.keys);
+    tt_free(pf->t3.head);
     tt_free(pf);
 }
 
-static unsigned char fold(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+typedef struct entry {
+    unsigned char *s;          /* folded copy */
+    size_t len;
+    uint32_t pattern;
+} entry;
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    int c;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    c = memcmp(x->s, y->s, x->len);
+    if (c)
+        return c;
+    return x->pattern < y->pattern ? -1 : x->pattern > y->pattern;
+}
 
 tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, const size_t *nlits,
                                size_t npatterns)
 {
     tt_prefilter *pf = tt_calloc(1, sizeof *pf);
-    trie t;
-    size_t p, i, j, c, head = 0, nout = 0, total = 0;
-    uint32_t *queue = NULL, *order = NULL, *newid = NULL;
-    memset(&t, 0, sizeof t);
+    entry *e = NULL;
+    size_t p, i, j, total = 0, ne = 0, n4 = 0, n3 = 0;
     if (!pf)
         return NULL;
     pf->npatterns = npatterns;
     if (!(pf->always = tt_calloc(npatterns + 1, 1)))
         goto fail;
-    /* byte classes: 0 = a byte in no literal */
-    {
-        unsigned char used[256] = {0};
-        for (p = 0; p < npatterns; p++)
-            for (i = 0; i < nlits[p]; i++)
-                for (j = 0; j < lens[p][i]; j++)
-                    used[fold((unsigned char)lits[p][i][j])] = 1;
-        pf->nclasses = 1;
-        for (c = 0; c < 256; c++)
-            if (used[c] && !(c >= 'A' && c <= 'Z'))
-                pf->cls[c] = (unsigned char)pf->nclasses++;
-        for (c = 'A'; c <= 'Z'; c++)
-            pf->cls[c] = pf->cls[c + 32];
-        if (pf->nclasses > 255)
-            goto fail;   /* cannot happen: at most 230 distinct folded bytes */
+    for (p = 0; p < npatterns; p++) {
+        total += nlits[p];
+        if (nlits[p] == 0)
+            pf->always[p] = 1;
+        else
+            pf->nfiltered++;
     }
-    t.ncls = pf->nclasses;
-    if (trie_add_state(&t))
+    /* every (literal, pattern), folded, sorted: equal literals become neighbours */
+    e = tt_calloc(total + 1, sizeof *e);
+    pf->lits = tt_calloc(total + 1, sizeof *pf->lits);
+    pf->pats = tt_malloc((total + 1) * sizeof *pf->pats);
+    if (!e || !pf->lits || !pf->pats)
         goto fail;
     for (p = 0; p < npatterns; p++) {
-        if (nlits[p] == 0) {
-            pf->always[p] = 1;
-            continue;
-        }
-        pf->nfiltered++;
         for (i = 0; i < nlits[p]; i++) {
-            size_t st = 0;
-            for (j = 0; j < lens[p][i]; j++) {
-                size_t k = st * t.ncls + pf->cls[(unsigned char)lits[p][i][j]];
-                if (!t.next[k]) {
-                    if (trie_add_state(&t))
-                        goto fail;
-                    t.next[st * t.ncls + pf->cls[(unsigned char)lits[p][i][j]]] =
-                        (uint32_t)(t.n - 1);
-                }
-                st = t.next[st * t.ncls + pf->cls[(unsigned char)lits[p][i][j]]];
-            }
-            if (add_pat(&t, st, (uint32_t)p))
+            entry *x = &e[ne];
+            if (lens[p][i] < 3)
+                continue;   /* the caller gives 3 bytes or more */
+            if (!(x->s = tt_malloc(lens[p][i])))
                 goto fail;
+            for (j = 0; j < lens[p][i]; j++)
+                x->s[j] = fold((unsigned char)lits[p][i][j]);
+            x->len = lens[p][i];
+            x->pattern = (uint32_t)p;
+            ne++;
         }
     }
-    /* breadth-first: failure links, outputs along them, full DFA transitions */
-    queue = tt_malloc(t.n * sizeof *queue);
-    if (!queue)
-        goto fail;
-    {
-        size_t tail = 0;
-        for (c = 0; c < t.ncls; c++) {
-            uint32_t s = t.next[c];
-            if (s) {
-                t.fail[s] = 0;
-                queue[tail++] = s;
-            }
+    if (ne)
+        qsort(e, ne, sizeof *e, cmp_entry);
+    for (i = 0; i < ne; i++) {
+        literal *l;
+        const literal *last = pf->nlits ? &pf->lits[pf->nlits - 1] : NULL;
+        if (!last || e[i].len != last->len || memcmp(e[i].s, last->s, e[i].len)) {
+            l = &pf->lits[pf->nlits++];
+            l->s = e[i].s;          /* the literal takes this copy */
+            e[i].s = NULL;
+            l->len = e[i].len;
+            l->pat_first = i;       /* pats[] is filled in entry order */
+            if (l->len == 3)
+                n3++;
+            else
+                n4++;
+        } else {
+            l = &pf->lits[pf->nlits - 1];
+            if (e[i].pattern == e[i - 1].pattern)
+                continue;           /* the same pattern twice */
         }
-        while (head < tail) {
-            uint32_t r = queue[head++];
-            for (c = 0; c < t.ncls; c++) {
-                uint32_t s = t.next[r * t.ncls + c];
-                if (s) {
-                    uint32_t f = t.fail[r];
-                    queue[tail++] = s;
-                    /* fail(s) = delta(fail(r), c): already complete for shallower states */
-                    t.fail[s] = r == 0 ? 0 : t.next[f * t.ncls + c];
-                    for (i = 0; i < t.npats[t.fail[s]]; i++)
-                        if (add_pat(&t, s, t.pats[t.fail[s]][i]))
-                            goto fail;
-                } else {
-                    t.next[r * t.ncls + c] = r == 0 ? 0 : t.next[t.fail[r] * t.ncls + c];
-                }
-            }
-        }
+        pf->pats[l->pat_first + l->npats++] = e[i].pattern;
     }
-    /* renumber: states without outputs first */
-    order = tt_malloc(t.n * sizeof *order);
-    newid = tt_malloc(t.n * sizeof *newid);
-    if (!order || !newid)
+    if (table_init(&pf->t4, n4) || table_init(&pf->t3, n3))
         goto fail;
-    {
-        size_t k = 0;
-        for (i = 0; i < t.n; i++)
-            if (!t.npats[i])
-                order[k++] = (uint32_t)i;
-        pf->first_out = (uint32_t)(k * t.ncls);
-        for (i = 0; i < t.n; i++)
-            if (t.npats[i]) {
-                order[k++] = (uint32_t)i;
-                total += t.npats[i];
-            }
-        for (i = 0; i < t.n; i++)
-            newid[order[i]] = (uint32_t)i;
+    for (j = pf->nlits; j-- > 0;) {
+        literal *l = &pf->lits[j];
+        table *t = l->len == 3 ? &pf->t3 : &pf->t4;
+        uint32_t key = key_of(l->s, l->len == 3 ? 3 : 4);
+        uint32_t *slot = table_slot(t, key);
+        uint64_t *bm = l->len == 3 ? pf->bm3 : pf->bm4;
+        t->keys[slot - t->head] = key;
+        l->next = *slot;
+        *slot = (uint32_t)j;
+        bm[HASH(key) / 64] |= 1ull << (HASH(key) % 64);
+        if (l->len == 3)
+            pf->has3 = 1;
     }
-    if ((uint64_t)t.n * t.ncls > 0xFFFFFFFFu)
-        goto fail;
-    pf->nstates = t.n;
-    pf->delta = tt_malloc(t.n * t.ncls * sizeof *pf->delta);
-    pf->out_first = tt_calloc(t.n, sizeof *pf->out_first);
-    pf->out_n = tt_calloc(t.n, sizeof *pf->out_n);
-    pf->out_pats = tt_malloc((total + 1) * sizeof *pf->out_pats);
-    if (!pf->delta || !pf->out_first || !pf->out_n || !pf->out_pats)
-        goto fail;
-    for (i = 0; i < t.n; i++) {
-        uint32_t ni = newid[i];
-        for (c = 0; c < t.ncls; c++)
-            pf->delta[ni * t.ncls + c] = newid[t.next[i * t.ncls + c]] * (uint32_t)t.ncls;
-        pf->out_first[ni] = nout;
-        pf->out_n[ni] = t.npats[i];
-        for (j = 0; j < t.npats[i]; j++)
-            pf->out_pats[nout++] = t.pats[i][j];
-    }
-    /* the root must be state 0 for the scan to start there */
-    if (newid[0] != 0) {
-        /* the root never has outputs (no empty literals), so it is among the first: swap */
-        goto fail;
-    }
-    tt_free(queue);
-    tt_free(order);
-    tt_free(newid);
-    trie_release(&t);
+    for (i = 0; i < ne; i++)
+        tt_free(e[i].s);
+    tt_free(e);
     return pf;
 fail:
-    tt_free(queue);
-    tt_free(order);
-    tt_free(newid);
-    trie_release(&t);
+    for (i = 0; e && i < ne; i++)
+        tt_free(e[i].s);
+    tt_free(e);
     tt_prefilter_free(pf);
     return NULL;
 }
 
-size_t tt_prefilter_states(const tt_prefilter *pf) { return pf->nstates; }
+size_t tt_prefilter_states(const tt_prefilter *pf) { return pf->nlits; }
+
+/* Appends a hit for every literal with this key that occurs at text[i]. */
+static int verify(const tt_prefilter *pf, const table *t, uint32_t key, const unsigned char *text,
+                  size_t len, size_t i, tt_pf_hit **hits, size_t *n, size_t *cap)
+{
+    uint32_t l = *table_slot(t, key);
+    for (; l != UINT32_MAX; l = pf->lits[l].next) {
+        const literal *lit = &pf->lits[l];
+        size_t k;
+        if (i + lit->len > len)
+            continue;
+        for (k = 3; k < lit->len; k++)
+            if (fold(text[i + k]) != lit->s[k])
+                break;
+        if (k < lit->len)
+            continue;
+        if (*n == *cap && tt_grow(hits, cap, *n + 1, sizeof **hits))
+            return -1;
+        (*hits)[*n].end = i + lit->len;
+        (*hits)[*n].state = l;
+        (*n)++;
+    }
+    return 0;
+}
 
 int tt_prefilter_scan(const tt_prefilter *pf, const unsigned char *text, size_t len,
                       tt_pf_hit **hits, size_t *nhits, size_t *cap)
 {
-    const uint32_t *delta = pf->delta;
-    const unsigned char *cls = pf->cls;
-    const uint32_t first_out = pf->first_out;
     size_t i, n = 0;
-    uint32_t s = 0;
+    unsigned char tail[8];
     *nhits = 0;
     if (pf->nfiltered == 0)
         return 0;
     for (i = 0; i < len; i++) {
-        s = delta[s + cls[text[i]]];
-        if (s >= first_out) {
-            if (n == *cap && tt_grow(hits, cap, n + 1, sizeof **hits))
+        uint32_t w, h;
+        if (i + 4 <= len) {
+            memcpy(&w, text + i, 4);
+        } else {
+            /* the last bytes, padded: hits are checked against the real length */
+            memset(tail, 0, sizeof tail);
+            memcpy(tail, text + i, len - i);
+            memcpy(&w, tail, 4);
+        }
+        w = load_order(w) | 0x20202020u;
+        h = HASH(w);
+        if ((pf->bm4[h / 64] >> (h % 64)) & 1) {
+            if (verify(pf, &pf->t4, w, text, len, i, hits, &n, cap))
                 return -1;
-            (*hits)[n].end = i + 1;
-            (*hits)[n].state = s / (uint32_t)pf->nclasses;
-            n++;
+        }
+        if (pf->has3) {
+            uint32_t w3 = w & 0x00FFFFFFu;
+            h = HASH(w3);
+            if ((pf->bm3[h / 64] >> (h % 64)) & 1) {
+                if (verify(pf, &pf->t3, w3, text, len, i, hits, &n, cap))
+                    return -1;
+            }
         }
     }
     *nhits = n;
@@ -276,8 +277,8 @@ int tt_prefilter_scan(const tt_prefilter *pf, const unsigned char *text, size_t 
 
 const uint32_t *tt_prefilter_patterns(const tt_prefilter *pf, uint32_t state, size_t *n)
 {
-    *n = pf->out_n[state];
-    return pf->out_pats + pf->out_first[state];
+    *n = pf->lits[state].npats;
+    return pf->pats + pf->lits[state].pat_first;
 }
 
 int tt_prefilter_always(const tt_prefilter *pf, size_t p) { return pf->always[p]; }

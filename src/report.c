@@ -53,6 +53,7 @@ void tt_report_free(tt_report *rep)
         return;
     tt_free(rep->topic_docs);
     tt_free(rep->topic_sents);
+    tt_free(rep->ob.s);
     tt_free(rep);
 }
 
@@ -165,4 +166,98 @@ void tt_json_summary(tt_report *rep)
                 rep->topic_sents[i]);
     }
     fputs("]}", o);
+}
+
+/* ---- the output buffer --------------------------------------------------------------------- */
+
+static int ob_reserve(tt_obuf *b, size_t n)
+{
+    if (b->nomem)
+        return -1;
+    if (b->len + n + 1 > b->cap && tt_grow(&b->s, &b->cap, b->len + n + 1, 1)) {
+        b->nomem = 1;
+        return -1;
+    }
+    return 0;
+}
+
+void tt_ob_put(tt_obuf *b, const char *s, size_t n)
+{
+    if (ob_reserve(b, n))
+        return;
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+}
+
+void tt_ob_puts(tt_obuf *b, const char *s) { tt_ob_put(b, s, strlen(s)); }
+
+void tt_ob_uint(tt_obuf *b, size_t v)
+{
+    char tmp[24];
+    size_t n = sizeof tmp;
+    do {
+        tmp[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    tt_ob_put(b, tmp + n, sizeof tmp - n);
+}
+
+void tt_ob_number(tt_obuf *b, double v)
+{
+    char tmp[40];
+    int n;
+    if (v == floor(v) && fabs(v) < 1e15) {
+        if (v < 0) {
+            tt_ob_put(b, "-", 1);
+            v = -v;
+        }
+        tt_ob_uint(b, (size_t)v);
+        tt_ob_put(b, ".0", 2);
+        return;
+    }
+    n = snprintf(tmp, sizeof tmp, "%.6g", v);
+    if (n > 0)
+        tt_ob_put(b, tmp, (size_t)n);
+}
+
+/* Bytes that need escaping in a JSON string: controls, '"', '\\' and DEL. */
+static int needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\' || c == 0x7f; }
+
+void tt_ob_json(tt_obuf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i, run = 0;
+    if (ob_reserve(b, n + 2))
+        return;
+    b->s[b->len++] = '"';
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!needs_escape(c))
+            continue;
+        tt_ob_put(b, s + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"': tt_ob_put(b, "\\\"", 2); break;
+        case '\\': tt_ob_put(b, "\\\\", 2); break;
+        case '\n': tt_ob_put(b, "\\n", 2); break;
+        case '\r': tt_ob_put(b, "\\r", 2); break;
+        case '\t': tt_ob_put(b, "\\t", 2); break;
+        default: {
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            tt_ob_put(b, u, 6);
+        }
+        }
+    }
+    tt_ob_put(b, s + run, n - run);
+    tt_ob_put(b, "\"", 1);
+}
+
+int tt_ob_flush(tt_obuf *b, FILE *out)
+{
+    int rc = b->nomem ? -1 : 0;
+    if (b->len && fwrite(b->s, 1, b->len, out) != b->len)
+        rc = -1;
+    b->len = 0;
+    b->nomem = 0;
+    return rc;
 }

@@ -13,6 +13,20 @@ typedef struct tt_report_ops {
     int (*finish)(tt_report *rep);
 } tt_report_ops;
 
+/* A growable output buffer: a document is rendered into it and written with one fwrite. */
+typedef struct tt_obuf {
+    char *s;
+    size_t len, cap;
+    int nomem;
+} tt_obuf;
+
+void tt_ob_put(tt_obuf *b, const char *s, size_t n);
+void tt_ob_puts(tt_obuf *b, const char *s);
+void tt_ob_uint(tt_obuf *b, size_t v);
+void tt_ob_number(tt_obuf *b, double v);               /* 2.0, 0.25 */
+void tt_ob_json(tt_obuf *b, const char *s, size_t n);  /* a quoted JSON string */
+int tt_ob_flush(tt_obuf *b, FILE *out);                /* 0, or -1 (write error or nomem) */
+
 struct tt_report {
     const tt_ruleset *rs;
     tt_report_options opt;
@@ -22,6 +36,7 @@ struct tt_report {
     size_t ndocs, nfailed, nsentences, ntagged;
     size_t *topic_docs;        /* per topic: documents carrying it */
     size_t *topic_sents;       /* per topic: sentences carrying it */
+    tt_obuf ob;                /* the document being rendered (json, jsonl) */
 };
 
 extern const tt_report_ops tt_report_text_ops;

@@ -1,5 +1,5 @@
 /* report_json.c - JSON (one document for the batch) and JSON Lines (one object per document,
- * streamed) writers. */
+ * streamed) writers.  A document is rendered into the report's buffer and written at once. */
 #include <string.h>
 
 #include "report.h"
@@ -11,70 +11,76 @@ static int json_begin(tt_report *rep)
     return 0;
 }
 
+static void ob_str(tt_obuf *b, const char *s) { tt_ob_json(b, s, strlen(s)); }
+
 static void json_errors(tt_report *rep, const tt_result *r, const tt_error *derr)
 {
-    FILE *o = rep->out;
+    tt_obuf *b = &rep->ob;
     size_t n = 0, i;
     const tt_doc_error *e = r ? tt_result_errors(r, &n) : NULL;
     int first = 1;
-    fputs("\"errors\": [", o);
+    tt_ob_puts(b, "\"errors\": [");
     if (derr && derr->code != TT_OK) {
-        fputs("{\"code\": ", o);
-        tt_json_string(o, tt_status_name(derr->code), strlen(tt_status_name(derr->code)));
-        fputs(", \"message\": ", o);
-        tt_json_string(o, derr->message, strlen(derr->message));
-        fputs("}", o);
+        tt_ob_puts(b, "{\"code\": ");
+        ob_str(b, tt_status_name(derr->code));
+        tt_ob_puts(b, ", \"message\": ");
+        ob_str(b, derr->message);
+        tt_ob_puts(b, "}");
         first = 0;
     }
     for (i = 0; i < n; i++) {
-        fputs(first ? "{\"code\": " : ", {\"code\": ", o);
+        tt_ob_puts(b, first ? "{\"code\": " : ", {\"code\": ");
         first = 0;
-        tt_json_string(o, tt_status_name(e[i].code), strlen(tt_status_name(e[i].code)));
-        fprintf(o, ", \"offset\": %zu", e[i].offset);
+        ob_str(b, tt_status_name(e[i].code));
+        tt_ob_puts(b, ", \"offset\": ");
+        tt_ob_uint(b, e[i].offset);
         if (e[i].pattern >= 0) {
             const tt_pattern_info *pi = tt_ruleset_pattern(rep->rs, (size_t)e[i].pattern);
-            const tt_topic_info *ti = tt_ruleset_topic(rep->rs, pi->topic);
-            fputs(", \"topic\": ", o);
-            tt_json_string(o, ti->id, strlen(ti->id));
-            fputs(", \"pattern\": ", o);
-            tt_json_string(o, pi->id, strlen(pi->id));
+            tt_ob_puts(b, ", \"topic\": ");
+            ob_str(b, tt_ruleset_topic(rep->rs, pi->topic)->id);
+            tt_ob_puts(b, ", \"pattern\": ");
+            ob_str(b, pi->id);
         }
-        fputs(", \"message\": ", o);
-        tt_json_string(o, e[i].message, strlen(e[i].message));
-        fputs("}", o);
+        tt_ob_puts(b, ", \"message\": ");
+        ob_str(b, e[i].message);
+        tt_ob_puts(b, "}");
     }
-    fputs("]", o);
+    tt_ob_puts(b, "]");
 }
 
 static void json_tag(tt_report *rep, const tt_result *r, const tt_tag *t)
 {
-    FILE *o = rep->out;
+    tt_obuf *b = &rep->ob;
     const char *text = tt_result_text(r);
-    const tt_topic_info *ti = tt_ruleset_topic(rep->rs, t->topic);
     size_t nm, i;
     const tt_match *m = tt_result_matches(r, &nm) + t->match_first;
-    fputs("{\"id\": ", o);
-    tt_json_string(o, ti->id, strlen(ti->id));
-    fputs(", \"score\": ", o);
-    tt_write_number(o, t->score);
-    if (t->via_context)
-        fprintf(o, ", \"via\": \"context\", \"from\": %zu", t->from);
-    fputs(", \"matches\": [", o);
-    for (i = 0; i < t->match_count; i++) {
-        const tt_pattern_info *pi = tt_ruleset_pattern(rep->rs, m[i].pattern);
-        fputs(i ? ", {\"pattern\": " : "{\"pattern\": ", o);
-        tt_json_string(o, pi->id, strlen(pi->id));
-        fprintf(o, ", \"start\": %zu, \"end\": %zu, \"text\": ", m[i].start, m[i].end);
-        tt_json_string(o, text + m[i].start, m[i].end - m[i].start);
-        fputs("}", o);
+    tt_ob_puts(b, "{\"id\": ");
+    ob_str(b, tt_ruleset_topic(rep->rs, t->topic)->id);
+    tt_ob_puts(b, ", \"score\": ");
+    tt_ob_number(b, t->score);
+    if (t->via_context) {
+        tt_ob_puts(b, ", \"via\": \"context\", \"from\": ");
+        tt_ob_uint(b, t->from);
     }
-    fputs("]}", o);
+    tt_ob_puts(b, ", \"matches\": [");
+    for (i = 0; i < t->match_count; i++) {
+        tt_ob_puts(b, i ? ", {\"pattern\": " : "{\"pattern\": ");
+        ob_str(b, tt_ruleset_pattern(rep->rs, m[i].pattern)->id);
+        tt_ob_puts(b, ", \"start\": ");
+        tt_ob_uint(b, m[i].start);
+        tt_ob_puts(b, ", \"end\": ");
+        tt_ob_uint(b, m[i].end);
+        tt_ob_puts(b, ", \"text\": ");
+        tt_ob_json(b, text + m[i].start, m[i].end - m[i].start);
+        tt_ob_puts(b, "}");
+    }
+    tt_ob_puts(b, "]}");
 }
 
 static int json_document(tt_report *rep, const char *name, const char *id, const tt_result *r,
                          const tt_error *derr)
 {
-    FILE *o = rep->out;
+    tt_obuf *b = &rep->ob;
     size_t ns = 0, nt = 0, ntags = 0, i, j;
     const tt_sentence *s = r ? tt_result_sentences(r, &ns) : NULL;
     const tt_topic_total *tot = r ? tt_result_topics(r, &nt) : NULL;
@@ -83,47 +89,58 @@ static int json_document(tt_report *rep, const char *name, const char *id, const
     int first = 1;
 
     if (rep->opt.format == TT_FORMAT_JSON && rep->ndocs > 1)
-        fputs(",\n", o);
-    fputs("{\"document\": ", o);
-    tt_json_string(o, name ? name : "-", strlen(name ? name : "-"));
+        tt_ob_puts(b, ",\n");
+    tt_ob_puts(b, "{\"document\": ");
+    ob_str(b, name ? name : "-");
     if (id) {
-        fputs(", \"id\": ", o);
-        tt_json_string(o, id, strlen(id));
+        tt_ob_puts(b, ", \"id\": ");
+        ob_str(b, id);
     }
-    fprintf(o, ", \"bytes\": %zu, \"sentences\": [", r ? tt_result_length(r) : (size_t)0);
+    tt_ob_puts(b, ", \"bytes\": ");
+    tt_ob_uint(b, r ? tt_result_length(r) : 0);
+    tt_ob_puts(b, ", \"sentences\": [");
     for (i = 0; i < ns; i++) {
         if (rep->opt.tagged_only && !s[i].tag_count)
             continue;
-        fprintf(o, "%s{\"index\": %zu, \"start\": %zu, \"end\": %zu, \"paragraph\": %u, "
-                   "\"text\": ",
-                first ? "" : ", ", i, s[i].start, s[i].end, s[i].paragraph);
+        tt_ob_puts(b, first ? "{\"index\": " : ", {\"index\": ");
         first = 0;
-        tt_json_string(o, text + s[i].start, s[i].end - s[i].start);
-        fputs(", \"topics\": [", o);
+        tt_ob_uint(b, i);
+        tt_ob_puts(b, ", \"start\": ");
+        tt_ob_uint(b, s[i].start);
+        tt_ob_puts(b, ", \"end\": ");
+        tt_ob_uint(b, s[i].end);
+        tt_ob_puts(b, ", \"paragraph\": ");
+        tt_ob_uint(b, s[i].paragraph);
+        tt_ob_puts(b, ", \"text\": ");
+        tt_ob_json(b, text + s[i].start, s[i].end - s[i].start);
+        tt_ob_puts(b, ", \"topics\": [");
         for (j = 0; j < s[i].tag_count; j++) {
             if (j)
-                fputs(", ", o);
+                tt_ob_puts(b, ", ");
             json_tag(rep, r, &tags[s[i].tag_first + j]);
         }
-        fputs("]}", o);
+        tt_ob_puts(b, "]}");
     }
-    fputs("], \"topics\": [", o);
+    tt_ob_puts(b, "], \"topics\": [");
     for (i = 0; i < nt; i++) {
-        const tt_topic_info *ti = tt_ruleset_topic(rep->rs, tot[i].topic);
-        fputs(i ? ", {\"id\": " : "{\"id\": ", o);
-        tt_json_string(o, ti->id, strlen(ti->id));
-        fprintf(o, ", \"sentences\": %zu, \"score\": ", tot[i].sentences);
-        tt_write_number(o, tot[i].score);
-        fputs("}", o);
+        tt_ob_puts(b, i ? ", {\"id\": " : "{\"id\": ");
+        ob_str(b, tt_ruleset_topic(rep->rs, tot[i].topic)->id);
+        tt_ob_puts(b, ", \"sentences\": ");
+        tt_ob_uint(b, tot[i].sentences);
+        tt_ob_puts(b, ", \"score\": ");
+        tt_ob_number(b, tot[i].score);
+        tt_ob_puts(b, "}");
     }
-    fputs("], ", o);
+    tt_ob_puts(b, "], ");
     json_errors(rep, r, derr);
-    fputs("}", o);
-    if (rep->opt.format == TT_FORMAT_JSONL) {
-        fputs("\n", o);
-        if (fflush(o) != 0)     /* streamed: a consumer sees each document when it is done */
-            return -1;
-    }
+    tt_ob_puts(b, "}");
+    if (rep->opt.format == TT_FORMAT_JSONL)
+        tt_ob_puts(b, "\n");
+    if (tt_ob_flush(b, rep->out))
+        return -1;
+    /* JSON Lines is streamed: a consumer sees each document when it is done */
+    if (rep->opt.format == TT_FORMAT_JSONL && rep->opt.stream && fflush(rep->out) != 0)
+        return -1;
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* classify.c - the classify, segment and check subcommands. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -294,6 +295,12 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
     ro.format = (tt_format)tt_format_parse(s->format ? s->format : "text");
     ro.tagged_only = s->tagged_only;
     ro.summary = s->summary;
+    {
+        /* a pipe or terminal gets each document as soon as it is done; a file is written in
+         * large blocks */
+        struct stat st;
+        ro.stream = fstat(fileno(out), &st) != 0 || !S_ISREG(st.st_mode);
+    }
     if (cmd == &cli_classify && !quiet && !(c.rep = tt_report_new(rs, &ro, out))) {
         fputs("topictag: out of memory\n", stderr);
         return EXIT_FAIL;
