@@ -60,6 +60,7 @@ void tt_ruleset_free(tt_ruleset *rs)
     for (i = 0; i < rs->ntopics; i++) {
         tt_cond_release(&rs->rt[i].cond);
         tt_cond_release(&rs->rt[i].when);
+        tt_free(rs->rt[i].any_kid);
     }
     tt_free(rs->rt);
     tt_free(rs->topics);
@@ -688,6 +689,20 @@ static int build_topic(build *b, size_t ti, sbuf *src)
             }
             tt_free(take);
         }
+    }
+    if (!bad && !(rt->any_kid = tt_calloc(t->npatterns + 1, 1))) {
+        b->nomem = 1;
+        bad = 1;
+    }
+    if (!bad) {
+        const tt_cond *c = &rt->cond;
+        const tt_cond_node *root = &c->nodes[c->root];
+        if (root->kind == TT_C_PAT)
+            rt->any_kid[root->value] = 1;
+        else if (root->kind == TT_C_OR)
+            for (i = 0; i < root->count; i++)
+                if (c->nodes[c->kids[root->first + i]].kind == TT_C_PAT)
+                    rt->any_kid[c->nodes[c->kids[root->first + i]].value] = 1;
     }
     if (!bad) {
         for (i = 0; i < t->npatterns; i++) {

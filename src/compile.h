@@ -16,6 +16,8 @@ typedef struct tt_topic_rt {
     int has_exclude;
     tt_cond cond;              /* over local pattern indices */
     tt_cond when;              /* context condition (has_context only) */
+    unsigned char *any_kid;    /* per local pattern: it alone can make the condition true (the
+                                  condition is that pattern, or an 'or' that lists it) */
 } tt_topic_rt;
 
 struct tt_ruleset {

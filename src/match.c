@@ -47,12 +47,10 @@ struct tt_scanner {
     unsigned char *cand;       /* per pattern: a literal of it occurs in this sentence */
     uint32_t *candlist;        /* the patterns with cand set */
     unsigned char *failed;     /* per pattern: hit a limit in this document: off */
-    unsigned char *mark;       /* per topic: scratch */
-    uint32_t *touched;         /* topics to visit in this sentence */
-    size_t ntouched;
     unsigned char *always;     /* per pattern: has no literal, may match anywhere */
-    uint32_t *always_topics;   /* topics with a pattern that has no literal */
-    size_t nalways_topics;
+    uint32_t *always_pats;     /* the patterns without a literal, in order */
+    size_t nalways;
+    uint32_t *runlist;         /* the patterns to consider in the current sentence */
     long *last_direct;         /* per topic: last sentence tagged directly, or -1 */
     long *last_possible;       /* per topic: last sentence it might have applied to directly */
     int explain;
@@ -81,15 +79,14 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     sc->cand = tt_calloc(rs->npatterns + 1, 1);
     sc->candlist = tt_calloc(rs->npatterns + 1, sizeof *sc->candlist);
     sc->failed = tt_calloc(rs->npatterns + 1, 1);
-    sc->mark = tt_calloc(nt, 1);
-    sc->touched = tt_calloc(nt, sizeof *sc->touched);
     sc->always = tt_calloc(rs->npatterns + 1, 1);
-    sc->always_topics = tt_calloc(nt, sizeof *sc->always_topics);
+    sc->always_pats = tt_calloc(rs->npatterns + 1, sizeof *sc->always_pats);
+    sc->runlist = tt_calloc(rs->npatterns + 1, sizeof *sc->runlist);
     sc->last_direct = tt_calloc(nt, sizeof *sc->last_direct);
     sc->last_possible = tt_calloc(nt, sizeof *sc->last_possible);
     sc->acc = tt_calloc(nt, sizeof *sc->acc);
     if (!sc->md || !sc->mctx || !sc->matched || !sc->val || !sc->cand || !sc->candlist ||
-        !sc->failed || !sc->mark || !sc->touched || !sc->always || !sc->always_topics || !sc->last_direct ||
+        !sc->failed || !sc->always || !sc->always_pats || !sc->runlist || !sc->last_direct ||
         !sc->last_possible || !sc->acc) {
         tt_scanner_free(sc);
         return NULL;
@@ -97,14 +94,12 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     {
         size_t t, i;
         for (t = 0; t < rs->ntopics; t++) {
-            int any = 0;
             for (i = 0; i < rs->rt[t].pcount; i++) {
                 size_t p = rs->rt[t].pfirst + i;
                 sc->always[p] = !rs->pf || tt_prefilter_always(rs->pf, p);
-                any |= sc->always[p];
+                if (sc->always[p])
+                    sc->always_pats[sc->nalways++] = (uint32_t)p;
             }
-            if (any)
-                sc->always_topics[sc->nalways_topics++] = (uint32_t)t;
         }
     }
     pcre2_set_match_limit(sc->mctx, sc->lim.match_limit);
@@ -130,10 +125,9 @@ void tt_scanner_free(tt_scanner *sc)
     tt_free(sc->cand);
     tt_free(sc->candlist);
     tt_free(sc->failed);
-    tt_free(sc->mark);
-    tt_free(sc->touched);
     tt_free(sc->always);
-    tt_free(sc->always_topics);
+    tt_free(sc->always_pats);
+    tt_free(sc->runlist);
     tt_free(sc->last_direct);
     tt_free(sc->last_possible);
     tt_free(sc->acc);
@@ -512,29 +506,55 @@ static int topic_may_apply(tt_scanner *sc, uint32_t s, uint32_t ti, const unsign
 
 /* Classifies sentence s of the document given the patterns that may match in it
  * (sc->cand[p] != 0).  Topics are visited in ruleset order, so tags come out in that order. */
-static int classify_sentence(tt_scanner *sc, uint32_t s, int all)
+/* Every pattern of every topic on sentence s: the reference the prefilter must equal. */
+static int classify_sentence_all(tt_scanner *sc, uint32_t s)
 {
     const tt_ruleset *rs = sc->rs;
-    size_t k;
-    for (k = 0; k < sc->ntouched; k++) {
-        uint32_t ti = sc->touched[k];
+    size_t ti;
+    for (ti = 0; ti < rs->ntopics; ti++) {
         const tt_topic_rt *rt = &rs->rt[ti];
         uint32_t i;
-        if (!all) {
-            for (i = 0; i < rt->pcount; i++)
-                sc->val[i] = sc->cand[rt->pfirst + i] | sc->always[rt->pfirst + i] ? 2 : 0;
-            if (!topic_may_apply(sc, s, ti, sc->val))
-                continue;
-        }
         sc->ntm = 0;
-        for (i = 0; i < rt->pcount; i++) {
-            uint32_t p = rt->pfirst + i;
-            if ((all || sc->cand[p] || sc->always[p]) && !sc->failed[p] &&
-                run_pattern(sc, p, s) < 0)
+        for (i = 0; i < rt->pcount; i++)
+            if (!sc->failed[rt->pfirst + i] && run_pattern(sc, rt->pfirst + i, s) < 0)
+                return -1;
+        if (score_topic(sc, s, (uint32_t)ti))
+            return -1;
+    }
+    return 0;
+}
+
+/* Sentence s with the prefilter: run[0..n) lists, in pattern order (so grouped by topic, in
+ * topic order), the patterns that may match in it.  A topic's patterns run only when its
+ * condition or context can still hold given them. */
+static int classify_sentence(tt_scanner *sc, uint32_t s, const uint32_t *run, size_t n)
+{
+    const tt_ruleset *rs = sc->rs;
+    size_t a = 0, b, i;
+    while (a < n) {
+        uint32_t ti = rs->patterns[run[a]].topic;
+        const tt_topic_rt *rt = &rs->rt[ti];
+        int may_apply = 0;
+        for (b = a; b < n && rs->patterns[run[b]].topic == ti; b++)
+            may_apply |= rt->any_kid[run[b] - rt->pfirst];
+        if (may_apply) {
+            sc->last_possible[ti] = (long)s;   /* one of them alone may satisfy the condition */
+        } else {
+            for (i = a; i < b; i++)
+                sc->val[run[i] - rt->pfirst] = 2;
+            may_apply = topic_may_apply(sc, s, ti, sc->val);
+            for (i = a; i < b; i++)
+                sc->val[run[i] - rt->pfirst] = 0;
+        }
+        if (may_apply) {
+            sc->ntm = 0;
+            for (i = a; i < b; i++)
+                if (!sc->failed[run[i]] && run_pattern(sc, run[i], s) < 0)
+                    return -1;
+            if (score_topic(sc, s, ti))
                 return -1;
         }
-        if (score_topic(sc, s, ti))
-            return -1;
+        a = b;
     }
     return 0;
 }
@@ -580,16 +600,11 @@ static int tag_sentences(tt_scanner *sc)
     /* a run cut short by out of memory may have left scratch marks behind */
     memset(sc->failed, 0, rs->npatterns);
     memset(sc->cand, 0, rs->npatterns);
-    memset(sc->mark, 0, rs->ntopics);
     if (pf && has_odd_case(r->text, r->len))
         pf = NULL;
     if (!pf) {
-        /* every pattern on every sentence: the reference the prefilter must equal */
-        sc->ntouched = rs->ntopics;
-        for (t = 0; t < rs->ntopics; t++)
-            sc->touched[t] = (uint32_t)t;
         for (s = 0; s < r->nsent; s++)
-            if (classify_sentence(sc, (uint32_t)s, 1))
+            if (classify_sentence_all(sc, (uint32_t)s))
                 return -1;
         return 0;
     }
@@ -611,29 +626,22 @@ static int tag_sentences(tt_scanner *sc)
                 }
             }
         }
-        /* the topics to visit: those with a candidate here, those with always-run patterns,
-         * and those whose context may carry over (they have a recent possible sentence) */
-        sc->ntouched = 0;
-        for (i = 0; i < nc; i++) {
-            uint32_t ti = rs->patterns[sc->candlist[i]].topic;
-            if (!sc->mark[ti]) {
-                sc->mark[ti] = 1;
-                sc->touched[sc->ntouched++] = ti;
+        /* the patterns to consider: this sentence's candidates and the patterns without a
+         * literal, merged in pattern order */
+        {
+            size_t a = 0, b = 0, nr = 0;
+            if (nc > 1)
+                qsort(sc->candlist, nc, sizeof *sc->candlist, cmp_u32);
+            while (a < nc || b < sc->nalways) {
+                uint32_t x = a < nc ? sc->candlist[a] : UINT32_MAX;
+                uint32_t y = b < sc->nalways ? sc->always_pats[b] : UINT32_MAX;
+                sc->runlist[nr++] = x < y ? x : y;
+                a += x <= y;
+                b += y <= x;
             }
+            if (classify_sentence(sc, (uint32_t)s, sc->runlist, nr))
+                return -1;
         }
-        for (i = 0; i < sc->nalways_topics; i++) {
-            uint32_t ti = sc->always_topics[i];
-            if (!sc->mark[ti]) {
-                sc->mark[ti] = 1;
-                sc->touched[sc->ntouched++] = ti;
-            }
-        }
-        if (sc->ntouched > 1)
-            qsort(sc->touched, sc->ntouched, sizeof *sc->touched, cmp_u32);
-        for (i = 0; i < sc->ntouched; i++)
-            sc->mark[sc->touched[i]] = 0;
-        if (classify_sentence(sc, (uint32_t)s, 0))
-            return -1;
         for (i = 0; i < nc; i++)
             sc->cand[sc->candlist[i]] = 0;
     }

@@ -23,7 +23,6 @@
 typedef struct literal {
     unsigned char *s;          /* folded bytes */
     size_t len;
-    uint32_t next;             /* next literal with the same key, or UINT32_MAX */
     size_t pat_first, npats;   /* its patterns: pats[pat_first ...] */
 } literal;
 
@@ -35,9 +34,10 @@ typedef struct table {         /* key (first 3 or 4 folded bytes) -> first liter
 
 struct tt_prefilter {
     uint64_t bm4[(1u << BITS) / 64];
-    uint64_t bm3[(1u << BITS) / 64];
-    table t4, t3;
-    int has3;
+    table t4;
+    uint32_t *chain_lit;       /* chain entries: a literal, and the next entry of the key */
+    uint32_t *chain_next;
+    size_t nchain, chaincap;
     literal *lits;
     size_t nlits;
     uint32_t *pats;
@@ -102,9 +102,32 @@ void tt_prefilter_free(tt_prefilter *pf)
     tt_free(pf->always);
     tt_free(pf->t4.keys);
     tt_free(pf->t4.head);
-    tt_free(pf->t3.keys);
-    tt_free(pf->t3.head);
+    tt_free(pf->chain_lit);
+    tt_free(pf->chain_next);
     tt_free(pf);
+}
+
+static int chain_init(tt_prefilter *pf, size_t n)
+{
+    pf->chaincap = n + 1;
+    pf->chain_lit = tt_malloc(pf->chaincap * sizeof *pf->chain_lit);
+    pf->chain_next = tt_malloc(pf->chaincap * sizeof *pf->chain_next);
+    return pf->chain_lit && pf->chain_next ? 0 : -1;
+}
+
+/* Adds literal l under key (its chain keeps the entry order). */
+static int enter(tt_prefilter *pf, uint32_t key, uint32_t l)
+{
+    uint32_t *slot = table_slot(&pf->t4, key);
+    uint32_t h = HASH(key);
+    if (pf->nchain == pf->chaincap)
+        return -1;
+    pf->t4.keys[slot - pf->t4.head] = key;
+    pf->chain_lit[pf->nchain] = l;
+    pf->chain_next[pf->nchain] = *slot;
+    *slot = (uint32_t)pf->nchain++;
+    pf->bm4[h / 64] |= 1ull << (h % 64);
+    return 0;
 }
 
 typedef struct entry {
@@ -185,20 +208,21 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, co
         }
         pf->pats[l->pat_first + l->npats++] = e[i].pattern;
     }
-    if (table_init(&pf->t4, n4) || table_init(&pf->t3, n3))
+    /* a three-byte literal is entered once per possible fourth byte (folded, so 128 keys at
+     * most): the scan then needs one lookup per position */
+    if (table_init(&pf->t4, n4 + n3 * 128) || chain_init(pf, n4 + n3 * 128))
         goto fail;
     for (j = pf->nlits; j-- > 0;) {
         literal *l = &pf->lits[j];
-        table *t = l->len == 3 ? &pf->t3 : &pf->t4;
-        uint32_t key = key_of(l->s, l->len == 3 ? 3 : 4);
-        uint32_t *slot = table_slot(t, key);
-        uint64_t *bm = l->len == 3 ? pf->bm3 : pf->bm4;
-        t->keys[slot - t->head] = key;
-        l->next = *slot;
-        *slot = (uint32_t)j;
-        bm[HASH(key) / 64] |= 1ull << (HASH(key) % 64);
-        if (l->len == 3)
-            pf->has3 = 1;
+        uint32_t key = key_of(l->s, l->len < 4 ? 3 : 4);
+        if (l->len >= 4) {
+            if (enter(pf, key, (uint32_t)j))
+                goto fail;
+            continue;
+        }
+        for (i = 0; i < 256; i++)
+            if (fold((unsigned char)i) == i && enter(pf, key | (uint32_t)i << 24, (uint32_t)j))
+                goto fail;
     }
     for (i = 0; i < ne; i++)
         tt_free(e[i].s);
@@ -215,16 +239,16 @@ fail:
 size_t tt_prefilter_states(const tt_prefilter *pf) { return pf->nlits; }
 
 /* Appends a hit for every literal with this key that occurs at text[i]. */
-static int verify(const tt_prefilter *pf, const table *t, uint32_t key, const unsigned char *text,
-                  size_t len, size_t i, tt_pf_hit **hits, size_t *n, size_t *cap)
+static int verify(const tt_prefilter *pf, uint32_t key, const unsigned char *text, size_t len,
+                  size_t i, tt_pf_hit **hits, size_t *n, size_t *cap)
 {
-    uint32_t l = *table_slot(t, key);
-    for (; l != UINT32_MAX; l = pf->lits[l].next) {
-        const literal *lit = &pf->lits[l];
+    uint32_t e = *table_slot(&pf->t4, key);
+    for (; e != UINT32_MAX; e = pf->chain_next[e]) {
+        const literal *lit = &pf->lits[pf->chain_lit[e]];
         size_t k;
         if (i + lit->len > len)
             continue;
-        for (k = 3; k < lit->len; k++)
+        for (k = 4; k < lit->len; k++)
             if (fold(text[i + k]) != lit->s[k])
                 break;
         if (k < lit->len)
@@ -232,7 +256,7 @@ static int verify(const tt_prefilter *pf, const table *t, uint32_t key, const un
         if (*n == *cap && tt_grow(hits, cap, *n + 1, sizeof **hits))
             return -1;
         (*hits)[*n].end = i + lit->len;
-        (*hits)[*n].state = l;
+        (*hits)[*n].state = pf->chain_lit[e];
         (*n)++;
     }
     return 0;
@@ -241,35 +265,30 @@ static int verify(const tt_prefilter *pf, const table *t, uint32_t key, const un
 int tt_prefilter_scan(const tt_prefilter *pf, const unsigned char *text, size_t len,
                       tt_pf_hit **hits, size_t *nhits, size_t *cap)
 {
-    size_t i, n = 0;
+    size_t i = 0, n = 0;
     unsigned char tail[8];
     *nhits = 0;
     if (pf->nfiltered == 0)
         return 0;
-    for (i = 0; i < len; i++) {
+    for (; i + 4 <= len; i++) {
         uint32_t w, h;
-        if (i + 4 <= len) {
-            memcpy(&w, text + i, 4);
-        } else {
-            /* the last bytes, padded: hits are checked against the real length */
-            memset(tail, 0, sizeof tail);
-            memcpy(tail, text + i, len - i);
-            memcpy(&w, tail, 4);
-        }
+        memcpy(&w, text + i, 4);
         w = load_order(w) | 0x20202020u;
         h = HASH(w);
-        if ((pf->bm4[h / 64] >> (h % 64)) & 1) {
-            if (verify(pf, &pf->t4, w, text, len, i, hits, &n, cap))
-                return -1;
-        }
-        if (pf->has3) {
-            uint32_t w3 = w & 0x00FFFFFFu;
-            h = HASH(w3);
-            if ((pf->bm3[h / 64] >> (h % 64)) & 1) {
-                if (verify(pf, &pf->t3, w3, text, len, i, hits, &n, cap))
-                    return -1;
-            }
-        }
+        if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(pf, w, text, len, i, hits, &n, cap))
+            return -1;
+    }
+    for (; i < len; i++) {
+        /* the last bytes, padded with NULs (spaces once folded): a hit still needs the whole
+         * literal inside the text, which verify() checks */
+        uint32_t w, h;
+        memset(tail, 0, sizeof tail);
+        memcpy(tail, text + i, len - i);
+        memcpy(&w, tail, 4);
+        w = load_order(w) | 0x20202020u;
+        h = HASH(w);
+        if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(pf, w, text, len, i, hits, &n, cap))
+            return -1;
     }
     *nhits = n;
     return 0;

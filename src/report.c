@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -223,19 +224,44 @@ void tt_ob_number(tt_obuf *b, double v)
 /* Bytes that need escaping in a JSON string: controls, '"', '\\' and DEL. */
 static int needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\' || c == 0x7f; }
 
+/* Whether any of the 8 bytes in w needs escaping (SWAR: bytes < 0x20, '"', '\\', 0x7f). */
+static int word_needs_escape(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t lt = (w - ones * 0x20) & ~w & high;
+    uint64_t q = w ^ (ones * 0x22), bs = w ^ (ones * 0x5C), del = w ^ (ones * 0x7F);
+    q = (q - ones) & ~q & high;
+    bs = (bs - ones) & ~bs & high;
+    del = (del - ones) & ~del & high;
+    return (lt | q | bs | del) != 0;
+}
+
 void tt_ob_json(tt_obuf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t i, run = 0;
+    size_t i = 0, run = 0;
     if (ob_reserve(b, n + 2))
         return;
     b->s[b->len++] = '"';
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (!needs_escape(c))
+    while (i < n) {
+        unsigned char c;
+        /* most text needs no escaping: skip it eight bytes at a time */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (word_needs_escape(w))
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        c = (unsigned char)s[i];
+        if (!needs_escape(c)) {
+            i++;
             continue;
+        }
         tt_ob_put(b, s + run, i - run);
-        run = i + 1;
+        run = ++i;
         switch (c) {
         case '"': tt_ob_put(b, "\\\"", 2); break;
         case '\\': tt_ob_put(b, "\\\\", 2); break;

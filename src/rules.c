@@ -674,7 +674,7 @@ static void seg_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, v
         char *s;
         if (!n || !(s = get_string(w, n, "abbreviations")))
             continue;
-        if (!*s || strchr(s, ' ')) {
+        if (!*s || !strcmp(s, ".") || strchr(s, ' ')) {   /* "." is empty once its period goes */
             err_at(w, n, TT_ERR_RULE, "abbreviation '%s' must be one word", s);
             tt_free(s);
             continue;
