@@ -59,7 +59,7 @@ $(B)/libtopictag.so: $(LIB_OBJ)
 $(B)/topictag: $(CLI_OBJ) $(B)/libtopictag.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libtopictag.a $(PKG_LIBS) -lpthread
 
-$(B)/tests/%: tests/unit/%.c $(B)/libtopictag.a $(wildcard tests/unit/*.h)
+$(B)/tests/%: tests/unit/%.c $(B)/libtopictag.a include/topictag.h $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc \
 	  $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(B)/libtopictag.a \

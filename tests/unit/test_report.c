@@ -329,7 +329,7 @@ static void test_report_json(void **state)
 /* An empty batch is still one valid JSON document. */
 static void test_report_json_empty_batch(void **state)
 {
-    tt_report_options opt = {TT_FORMAT_JSON, 0, 0};
+    tt_report_options opt = {TT_FORMAT_JSON, 0, 0, 0};
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
@@ -369,7 +369,7 @@ static void test_report_json_pattern_error(void **state)
     tt_ruleset *ers;
     tt_scanner *esc;
     tt_limits lim;
-    tt_report_options opt = {TT_FORMAT_JSONL, 0, 0};
+    tt_report_options opt = {TT_FORMAT_JSONL, 0, 0, 0};
     tt_report *rep;
     char *buf = NULL, *text;
     size_t len = 0, n = 3000;
@@ -660,7 +660,7 @@ static void test_report_text(void **state)
         "  nk                                       2          3\n"
         "  quiet                                    1          1\n";
     static const char two[] = "Hello. Pyongyang zzz missile\tin\ntwo lines.";
-    tt_report_options opt = {TT_FORMAT_TEXT, 0, 0};
+    tt_report_options opt = {TT_FORMAT_TEXT, 0, 0, 0};
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
@@ -699,7 +699,7 @@ static void test_report_write_errors(void **state)
 
     (void)state;
     for (f = TT_FORMAT_TEXT; f <= TT_FORMAT_TSV; f++) {
-        tt_report_options opt = {f, 0, 1};
+        tt_report_options opt = {f, 0, 1, 0};
         FILE *out = fopen("/dev/full", "w");
         tt_report *rep;
         int rd, rf;
@@ -746,7 +746,7 @@ static void test_report_status_names(void **state)
 
 static void test_report_out_of_memory(void **state)
 {
-    tt_report_options opt = {TT_FORMAT_JSON, 0, 0};
+    tt_report_options opt = {TT_FORMAT_JSON, 0, 0, 0};
     long n;
     int done = 0;
 
