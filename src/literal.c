@@ -248,12 +248,13 @@ static size_t sset_selectivity(const sset *a)
     return m;
 }
 
-/* Whether requirement a beats b: more selective shortest string (longer, not made of function
- * words), or as selective with fewer strings. */
+/* Whether requirement a beats b: a more selective shortest string (longer, not made of
+ * function words); then a longer one; then fewer strings. */
 static int better(const sset *a, const sset *b)
 {
     size_t ma = sset_selectivity(a), mb = sset_selectivity(b);
-    return ma > mb || (ma == mb && a->n < b->n);
+    size_t la = sset_minlen(a), lb = sset_minlen(b);
+    return ma > mb || (ma == mb && (la > lb || (la == lb && a->n < b->n)));
 }
 
 /* Whether the product of exact sets a and b stays within the caps. */

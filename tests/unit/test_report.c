@@ -699,7 +699,7 @@ static void test_report_write_errors(void **state)
 
     (void)state;
     for (f = TT_FORMAT_TEXT; f <= TT_FORMAT_TSV; f++) {
-        tt_report_options opt = {f, 0, 1, 0};
+        tt_report_options opt = {f, 0, 1, 1};   /* stream: JSONL flushes per document */
         FILE *out = fopen("/dev/full", "w");
         tt_report *rep;
         int rd, rf;
