@@ -228,7 +228,7 @@ static size_t selectivity(const char *s, size_t n)
         while (j < n && s[j] != ' ')
             j++;
         for (k = 0; j - i <= 4 && k < sizeof common / sizeof *common; k++)
-            if (!common[k][j - i] && !memcmp(s + i, common[k], j - i))
+            if (strlen(common[k]) == j - i && !memcmp(s + i, common[k], j - i))
                 stop = 1;
         if (!stop)
             score += j - i;
