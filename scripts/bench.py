@@ -95,6 +95,25 @@ def convert_patterns(limit=None):
     return path, len(pats)
 
 
+def synthetic_rules(n):
+    """A ruleset of n patterns (10 topics), each an alternation of three made-up words."""
+    import random
+    rnd = random.Random(n)
+    path = os.path.join(OUT, f"rules-synthetic-{n}")
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for t in range(10):
+        with open(os.path.join(path, f"t{t}.yaml"), "w", encoding="utf-8") as f:
+            f.write(f"version: 1\ntopic:\n  id: t{t}\n  title: T{t}\n  patterns:\n")
+            for i in range(n // 10):
+                words = ["".join(rnd.choice(letters) for _ in range(rnd.randint(5, 10)))
+                         for _ in range(3)]
+                f.write(f"    - id: p{i}\n      regex: '\\b(?:{'|'.join(words)})s?\\b'\n"
+                        "      ignore_case: true\n")
+    return path
+
+
 def run(argv, stdout=subprocess.DEVNULL):
     """Runs argv; returns (seconds, peak RSS in KiB, exit status)."""
     t0 = time.perf_counter()
@@ -155,7 +174,9 @@ def main():
     print(f"topictag bench, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, best of "
           f"{REPEAT}; whole job: read, segment, match, score, context, write JSONL to a file")
     # rule loading
-    for label, rules in (("shipped rules", shipped), (f"bench {n247} patterns", bench247)):
+    loads = [("shipped rules", shipped), (f"bench {n247} patterns", bench247)]
+    loads += [(f"synthetic {n} patterns", synthetic_rules(n)) for n in (1000, 10000)]
+    for label, rules in loads:
         secs, rss, _ = best([exe, "check", "-r", rules])
         print(f"load+compile {label}: {secs * 1000:.1f} ms, {rss / 1024:.1f} MB")
     print()
