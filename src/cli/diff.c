@@ -415,8 +415,12 @@ static int run(const cli_command *cmd, int argc, char **argv)
     }
     c.old_rs = old_rs;
     c.new_rs = new_rs;
-    c.old_sc = tt_scanner_new(old_rs, NULL);
-    c.new_sc = tt_scanner_new(new_rs, NULL);
+    {
+        tt_limits lim;
+        cli_limits(&lim);
+        c.old_sc = tt_scanner_new(old_rs, &lim);
+        c.new_sc = tt_scanner_new(new_rs, &lim);
+    }
     if (!c.old_sc || !c.new_sc)
         c.nomem = 1;
     for (i = 0; i < tt_ruleset_topic_count(old_rs) && !c.nomem; i++)

@@ -324,6 +324,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
     tt_ruleset *rs = NULL;
     tt_scanner *sc = NULL;
     walk_ctx wc;
+    tt_limits lim;
     out o;
     int rc, code;
     long topic = -1;
@@ -344,7 +345,8 @@ static int run(const cli_command *cmd, int argc, char **argv)
         rc = cli_usage_error("no such topic in the rules", s.topic);
         goto done;
     }
-    if (!(sc = tt_scanner_new(rs, NULL))) {
+    cli_limits(&lim);
+    if (!(sc = tt_scanner_new(rs, &lim))) {
         fputs("topictag: out of memory\n", stderr);
         rc = EXIT_FAIL;
         goto done;

@@ -245,11 +245,13 @@ static int memo_find(const memo *m, const char *key)
 static int test_once(const settings *s, const tt_ruleset *rs, const memo *prev, memo *now)
 {
     tt_scanner *sc = NULL;
+    tt_limits lim;
     outcome *outs = NULL;
     size_t n = tt_ruleset_example_count(rs), i, count[4] = {0, 0, 0, 0};
     int rc = EXIT_OK;
     FILE *o = stdout;
-    sc = tt_scanner_new(rs, NULL);
+    cli_limits(&lim);
+    sc = tt_scanner_new(rs, &lim);
     outs = calloc(n + 1, sizeof *outs);
     if (now) {
         now->key = calloc(n + 1, sizeof *now->key);
