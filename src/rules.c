@@ -753,8 +753,7 @@ static int parse_buffer(tt_loader *ld, const char *file, const char *data, size_
     if (len > MAX_RULE_FILE) {
         pos.line = pos.column = 1;
         tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_RULE, &pos,
-                           "rule file too large (%zu bytes; the limit is %u bytes)", len,
-                           MAX_RULE_FILE);
+                           "rule file too large (more than %u bytes)", MAX_RULE_FILE);
         return (int)(ld->nerrors - before);
     }
     if (!yaml_parser_initialize(&parser)) {
@@ -776,6 +775,18 @@ static int parse_buffer(tt_loader *ld, const char *file, const char *data, size_
         pos.line = (int)m->line + 1;
         pos.column = (int)m->column + 1;
         if (parser.error == YAML_READER_ERROR) {
+            /* libyaml gives a byte offset here, not a mark: count lines and columns */
+            size_t k, off = parser.problem_offset < len ? parser.problem_offset : len;
+            pos.line = 1;
+            pos.column = 1;
+            for (k = 0; k < off; k++) {
+                if (data[k] == '\n') {
+                    pos.line++;
+                    pos.column = 1;
+                } else if (((unsigned char)data[k] & 0xC0) != 0x80) {
+                    pos.column++;
+                }
+            }
             tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_YAML, &pos,
                                "not UTF-8 text: %s at byte %zu",
                                parser.problem ? parser.problem : "bad input",
