@@ -43,13 +43,15 @@ static int report_error(walker *w, const char *name, tt_status code, const char 
 int tt_read_file(const char *path, char **buf, size_t *len)
 {
     int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0;
-    size_t cap = 1 << 16, n = 0;
+    size_t cap = 1 << 16, n = 0, want = 0;
     char *b;
     struct stat st;
     if (fd < 0)
         return -1;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-        cap = (size_t)st.st_size + 1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        want = (size_t)st.st_size;   /* a regular file: stop at its size, no extra read */
+        cap = want + 1;
+    }
     if (!(b = malloc(cap))) {
         if (fd)
             close(fd);
@@ -85,6 +87,8 @@ int tt_read_file(const char *path, char **buf, size_t *len)
         if (r == 0)
             break;
         n += (size_t)r;
+        if (want && n == want)
+            break;
     }
     if (fd)
         close(fd);
