@@ -184,35 +184,6 @@ static int classify_done(void *vctx, const char *name, const char *id, const tt_
     return 0;
 }
 
-static void oneline(FILE *o, const char *s, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++)
-        putc(s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i], o);
-}
-
-static void json_str(FILE *o, const char *s, size_t n)
-{
-    size_t i;
-    putc('"', o);
-    for (i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '"' || ch == '\\')
-            fprintf(o, "\\%c", ch);
-        else if (ch == '\n')
-            fputs("\\n", o);
-        else if (ch == '\r')
-            fputs("\\r", o);
-        else if (ch == '\t')
-            fputs("\\t", o);
-        else if (ch < 0x20 || ch == 0x7f)
-            fprintf(o, "\\u%04x", ch);
-        else
-            putc(ch, o);
-    }
-    putc('"', o);
-}
-
 static int segment_done(void *vctx, const char *name, const char *id, const tt_result *r,
                         const tt_error *derr)
 {
@@ -243,18 +214,18 @@ static int segment_done(void *vctx, const char *name, const char *id, const tt_r
     for (i = 0; i < ns; i++) {
         if (c->segment_jsonl) {
             fputs("{\"document\": ", c->out);
-            json_str(c->out, name, strlen(name));
+            cli_json(c->out, name, strlen(name));
             if (id) {
                 fputs(", \"id\": ", c->out);
-                json_str(c->out, id, strlen(id));
+                cli_json(c->out, id, strlen(id));
             }
             fprintf(c->out, ", \"index\": %zu, \"start\": %zu, \"end\": %zu, \"paragraph\": %u, "
                             "\"text\": ",
                     i, s[i].start, s[i].end, s[i].paragraph);
-            json_str(c->out, text + s[i].start, s[i].end - s[i].start);
+            cli_json(c->out, text + s[i].start, s[i].end - s[i].start);
             fputs("}\n", c->out);
         } else {
-            oneline(c->out, text + s[i].start, s[i].end - s[i].start);
+            cli_oneline(c->out, text + s[i].start, s[i].end - s[i].start);
             putc('\n', c->out);
         }
     }

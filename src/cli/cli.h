@@ -72,6 +72,11 @@ FILE *cli_open_output(const char *path);             /* NULL or "-": stdout; NUL
 int cli_close_output(FILE *o, const char *name);     /* EXIT_OK or EXIT_FAIL (printed) */
 int cli_default_jobs(void);
 int cli_parse_jobs(const char *arg, int *jobs);      /* EXIT_OK or EXIT_USAGE (printed) */
+/* Writes s[0..n) as a quoted JSON string. */
+void cli_json(FILE *o, const char *s, size_t n);
+/* Writes s[0..n) on one line: line breaks and tabs become spaces. */
+void cli_oneline(FILE *o, const char *s, size_t n);
+
 /* Reads the NO_JIT environment switch into lim (TOPICTAG_NO_JIT=1, used under valgrind). */
 void cli_limits(tt_limits *lim);
 

@@ -240,3 +240,32 @@ void cli_limits(tt_limits *lim)
     tt_limits_init(lim);
     lim->no_jit = nj && *nj && strcmp(nj, "0") != 0;
 }
+
+void cli_json(FILE *o, const char *s, size_t n)
+{
+    size_t i;
+    putc('"', o);
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\')
+            fprintf(o, "\\%c", ch);
+        else if (ch == '\n')
+            fputs("\\n", o);
+        else if (ch == '\r')
+            fputs("\\r", o);
+        else if (ch == '\t')
+            fputs("\\t", o);
+        else if (ch < 0x20 || ch == 0x7f)
+            fprintf(o, "\\u%04x", ch);
+        else
+            putc(ch, o);
+    }
+    putc('"', o);
+}
+
+void cli_oneline(FILE *o, const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        putc(s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i], o);
+}

@@ -254,27 +254,6 @@ static void oneline(FILE *o, const char *s, size_t max)
     }
 }
 
-static void json_str(FILE *o, const char *s)
-{
-    putc('"', o);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(o, "\\%c", ch);
-        else if (ch == '\n')
-            fputs("\\n", o);
-        else if (ch == '\r')
-            fputs("\\r", o);
-        else if (ch == '\t')
-            fputs("\\t", o);
-        else if (ch < 0x20)
-            fprintf(o, "\\u%04x", ch);
-        else
-            putc(ch, o);
-    }
-    putc('"', o);
-}
-
 static void json_ids(FILE *o, const char *list)
 {
     const char *p = list;
@@ -315,7 +294,7 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
                 c->docs, c->sentences, c->nchanges, c->resegmented);
         for (i = 0; i < c->ntopics; i++) {
             fprintf(o, "%s{\"id\": ", i ? ", " : "");
-            json_str(o, c->topics[i].id);
+            cli_json(o, c->topics[i].id, strlen(c->topics[i].id));
             fprintf(o, ", \"old\": %zu, \"new\": %zu, \"gained\": %zu, \"lost\": %zu}",
                     c->topics[i].old_sentences, c->topics[i].new_sentences, c->topics[i].gained,
                     c->topics[i].lost);
@@ -324,14 +303,14 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
         for (i = 0; i < c->nchanges; i++) {
             const change *ch = &c->changes[i];
             fprintf(o, "%s{\"document\": ", i ? ",\n" : "\n");
-            json_str(o, ch->document);
+            cli_json(o, ch->document, strlen(ch->document));
             fprintf(o, ", \"sentence\": %zu, \"start\": %zu, \"end\": %zu, \"gained\": ", ch->index,
                     ch->start, ch->end);
             json_ids(o, ch->gained);
             fputs(", \"lost\": ", o);
             json_ids(o, ch->lost);
             fputs(", \"text\": ", o);
-            json_str(o, ch->text);
+            cli_json(o, ch->text, strlen(ch->text));
             fputs("}", o);
         }
         fputs("]}\n", o);

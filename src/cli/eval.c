@@ -804,33 +804,6 @@ static void summarize(level *lv, size_t nt)
 
 /* ---- Reports ------------------------------------------------------------------------------ */
 
-static void json_str(FILE *o, const char *s)
-{
-    putc('"', o);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(o, "\\%c", ch);
-        else if (ch == '\n')
-            fputs("\\n", o);
-        else if (ch == '\t')
-            fputs("\\t", o);
-        else if (ch == '\r')
-            fputs("\\r", o);
-        else if (ch < 0x20 || ch == 0x7f)
-            fprintf(o, "\\u%04x", ch);
-        else
-            putc(ch, o);
-    }
-    putc('"', o);
-}
-
-static void oneline(FILE *o, const char *s)
-{
-    for (; *s; s++)
-        putc(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s, o);
-}
-
 /* A value in a text table: 3 decimals, or "-" when undefined. */
 static void text_num(FILE *o, int has, double v, int width)
 {
@@ -903,7 +876,7 @@ static void json_level(FILE *o, const evaluation *ev, const level *lv)
     fprintf(o, "  \"%s\": {\n    \"topics\": [\n", lv->name);
     for (t = 0; t < ev->ntopics; t++) {
         fputs("      {\"topic\": ", o);
-        json_str(o, tt_ruleset_topic(ev->rs, t)->id);
+        cli_json(o, tt_ruleset_topic(ev->rs, t)->id, strlen(tt_ruleset_topic(ev->rs, t)->id));
         fputs(", ", o);
         json_counts(o, lv->c[t], score(lv->c[t]));
         fprintf(o, "}%s\n", t + 1 < ev->ntopics ? "," : "");
@@ -976,7 +949,7 @@ static void text_miss(FILE *o, const evaluation *ev, const miss *m)
     putc('\n', o);
     if (m->text) {
         fputs("    ", o);
-        oneline(o, m->text);
+        cli_oneline(o, m->text, strlen(m->text));
         putc('\n', o);
     }
 }
@@ -1044,7 +1017,7 @@ static void report_json(FILE *o, const evaluation *ev, const level *sl, const le
 {
     size_t i, k, first = 1;
     fputs("{\n  \"gold\": ", o);
-    json_str(o, ev->g->path);
+    cli_json(o, ev->g->path, strlen(ev->g->path));
     fprintf(o,
             ",\n  \"documents\": {\"evaluated\": %zu, \"by_sentence\": %zu, \"sentences\": %zu, "
             "\"without_gold\": %zu, \"failed\": %zu},\n",
@@ -1059,18 +1032,18 @@ static void report_json(FILE *o, const evaluation *ev, const level *sl, const le
         const miss *m = &ev->misses[i];
         fprintf(o, "%s\n    {\"type\": \"%s\", \"level\": \"%s\", \"document\": ", i ? "," : "",
                 m->fp ? "fp" : "fn", m->sentence >= 0 ? "sentence" : "article");
-        json_str(o, m->document);
+        cli_json(o, m->document, strlen(m->document));
         fputs(", \"id\": ", o);
         if (m->id)
-            json_str(o, m->id);
+            cli_json(o, m->id, strlen(m->id));
         else
             fputs("null", o);
         fputs(", \"topic\": ", o);
-        json_str(o, tt_ruleset_topic(ev->rs, m->topic)->id);
+        cli_json(o, tt_ruleset_topic(ev->rs, m->topic)->id, strlen(tt_ruleset_topic(ev->rs, m->topic)->id));
         if (m->sentence >= 0) {
             fprintf(o, ", \"sentence\": %ld, \"start\": %zu, \"end\": %zu, \"text\": ",
                     m->sentence, m->start, m->end);
-            json_str(o, m->text);
+            cli_json(o, m->text, strlen(m->text));
         }
         if (m->fp && m->sentence >= 0) {
             fputs(", \"from\": ", o);
@@ -1082,7 +1055,7 @@ static void report_json(FILE *o, const evaluation *ev, const level *sl, const le
             for (k = 0; k < m->npatterns; k++) {
                 if (k)
                     fputs(", ", o);
-                json_str(o, tt_ruleset_pattern(ev->rs, m->patterns[k])->id);
+                cli_json(o, tt_ruleset_pattern(ev->rs, m->patterns[k])->id, strlen(tt_ruleset_pattern(ev->rs, m->patterns[k])->id));
             }
             fputs("]", o);
         }
@@ -1095,9 +1068,9 @@ static void report_json(FILE *o, const evaluation *ev, const level *sl, const le
             continue;
         fprintf(o, "%s\n    {\"topic\": ", first ? "" : ",");
         first = 0;
-        json_str(o, tt_ruleset_topic(ev->rs, pi->topic)->id);
+        cli_json(o, tt_ruleset_topic(ev->rs, pi->topic)->id, strlen(tt_ruleset_topic(ev->rs, pi->topic)->id));
         fputs(", \"pattern\": ", o);
-        json_str(o, pi->id);
+        cli_json(o, pi->id, strlen(pi->id));
         fprintf(o, ", \"tagged\": %zu, \"false_positives\": %zu}", ev->pat_tagged[i],
                 ev->pat_fp[i]);
     }

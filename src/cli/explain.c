@@ -60,37 +60,6 @@ typedef struct out {
 static const char *c_on(const out *o, const char *code) { return o->color ? code : ""; }
 static const char *c_off(const out *o) { return o->color ? "\033[0m" : ""; }
 
-static void oneline(FILE *o, const char *s, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++)
-        putc(s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i], o);
-}
-
-static void json_str(FILE *o, const char *s, size_t n)
-{
-    size_t i;
-    putc('"', o);
-    for (i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '"' || ch == '\\')
-            fprintf(o, "\\%c", ch);
-        else if (ch == '\n')
-            fputs("\\n", o);
-        else if (ch == '\t')
-            fputs("\\t", o);
-        else if (ch == '\r')
-            fputs("\\r", o);
-        else if (ch < 0x20 || ch == 0x7f)
-            fprintf(o, "\\u%04x", ch);
-        else
-            putc(ch, o);
-    }
-    putc('"', o);
-}
-
-static void jstr(FILE *o, const char *s) { json_str(o, s, strlen(s)); }
-
 /* The reasons a topic was not tagged on a sentence, in the order they were decided. */
 static int why_not(const tt_trace *t, const tt_topic_info *ti, char reasons[4][160])
 {
@@ -143,7 +112,7 @@ static void text_trace(const out *o, const tt_result *r, const tt_trace *t)
         const tt_pattern_info *pi = tt_ruleset_pattern(rs, m[i].pattern);
         fprintf(f, "    %s %s%s%s [%zu,%zu) \"", pi->exclude ? "exclusion" : "pattern  ",
                 c_on(o, "\033[1m"), pi->id, c_off(o), m[i].start, m[i].end);
-        oneline(f, text + m[i].start, m[i].end - m[i].start);
+        cli_oneline(f, text + m[i].start, m[i].end - m[i].start);
         fprintf(f, "\" weight %g\n", pi->weight);
     }
     if (t->match_count) {
@@ -172,7 +141,7 @@ static void json_trace(const out *o, const tt_result *r, const tt_trace *t)
     int nr, k, v;
     FILE *f = o->o;
     fputs("{\"id\": ", f);
-    jstr(f, ti->id);
+    cli_json(f, ti->id, strlen(ti->id));
     fprintf(f, ", \"tagged\": %s", t->tagged ? "true" : "false");
     if (t->via_context)
         fprintf(f, ", \"via\": \"context\", \"from\": %zu", t->from);
@@ -180,7 +149,7 @@ static void json_trace(const out *o, const tt_result *r, const tt_trace *t)
             t->vetoed ? "true" : "false");
     v = tt_ruleset_render_condition(rs, t->topic, 0, m, t->match_count, buf, sizeof buf);
     fprintf(f, ", \"condition\": {\"value\": %s, \"clauses\": ", v == 1 ? "true" : "false");
-    jstr(f, buf);
+    cli_json(f, buf, strlen(buf));
     fputs("}", f);
     if (ti->has_context) {
         v = tt_ruleset_render_condition(rs, t->topic, 1, m, t->match_count, buf, sizeof buf);
@@ -190,17 +159,17 @@ static void json_trace(const out *o, const tt_result *r, const tt_trace *t)
         else
             fputs("null", f);
         fprintf(f, ", \"when\": {\"value\": %s, \"clauses\": ", v == 1 ? "true" : "false");
-        jstr(f, buf);
+        cli_json(f, buf, strlen(buf));
         fputs("}}", f);
     }
     fputs(", \"matches\": [", f);
     for (i = 0; i < t->match_count; i++) {
         const tt_pattern_info *pi = tt_ruleset_pattern(rs, m[i].pattern);
         fputs(i ? ", {\"pattern\": " : "{\"pattern\": ", f);
-        jstr(f, pi->id);
+        cli_json(f, pi->id, strlen(pi->id));
         fprintf(f, ", \"exclusion\": %s, \"weight\": %g, \"start\": %zu, \"end\": %zu, \"text\": ",
                 pi->exclude ? "true" : "false", pi->weight, m[i].start, m[i].end);
-        json_str(f, text + m[i].start, m[i].end - m[i].start);
+        cli_json(f, text + m[i].start, m[i].end - m[i].start);
         fputs("}", f);
     }
     fputs("], \"why_not\": [", f);
@@ -208,7 +177,7 @@ static void json_trace(const out *o, const tt_result *r, const tt_trace *t)
     for (k = 0; k < nr; k++) {
         if (k)
             fputs(", ", f);
-        jstr(f, reasons[k]);
+        cli_json(f, reasons[k], strlen(reasons[k]));
     }
     fputs("]}", f);
 }
@@ -238,7 +207,7 @@ static int explain_doc(const out *o, tt_scanner *sc, const char *name, const cha
     tr = tt_result_traces(r, &nt);
     if (json) {
         fprintf(f, "%s{\"document\": ", first ? "" : ",\n");
-        jstr(f, name);
+        cli_json(f, name, strlen(name));
         fputs(", \"sentences\": [", f);
     } else {
         fprintf(f, "== %s: %zu sentences\n", name, ns);
@@ -255,7 +224,7 @@ static int explain_doc(const out *o, tt_scanner *sc, const char *name, const cha
         if (json) {
             fprintf(f, "%s{\"index\": %zu, \"start\": %zu, \"end\": %zu, \"text\": ", i ? ", " : "",
                     i, s[i].start, s[i].end);
-            json_str(f, text + s[i].start, s[i].end - s[i].start);
+            cli_json(f, text + s[i].start, s[i].end - s[i].start);
             fputs(", \"topics\": [", f);
             any = 0;
             for (j = a; j < b; j++) {
@@ -269,7 +238,7 @@ static int explain_doc(const out *o, tt_scanner *sc, const char *name, const cha
             continue;
         }
         fprintf(f, "[%zu] %s", i, c_on(o, "\033[2m"));
-        oneline(f, text + s[i].start, s[i].end - s[i].start);
+        cli_oneline(f, text + s[i].start, s[i].end - s[i].start);
         fprintf(f, "%s\n", c_off(o));
         if (!any) {
             fputs("  (no pattern of any topic matched)\n", f);

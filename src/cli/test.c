@@ -163,23 +163,6 @@ static int run_example(const tt_ruleset *rs, tt_scanner *sc, const tt_example_in
     return 0;
 }
 
-static void json_str(FILE *o, const char *s)
-{
-    putc('"', o);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(o, "\\%c", ch);
-        else if (ch == '\n')
-            fputs("\\n", o);
-        else if (ch < 0x20)
-            fprintf(o, "\\u%04x", ch);
-        else
-            putc(ch, o);
-    }
-    putc('"', o);
-}
-
 static void xml_str(FILE *o, const char *s)
 {
     for (; *s; s++) {
@@ -303,14 +286,14 @@ static int test_once(const settings *s, const tt_ruleset *rs, const memo *prev, 
                 printf("  ---\n  at: %s:%d:%d\n  ...\n", ex->file, ex->line, ex->column);
         } else if (s->format == FMT_JSON) {
             fprintf(o, "%s{\"topic\": ", i ? ", " : "");
-            json_str(o, topic);
+            cli_json(o, topic, strlen(topic));
             fprintf(o, ", \"number\": %zu, \"kind\": \"%s\", \"result\": \"%s\", \"file\": ",
                     ex->number, kind_name[ex->kind], outcome_name[outs[i].result]);
-            json_str(o, ex->file);
+            cli_json(o, ex->file, strlen(ex->file));
             fprintf(o, ", \"line\": %d, \"column\": %d, \"text\": ", ex->line, ex->column);
-            json_str(o, ex->text);
+            cli_json(o, ex->text, strlen(ex->text));
             fputs(", \"detail\": ", o);
-            json_str(o, outs[i].result == R_PASS ? "" : outs[i].detail);
+            cli_json(o, outs[i].result == R_PASS ? "" : outs[i].detail, strlen(outs[i].result == R_PASS ? "" : outs[i].detail));
             fputs("}", o);
         } else if (prev && memo_find(prev, now->key[i]) == outs[i].result) {
             continue;   /* --watch: unchanged since the last run */
