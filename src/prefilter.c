@@ -290,6 +290,18 @@ int tt_prefilter_scan(const tt_prefilter *pf, const unsigned char *text, size_t 
         if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(pf, w, text, len, i, hits, &n, cap))
             return -1;
     }
+    /* The scan finds hits by start; callers walk them by end (tag_sentences stops at the
+     * first hit past a sentence end).  Literals are short, so each hit moves back only past
+     * the few hits that start earlier but end later: insertion sort, stable. */
+    for (i = 1; i < n; i++) {
+        tt_pf_hit x = (*hits)[i];
+        size_t m = i;
+        while (m > 0 && (*hits)[m - 1].end > x.end) {
+            (*hits)[m] = (*hits)[m - 1];
+            m--;
+        }
+        (*hits)[m] = x;
+    }
     *nhits = n;
     return 0;
 }

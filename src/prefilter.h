@@ -20,7 +20,7 @@ typedef struct tt_pf_hit {
     uint32_t state;
 } tt_pf_hit;
 
-/* Scans text for every literal; appends each hit, in text order, to *hits (grown with
+/* Scans text for every literal; appends each hit, in order of end, to *hits (grown with
  * tt_grow; *nhits is set, *cap updated).  Returns 0, or -1 on out of memory. */
 int tt_prefilter_scan(const tt_prefilter *pf, const unsigned char *text, size_t len,
                       tt_pf_hit **hits, size_t *nhits, size_t *cap);

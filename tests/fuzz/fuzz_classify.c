@@ -2,15 +2,13 @@
  *
  * The rules are loaded once from $TOPICTAG_FUZZ_RULES (default "rules", relative to the current
  * directory).  Each input is classified with the prefilter and with no_prefilter=1: the results
- * must be identical (the documented promise of no_prefilter).  tt_segment must give the same
- * sentences.  The result is rendered in every report format; the JSON and JSON Lines output
+ * must be identical (the documented promise of no_prefilter), and so must an explain-mode
+ * scanner's, whose traces must agree with the tags.  tt_segment must give the same sentences.  The result is rendered in every report format; the JSON and JSON Lines output
  * must parse (jansson) and not be empty. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <jansson.h>
 
 #include "fuzz_util.h"
 #include "topictag.h"
@@ -19,7 +17,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static tt_ruleset *rs;
-static tt_scanner *sc, *ref, *segsc;
+static tt_scanner *sc, *ref, *segsc, *xsc;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -39,78 +37,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     tt_limits_init(&lim);
     sc = tt_scanner_new(rs, &lim);
     segsc = tt_scanner_new(rs, &lim);
+    xsc = tt_scanner_new(rs, &lim);
     lim.no_prefilter = 1;
     ref = tt_scanner_new(rs, &lim);
-    if (!sc || !ref || !segsc) {
+    if (xsc)
+        tt_scanner_set_explain(xsc, 1);
+    if (!sc || !ref || !segsc || !xsc) {
         fprintf(stderr, "fuzz_classify: out of memory\n");
         exit(2);
     }
     return 0;
-}
-
-/* Renders r in format fmt into memory; returns the malloc'ed output (caller frees). */
-static char *render(const tt_result *r, tt_format fmt, size_t *outlen)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    tt_report_options opt;
-    tt_report *rep;
-    FUZZ_CHECK(f != NULL);
-    memset(&opt, 0, sizeof opt);
-    opt.format = fmt;
-    opt.summary = 1;
-    rep = tt_report_new(rs, &opt, f);
-    FUZZ_CHECK(rep != NULL);
-    FUZZ_CHECK(tt_report_document(rep, "fuzz.txt", "doc-1", r, NULL) == 0);
-    FUZZ_CHECK(tt_report_finish(rep) == 0);
-    tt_report_free(rep);
-    FUZZ_CHECK(fclose(f) == 0);
-    *outlen = len;
-    return buf;
-}
-
-static void check_json(const char *buf, size_t len)
-{
-    json_error_t jerr;
-    json_t *j = json_loadb(buf, len, 0, &jerr);
-    if (!j) {
-        fprintf(stderr, "fuzz_classify: bad JSON (%s at %d:%d): %.*s\n", jerr.text, jerr.line,
-                jerr.column, (int)(len > 2000 ? 2000 : len), buf);
-        FUZZ_CHECK(j != NULL);
-    }
-    json_decref(j);
-}
-
-static void check_reports(const tt_result *r)
-{
-    size_t len;
-    char *out;
-    const char *p, *end, *nl;
-
-    out = render(r, TT_FORMAT_JSON, &len);
-    FUZZ_CHECK(len > 0);
-    check_json(out, len);
-    free(out);
-
-    out = render(r, TT_FORMAT_JSONL, &len);
-    FUZZ_CHECK(len > 0 && out[len - 1] == '\n');
-    for (p = out, end = out + len; p < end; p = nl + 1) {
-        nl = memchr(p, '\n', (size_t)(end - p));
-        FUZZ_CHECK(nl != NULL);
-        check_json(p, (size_t)(nl - p));
-    }
-    free(out);
-
-    out = render(r, TT_FORMAT_TEXT, &len);
-    FUZZ_CHECK(len > 0);
-    free(out);
-    out = render(r, TT_FORMAT_CSV, &len);
-    FUZZ_CHECK(len > 0);
-    free(out);
-    out = render(r, TT_FORMAT_TSV, &len);
-    FUZZ_CHECK(len > 0);
-    free(out);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -128,6 +64,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!fuzz_has_match_error(a) && !fuzz_has_match_error(b))
         fuzz_same_result(a, b);
 
+    b = tt_classify(xsc, text, size, &err);          /* explain mode: same tags, traces */
+    FUZZ_CHECK(b != NULL);
+    fuzz_check_explain(rs, a, b);
+
     s = tt_segment(segsc, text, size, &err);
     FUZZ_CHECK(s != NULL);
     {
@@ -144,6 +84,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(ne == 0);
     }
 
-    check_reports(a);
+    fuzz_check_reports(rs, a);
     return 0;
 }

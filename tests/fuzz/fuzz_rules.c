@@ -3,7 +3,8 @@
  * The input is loaded as the rule file "fuzz.yaml".  Every diagnostic is read.  When a ruleset
  * builds, its views are walked, and two documents (a fixed news text and the input itself,
  * which naturally holds the rules' own literals) are classified twice: with the prefilter and
- * with no_prefilter=1; the results must be identical (unless a PCRE2 limit was hit). */
+ * with no_prefilter=1, and in explain mode; the results must be identical (unless a PCRE2
+ * limit was hit) and the explain traces must agree with the tags. */
 #include <stdint.h>
 #include <string.h>
 
@@ -23,7 +24,7 @@ static const char NEWS[] =
     "spoke \xE2\x80\x9C" "frankly\xE2\x80\x9D \xE2\x80\xA6" " about a replica missile.\n";
 
 static void classify_both(const tt_ruleset *rs, tt_scanner *sc, tt_scanner *ref,
-                          const char *text, size_t len)
+                          tt_scanner *xsc, const char *text, size_t len)
 {
     tt_error err;
     const tt_result *a, *b;
@@ -35,6 +36,10 @@ static void classify_both(const tt_ruleset *rs, tt_scanner *sc, tt_scanner *ref,
     fuzz_check_result(rs, b, text, len);
     if (!fuzz_has_match_error(a) && !fuzz_has_match_error(b))
         fuzz_same_result(a, b);
+    b = tt_classify(xsc, text, len, &err);
+    FUZZ_CHECK(b != NULL);
+    fuzz_check_explain(rs, a, b);
+    fuzz_check_reports(rs, a);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -73,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (rs) {
         tt_limits lim;
-        tt_scanner *sc, *ref;
+        tt_scanner *sc, *ref, *xsc;
         size_t nt = tt_ruleset_topic_count(rs), np = tt_ruleset_pattern_count(rs);
 
         FUZZ_CHECK(nt > 0);
@@ -101,10 +106,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sc = tt_scanner_new(rs, &lim);
         lim.no_prefilter = 1;
         ref = tt_scanner_new(rs, &lim);
-        FUZZ_CHECK(sc && ref);
-        classify_both(rs, sc, ref, NEWS, sizeof NEWS - 1);
+        lim.no_prefilter = 0;
+        xsc = tt_scanner_new(rs, &lim);
+        FUZZ_CHECK(sc && ref && xsc);
+        tt_scanner_set_explain(xsc, 1);
+        classify_both(rs, sc, ref, xsc, NEWS, sizeof NEWS - 1);
         if (size <= 4096)
-            classify_both(rs, sc, ref, (const char *)data, size);
+            classify_both(rs, sc, ref, xsc, (const char *)data, size);
+        tt_scanner_free(xsc);
         tt_scanner_free(ref);
         tt_scanner_free(sc);
         tt_ruleset_free(rs);

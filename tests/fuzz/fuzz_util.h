@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "topictag.h"
 
 /* Aborts (a crash libFuzzer reports, with the input saved) when cond is false. */
@@ -144,6 +146,123 @@ static inline void fuzz_same_result(const tt_result *a, const tt_result *b)
             FUZZ_CHECK(strcmp(x[i].message, y[i].message) == 0);
         }
     }
+}
+
+/* Checks an explain-mode result x against the plain result a of the same document: the same
+ * tags, and one trace per (sentence, topic) in order, tagged exactly where a tag is. */
+static inline void fuzz_check_explain(const tt_ruleset *rs, const tt_result *a, const tt_result *x)
+{
+    size_t ns, ntag, ntr, ntm, nm, i, k = 0, nt = tt_ruleset_topic_count(rs);
+    const tt_sentence *s = tt_result_sentences(a, &ns);
+    const tt_tag *tags = tt_result_tags(a, &ntag);
+    const tt_trace *tr = tt_result_traces(x, &ntr);
+    const tt_match *tm = tt_result_trace_matches(x, &ntm);
+    const tt_match *m = tt_result_matches(a, &nm);
+
+    if (fuzz_has_match_error(a) || fuzz_has_match_error(x))
+        return;
+    fuzz_same_result(a, x);
+    FUZZ_CHECK(ntr == ns * nt);
+    for (i = 0; i < ntr; i++) {
+        const tt_trace *t = &tr[i];
+        size_t j;
+        FUZZ_CHECK(t->sentence == i / nt && t->topic == i % nt);
+        FUZZ_CHECK(t->match_first + t->match_count <= ntm);
+        for (j = 0; j < t->match_count; j++) {
+            const tt_match *mt = &tm[t->match_first + j];
+            FUZZ_CHECK(mt->pattern < tt_ruleset_pattern_count(rs));
+            FUZZ_CHECK(tt_ruleset_pattern(rs, mt->pattern)->topic == t->topic);
+            FUZZ_CHECK(s[t->sentence].start <= mt->start && mt->end <= s[t->sentence].end);
+        }
+        if (t->tagged) {
+            const tt_tag *g;
+            FUZZ_CHECK(k < ntag);
+            g = &tags[k++];
+            FUZZ_CHECK(s[t->sentence].tag_count > 0);
+            FUZZ_CHECK(g->topic == t->topic);
+            FUZZ_CHECK(g >= tags + s[t->sentence].tag_first &&
+                       g < tags + s[t->sentence].tag_first + s[t->sentence].tag_count);
+            FUZZ_CHECK((int)g->via_context == t->via_context);
+            FUZZ_CHECK(g->from == t->from);
+            FUZZ_CHECK(g->score == t->score);
+            FUZZ_CHECK(g->match_count == t->match_count);
+            FUZZ_CHECK(!t->vetoed);
+            if (!t->via_context)
+                FUZZ_CHECK(t->condition && t->score >= t->threshold);
+            for (j = 0; j < g->match_count; j++) {
+                FUZZ_CHECK(m[g->match_first + j].pattern == tm[t->match_first + j].pattern);
+                FUZZ_CHECK(m[g->match_first + j].start == tm[t->match_first + j].start);
+            }
+        }
+    }
+    FUZZ_CHECK(k == ntag);
+}
+
+/* Renders r in format fmt into memory; returns the malloc'ed output (caller frees). */
+static inline char *fuzz_render(const tt_ruleset *rs, const tt_result *r, tt_format fmt,
+                                size_t *outlen)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    tt_report_options opt;
+    tt_report *rep;
+    FUZZ_CHECK(f != NULL);
+    memset(&opt, 0, sizeof opt);
+    opt.format = fmt;
+    opt.summary = 1;
+    rep = tt_report_new(rs, &opt, f);
+    FUZZ_CHECK(rep != NULL);
+    FUZZ_CHECK(tt_report_document(rep, "fuzz.txt", "doc-1", r, NULL) == 0);
+    FUZZ_CHECK(tt_report_finish(rep) == 0);
+    tt_report_free(rep);
+    FUZZ_CHECK(fclose(f) == 0);
+    *outlen = len;
+    return buf;
+}
+
+static inline void fuzz_check_json(const char *buf, size_t len)
+{
+    json_error_t jerr;
+    json_t *j = json_loadb(buf, len, 0, &jerr);
+    if (!j) {
+        fprintf(stderr, "fuzz: bad JSON (%s at %d:%d): %.*s\n", jerr.text, jerr.line,
+                jerr.column, (int)(len > 2000 ? 2000 : len), buf);
+        FUZZ_CHECK(j != NULL);
+    }
+    json_decref(j);
+}
+
+/* Renders r in every format; JSON and JSON Lines must parse, nothing may be empty. */
+static inline void fuzz_check_reports(const tt_ruleset *rs, const tt_result *r)
+{
+    size_t len;
+    char *out;
+    const char *p, *end, *nl;
+
+    out = fuzz_render(rs, r, TT_FORMAT_JSON, &len);
+    FUZZ_CHECK(len > 0);
+    fuzz_check_json(out, len);
+    free(out);
+
+    out = fuzz_render(rs, r, TT_FORMAT_JSONL, &len);
+    FUZZ_CHECK(len > 0 && out[len - 1] == '\n');
+    for (p = out, end = out + len; p < end; p = nl + 1) {
+        nl = memchr(p, '\n', (size_t)(end - p));
+        FUZZ_CHECK(nl != NULL);
+        fuzz_check_json(p, (size_t)(nl - p));
+    }
+    free(out);
+
+    out = fuzz_render(rs, r, TT_FORMAT_TEXT, &len);
+    FUZZ_CHECK(len > 0);
+    free(out);
+    out = fuzz_render(rs, r, TT_FORMAT_CSV, &len);
+    FUZZ_CHECK(len > 0);
+    free(out);
+    out = fuzz_render(rs, r, TT_FORMAT_TSV, &len);
+    FUZZ_CHECK(len > 0);
+    free(out);
 }
 
 #endif

@@ -6,6 +6,8 @@ rules:     rules/*.yaml, tests/data/rules-*/*.yaml, and each topic file of rules
 condition: every condition:/when: of rules/*.yaml (folded scalars joined), as is and with its
            ids renamed to the harness's ids (a, b, c, missile, nk), plus tests/fuzz/seeds/condition/*
 segment, classify: samples/*.txt and tests/data/docs/*, tests/data/odd-case.txt
+literal:   "<flags byte><regex>\n<text>": each single-line regex of rules/*.yaml without {{...}}
+           (case flag from the ignore_case line below it, if any) with a sample article
 Run from the project root.  Only the standard library is used.
 """
 import glob
@@ -101,13 +103,35 @@ def text_seeds(outdir):
             put(outdir, read(p))
 
 
+def regexes():
+    """Yields (regex, caseless) for the quoted one-line regexes of rules/*.yaml."""
+    for p in sorted(glob.glob("rules/*.yaml")):
+        lines = read(p).decode("utf-8", "replace").split("\n")
+        for i, line in enumerate(lines):
+            m = re.match(r"^\s*(?:- )?(?:regex:\s*)?'(.*)'\s*$", line)
+            if not m or ("regex:" not in line and not lines[i - 1].strip().startswith("regex:")):
+                continue
+            rx = m.group(1).replace("''", "'")
+            if "{{" in rx:
+                continue
+            caseless = any("ignore_case: true" in l for l in lines[i + 1:i + 4])
+            yield rx, caseless
+
+
+def literal_seeds(outdir):
+    texts = [read(p) for p in sorted(glob.glob("samples/*.txt"))] or [b"North Korea"]
+    for k, (rx, caseless) in enumerate(regexes()):
+        put(outdir, bytes([1 if caseless else 0]) + rx.encode("utf-8") + b"\n" +
+            texts[k % len(texts)])
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     harness, outdir = sys.argv[1], sys.argv[2]
     os.makedirs(outdir, exist_ok=True)
     {"rules": rules_seeds, "condition": condition_seeds, "segment": text_seeds,
-     "classify": text_seeds}[harness](outdir)
+     "classify": text_seeds, "literal": literal_seeds}[harness](outdir)
 
 
 if __name__ == "__main__":

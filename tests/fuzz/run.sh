@@ -1,12 +1,14 @@
 #!/bin/sh
 # run.sh - replays the fuzz regression files and runs the libFuzzer harnesses (see `make fuzz`).
 #
-#   sh tests/fuzz/run.sh regress BUILD_DIR HARNESS...          replay tests/fuzz/regressions/<h>/*
-#   sh tests/fuzz/run.sh fuzz BUILD_DIR SECONDS HARNESS...     replay, then fuzz each for SECONDS
+#   sh tests/fuzz/run.sh regress BUILD_DIR HARNESS...   replay tests/fuzz/regressions/fuzz_<h>/*
+#   sh tests/fuzz/run.sh fuzz BUILD_DIR SECONDS HARNESS...   replay, then fuzz each for SECONDS
 #
-# Binaries are BUILD_DIR/fuzz/fuzz_<h>; seed corpora go to BUILD_DIR/fuzz/corpus/<h>/ (built from
-# the repository each time, kept between runs), crash inputs to BUILD_DIR/fuzz/artifacts/<h>/,
-# logs to BUILD_DIR/fuzz/logs/<h>.log.  Any crash, leak, timeout, out-of-memory or sanitizer
+# HARNESS is rules, condition, segment, classify or literal.
+#
+# Binaries are BUILD_DIR/fuzz/fuzz_<h>; corpora go to BUILD_DIR/fuzz/corpus/fuzz_<h>/ (seeded from
+# the repository each time, kept between runs), crash inputs to BUILD_DIR/fuzz/artifacts/fuzz_<h>/,
+# logs to BUILD_DIR/fuzz/logs/fuzz_<h>.log.  Any crash, leak, timeout, out-of-memory or sanitizer
 # report fails the run (exit 1), after every harness has been tried.  Run from the project root.
 set -u
 mode=${1:?usage: run.sh regress|fuzz BUILD_DIR [SECONDS] HARNESS...}
@@ -24,6 +26,7 @@ opts_for() {   # common libFuzzer options for harness $1
     case $1 in
         rules) maxlen=16384; dict=$here/rules.dict ;;
         condition) maxlen=65536; dict=$here/condition.dict ;;
+        literal) maxlen=16384; dict=$here/regex.dict ;;
         *) maxlen=65536; dict=$here/text.dict ;;
     esac
     echo "-timeout=10 -rss_limit_mb=2048 -max_len=$maxlen -dict=$dict"
@@ -34,8 +37,8 @@ sanitizer_report() {   # $1 = log file: 0 when it holds a crash or sanitizer rep
 }
 
 regress() {   # $1 = harness; 0 when every regression file passes
-    h=$1 bin=$bdir/fuzz/fuzz_$1 dir=$here/regressions/$1
-    log=$bdir/fuzz/logs/$h-regress.log
+    h=$1 bin=$bdir/fuzz/fuzz_$1 dir=$here/regressions/fuzz_$1
+    log=$bdir/fuzz/logs/fuzz_$h-regress.log
     mkdir -p "$bdir/fuzz/logs"
     set --
     for f in "$dir"/*; do
@@ -59,10 +62,10 @@ regress() {   # $1 = harness; 0 when every regression file passes
 
 fuzz() {   # $1 = harness
     h=$1 bin=$bdir/fuzz/fuzz_$1
-    corpus=$bdir/fuzz/corpus/$h art=$bdir/fuzz/artifacts/$h/ log=$bdir/fuzz/logs/$h.log
+    corpus=$bdir/fuzz/corpus/fuzz_$h art=$bdir/fuzz/artifacts/fuzz_$h/ log=$bdir/fuzz/logs/fuzz_$h.log
     mkdir -p "$corpus" "$art" "$bdir/fuzz/logs"
     python3 "$here/mkseeds.py" "$h" "$corpus" || return 1
-    for f in "$here/regressions/$h"/*; do
+    for f in "$here/regressions/fuzz_$h"/*; do
         [ -f "$f" ] && case $f in *.md|*/.gitkeep) ;; *) cp "$f" "$corpus/" ;; esac
     done
     start=$(date +%s)
