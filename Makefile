@@ -100,9 +100,13 @@ install-test: all
 	    $$(PKG_CONFIG_PATH=$$d/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(B)/install-test pkg-config --cflags --libs --static topictag) && \
 	  LD_LIBRARY_PATH=$$d/lib $(B)/install-test/t && echo "install: 1 passed, 0 failed"
 
-# The golden CLI runs under valgrind: no error, no leak.
-valgrind-test: $(B)/topictag
+# The unit tests and the golden CLI runs under valgrind: no error, no leak.
+valgrind-test: $(B)/topictag $(UNIT_BIN)
 	@EXTRA_TOOLS=valgrind sh scripts/deps.sh
+	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
+	  valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --error-exitcode=99 $$t > $$t.valgrind.log 2>&1 || { cat $$t.valgrind.log; exit 1; }; \
+	  tail -n 1 $$t.valgrind.log; done
 	@VALGRIND=1 sh tests/cli/run.sh $(B)/topictag
 
 test: all unit-test rules-test cli-test install-test
