@@ -418,7 +418,7 @@ static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti)
     const tt_match *m = sc->tm;
     size_t n = sc->ntm, i;
     double score = 0.0;
-    int vetoed = 0, direct, via = 0, cond, when = 0, source = -1;
+    int vetoed = 0, direct, via = 0, cond, when = 0, source = -1, traced = 0;
     long from = -1;
 
     if (n == 0 && !sc->explain)
@@ -445,15 +445,17 @@ static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti)
         }
         if (!source)
             last = -1;
-        if (sc->explain && trace(sc, s, ti, m, n, direct || via, via, from, vetoed, cond,
-                                 source, last, when, score))
-            return -1;
-    } else if (sc->explain &&
-               trace(sc, s, ti, m, n, direct, 0, -1, vetoed, cond, -1, -1, 0, score)) {
-        return -1;
+        if (sc->explain)
+            traced = trace(sc, s, ti, m, n, direct || via, via, from, vetoed, cond, source, last,
+                           when, score);
+    } else if (sc->explain) {
+        traced = trace(sc, s, ti, m, n, direct, 0, -1, vetoed, cond, -1, -1, 0, score);
     }
+    /* clear the scratch marks first: an out-of-memory return must not leave them behind */
     for (i = 0; i < n; i++)
         sc->matched[m[i].pattern - rt->pfirst] = 0;
+    if (traced)
+        return -1;
     if (!direct && !via)
         return 0;
     if (direct)
