@@ -906,34 +906,29 @@ fail:
     return -1;
 }
 
+/* *set (with *has) becomes the union of it and other when both exist and the union stays
+ * within cap strings; otherwise there is none.  0, or -1 on out of memory. */
+static int union_into(sset *set, int *has, const sset *other, int other_has, size_t cap)
+{
+    size_t i;
+    if (*has && other_has) {
+        for (i = 0; i < other->n && set->n <= cap; i++)
+            if (sset_add(set, other->s[i], other->len[i]))
+                return -1;
+        if (set->n <= cap)
+            return 0;
+    }
+    sset_free(set);
+    *has = 0;
+    return 0;
+}
+
 /* a = a | b; b is consumed. */
 static int alt_merge(parser *p, summ *a, summ *b)
 {
-    size_t i;
-    if (a->has_ex && b->has_ex) {
-        for (i = 0; i < b->ex.n && a->ex.n <= EXACT_MAX_N; i++)
-            if (sset_add(&a->ex, b->ex.s[i], b->ex.len[i]))
-                goto oom;
-        if (a->ex.n > EXACT_MAX_N) {
-            sset_free(&a->ex);
-            a->has_ex = 0;
-        }
-    } else {
-        sset_free(&a->ex);
-        a->has_ex = 0;
-    }
-    if (a->has_rq && b->has_rq) {
-        for (i = 0; i < b->rq.n && a->rq.n <= REQ_MAX_N; i++)
-            if (sset_add(&a->rq, b->rq.s[i], b->rq.len[i]))
-                goto oom;
-        if (a->rq.n > REQ_MAX_N) {
-            sset_free(&a->rq);
-            a->has_rq = 0;
-        }
-    } else {
-        sset_free(&a->rq);
-        a->has_rq = 0;
-    }
+    if (union_into(&a->ex, &a->has_ex, &b->ex, b->has_ex, EXACT_MAX_N) ||
+        union_into(&a->rq, &a->has_rq, &b->rq, b->has_rq, REQ_MAX_N))
+        goto oom;
     summ_free(b);
     return normalize(p, a);
 oom:

@@ -236,8 +236,6 @@ fail:
     return NULL;
 }
 
-size_t tt_prefilter_states(const tt_prefilter *pf) { return pf->nlits; }
-
 /* Appends a hit for every literal with this key that occurs at text[i]. */
 static int verify(const tt_prefilter *pf, uint32_t key, const unsigned char *text, size_t len,
                   size_t i, tt_pf_hit **hits, size_t *n, size_t *cap)

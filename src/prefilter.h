@@ -31,7 +31,4 @@ const uint32_t *tt_prefilter_patterns(const tt_prefilter *pf, uint32_t state, si
 /* 1 when pattern p has no literal and must run wherever its topic may apply. */
 int tt_prefilter_always(const tt_prefilter *pf, size_t p);
 
-/* Statistics for `check` and the benchmark. */
-size_t tt_prefilter_states(const tt_prefilter *pf);
-
 #endif
