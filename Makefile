@@ -6,8 +6,13 @@ CFLAGS  ?= -O2 -g
 WERROR  ?= -Werror
 WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wwrite-strings -Wvla -Wformat=2 $(WERROR)
-PKGS     = libpcre2-8 yaml-0.1 jansson
+PKGS     = libpcre2-8 yaml-0.1 jansson $(HS_PKG)
 B       ?= build
+# HYPERSCAN=auto (default) builds the optional Hyperscan/Vectorscan prefilter when pkg-config
+# finds libhs; HYPERSCAN=no leaves it out.
+HYPERSCAN ?= auto
+HS_PKG   = $(if $(filter no,$(HYPERSCAN)),,$(shell pkg-config --exists libhs 2>/dev/null && echo libhs))
+HS_DEF   = $(if $(HS_PKG),-DTT_HAVE_HS)
 
 ifdef SANITIZE
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=$(SANITIZE) -fno-omit-frame-pointer
@@ -18,7 +23,7 @@ DEPS_OK := $(B)/.deps-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc -fPIC \
-             -fvisibility=hidden -DTT_BUILDING $(PKG_CFLAGS) \
+             -fvisibility=hidden -DTT_BUILDING $(HS_DEF) $(PKG_CFLAGS) \
              -DTT_DEFAULT_RULES='"$(PREFIX)/share/topictag/rules"'
 
 LIB_SRC  = $(wildcard src/*.c)
@@ -129,7 +134,7 @@ install: all
 	install -m 644 rules/*.yaml rules/README.md $(DESTDIR)$(PREFIX)/share/topictag/rules/
 	install -m 644 docs/rules.md $(DESTDIR)$(PREFIX)/share/topictag/
 	install -m 644 docs/topictag.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define TT_VERSION "\(.*\)"/\1/p' include/topictag.h)|' \
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@HS_PKG@|$(HS_PKG)|' -e 's|@VERSION@|$(shell sed -n 's/^#define TT_VERSION "\(.*\)"/\1/p' include/topictag.h)|' \
 	  topictag.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/topictag.pc
 
 uninstall:
@@ -164,7 +169,7 @@ $(B)/.fuzz-deps-ok: scripts/deps.sh
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(LIB_SRC) $(wildcard src/*.h) \
                   include/topictag.h $(B)/.fuzz-deps-ok
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $(LIB_SRC) $< $(PKG_LIBS) -lpthread
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(HS_DEF) $(PKG_CFLAGS) -o $@ $(LIB_SRC) $< $(PKG_LIBS) -lpthread
 
 fuzz-build: $(FUZZ_BIN)
 

@@ -90,6 +90,29 @@ TT_API int tt_loader_add_buffer(tt_loader *ld, const char *name, const char *dat
  * Warnings do not stop the build. May be called once per loader. */
 TT_API tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err);
 
+/* Which prefilter decides the sentences each pattern runs on.  Results are the same with
+ * either (and with tt_limits.no_prefilter): PCRE2 judges every match. */
+typedef enum tt_prefilter_kind {
+    TT_PREFILTER_LITERAL = 0,  /* built in (default): required literals, one hashed pass */
+    TT_PREFILTER_HYPERSCAN     /* a Hyperscan/Vectorscan database of the patterns it accepts,
+                                  the literal prefilter for the others; optional at build time,
+                                  compiling it costs far more than the literal one */
+} tt_prefilter_kind;
+
+/* Chooses the prefilter tt_loader_build will build.  Returns 0, or -1 when the library was
+ * built without that kind (see tt_have_hyperscan). */
+TT_API int tt_loader_set_prefilter(tt_loader *ld, tt_prefilter_kind kind);
+
+/* 1 when this library was built with the Hyperscan prefilter, else 0. */
+TT_API int tt_have_hyperscan(void);
+
+/* A folder (which must exist) where the Hyperscan prefilter keeps its compiled database, one
+ * file per distinct set of patterns, so that loading the same rules again skips the
+ * compilation; NULL (the default) keeps nothing.  The string is copied.  A cache file that
+ * does not fit (other patterns, library or CPU) is ignored; one that cannot be written costs
+ * only time.  Returns 0, or -1 on out of memory. */
+TT_API int tt_loader_set_cache(tt_loader *ld, const char *dir);
+
 /* All diagnostics recorded so far, in the order found (files in the order added). */
 TT_API size_t tt_loader_diag_count(const tt_loader *ld);
 TT_API const tt_diag *tt_loader_diag(const tt_loader *ld, size_t i);   /* borrowed */
@@ -120,7 +143,9 @@ typedef struct tt_pattern_info {
     const char *regex;         /* the regex as compiled (definitions expanded) */
     const char *file;
     int line, column;
-    int prefiltered;           /* 1: runs only where one of its literals occurs (see check) */
+    int prefiltered;           /* 0: runs on every sentence where its topic may apply;
+                                  1: only where one of its literals occurs (see check);
+                                  2: only where the Hyperscan prefilter reports it */
 } tt_pattern_info;
 
 /* An inline example of a rule file (topic: examples:), run by `topictag test`. */

@@ -12,7 +12,8 @@ peer of ../shared/bench/), yara and rg are available it scans the same corpus wi
 people to read.  Each figure is the best of BENCH_REPEAT runs (default 3).
 
 usage: bench.py TOPICTAG
-environment: BENCH_SIZES_MB (default "1 10 100"), BENCH_REPEAT, BENCH_QUICK=1 (fewer rows)
+environment: BENCH_SIZES_MB (default "1 10 100"), BENCH_REPEAT, BENCH_QUICK=1 (fewer rows),
+BENCH_JSONL_GB (default 1: a JSON Lines file of that size streamed with -j 1; 0: skip)
 """
 import json
 import os
@@ -53,6 +54,30 @@ def build_corpus(mb):
                 break
         rnd += 1
     open(stamp, "w").close()
+    return path
+
+
+def build_jsonl(mb):
+    """One JSON Lines file of at least mb MB of articles ({"id", "text"} per line)."""
+    path = os.path.join(OUT, f"corpus-{mb}mb.jsonl")
+    if os.path.exists(path) and os.path.getsize(path) >= mb * 1_000_000:
+        return path
+    names = sorted(n for n in os.listdir(CORPUS) if n.endswith(".txt"))
+    texts = []
+    for n in names:
+        with open(os.path.join(CORPUS, n), encoding="utf-8") as f:
+            texts.append((n, f.read()))
+    size, rnd = 0, 0
+    with open(path + ".tmp", "w", encoding="utf-8") as out:
+        while size < mb * 1_000_000:
+            for n, t in texts:
+                line = json.dumps({"id": f"r{rnd:04d}-{n}", "text": t}) + "\n"
+                out.write(line)
+                size += len(line.encode("utf-8"))
+                if size >= mb * 1_000_000:
+                    break
+            rnd += 1
+    os.replace(path + ".tmp", path)
     return path
 
 
@@ -142,21 +167,22 @@ def rss_helper():
     return exe
 
 
-def run(argv, stdout=subprocess.DEVNULL):
+def run(argv, stdout=subprocess.DEVNULL, env=None):
     """Runs argv; returns (seconds, peak RSS in KiB, exit status)."""
     rssf = os.path.join(OUT, "rss.out")
     t0 = time.perf_counter()
-    code = subprocess.call([rss_helper(), rssf] + argv, stdout=stdout, stderr=subprocess.DEVNULL)
+    code = subprocess.call([rss_helper(), rssf] + argv, stdout=stdout, stderr=subprocess.DEVNULL,
+                           env=env)
     secs = time.perf_counter() - t0
     with open(rssf) as f:
         rss = int(f.read())
     return secs, rss, code
 
 
-def best(argv, stdout=subprocess.DEVNULL, repeat=REPEAT):
+def best(argv, stdout=subprocess.DEVNULL, repeat=REPEAT, env=None):
     res = None
     for _ in range(repeat):
-        r = run(argv, stdout)
+        r = run(argv, stdout, env)
         if res is None or r[0] < res[0]:
             res = r
     return res
@@ -202,6 +228,18 @@ def main():
     bench247, n247 = convert_patterns()
     subsets = [convert_patterns(n) for n in (25, 100)]
     peers = peers_available()
+    # the Hyperscan prefilter's database cache: compiled once here, as the peer's is
+    hs_cache = os.path.join(OUT, "hs-cache")
+    os.makedirs(hs_cache, exist_ok=True)
+    os.environ["TOPICTAG_CACHE_DIR"] = hs_cache
+    has_hs = "hyperscan" in subprocess.run([exe, "--version"], capture_output=True,
+                                          text=True).stdout
+    # the floor: one pattern that never matches, so only reading, segmenting and writing remain
+    floor = os.path.join(OUT, "rules-floor")
+    os.makedirs(floor, exist_ok=True)
+    with open(os.path.join(floor, "floor.yaml"), "w") as f:
+        f.write("version: 1\ntopic:\n  id: floor\n  title: floor\n  patterns:\n"
+                "    - id: never\n      regex: 'qqqzzqqq'\n")
     print(f"topictag bench, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, best of "
           f"{REPEAT}; whole job: read, segment, match, score, context, write JSONL to a file")
     # rule loading
@@ -210,6 +248,15 @@ def main():
     for label, rules in loads:
         secs, rss, _ = best([exe, "check", "-r", rules])
         print(f"load+compile {label}: {secs * 1000:.1f} ms, {rss / 1024:.1f} MB")
+    if has_hs:
+        for label, rules in loads[:2]:
+            nocache = dict(os.environ, TOPICTAG_CACHE_DIR="")
+            secs, rss, _ = best([exe, "check", "--prefilter", "hyperscan", "-r", rules],
+                                repeat=1, env=nocache)
+            run([exe, "check", "--prefilter", "hyperscan", "-r", rules])   # fills the cache
+            csecs, crss, _ = best([exe, "check", "--prefilter", "hyperscan", "-r", rules])
+            print(f"load+compile {label}, --prefilter hyperscan: {secs * 1000:.1f} ms, "
+                  f"{rss / 1024:.1f} MB; from its cache: {csecs * 1000:.1f} ms")
     print()
     print(f"{'run':<34} {'corpus':>14} {'wall s':>8} {'MB/s':>8} {'articles/s':>10} "
           f"{'sentences/s':>11} {'peak RSS':>9} {'vs peer':>8}")
@@ -247,6 +294,13 @@ def main():
             (f"bench {n247} -j1", bench247, ["-j", "1"]),
             (f"bench {n247} -j2", bench247, ["-j", "2"]),
         ]
+        if has_hs:
+            runs += [(f"bench {n247} -j1 hyperscan", bench247,
+                      ["-j", "1", "--prefilter", "hyperscan"]),
+                     (f"bench {n247} -j2 hyperscan", bench247,
+                      ["-j", "2", "--prefilter", "hyperscan"]),
+                     ("shipped -j1 hyperscan", shipped, ["-j", "1", "--prefilter", "hyperscan"])]
+        runs += [("floor: 1 pattern, never matches -j1", floor, ["-j", "1"])]
         if not QUICK:
             runs += [(f"bench {n} -j1", p, ["-j", "1"]) for p, n in subsets]
             if mb <= 10:
@@ -263,7 +317,8 @@ def main():
             s = summary_of(outp)
             docs, sents = s["documents"], s["sentences"]
             ratio = None
-            if f"bench {n247} -j1" == label and "hyperscan" in peer_secs:
+            if label.startswith(f"bench {n247} -j1") and "hyperscan" in peer_secs \
+                    and "no-prefilter" not in label:
                 ratio = f"{secs / peer_secs['hyperscan'][0]:.2f}xHS"
             row(label, corpus, nbytes, secs, rss, docs, sents, ratio)
         for name, (secs, rss, _) in peer_secs.items():
@@ -272,6 +327,17 @@ def main():
                     "cat": "cat (the I/O floor)"}[name]
             row("  peer: " + what, corpus, nbytes, secs, rss, docs, 0)
         print()
+    # bounded memory: one large JSON Lines file streamed article by article
+    gb = float(os.environ.get("BENCH_JSONL_GB", "0" if QUICK else "1"))
+    if gb > 0:
+        big = build_jsonl(int(gb * 1000))
+        secs, rss, code = run([exe, "classify", "-r", bench247, "-j", "1", "-f", "jsonl",
+                               "--tagged-only", "--summary", "-o", outp, big])
+        if code not in (0, 4):
+            sys.exit(f"bench: topictag exited {code}")
+        s = summary_of(outp)
+        row(f"bench {n247} -j1 JSON Lines, tagged-only", big, os.path.getsize(big), secs, rss,
+            s["documents"], s["sentences"])
 
 
 if __name__ == "__main__":

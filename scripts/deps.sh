@@ -14,6 +14,26 @@ done
 for t in ${EXTRA_TOOLS:-}; do
     command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
 done
+# Optional: the Hyperscan prefilter (--prefilter hyperscan) is built when libhs is found.
+# As root it is installed when the package registry has it (libhyperscan-dev on x86-64,
+# libvectorscan-dev elsewhere); its absence never fails: the build leaves the prefilter out.
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+if [ "$(id -u)" = 0 ] && [ "${TOPICTAG_NO_HYPERSCAN:-0}" != 1 ] && command -v apt-get >/dev/null 2>&1 &&
+    ! installed libhyperscan-dev && ! installed libvectorscan-dev; then
+    updated=0
+    for opt in libhyperscan-dev libvectorscan-dev; do
+        if ! apt-cache show "$opt" >/dev/null 2>&1 && [ $updated = 0 ]; then
+            updated=1
+            DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1
+        fi
+        if apt-cache show "$opt" >/dev/null 2>&1; then
+            echo "topictag: installing optional package $opt (the Hyperscan prefilter)" >&2
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$opt" >&2 ||
+                echo "topictag: could not install $opt; building without the Hyperscan prefilter" >&2
+            break
+        fi
+    done
+fi
 [ -z "$missing" ] && exit 0
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "topictag: cannot check system packages (no dpkg); install:$missing" >&2

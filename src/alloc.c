@@ -74,3 +74,18 @@ int tt_grow(void *v, size_t *cap, size_t need, size_t elem)
     *cap = nc;
     return 0;
 }
+
+void tt_sb_add(tt_sbuf *b, const void *s, size_t n)
+{
+    if (b->nomem)
+        return;
+    if (tt_grow(&b->s, &b->cap, b->len + n + 1, 1)) {
+        b->nomem = 1;
+        return;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void tt_sb_adds(tt_sbuf *b, const char *s) { tt_sb_add(b, s, strlen(s)); }

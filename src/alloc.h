@@ -15,6 +15,17 @@ char *tt_strdup(const char *s);
  * Returns 0, or -1 on failure (the old array is left untouched). */
 int tt_grow(void *v, size_t *cap, size_t need, size_t elem);
 
+/* A growable NUL-terminated byte string, in the style of git's strbuf.  After a failed
+ * allocation nomem is set and further additions do nothing. */
+typedef struct tt_sbuf {
+    char *s;
+    size_t len, cap;
+    int nomem;
+} tt_sbuf;
+
+void tt_sb_add(tt_sbuf *b, const void *s, size_t n);
+void tt_sb_adds(tt_sbuf *b, const char *s);
+
 /* Test hook: the next n allocations succeed, then every one fails; -1 disables. */
 void tt_alloc_fail_after(long n);
 

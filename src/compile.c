@@ -10,28 +10,6 @@
 #include "literal.h"
 #include "rules.h"
 
-/* A growable string, in the style of git's strbuf. */
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    int nomem;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->nomem)
-        return;
-    if (tt_grow(&b->s, &b->cap, b->len + n + 1, 1)) {
-        b->nomem = 1;
-        return;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sb_adds(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
 /* ---- the ruleset's own strings ------------------------------------------------------------ */
 
 static const char *keep(tt_ruleset *rs, const char *s, int *nomem)
@@ -70,6 +48,8 @@ void tt_ruleset_free(tt_ruleset *rs)
     tt_free(rs->strings);
     tt_segmenter_free(rs->seg);
     tt_prefilter_free(rs->pf);
+    tt_hsfilter_free(rs->hs);
+    tt_free(rs->in_hs);
     tt_free(rs->examples);
     tt_free(rs);
 }
@@ -173,7 +153,7 @@ static int check_def(build *b, size_t di);
 
 /* Appends text with every {{name}} replaced by its definition.  Records errors at pos.
  * Returns 0, or 1 when an error was recorded. */
-static int expand(build *b, sbuf *out, const char *text, const tt_pos *pos, int depth)
+static int expand(build *b, tt_sbuf *out, const char *text, const tt_pos *pos, int depth)
 {
     const char *p = text, *open;
     int bad = 0;
@@ -181,7 +161,7 @@ static int expand(build *b, sbuf *out, const char *text, const tt_pos *pos, int 
         const char *close = strstr(open + 2, "}}");
         const char *name = open + 2;
         long di;
-        sb_add(out, p, (size_t)(open - p));
+        tt_sb_add(out, p, (size_t)(open - p));
         if (!close) {
             tt_pos at = *pos;
             at.column = item_column(pos, text, (size_t)(open - text));
@@ -207,16 +187,16 @@ static int expand(build *b, sbuf *out, const char *text, const tt_pos *pos, int 
                 if (depth == 0 && check_def(b, (size_t)di))
                     bad = 1;     /* reported at the definition */
                 else if (b->def_state[di] != 3) {
-                    sb_adds(out, "(?:");
+                    tt_sb_adds(out, "(?:");
                     if (expand(b, out, b->ld->defs[di].value, &b->ld->defs[di].pos, depth + 1))
                         bad = 1;
-                    sb_adds(out, ")");
+                    tt_sb_adds(out, ")");
                 }
             }
         }
         p = close + 2;
     }
-    sb_adds(out, p);
+    tt_sb_adds(out, p);
     return bad;
 }
 
@@ -265,12 +245,12 @@ static int check_def(build *b, size_t di)
 
 /* ---- patterns ---------------------------------------------------------------------------- */
 
-static void add_literal(sbuf *out, const char *s)
+static void add_literal(tt_sbuf *out, const char *s)
 {
     for (; *s; s++) {
         if (strchr("\\^$.|?*+()[]{}", *s))
-            sb_add(out, "\\", 1);
-        sb_add(out, s, 1);
+            tt_sb_add(out, "\\", 1);
+        tt_sb_add(out, s, 1);
     }
 }
 
@@ -297,26 +277,26 @@ static void report_regex_error(build *b, const tt_src_pattern *sp, const tt_src_
 }
 
 /* Builds the regex text of one pattern into out; 1 when an error was recorded. */
-static int pattern_source(build *b, const tt_src_pattern *sp, sbuf *out)
+static int pattern_source(build *b, const tt_src_pattern *sp, tt_sbuf *out)
 {
     size_t i;
     int bad = 0, multi = sp->nitems > 1;
     if (sp->word)
-        sb_adds(out, "(?<![A-Za-z0-9_])(?:");
+        tt_sb_adds(out, "(?<![A-Za-z0-9_])(?:");
     for (i = 0; i < sp->nitems; i++) {
         if (i)
-            sb_adds(out, "|");
+            tt_sb_adds(out, "|");
         if (multi)
-            sb_adds(out, "(?:");
+            tt_sb_adds(out, "(?:");
         if (sp->literal)
             add_literal(out, sp->items[i].text);
         else if (expand(b, out, sp->items[i].text, &sp->items[i].pos, 0))
             bad = 1;
         if (multi)
-            sb_adds(out, ")");
+            tt_sb_adds(out, ")");
     }
     if (sp->word)
-        sb_adds(out, ")(?![A-Za-z0-9_])");
+        tt_sb_adds(out, ")(?![A-Za-z0-9_])");
     return bad;
 }
 
@@ -343,7 +323,7 @@ static pcre2_code *compile_pattern(build *b, const tt_src_pattern *sp, const cha
     }
     /* Locate the item: compile each alone (error path only). */
     for (i = 0; i < sp->nitems; i++) {
-        sbuf one = {0};
+        tt_sbuf one = {0};
         int ec2;
         PCRE2_SIZE eo2;
         pcre2_code *c2;
@@ -553,7 +533,7 @@ static void first_error(const tt_loader *ld, tt_error *err)
     tt_error_set(err, TT_ERR_RULE, "", 0, 0, "invalid rules");
 }
 
-static int build_topic(build *b, size_t ti, sbuf *src)
+static int build_topic(build *b, size_t ti, tt_sbuf *src)
 {
     tt_loader *ld = b->ld;
     tt_ruleset *rs = b->rs;
@@ -722,6 +702,50 @@ static int build_topic(build *b, size_t ti, sbuf *src)
 #define MIN_LITERAL 3
 #define MAX_LITERAL 16
 
+int tt_loader_set_prefilter(tt_loader *ld, tt_prefilter_kind kind)
+{
+    if (kind == TT_PREFILTER_LITERAL || (kind == TT_PREFILTER_HYPERSCAN && tt_hsfilter_available())) {
+        ld->prefilter = (int)kind;
+        return 0;
+    }
+    return -1;
+}
+
+int tt_have_hyperscan(void) { return tt_hsfilter_available(); }
+
+int tt_loader_set_cache(tt_loader *ld, const char *dir)
+{
+    char *copy = NULL;
+    if (dir && !(copy = tt_strdup(dir)))
+        return -1;
+    tt_free(ld->cache_dir);
+    ld->cache_dir = copy;
+    return 0;
+}
+
+/* The Hyperscan database of every pattern it takes (rs->in_hs marks them). */
+static int build_hsfilter(tt_ruleset *rs, const tt_loader *ld)
+{
+    const char **rx = tt_calloc(rs->npatterns + 1, sizeof *rx);
+    unsigned char *caseless = tt_calloc(rs->npatterns + 1, 1);
+    size_t p = 0, t, i;
+    int nomem = 1;
+    if (!(rs->in_hs = tt_calloc(rs->npatterns + 1, 1)) || !rx || !caseless)
+        goto out;
+    for (t = 0; t < ld->ntopics; t++) {
+        for (i = 0; i < ld->topics[t].npatterns; i++, p++) {
+            rx[p] = rs->patterns[p].regex;
+            caseless[p] = (unsigned char)ld->topics[t].patterns[i].ignore_case;
+            rs->in_hs[p] = 1;
+        }
+    }
+    rs->hs = tt_hsfilter_new(rx, caseless, rs->in_hs, rs->npatterns, ld->cache_dir, &nomem);
+out:
+    tt_free(rx);
+    tt_free(caseless);
+    return nomem ? -1 : 0;
+}
+
 static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
 {
     tt_litset *sets = tt_calloc(rs->npatterns + 1, sizeof *sets);
@@ -732,10 +756,17 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
     int rc = -1;
     if (!sets || !lits || !lens || !nlits)
         goto out;
+    if (ld->prefilter == TT_PREFILTER_HYPERSCAN && build_hsfilter(rs, ld))
+        goto out;
     for (t = 0; t < ld->ntopics; t++) {
         for (i = 0; i < ld->topics[t].npatterns; i++, p++) {
             const char *rx = rs->patterns[p].regex;
-            int r = tt_literal_extract(rx, strlen(rx),
+            int r;
+            if (rs->in_hs && rs->in_hs[p]) {
+                rs->patterns[p].prefiltered = 2;   /* by the database, not by literals */
+                continue;
+            }
+            r = tt_literal_extract(rx, strlen(rx),
                                        ld->topics[t].patterns[i].ignore_case |
                                            TT_LIT_KS_FOLDED,
                                        MIN_LITERAL, &sets[p]);
@@ -812,7 +843,7 @@ tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
     build b;
     tt_ruleset *rs;
     size_t i, j, np = 0;
-    sbuf src = {0};
+    tt_sbuf src = {0};
 
     if (ld->built) {
         tt_error_set(err, TT_ERR_USAGE, "", 0, 0, "tt_loader_build called twice");

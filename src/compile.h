@@ -7,6 +7,7 @@
 #include <pcre2.h>
 
 #include "condition.h"
+#include "hsfilter.h"
 #include "prefilter.h"
 #include "segment.h"
 #include "topictag.h"
@@ -30,6 +31,8 @@ struct tt_ruleset {
     uint32_t max_topic_patterns;
     tt_segmenter *seg;
     tt_prefilter *pf;          /* NULL when no pattern has a usable literal */
+    tt_hsfilter *hs;           /* the Hyperscan prefilter, or NULL */
+    unsigned char *in_hs;      /* per pattern: prefiltered by hs (not by pf) */
     tt_example_info *examples;
     size_t nexamples;
     char **strings;            /* every string the infos point to */

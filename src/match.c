@@ -1,9 +1,10 @@
-/* match.c - the scanner: checks a document, segments it, runs every pattern once over the
- * whole text, maps matches to sentences, and scores and tags them.
+/* match.c - the scanner: checks a document, segments it, scans it once with the prefilter
+ * (literal hits, or the Hyperscan database's reports) to learn which patterns may match in
+ * which sentence, runs those patterns with PCRE2 on those sentences only (the subject ends at
+ * the sentence end), and scores and tags the sentences.
  *
- * Patterns run over the whole document, not per sentence: per-call overhead dominates at news
- * sentence lengths.  All arrays live in the scanner and are reused from one document to the
- * next, so the hot path does no heap allocation once the arrays have grown. */
+ * All arrays live in the scanner and are reused from one document to the next, so the hot
+ * path does no heap allocation once the arrays have grown. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +41,11 @@ struct tt_scanner {
     tt_span_vec spans;
     tt_pf_hit *hits;           /* literal hits of the current document */
     size_t hitcap;
+    tt_hs_scratch *hss;        /* the Hyperscan prefilter's scratch (rs->hs), or NULL */
+    tt_pf_hit *hshits;         /* its reports for the current document (state = pattern) */
+    size_t hshitcap;
+    uint32_t *hs_pats;         /* the patterns it nominates, in order */
+    size_t nhs_pats;
     tt_match *tm;              /* matches of the topic being scored in this sentence */
     size_t ntm, tmcap;
     unsigned char *matched;    /* per local pattern of the topic being scored */
@@ -85,7 +91,12 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     sc->last_direct = tt_calloc(nt, sizeof *sc->last_direct);
     sc->last_possible = tt_calloc(nt, sizeof *sc->last_possible);
     sc->acc = tt_calloc(nt, sizeof *sc->acc);
-    if (!sc->md || !sc->mctx || !sc->matched || !sc->val || !sc->cand || !sc->candlist ||
+    sc->hs_pats = tt_calloc(rs->npatterns + 1, sizeof *sc->hs_pats);
+    if (rs->hs && !(sc->hss = tt_hs_scratch_new(rs->hs))) {
+        tt_scanner_free(sc);
+        return NULL;
+    }
+    if (!sc->hs_pats || !sc->md || !sc->mctx || !sc->matched || !sc->val || !sc->cand || !sc->candlist ||
         !sc->failed || !sc->always || !sc->always_pats || !sc->runlist || !sc->last_direct ||
         !sc->last_possible || !sc->acc) {
         tt_scanner_free(sc);
@@ -96,7 +107,10 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
         for (t = 0; t < rs->ntopics; t++) {
             for (i = 0; i < rs->rt[t].pcount; i++) {
                 size_t p = rs->rt[t].pfirst + i;
-                sc->always[p] = !rs->pf || tt_prefilter_always(rs->pf, p);
+                int hs = rs->in_hs && rs->in_hs[p];
+                sc->always[p] = !hs && (!rs->pf || tt_prefilter_always(rs->pf, p));
+                if (hs)
+                    sc->hs_pats[sc->nhs_pats++] = (uint32_t)p;
                 if (sc->always[p])
                     sc->always_pats[sc->nalways++] = (uint32_t)p;
             }
@@ -119,6 +133,9 @@ void tt_scanner_free(tt_scanner *sc)
     pcre2_jit_stack_free(sc->jit);
     tt_span_vec_release(&sc->spans);
     tt_free(sc->hits);
+    tt_hs_scratch_free(sc->hss);
+    tt_free(sc->hshits);
+    tt_free(sc->hs_pats);
     tt_free(sc->tm);
     tt_free(sc->matched);
     tt_free(sc->val);
@@ -586,12 +603,19 @@ static int has_odd_case(const char *text, size_t len)
     return 0;
 }
 
+/* \w without PCRE2_UCP (and without HS_FLAG_UCP): ASCII letters, digits, underscore. */
+static int is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
 static int tag_sentences(tt_scanner *sc)
 {
     const tt_ruleset *rs = sc->rs;
     tt_result *r = &sc->res;
-    const tt_prefilter *pf = sc->lim.no_prefilter || sc->explain ? NULL : rs->pf;
-    size_t s, t, h = 0, nh = 0, i;
+    int filtered = !sc->lim.no_prefilter && !sc->explain && (rs->pf || rs->hs);
+    const tt_prefilter *pf = filtered ? rs->pf : NULL;
+    size_t s, t, h = 0, nh = 0, g = 0, ng = 0, i;
     for (t = 0; t < rs->ntopics; t++) {
         sc->last_direct[t] = -1;
         sc->last_possible[t] = -1;
@@ -602,16 +626,19 @@ static int tag_sentences(tt_scanner *sc)
     /* a run cut short by out of memory may have left scratch marks behind */
     memset(sc->failed, 0, rs->npatterns);
     memset(sc->cand, 0, rs->npatterns);
-    if (pf && has_odd_case(r->text, r->len))
-        pf = NULL;
-    if (!pf) {
+    if (filtered && has_odd_case(r->text, r->len))
+        filtered = 0;
+    if (!filtered) {
         for (s = 0; s < r->nsent; s++)
             if (classify_sentence_all(sc, (uint32_t)s))
                 return -1;
         return 0;
     }
-    if (tt_prefilter_scan(pf, (const unsigned char *)r->text, r->len, &sc->hits, &nh,
-                          &sc->hitcap))
+    if (pf && tt_prefilter_scan(pf, (const unsigned char *)r->text, r->len, &sc->hits, &nh,
+                                &sc->hitcap))
+        return -1;
+    if (rs->hs && tt_hsfilter_scan(rs->hs, sc->hss, r->text, r->len, &sc->hshits, &ng,
+                                   &sc->hshitcap))
         return -1;
     for (s = 0; s < r->nsent; s++) {
         size_t end = r->sent[s].end, nc = 0;
@@ -626,6 +653,26 @@ static int tag_sentences(tt_scanner *sc)
                     sc->cand[pats[i]] = 1;
                     sc->candlist[nc++] = pats[i];
                 }
+            }
+        }
+        while (g < ng && sc->hshits[g].end <= r->sent[s].start)
+            g++;
+        if (rs->hs && end < r->len && is_word_byte((unsigned char)r->text[end])) {
+            /* a sentence cut inside a word: \b and \B at its end see the subject end in
+             * PCRE2 but the next letter in the database, so every pattern of it may match */
+            for (i = 0; i < sc->nhs_pats; i++) {
+                uint32_t p = sc->hs_pats[i];
+                if (!sc->cand[p]) {
+                    sc->cand[p] = 1;
+                    sc->candlist[nc++] = p;
+                }
+            }
+        }
+        for (; g < ng && sc->hshits[g].end <= end; g++) {
+            uint32_t p = sc->hshits[g].state;
+            if (!sc->cand[p]) {
+                sc->cand[p] = 1;
+                sc->candlist[nc++] = p;
             }
         }
         /* the patterns to consider: this sentence's candidates and the patterns without a

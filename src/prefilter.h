@@ -1,5 +1,6 @@
-/* prefilter.h - one pass over a document for the literals of every pattern (Aho-Corasick over
- * ASCII-folded bytes), to decide which patterns can match at all.  Internal. */
+/* prefilter.h - one pass over a document for the literals of every pattern (a hashed scan of
+ * ASCII-folded 4-byte windows, see prefilter.c), to decide which patterns can match where.
+ * Internal. */
 #ifndef TT_PREFILTER_H
 #define TT_PREFILTER_H
 

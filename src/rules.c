@@ -120,6 +120,7 @@ void tt_loader_free(tt_loader *ld)
         tt_free(ld->files[i]);
     tt_free(ld->files);
     tt_free(ld->diags);
+    tt_free(ld->cache_dir);
     tt_free(ld);
 }
 

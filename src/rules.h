@@ -76,6 +76,8 @@ struct tt_loader {
     size_t nabbrevs, abbrevcap;
     int built;
     int nomem;
+    int prefilter;             /* tt_prefilter_kind */
+    char *cache_dir;           /* tt_loader_set_cache, or NULL */
 };
 
 /* Records a diagnostic; returns 0, or -1 when out of memory (ld->nomem is then set). */

@@ -18,6 +18,7 @@ enum {
     O_SUMMARY,
     O_NO_JIT,
     O_NO_PREFILTER,
+    O_PREFILTER,
     O_WATCH,
     O_WATCH_COUNT,
     O_MAX_SIZE,
@@ -43,6 +44,9 @@ static const cli_option classify_options[] = {
     {O_SUMMARY, "summary", 0, NULL, "jsonl: end with a {\"summary\": ...} line"},
     {O_NO_PREFILTER, "no-prefilter", 0, NULL,
      "run every pattern on every sentence (same results, slower; for testing)"},
+    {O_PREFILTER, "prefilter", 1, "NAME",
+     "literal (default) or hyperscan (if built with it): what picks the patterns to run "
+     "(same results); default $TOPICTAG_PREFILTER"},
     {O_NO_JIT, "no-jit", 0, NULL,
      "match with the PCRE2 interpreter, not the JIT (slower; for debugging, valgrind)"},
     {O_MAX_SIZE, "max-size", 1, "BYTES",
@@ -60,7 +64,11 @@ static const cli_option segment_options[] = {
     OPT_INPUTS,
 };
 
-static const cli_option check_options[] = {CLI_OPT_RULES};
+static const cli_option check_options[] = {
+    CLI_OPT_RULES,
+    {O_PREFILTER, "prefilter", 1, "NAME",
+     "literal (default) or hyperscan: the prefilter to build and report on"},
+};
 
 typedef struct settings {
     cli_rules rules;
@@ -117,6 +125,11 @@ static int on_option(void *ctx, int val, const char *arg)
     case O_SUMMARY: s->summary = 1; return 0;
     case O_NO_JIT: s->no_jit = 1; return 0;
     case O_NO_PREFILTER: s->no_prefilter = 1; return 0;
+    case O_PREFILTER:
+        if (strcmp(arg, "literal") != 0 && strcmp(arg, "hyperscan") != 0)
+            return cli_usage_error("--prefilter must be literal or hyperscan", arg);
+        s->rules.prefilter = arg;
+        return 0;
     case O_WATCH: s->watch = 1; return 0;
     case O_MAX_SIZE:
         if (parse_size(arg, &s->max_size))
@@ -390,11 +403,12 @@ static int cmd_check(settings *s, int argc, char **argv)
     if (!rs)
         return code;
     {
-        size_t i, np = tt_ruleset_pattern_count(rs), nf = 0;
+        size_t i, np = tt_ruleset_pattern_count(rs), nf = 0, nhs = 0;
         for (i = 0; i < np; i++) {
             const tt_pattern_info *pi = tt_ruleset_pattern(rs, i);
             if (pi->prefiltered) {
                 nf++;
+                nhs += pi->prefiltered == 2;
                 continue;
             }
             fprintf(stderr,
@@ -404,8 +418,13 @@ static int cmd_check(settings *s, int argc, char **argv)
                     pi->file, pi->line, pi->column, pi->id,
                     tt_ruleset_topic(rs, pi->topic)->id);
         }
-        printf("%zu topics, %zu patterns (%zu prefiltered), %zu warnings\n",
-               tt_ruleset_topic_count(rs), np, nf, nwarn);
+        if (nhs)
+            printf("%zu topics, %zu patterns (%zu prefiltered: %zu by hyperscan, %zu by "
+                   "literals), %zu warnings\n",
+                   tt_ruleset_topic_count(rs), np, nf, nhs, nf - nhs, nwarn);
+        else
+            printf("%zu topics, %zu patterns (%zu prefiltered), %zu warnings\n",
+                   tt_ruleset_topic_count(rs), np, nf, nwarn);
     }
     tt_ruleset_free(rs);
     return EXIT_OK;

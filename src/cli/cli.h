@@ -50,6 +50,7 @@ int cli_usage_error(const char *msg, const char *arg);   /* prints; returns EXIT
 typedef struct cli_rules {
     const char **paths;
     int n;
+    const char *prefilter;     /* --prefilter NAME, or NULL: $TOPICTAG_PREFILTER, else literal */
 } cli_rules;
 
 #define CLI_OPT_RULES                                                                         \

@@ -143,6 +143,30 @@ const char *cli_rules_default(void)
     return "rules";
 }
 
+/* Where the Hyperscan database is cached: $TOPICTAG_CACHE_DIR (empty: nowhere), else
+ * $XDG_CACHE_HOME/topictag, else ~/.cache/topictag; created when missing.  A folder that
+ * cannot be made means no cache, not an error.  Returns -1 only on out of memory. */
+static int hs_cache_dir(tt_loader *ld)
+{
+    const char *env = getenv("TOPICTAG_CACHE_DIR"), *base;
+    char path[4096];
+    struct stat st;
+    if (env)
+        return *env ? tt_loader_set_cache(ld, env) : 0;
+    if ((base = getenv("XDG_CACHE_HOME")) && *base)
+        snprintf(path, sizeof path, "%s/topictag", base);
+    else if ((base = getenv("HOME")) && *base) {
+        snprintf(path, sizeof path, "%s/.cache", base);
+        if (stat(path, &st) != 0 && mkdir(path, 0700) != 0)
+            return 0;
+        snprintf(path, sizeof path, "%s/.cache/topictag", base);
+    } else
+        return 0;
+    if (stat(path, &st) != 0 && mkdir(path, 0700) != 0)
+        return 0;
+    return tt_loader_set_cache(ld, path);
+}
+
 tt_ruleset *cli_load_rules(const cli_rules *r, int show_warnings, int *code, size_t *nwarn)
 {
     tt_loader *ld = tt_loader_new();
@@ -157,6 +181,32 @@ tt_ruleset *cli_load_rules(const cli_rules *r, int show_warnings, int *code, siz
     if (!ld) {
         *code = EXIT_FAIL;
         return NULL;
+    }
+    {
+        const char *pf = r->prefilter ? r->prefilter : getenv("TOPICTAG_PREFILTER");
+        int bad = 0;
+        if (pf && *pf && !strcmp(pf, "hyperscan")) {
+            bad = tt_loader_set_prefilter(ld, TT_PREFILTER_HYPERSCAN);
+            if (!bad && hs_cache_dir(ld)) {
+                *code = EXIT_FAIL;
+                tt_loader_free(ld);
+                fputs("topictag: out of memory\n", stderr);
+                return NULL;
+            }
+        }
+        else if (pf && *pf && strcmp(pf, "literal") != 0)
+            bad = 1;
+        if (bad) {
+            if (bad > 0)
+                fprintf(stderr, "topictag: unknown prefilter '%s' (literal or hyperscan)\n", pf);
+            else
+                fputs("topictag: this topictag was built without the Hyperscan prefilter; "
+                      "install libhyperscan-dev (or libvectorscan-dev) and rebuild\n",
+                      stderr);
+            *code = EXIT_USAGE;
+            tt_loader_free(ld);
+            return NULL;
+        }
     }
     if (r->n == 0)
         deflt = cli_rules_default();

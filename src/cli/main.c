@@ -41,7 +41,8 @@ int main(int argc, char **argv)
         return cli_close_output(stdout, NULL);
     }
     if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
-        printf("topictag %s\n", tt_version());
+        printf("topictag %s\nprefilters: literal%s\n", tt_version(),
+               tt_have_hyperscan() ? " hyperscan" : "");
         return cli_close_output(stdout, NULL);
     }
     for (c = 0; c < NCOMMANDS; c++)

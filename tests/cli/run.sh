@@ -3,27 +3,50 @@
 #   cmd      one shell command, run from the project root; $TOPICTAG is the binary under test
 #   stdin    (optional) fed to the command; otherwise stdin is /dev/null
 #   stdout, stderr, status   the expected output and exit code
-#   needs    (optional) a path that must exist, else the case is skipped (shared data)
+#   needs    (optional) one requirement per line, else the case is skipped: a path that must
+#            exist (shared data), or the word hyperscan (built with the Hyperscan prefilter) or
+#            no-hyperscan (built without it)
 # UPDATE=1 rewrites the expected files from the current output (review the diff!).
 # VALGRIND=1 runs every command under valgrind and fails on any error or leak.
 set -u
 TOPICTAG=${1:-build/topictag}
 case "$TOPICTAG" in /*) ;; *) TOPICTAG="$(pwd)/$TOPICTAG" ;; esac
+features=$("$TOPICTAG" --version | sed -n 's/^prefilters: //p')
 if [ "${VALGRIND:-0}" = 1 ]; then
     export TOPICTAG_NO_JIT=1    # valgrind cannot follow JIT code's wide reads
     TOPICTAG="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99 $TOPICTAG"
 fi
 export TOPICTAG
-unset TOPICTAG_RULES
+unset TOPICTAG_RULES TOPICTAG_PREFILTER
 export LC_ALL=C
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/cache"
+export TOPICTAG_CACHE_DIR="$tmp/cache"   # the Hyperscan database cache: never the user's
 pass=0 fail=0 skip=0
 for dir in tests/cli/cases/*/; do
     name=$(basename "$dir")
     [ -f "$dir/cmd" ] || continue
-    if [ -f "$dir/needs" ] && [ ! -e "$(cat "$dir/needs")" ]; then
-        echo "skip: $name (needs $(cat "$dir/needs"), not present)"
+    missing=""
+    if [ -f "$dir/needs" ]; then
+        while IFS= read -r need; do
+            [ -n "$need" ] || continue
+            if [ "$need" = hyperscan ]; then
+                case " $features " in
+                *" hyperscan "*) ;;
+                *) missing="the Hyperscan prefilter (install libhyperscan-dev and rebuild)" ;;
+                esac
+            elif [ "$need" = no-hyperscan ]; then
+                case " $features " in
+                *" hyperscan "*) missing="a build without the Hyperscan prefilter" ;;
+                esac
+            elif [ ! -e "$need" ]; then
+                missing="$need, not present"
+            fi
+        done <"$dir/needs"
+    fi
+    if [ -n "$missing" ]; then
+        echo "skip: $name (needs $missing)"
         skip=$((skip + 1))
         continue
     fi

@@ -2,7 +2,8 @@
  *
  * The rules are loaded once from $TOPICTAG_FUZZ_RULES (default "rules", relative to the current
  * directory).  Each input is classified with the prefilter and with no_prefilter=1: the results
- * must be identical (the documented promise of no_prefilter), and so must an explain-mode
+ * must be identical (the documented promise of no_prefilter), and so must the Hyperscan
+ * prefilter's when the library has it, and an explain-mode
  * scanner's, whose traces must agree with the tags.  tt_segment must give the same sentences.  The result is rendered in every report format; the JSON and JSON Lines output
  * must parse (jansson) and not be empty. */
 #include <stdint.h>
@@ -16,8 +17,29 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static tt_ruleset *rs;
-static tt_scanner *sc, *ref, *segsc, *xsc;
+static tt_ruleset *rs, *hsrs;
+static tt_scanner *sc, *ref, *segsc, *xsc, *hssc;
+
+/* The same rules behind the Hyperscan prefilter, or NULL when the library lacks it. */
+static tt_ruleset *load_hyperscan(const char *path)
+{
+    tt_loader *ld;
+    tt_ruleset *r;
+    tt_error err;
+    if (!tt_have_hyperscan() || !(ld = tt_loader_new()))
+        return NULL;
+    if (tt_loader_set_prefilter(ld, TT_PREFILTER_HYPERSCAN) || tt_loader_add_path(ld, path)) {
+        tt_loader_free(ld);
+        return NULL;
+    }
+    r = tt_loader_build(ld, &err);
+    tt_loader_free(ld);
+    if (!r) {
+        fprintf(stderr, "fuzz_classify: cannot build the Hyperscan prefilter: %s\n", err.message);
+        exit(2);
+    }
+    return r;
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -35,6 +57,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         exit(2);
     }
     tt_limits_init(&lim);
+    if ((hsrs = load_hyperscan(path)) && !(hssc = tt_scanner_new(hsrs, &lim))) {
+        fprintf(stderr, "fuzz_classify: out of memory\n");
+        exit(2);
+    }
     sc = tt_scanner_new(rs, &lim);
     segsc = tt_scanner_new(rs, &lim);
     xsc = tt_scanner_new(rs, &lim);
@@ -63,6 +89,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_check_result(rs, b, text, size);
     if (!fuzz_has_match_error(a) && !fuzz_has_match_error(b))
         fuzz_same_result(a, b);
+    if (hssc) {
+        const tt_result *h = tt_classify(hssc, text, size, &err);
+        FUZZ_CHECK(h != NULL);
+        if (!fuzz_has_match_error(h) && !fuzz_has_match_error(b))
+            fuzz_same_result(h, b);
+    }
 
     b = tt_classify(xsc, text, size, &err);          /* explain mode: same tags, traces */
     FUZZ_CHECK(b != NULL);

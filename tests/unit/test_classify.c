@@ -1052,6 +1052,132 @@ static void test_classify_segment_only(void **state)
     tt_ruleset_free(rs);
 }
 
+/* Classifies text with allocation n failing (and every one after it): a scanner that could
+ * not be made, or a classification that failed, must fail cleanly and stay usable; any result
+ * must equal want.  Returns 1 once allocation n was never reached (the loop is done). */
+static int classify_failing_at(const tt_ruleset *rs, const tt_limits *lim, const char *text,
+                               long n, const snapshot *want)
+{
+    tt_scanner *sc;
+    const tt_result *r = NULL;
+    tt_error err;
+    snapshot got;
+    void *probe;
+    int done = 0;
+
+    memset(&err, 0, sizeof err);
+    tt_alloc_fail_after(n);
+    sc = tt_scanner_new(rs, lim);
+    if (sc)
+        r = tt_classify(sc, text, strlen(text), &err);
+    probe = tt_malloc(1);
+    tt_alloc_fail_after(-1);
+    if (probe) {
+        tt_free(probe);
+        done = 1;
+    }
+    if (sc && !r) {
+        assert_false(done);
+        assert_int_equal(err.code, TT_ERR_NOMEM);
+        assert_string_equal(err.message, "out of memory");
+        /* the scanner is still usable once memory is back */
+        r = tt_classify(sc, text, strlen(text), &err);
+        assert_non_null(r);
+    }
+    if (r) {
+        take(&got, r);
+        same(&got, want);
+        drop(&got);
+    }
+    tt_scanner_free(sc);
+    return done;
+}
+
+/* ---- the Hyperscan prefilter -------------------------------------------------------------- */
+
+static tt_ruleset *load_rules_hs(const char *yaml)
+{
+    tt_loader *ld = tt_loader_new();
+    tt_ruleset *rs;
+    tt_error err;
+
+    assert_non_null(ld);
+    assert_int_equal(tt_loader_set_prefilter(ld, TT_PREFILTER_HYPERSCAN), 0);
+    assert_int_equal(tt_loader_add_buffer(ld, "test.yaml", yaml, strlen(yaml)), 0);
+    rs = tt_loader_build(ld, &err);
+    assert_non_null(rs);
+    tt_loader_free(ld);
+    return rs;
+}
+
+static const char HS_RULES[] = "version: 1\n"
+                               "topic:\n"
+                               "  id: t\n"
+                               "  title: T\n"
+                               "  patterns:\n"
+                               "    - {id: nk, regex: 'Pyongyang|North Korea'}\n"
+                               "    - {id: m, regex: 'missiles?\\b', ignore_case: true}\n"
+                               "    - {id: end, regex: 'fell$'}\n"
+                               "    - {id: ahead, regex: 'toy(?= missile)', word: true}\n"
+                               "  condition: nk or m or end or ahead\n";
+
+/* Same results as without a prefilter, on every document; the scanner survives running out of
+ * memory at each allocation in turn (scratch, reports). */
+static void test_classify_hyperscan(void **state)
+{
+    static const char *const docs[] = {
+        "Pyongyang fired a missile. The missile flew far. Another missile fell.\n\n"
+        "Pyongyang: missile. A toy missile.",
+        "Nothing here at all.",
+        "MISSILES over North Korea. It fell",
+        "abcdefghimissilexyz",   /* max_sentence 16 cuts it inside a word, after "missile" */
+    };
+    const size_t nd = sizeof docs / sizeof *docs;
+    tt_ruleset *plain, *hs;
+    tt_limits lim, nopf;
+    size_t i, np;
+    long n;
+
+    (void)state;
+    if (!tt_have_hyperscan()) {
+        tt_loader *ld = tt_loader_new();
+        assert_non_null(ld);
+        assert_int_equal(tt_loader_set_prefilter(ld, TT_PREFILTER_HYPERSCAN), -1);
+        assert_int_equal(tt_loader_set_prefilter(ld, TT_PREFILTER_LITERAL), 0);
+        tt_loader_free(ld);
+        print_message("built without Hyperscan: only the refusal is tested\n");
+        return;
+    }
+    plain = load_rules(HS_RULES);
+    hs = load_rules_hs(HS_RULES);
+    np = tt_ruleset_pattern_count(hs);
+    for (i = 0; i < np; i++)   /* 'end' has an end anchor: the literal prefilter takes it */
+        assert_int_equal(tt_ruleset_pattern(hs, i)->prefiltered, i == 2 ? 1 : 2);
+    tt_limits_init(&lim);
+    lim.max_sentence = 16;
+    nopf = lim;
+    nopf.no_prefilter = 1;
+    for (i = 0; i < nd; i++) {
+        tt_scanner *a = tt_scanner_new(plain, &nopf), *b = tt_scanner_new(hs, &lim);
+        snapshot want, got;
+        assert_non_null(a);
+        assert_non_null(b);
+        take(&want, classify(a, docs[i]));
+        take(&got, classify(b, docs[i]));
+        same(&got, &want);
+        if (i == 3)
+            assert_true(want.nt > 0);   /* PCRE2 sees \b at the cut: so must the prefilter */
+        drop(&got);
+        for (n = 0; !classify_failing_at(hs, &lim, docs[i], n, &want); n++)
+            assert_true(n < 10000);
+        drop(&want);
+        tt_scanner_free(a);
+        tt_scanner_free(b);
+    }
+    tt_ruleset_free(plain);
+    tt_ruleset_free(hs);
+}
+
 /* ---- out of memory ----------------------------------------------------------------------- */
 
 static void test_classify_out_of_memory(void **state)
@@ -1059,9 +1185,8 @@ static void test_classify_out_of_memory(void **state)
     tt_ruleset *rs = load_rules(CONTEXT_RULES);
     const char *text = "Pyongyang fired a missile. The missile flew far. Another missile fell. "
                        "A third missile sank.\n\nPyongyang: missile. A toy missile.";
-    snapshot want, got;
+    snapshot want;
     long n;
-    int done = 0;
 
     (void)state;
     {
@@ -1070,39 +1195,8 @@ static void test_classify_out_of_memory(void **state)
         take(&want, classify(sc, text));
         tt_scanner_free(sc);
     }
-    for (n = 0; !done; n++) {
-        tt_scanner *sc;
-        const tt_result *r = NULL;
-        tt_error err;
-        void *probe;
-
+    for (n = 0; !classify_failing_at(rs, NULL, text, n, &want); n++)
         assert_true(n < 10000);
-        memset(&err, 0, sizeof err);
-        tt_alloc_fail_after(n);
-        sc = tt_scanner_new(rs, NULL);
-        if (sc)
-            r = tt_classify(sc, text, strlen(text), &err);
-        probe = tt_malloc(1);
-        tt_alloc_fail_after(-1);
-        if (probe) {
-            tt_free(probe);
-            done = 1;
-        }
-        if (sc && !r) {
-            assert_false(done);
-            assert_int_equal(err.code, TT_ERR_NOMEM);
-            assert_string_equal(err.message, "out of memory");
-            /* the scanner is still usable once memory is back */
-            r = tt_classify(sc, text, strlen(text), &err);
-            assert_non_null(r);
-        }
-        if (r) {
-            take(&got, r);
-            same(&got, &want);
-            drop(&got);
-        }
-        tt_scanner_free(sc);
-    }
     assert_true(n > 10);   /* the scanner and the classification allocate more than that */
     drop(&want);
     tt_ruleset_free(rs);
@@ -1131,6 +1225,7 @@ int main(void)
         cmocka_unit_test(test_classify_scanner_reuse),
         cmocka_unit_test(test_classify_segment_only),
         cmocka_unit_test(test_classify_out_of_memory),
+        cmocka_unit_test(test_classify_hyperscan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
