@@ -47,9 +47,9 @@ static unsigned flags_of(int caseless)
 
 /* ---- the database cache --------------------------------------------------------------
  * A file per ruleset, named by a hash of its key (the library version, the Hyperscan version,
- * and every pattern offered with its flags); it holds the key itself, compared byte for byte,
- * the patterns taken, and the serialized database.  Anything that does not fit is ignored and
- * the database compiled again. */
+ * the CPU features it compiles for, and every pattern offered with its flags); it holds the
+ * key itself, compared byte for byte, the patterns taken, and the serialized database.
+ * Anything that does not fit is ignored and the database compiled again. */
 
 #define CACHE_MAGIC "topictag-hs-cache 1\n"
 
@@ -154,6 +154,18 @@ tt_hsfilter *tt_hsfilter_new(const char *const *regex, const unsigned char *case
         tt_sb_add(&key, CACHE_MAGIC, strlen(CACHE_MAGIC));
         tt_sb_add(&key, TT_VERSION, strlen(TT_VERSION) + 1);
         tt_sb_add(&key, hs_version(), strlen(hs_version()) + 1);
+        {
+            /* the CPU the database is built for: machines (or valgrind's CPU) that differ
+             * keep files of their own instead of overwriting each other's */
+            hs_platform_info_t plat;
+            unsigned long long feat = 0, tune = 0;
+            if (hs_populate_platform(&plat) == HS_SUCCESS) {
+                feat = plat.cpu_features;
+                tune = plat.tune;
+            }
+            tt_sb_add(&key, &feat, sizeof feat);
+            tt_sb_add(&key, &tune, sizeof tune);
+        }
         for (p = 0; p < n; p++) {
             char c = (char)(take[p] ? 1 + (caseless[p] != 0) : 0);
             tt_sb_add(&key, &c, 1);

@@ -3,6 +3,7 @@
 #define TT_REPORT_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include "topictag.h"
 
@@ -20,8 +21,20 @@ typedef struct tt_obuf {
     int nomem;
 } tt_obuf;
 
-void tt_ob_put(tt_obuf *b, const char *s, size_t n);
-void tt_ob_puts(tt_obuf *b, const char *s);
+void tt_ob_put_slow(tt_obuf *b, const char *s, size_t n);   /* grows the buffer */
+
+/* Inline: most pieces are short constants that fit (strlen of a literal folds away). */
+static inline void tt_ob_put(tt_obuf *b, const char *s, size_t n)
+{
+    if (b->len + n < b->cap && !b->nomem) {
+        memcpy(b->s + b->len, s, n);
+        b->len += n;
+    } else {
+        tt_ob_put_slow(b, s, n);
+    }
+}
+
+static inline void tt_ob_puts(tt_obuf *b, const char *s) { tt_ob_put(b, s, strlen(s)); }
 void tt_ob_uint(tt_obuf *b, size_t v);
 void tt_ob_number(tt_obuf *b, double v);               /* 2.0, 0.25 */
 void tt_ob_json(tt_obuf *b, const char *s, size_t n);  /* a quoted JSON string */

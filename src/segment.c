@@ -45,6 +45,9 @@
 #include "alloc.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ------------------------------------------------------------------------------------------ */
 /* Abbreviations: an open-addressing hash set of strings kept in one byte pool. */
@@ -184,6 +187,33 @@ int tt_segmenter_add_abbreviation(tt_segmenter *seg, const char *word, size_t le
 static const unsigned char event_tab[256] = {
     ['\n'] = 1, ['\r'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE2] = 1,
 };
+
+/* The first event byte at or after k, or len. */
+static size_t next_event(const unsigned char *t, size_t k, size_t len)
+{
+#ifdef __SSE2__
+    const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'), q = _mm_set1_epi8('?');
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    const __m128i e2 = _mm_set1_epi8((char)0xE2);
+    while (len - k >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + k));
+        __m128i m = _mm_or_si128(
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, lf))),
+            _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, e2)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return k + (size_t)__builtin_ctz(bits);
+        k += 16;
+    }
+#endif
+    while (len - k >= 4 && !(event_tab[t[k]] | event_tab[t[k + 1]] | event_tab[t[k + 2]] |
+                             event_tab[t[k + 3]]))
+        k += 4;
+    while (k < len && !event_tab[t[k]])
+        k++;
+    return k;
+}
 
 static int is_lower(unsigned char b) { return b >= 'a' && b <= 'z'; }
 static int is_upper(unsigned char b) { return b >= 'A' && b <= 'Z'; }
@@ -386,12 +416,7 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
     s = i;
     while (s < len) {
         /* The sentence [s, ...) is open; find the next event byte. */
-        k = i;
-        while (len - k >= 4 && !(event_tab[t[k]] | event_tab[t[k + 1]] | event_tab[t[k + 2]] |
-                                 event_tab[t[k + 3]]))
-            k += 4;
-        while (k < len && !event_tab[t[k]])
-            k++;
+        k = next_event(t, i, len);
         if (k == len) {
             e = trim_end(t, s, len);
             j = len;

@@ -40,9 +40,10 @@ static int report_error(walker *w, const char *name, tt_status code, const char 
     return w->fn(w->ctx, name, NULL, NULL, 0, &e);
 }
 
-int tt_read_file(const char *path, char **buf, size_t *len)
+/* Reads path, relative to the folder dirfd (AT_FDCWD: the current one); "-" is stdin. */
+static int read_file_at(int dirfd, const char *path, char **buf, size_t *len)
 {
-    int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0;
+    int fd = strcmp(path, "-") ? openat(dirfd, path, O_RDONLY) : 0;
     size_t cap = 1 << 16, n = 0, want = 0;
     char *b;
     struct stat st;
@@ -96,6 +97,11 @@ int tt_read_file(const char *path, char **buf, size_t *len)
     *buf = b;
     *len = n;
     return 0;
+}
+
+int tt_read_file(const char *path, char **buf, size_t *len)
+{
+    return read_file_at(AT_FDCWD, path, buf, len);
 }
 
 static int has_suffix(const char *s, const char *suf)
@@ -162,7 +168,9 @@ static int each_jsonl(walker *w, const char *name, FILE *f)
     return rc;
 }
 
-static int do_file(walker *w, const char *path, int jsonl)
+/* Reads the article path (reported under that name); dirfd and rel, when dirfd is not
+ * AT_FDCWD, name the same file relative to an open folder: a shorter lookup. */
+static int do_file(walker *w, const char *path, int jsonl, int dirfd, const char *rel)
 {
     char *buf;
     size_t len;
@@ -176,26 +184,38 @@ static int do_file(walker *w, const char *path, int jsonl)
             fclose(f);
         return rc;
     }
-    if (tt_read_file(path, &buf, &len))
+    if (dirfd == AT_FDCWD ? tt_read_file(path, &buf, &len)
+                          : read_file_at(dirfd, rel, &buf, &len))
         return report_error(w, path, TT_ERR_IO, "cannot read: %s", strerror(errno));
     rc = w->fn(w->ctx, path, NULL, buf, len, NULL);
     free(buf);
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
+static int do_path(walker *w, const char *path, int explicit_path);
+
+typedef struct entry {
+    char *full;                /* path/name */
+    const char *name;          /* inside full */
+    unsigned char type;        /* d_type: DT_REG lets the walk skip a stat */
+} entry;
+
+static int cmp_entry(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const entry *)a)->full, ((const entry *)b)->full);
 }
 
-static int do_path(walker *w, const char *path, int explicit_path);
+static int included(const walker *w, const char *base)
+{
+    return fnmatch(w->opt->include ? w->opt->include : "*.txt", base, 0) == 0;
+}
 
 static int do_dir(walker *w, const char *path, const struct stat *st)
 {
     DIR *d;
     struct dirent *e;
-    char **names = NULL;
-    size_t n = 0, cap = 0, i;
+    entry *ents = NULL;
+    size_t n = 0, cap = 0, i, pl = strlen(path);
     int rc = 0, k;
     for (k = 0; k < w->depth; k++)
         if (w->stack[k].dev == st->st_dev && w->stack[k].ino == st->st_ino)
@@ -205,17 +225,17 @@ static int do_dir(walker *w, const char *path, const struct stat *st)
     if (!(d = opendir(path)))
         return report_error(w, path, TT_ERR_IO, "cannot read folder: %s", strerror(errno));
     while ((e = readdir(d))) {
-        size_t pl = strlen(path), el = strlen(e->d_name);
+        size_t el = strlen(e->d_name), fl = pl;
         char *full;
         if (e->d_name[0] == '.')
             continue;
         if (n == cap) {
-            char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *names);
-            if (!nn) {
+            entry *ne = realloc(ents, (cap = cap ? cap * 2 : 64) * sizeof *ents);
+            if (!ne) {
                 rc = -1;
                 break;
             }
-            names = nn;
+            ents = ne;
         }
         if (!(full = malloc(pl + el + 2))) {
             rc = -1;
@@ -223,22 +243,33 @@ static int do_dir(walker *w, const char *path, const struct stat *st)
         }
         memcpy(full, path, pl);
         if (pl && path[pl - 1] != '/')
-            full[pl++] = '/';
-        memcpy(full + pl, e->d_name, el + 1);
-        names[n++] = full;
+            full[fl++] = '/';
+        memcpy(full + fl, e->d_name, el + 1);
+        ents[n].full = full;
+        ents[n].name = full + fl;
+        ents[n].type = e->d_type;
+        n++;
     }
-    closedir(d);
     if (n)
-        qsort(names, n, sizeof *names, cmp_str);
+        qsort(ents, n, sizeof *ents, cmp_entry);
     w->stack[w->depth].dev = st->st_dev;
     w->stack[w->depth].ino = st->st_ino;
     w->depth++;
-    for (i = 0; i < n && !rc; i++)
-        rc = do_path(w, names[i], 0);
+    for (i = 0; i < n && !rc; i++) {
+        /* a regular file (not a symlink): no stat, and opened relative to the folder */
+        if (ents[i].type == DT_REG) {
+            if (included(w, ents[i].name))
+                rc = do_file(w, ents[i].full, has_suffix(ents[i].name, ".jsonl"), dirfd(d),
+                             ents[i].name);
+        } else {
+            rc = do_path(w, ents[i].full, 0);
+        }
+    }
     w->depth--;
+    closedir(d);
     for (i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+        free(ents[i].full);
+    free(ents);
     return rc;
 }
 
@@ -248,7 +279,7 @@ static int do_path(walker *w, const char *path, int explicit_path)
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     if (!strcmp(path, "-"))
-        return do_file(w, path, w->opt->stdin_jsonl);
+        return do_file(w, path, w->opt->stdin_jsonl, AT_FDCWD, NULL);
     if (stat(path, &st) != 0) {
         if (!explicit_path && errno == ELOOP)
             return report_error(w, path, TT_ERR_IO, "cannot read: %s", strerror(errno));
@@ -258,12 +289,11 @@ static int do_path(walker *w, const char *path, int explicit_path)
     }
     if (S_ISDIR(st.st_mode))
         return do_dir(w, path, &st);
-    if (!explicit_path &&
-        fnmatch(w->opt->include ? w->opt->include : "*.txt", base, 0) != 0)
+    if (!explicit_path && !included(w, base))
         return 0;
     if (!explicit_path && !S_ISREG(st.st_mode))
         return 0;   /* FIFOs and devices are read only when named */
-    return do_file(w, path, has_suffix(path, ".jsonl"));
+    return do_file(w, path, has_suffix(path, ".jsonl"), AT_FDCWD, NULL);
 }
 
 int tt_input_each(const tt_input_options *opt, char *const *paths, int npaths, tt_doc_fn fn,
