@@ -291,20 +291,9 @@ void tt_ob_json(tt_obuf *b, const char *s, size_t n)
         unsigned char c;
         /* most text needs no escaping: skip it 16 or 8 bytes at a time */
         i += plain_run(s + i, n - i);
-        while (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (word_needs_escape(w))
-                break;
-            i += 8;
-        }
         if (i >= n)
             break;
-        c = (unsigned char)s[i];
-        if (!needs_escape(c)) {
-            i++;
-            continue;
-        }
+        c = (unsigned char)s[i];   /* needs escaping */
         tt_ob_put(b, s + run, i - run);
         run = ++i;
         switch (c) {
