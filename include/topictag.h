@@ -326,6 +326,26 @@ TT_API void tt_report_free(tt_report *rep);
 TT_API int tt_report_document(tt_report *rep, const char *name, const char *id,
                               const tt_result *r, const tt_error *derr);
 
+/* Rendering on worker threads: tt_report_render renders one document exactly as
+ * tt_report_document would write it, into a buffer the caller owns, without writing or
+ * counting it.  It only reads rep, so threads may call it at once, each with its own buffer.
+ * tt_report_emit then writes a rendering, in document order, and counts the document for the
+ * summary (r and derr as given to tt_report_render).  Only the JSON and JSON Lines formats
+ * render apart: for the others tt_report_render returns 1 and tt_report_document is the way.
+ * A buffer is reused from one document to the next and freed with tt_report_buf_release. */
+typedef struct tt_report_buf {
+    char *data;
+    size_t len, cap;
+} tt_report_buf;
+
+/* Returns 0, 1 (this format does not render apart), or -1 on out of memory. */
+TT_API int tt_report_render(const tt_report *rep, const char *name, const char *id,
+                            const tt_result *r, const tt_error *derr, tt_report_buf *buf);
+/* Returns 0, or -1 when writing failed. */
+TT_API int tt_report_emit(tt_report *rep, const tt_report_buf *buf, const tt_result *r,
+                          const tt_error *derr);
+TT_API void tt_report_buf_release(tt_report_buf *buf);
+
 /* Writes the batch summary and closing text; returns 0, or -1 when writing failed. */
 TT_API int tt_report_finish(tt_report *rep);
 

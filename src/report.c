@@ -71,8 +71,8 @@ int tt_report_has_error(const tt_result *r, const tt_error *derr)
     return n > 0;
 }
 
-int tt_report_document(tt_report *rep, const char *name, const char *id, const tt_result *r,
-                       const tt_error *derr)
+/* Begins the report if need be and counts one document for the summary. */
+static int account(tt_report *rep, const tt_result *r, const tt_error *derr)
 {
     if (!rep->begun) {
         rep->begun = 1;
@@ -94,9 +94,47 @@ int tt_report_document(tt_report *rep, const char *name, const char *id, const t
             rep->topic_sents[tot[i].topic] += tot[i].sentences;
         }
     }
-    if (rep->ops->document(rep, name, id, r, derr))
+    return 0;
+}
+
+int tt_report_document(tt_report *rep, const char *name, const char *id, const tt_result *r,
+                       const tt_error *derr)
+{
+    if (account(rep, r, derr) || rep->ops->document(rep, name, id, r, derr))
         return -1;
     return ferror(rep->out) ? -1 : 0;
+}
+
+int tt_report_render(const tt_report *rep, const char *name, const char *id,
+                     const tt_result *r, const tt_error *derr, tt_report_buf *buf)
+{
+    tt_obuf b;
+    if (!rep->ops->render)
+        return 1;
+    b.s = buf->data;
+    b.len = 0;
+    b.cap = buf->cap;
+    b.nomem = 0;
+    rep->ops->render(rep, &b, name, id, r, derr);
+    buf->data = b.s;
+    buf->cap = b.cap;
+    buf->len = b.nomem ? 0 : b.len;
+    return b.nomem ? -1 : 0;
+}
+
+int tt_report_emit(tt_report *rep, const tt_report_buf *buf, const tt_result *r,
+                   const tt_error *derr)
+{
+    if (!rep->ops->emit || account(rep, r, derr) || rep->ops->emit(rep, buf->data, buf->len))
+        return -1;
+    return ferror(rep->out) ? -1 : 0;
+}
+
+void tt_report_buf_release(tt_report_buf *buf)
+{
+    tt_free(buf->data);
+    buf->data = NULL;
+    buf->len = buf->cap = 0;
 }
 
 int tt_report_finish(tt_report *rep)
@@ -310,14 +348,4 @@ void tt_ob_json(tt_obuf *b, const char *s, size_t n)
     }
     tt_ob_put(b, s + run, n - run);
     tt_ob_put(b, "\"", 1);
-}
-
-int tt_ob_flush(tt_obuf *b, FILE *out)
-{
-    int rc = b->nomem ? -1 : 0;
-    if (b->len && fwrite(b->s, 1, b->len, out) != b->len)
-        rc = -1;
-    b->len = 0;
-    b->nomem = 0;
-    return rc;
 }

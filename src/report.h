@@ -7,11 +7,18 @@
 
 #include "topictag.h"
 
+struct tt_obuf;
+
 typedef struct tt_report_ops {
     int (*begin)(tt_report *rep);
     int (*document)(tt_report *rep, const char *name, const char *id, const tt_result *r,
                     const tt_error *derr);
     int (*finish)(tt_report *rep);
+    /* Renders one document into b without writing it (NULL: the format cannot). */
+    void (*render)(const tt_report *rep, struct tt_obuf *b, const char *name, const char *id,
+                   const tt_result *r, const tt_error *derr);
+    /* Writes a rendering of the next document (after it has been counted). */
+    int (*emit)(tt_report *rep, const char *data, size_t len);
 } tt_report_ops;
 
 /* A growable output buffer: a document is rendered into it and written with one fwrite. */
@@ -38,7 +45,6 @@ static inline void tt_ob_puts(tt_obuf *b, const char *s) { tt_ob_put(b, s, strle
 void tt_ob_uint(tt_obuf *b, size_t v);
 void tt_ob_number(tt_obuf *b, double v);               /* 2.0, 0.25 */
 void tt_ob_json(tt_obuf *b, const char *s, size_t n);  /* a quoted JSON string */
-int tt_ob_flush(tt_obuf *b, FILE *out);                /* 0, or -1 (write error or nomem) */
 
 struct tt_report {
     const tt_ruleset *rs;

@@ -137,4 +137,4 @@ static int csv_document(tt_report *rep, const char *name, const char *id, const 
     return 0;
 }
 
-const tt_report_ops tt_report_csv_ops = {csv_begin, csv_document, NULL};
+const tt_report_ops tt_report_csv_ops = {csv_begin, csv_document, NULL, NULL, NULL};

@@ -13,9 +13,9 @@ static int json_begin(tt_report *rep)
 
 static void ob_str(tt_obuf *b, const char *s) { tt_ob_json(b, s, strlen(s)); }
 
-static void json_errors(tt_report *rep, const tt_result *r, const tt_error *derr)
+static void json_errors(const tt_report *rep, tt_obuf *b, const tt_result *r,
+                        const tt_error *derr)
 {
-    tt_obuf *b = &rep->ob;
     size_t n = 0, i;
     const tt_doc_error *e = r ? tt_result_errors(r, &n) : NULL;
     int first = 1;
@@ -48,9 +48,8 @@ static void json_errors(tt_report *rep, const tt_result *r, const tt_error *derr
     tt_ob_puts(b, "]");
 }
 
-static void json_tag(tt_report *rep, const tt_result *r, const tt_tag *t)
+static void json_tag(const tt_report *rep, tt_obuf *b, const tt_result *r, const tt_tag *t)
 {
-    tt_obuf *b = &rep->ob;
     const char *text = tt_result_text(r);
     size_t nm, i;
     const tt_match *m = tt_result_matches(r, &nm) + t->match_first;
@@ -77,10 +76,10 @@ static void json_tag(tt_report *rep, const tt_result *r, const tt_tag *t)
     tt_ob_puts(b, "]}");
 }
 
-static int json_document(tt_report *rep, const char *name, const char *id, const tt_result *r,
-                         const tt_error *derr)
+/* One document, without the separator that precedes it in a JSON array. */
+static void json_render(const tt_report *rep, tt_obuf *b, const char *name, const char *id,
+                        const tt_result *r, const tt_error *derr)
 {
-    tt_obuf *b = &rep->ob;
     size_t ns = 0, nt = 0, ntags = 0, i, j;
     const tt_sentence *s = r ? tt_result_sentences(r, &ns) : NULL;
     const tt_topic_total *tot = r ? tt_result_topics(r, &nt) : NULL;
@@ -88,8 +87,6 @@ static int json_document(tt_report *rep, const char *name, const char *id, const
     const char *text = r ? tt_result_text(r) : NULL;
     int first = 1;
 
-    if (rep->opt.format == TT_FORMAT_JSON && rep->ndocs > 1)
-        tt_ob_puts(b, ",\n");
     tt_ob_puts(b, "{\"document\": ");
     ob_str(b, name ? name : "-");
     if (id) {
@@ -117,7 +114,7 @@ static int json_document(tt_report *rep, const char *name, const char *id, const
         for (j = 0; j < s[i].tag_count; j++) {
             if (j)
                 tt_ob_puts(b, ", ");
-            json_tag(rep, r, &tags[s[i].tag_first + j]);
+            json_tag(rep, b, r, &tags[s[i].tag_first + j]);
         }
         tt_ob_puts(b, "]}");
     }
@@ -132,16 +129,35 @@ static int json_document(tt_report *rep, const char *name, const char *id, const
         tt_ob_puts(b, "}");
     }
     tt_ob_puts(b, "], ");
-    json_errors(rep, r, derr);
+    json_errors(rep, b, r, derr);
     tt_ob_puts(b, "}");
     if (rep->opt.format == TT_FORMAT_JSONL)
         tt_ob_puts(b, "\n");
-    if (tt_ob_flush(b, rep->out))
+}
+
+/* Writes a rendered document (counted already: ndocs includes it). */
+static int json_emit(tt_report *rep, const char *data, size_t len)
+{
+    if (rep->opt.format == TT_FORMAT_JSON && rep->ndocs > 1)
+        fputs(",\n", rep->out);
+    if (len && fwrite(data, 1, len, rep->out) != len)
         return -1;
     /* JSON Lines is streamed: a consumer sees each document when it is done */
     if (rep->opt.format == TT_FORMAT_JSONL && rep->opt.stream && fflush(rep->out) != 0)
         return -1;
     return 0;
+}
+
+static int json_document(tt_report *rep, const char *name, const char *id, const tt_result *r,
+                         const tt_error *derr)
+{
+    int rc;
+    rep->ob.len = 0;
+    json_render(rep, &rep->ob, name, id, r, derr);
+    rc = rep->ob.nomem ? -1 : json_emit(rep, rep->ob.s, rep->ob.len);
+    rep->ob.len = 0;
+    rep->ob.nomem = 0;
+    return rc;
 }
 
 static int json_finish(tt_report *rep)
@@ -158,4 +174,5 @@ static int json_finish(tt_report *rep)
     return 0;
 }
 
-const tt_report_ops tt_report_json_ops = {json_begin, json_document, json_finish};
+const tt_report_ops tt_report_json_ops = {json_begin, json_document, json_finish, json_render,
+                                          json_emit};

@@ -74,4 +74,4 @@ static int text_finish(tt_report *rep)
     return 0;
 }
 
-const tt_report_ops tt_report_text_ops = {NULL, text_document, text_finish};
+const tt_report_ops tt_report_text_ops = {NULL, text_document, text_finish, NULL, NULL};

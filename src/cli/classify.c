@@ -168,7 +168,7 @@ static void warn_doc(const char *name, const char *msg)
 }
 
 static int classify_done(void *vctx, const char *name, const char *id, const tt_result *r,
-                         const tt_error *derr)
+                         const tt_error *derr, const tt_report_buf *rendered)
 {
     run_ctx *c = vctx;
     size_t ne = 0, i;
@@ -190,7 +190,8 @@ static int classify_done(void *vctx, const char *name, const char *id, const tt_
         c->fatal = EXIT_FAIL;
         return -1;
     }
-    if (c->rep && tt_report_document(c->rep, name, id, r, derr)) {
+    if (c->rep && (rendered ? tt_report_emit(c->rep, rendered, r, derr)
+                            : tt_report_document(c->rep, name, id, r, derr))) {
         c->fatal = EXIT_FAIL;
         return -1;
     }
@@ -198,9 +199,10 @@ static int classify_done(void *vctx, const char *name, const char *id, const tt_
 }
 
 static int segment_done(void *vctx, const char *name, const char *id, const tt_result *r,
-                        const tt_error *derr)
+                        const tt_error *derr, const tt_report_buf *rendered)
 {
     run_ctx *c = vctx;
+    (void)rendered;
     const char *text;
     const tt_sentence *s;
     size_t ns, ne, i;
@@ -299,8 +301,8 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
         if (s->max_sentence)
             lim.max_sentence = s->max_sentence;
         c.pool = tt_pool_new(rs, &lim, s->jobs ? s->jobs : cli_default_jobs(),
-                             cmd != &cli_classify, cmd == &cli_classify ? classify_done : segment_done,
-                             &c);
+                             cmd != &cli_classify, c.rep,
+                             cmd == &cli_classify ? classify_done : segment_done, &c);
     }
     if (!c.pool) {
         fputs("topictag: out of memory\n", stderr);

@@ -15,12 +15,15 @@ typedef struct slot {
     int unreadable;            /* text NULL: derr says why */
     tt_error derr;
     const tt_result *r;
+    tt_report_buf out;         /* the report rendered by the worker */
+    int rendered;
     int state;
 } slot;
 
 struct tt_pool {
     const tt_ruleset *rs;
     int segment_only;
+    const tt_report *rep;      /* render in the workers, or NULL */
     tt_pool_done_fn done;
     void *ctx;
     int threads;
@@ -30,6 +33,8 @@ struct tt_pool {
     size_t submitted, emitted;
     pthread_mutex_t mu;
     pthread_cond_t work, finished;
+    int idle;                  /* workers waiting for work: only then is a signal needed */
+    int waiting;               /* the submitting thread waits for a slot to finish */
     pthread_t *th;
     int nth;
     int quit;
@@ -42,45 +47,68 @@ static const tt_result *classify(tt_scanner *sc, int segment_only, const char *t
     return segment_only ? tt_segment(sc, text, len, err) : tt_classify(sc, text, len, err);
 }
 
+/* Classifies the document of slot s, and renders its report when the pool renders. */
+static void process(tt_pool *p, slot *s)
+{
+    s->r = classify(s->sc, p->segment_only, s->text, s->len, &s->derr);
+    /* rendering only reads the report; out of memory here just leaves the rendering to the
+     * writing thread */
+    s->rendered = p->rep && s->r &&
+                  tt_report_render(p->rep, s->name, s->has_id ? s->id : NULL, s->r, NULL,
+                                   &s->out) == 0;
+}
+
+/* The oldest queued slot, or NULL; with the mutex held. */
+static slot *next_queued(tt_pool *p)
+{
+    size_t q;
+    for (q = p->emitted; q < p->submitted; q++)
+        if (p->slots[q % p->nslots].state == QUEUED)
+            return &p->slots[q % p->nslots];
+    return NULL;
+}
+
+/* Runs slot s (QUEUED) on the calling thread; with the mutex held, released meanwhile. */
+static void run_slot(tt_pool *p, slot *s)
+{
+    s->state = WORKING;
+    pthread_mutex_unlock(&p->mu);
+    process(p, s);
+    pthread_mutex_lock(&p->mu);
+    s->state = DONE;
+    if (p->waiting)
+        pthread_cond_broadcast(&p->finished);
+}
+
 static void *worker(void *arg)
 {
     tt_pool *p = arg;
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        slot *s = NULL;
-        size_t q;
-        for (q = p->emitted; q < p->submitted; q++) {
-            slot *c = &p->slots[q % p->nslots];
-            if (c->state == QUEUED) {
-                s = c;
-                break;
-            }
-        }
+        slot *s = next_queued(p);
         if (!s) {
             if (p->quit)
                 break;
+            p->idle++;
             pthread_cond_wait(&p->work, &p->mu);
+            p->idle--;
             continue;
         }
-        s->state = WORKING;
-        pthread_mutex_unlock(&p->mu);
-        s->r = classify(s->sc, p->segment_only, s->text, s->len, &s->derr);
-        pthread_mutex_lock(&p->mu);
-        s->state = DONE;
-        pthread_cond_broadcast(&p->finished);
+        run_slot(p, s);
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
 }
 
 tt_pool *tt_pool_new(const tt_ruleset *rs, const tt_limits *lim, int threads, int segment_only,
-                     tt_pool_done_fn done, void *ctx)
+                     const tt_report *rep, tt_pool_done_fn done, void *ctx)
 {
     tt_pool *p = calloc(1, sizeof *p);
     size_t i;
     if (!p)
         return NULL;
     p->rs = rs;
+    p->rep = rep;
     p->segment_only = segment_only;
     p->done = done;
     p->ctx = ctx;
@@ -108,7 +136,9 @@ tt_pool *tt_pool_new(const tt_ruleset *rs, const tt_limits *lim, int threads, in
             return NULL;
         }
     }
-    for (p->nth = 0; p->nth < threads; p->nth++) {
+    /* the submitting thread works too (it runs queued documents instead of waiting), so
+     * threads - 1 workers make threads busy threads */
+    for (p->nth = 0; p->nth < threads - 1; p->nth++) {
         if (pthread_create(&p->th[p->nth], NULL, worker, p) != 0) {
             tt_pool_free(p);
             return NULL;
@@ -126,18 +156,27 @@ static int emit_one(tt_pool *p, int wait)
         return 1;
     s = &p->slots[p->emitted % p->nslots];
     pthread_mutex_lock(&p->mu);
-    while (s->state != DONE && (s->state == QUEUED || s->state == WORKING)) {
+    while (s->state == QUEUED || s->state == WORKING) {
+        slot *q;
         if (!wait) {
             pthread_mutex_unlock(&p->mu);
             return 1;
         }
+        /* rather than wait, run a queued document here: the oldest first */
+        if ((q = next_queued(p))) {
+            run_slot(p, q);
+            continue;
+        }
+        p->waiting = 1;
         pthread_cond_wait(&p->finished, &p->mu);
+        p->waiting = 0;
     }
     pthread_mutex_unlock(&p->mu);
     if (s->unreadable)
-        rc = p->done(p->ctx, s->name, s->has_id ? s->id : NULL, NULL, &s->derr);
+        rc = p->done(p->ctx, s->name, s->has_id ? s->id : NULL, NULL, &s->derr, NULL);
     else
-        rc = p->done(p->ctx, s->name, s->has_id ? s->id : NULL, s->r, s->r ? NULL : &s->derr);
+        rc = p->done(p->ctx, s->name, s->has_id ? s->id : NULL, s->r, s->r ? NULL : &s->derr,
+                     s->rendered ? &s->out : NULL);
     pthread_mutex_lock(&p->mu);
     s->state = FREE;
     p->emitted++;
@@ -170,7 +209,7 @@ int tt_pool_submit(tt_pool *p, const char *name, const char *id, const char *tex
             r = classify(p->sc, p->segment_only, text, len, &err);
             derr = r ? NULL : &err;
         }
-        return p->done(p->ctx, name, id, r, derr) ? -1 : 0;
+        return p->done(p->ctx, name, id, r, derr, NULL) ? -1 : 0;
     }
     while (p->submitted - p->emitted == p->nslots)
         if (emit_one(p, 1) < 0)
@@ -190,6 +229,7 @@ int tt_pool_submit(tt_pool *p, const char *name, const char *id, const char *tex
     if (derr)
         s->derr = *derr;
     s->r = NULL;
+    s->rendered = 0;
     if (text) {
         if (len + 1 > s->textcap) {
             char *nt = realloc(s->text, len + 1);
@@ -205,7 +245,8 @@ int tt_pool_submit(tt_pool *p, const char *name, const char *id, const char *tex
     pthread_mutex_lock(&p->mu);
     s->state = text ? QUEUED : DONE;
     p->submitted++;
-    pthread_cond_signal(&p->work);
+    if (p->idle)
+        pthread_cond_signal(&p->work);
     pthread_mutex_unlock(&p->mu);
     /* hand on whatever is already finished, so output streams */
     while (p->emitted < p->submitted) {
@@ -249,6 +290,7 @@ void tt_pool_free(tt_pool *p)
         free(p->slots[i].name);
         free(p->slots[i].id);
         free(p->slots[i].text);
+        tt_report_buf_release(&p->slots[i].out);
     }
     free(p->slots);
     free(p->th);

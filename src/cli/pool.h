@@ -1,8 +1,9 @@
 /* pool.h - classify documents on N threads while keeping the output in input order.
  *
- * The reading thread submits documents; worker threads classify them, each slot with its own
- * scanner over the one shared ruleset; the reading thread hands finished slots to the
- * consumer strictly in submission order, so the output is byte-identical to one thread. */
+ * The reading thread submits documents; worker threads classify them (and render their
+ * reports), each slot with its own scanner over the one shared ruleset; the reading thread
+ * hands finished slots to the consumer strictly in submission order, so the output is
+ * byte-identical to one thread. */
 #ifndef TT_CLI_POOL_H
 #define TT_CLI_POOL_H
 
@@ -11,16 +12,19 @@
 #include "topictag.h"
 
 /* Called in submission order on the submitting thread.  r is NULL when the document could not
- * be read (derr says why) or memory ran out while classifying it (derr says so).
+ * be read (derr says why) or memory ran out while classifying it (derr says so).  rendered is
+ * the document's report rendered by the worker (tt_report_render), or NULL when it was not.
  * Returns 0, or -1 to stop. */
 typedef int (*tt_pool_done_fn)(void *ctx, const char *name, const char *id, const tt_result *r,
-                               const tt_error *derr);
+                               const tt_error *derr, const tt_report_buf *rendered);
 
 typedef struct tt_pool tt_pool;
 
-/* threads <= 1 classifies on the calling thread. NULL on failure. */
+/* threads <= 1 classifies on the calling thread.  With rep (may be NULL), worker threads also
+ * render each document's report, so that the submitting thread only writes it.  NULL on
+ * failure. */
 tt_pool *tt_pool_new(const tt_ruleset *rs, const tt_limits *lim, int threads, int segment_only,
-                     tt_pool_done_fn done, void *ctx);
+                     const tt_report *rep, tt_pool_done_fn done, void *ctx);
 
 /* Submits one document (copied); text NULL with derr for a document that could not be read.
  * May call done() for earlier documents.  Returns 0, or -1 when done() asked to stop or

@@ -81,15 +81,11 @@ static const tt_result *classify(const char *text, size_t len)
     return r;
 }
 
-/* Runs the batch through a report into memory; returns the output (free() it). */
-static char *run_batch(tt_format format, int tagged_only, int summary, size_t *len)
+/* A report of the given kind writing to out. */
+static tt_report *new_report(FILE *out, tt_format format, int tagged_only, int summary)
 {
     tt_report_options opt;
-    char *buf = NULL;
-    size_t blen = 0;
-    FILE *out = open_memstream(&buf, &blen);
     tt_report *rep;
-    tt_error io;
 
     assert_non_null(out);
     memset(&opt, 0, sizeof opt);
@@ -98,6 +94,18 @@ static char *run_batch(tt_format format, int tagged_only, int summary, size_t *l
     opt.summary = summary;
     rep = tt_report_new(rs, &opt, out);
     assert_non_null(rep);
+    return rep;
+}
+
+/* Runs the batch through a report into memory; returns the output (free() it). */
+static char *run_batch(tt_format format, int tagged_only, int summary, size_t *len)
+{
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *out = open_memstream(&buf, &blen);
+    tt_report *rep = new_report(out, format, tagged_only, summary);
+    tt_error io;
+
 
     assert_int_equal(tt_report_document(rep, "a.txt", NULL, classify(DOC_A, strlen(DOC_A)),
                                         NULL), 0);
@@ -117,6 +125,75 @@ static char *run_batch(tt_format format, int tagged_only, int summary, size_t *l
     assert_int_equal(fclose(out), 0);
     *len = blen;
     return buf;
+}
+
+/* The same batch, each document rendered ahead into its own buffer (as worker threads do)
+ * and emitted later in order; the unreadable one through tt_report_document, as the pool
+ * does.  Formats that cannot render apart say so, and go through tt_report_document. */
+static char *run_batch_rendered(tt_format format, int tagged_only, int summary, size_t *len)
+{
+    static const char *const docs[] = {DOC_A, DOC_B, DOC_BAD};
+    static const char *const names[] = {"a.txt", NAME_B, "bad.txt"};
+    static const char *const ids[] = {NULL, "b-id", NULL};
+    char *buf = NULL;
+    size_t blen = 0, i;
+    FILE *out = open_memstream(&buf, &blen);
+    tt_report *rep = new_report(out, format, tagged_only, summary);
+    tt_report_buf rb[3];
+    tt_scanner *scs[3];
+    const tt_result *res[3];
+    tt_error io;
+    int apart = format == TT_FORMAT_JSON || format == TT_FORMAT_JSONL;
+
+    memset(rb, 0, sizeof rb);
+    memset(&io, 0, sizeof io);
+    io.code = TT_ERR_IO;
+    snprintf(io.message, sizeof io.message, "cannot read: No such file or directory");
+    /* one scanner per document, so that every result outlives the others' rendering */
+    for (i = 0; i < 3; i++) {
+        tt_error err;
+        assert_non_null(scs[i] = tt_scanner_new(rs, NULL));
+        assert_non_null(res[i] = tt_classify(scs[i], docs[i], strlen(docs[i]), &err));
+        assert_int_equal(tt_report_render(rep, names[i], ids[i], res[i], NULL, &rb[i]),
+                         apart ? 0 : 1);
+    }
+    for (i = 0; i < 3; i++) {
+        if (apart)
+            assert_int_equal(tt_report_emit(rep, &rb[i], res[i], NULL), 0);
+        else
+            assert_int_equal(tt_report_document(rep, names[i], ids[i], res[i], NULL), 0);
+        if (i == 1)
+            assert_int_equal(tt_report_document(rep, "missing.txt", NULL, NULL, &io), 0);
+    }
+    assert_int_equal(tt_report_failed(rep), 2);
+    assert_int_equal(tt_report_finish(rep), 0);
+    for (i = 0; i < 3; i++) {
+        tt_report_buf_release(&rb[i]);
+        tt_scanner_free(scs[i]);
+    }
+    tt_report_free(rep);
+    assert_int_equal(fclose(out), 0);
+    *len = blen;
+    return buf;
+}
+
+static void test_report_render_apart(void **state)
+{
+    tt_format f;
+    int tagged_only;
+
+    (void)state;
+    for (f = TT_FORMAT_TEXT; f <= TT_FORMAT_TSV; f++) {
+        for (tagged_only = 0; tagged_only <= 1; tagged_only++) {
+            size_t n1, n2;
+            char *a = run_batch(f, tagged_only, 1, &n1);
+            char *b = run_batch_rendered(f, tagged_only, 1, &n2);
+            assert_int_equal(n1, n2);
+            assert_memory_equal(a, b, n1);
+            free(a);
+            free(b);
+        }
+    }
 }
 
 /* ---- JSON -------------------------------------------------------------------------------- */
@@ -782,6 +859,7 @@ int main(void)
         cmocka_unit_test(test_report_format_parse),
         cmocka_unit_test(test_report_status_names),
         cmocka_unit_test(test_report_out_of_memory),
+        cmocka_unit_test(test_report_render_apart),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
