@@ -64,10 +64,13 @@ $(B)/libtopictag.so: $(LIB_OBJ)
 $(B)/topictag: $(CLI_OBJ) $(B)/libtopictag.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libtopictag.a $(PKG_LIBS) -lpthread
 
+# a unit test of a CLI module links that module's object too
+$(B)/tests/test_jsonl: $(B)/obj/cli/jsonl.o
+
 $(B)/tests/%: tests/unit/%.c $(B)/libtopictag.a include/topictag.h $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc \
-	  $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(B)/libtopictag.a \
+	  $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(filter %.o,$^) $(B)/libtopictag.a \
 	  $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lpthread
 
 # The main job: classify the sample articles with the shipped rules.
