@@ -317,8 +317,8 @@ def main():
             s = summary_of(outp)
             docs, sents = s["documents"], s["sentences"]
             ratio = None
-            if label.startswith(f"bench {n247} -j1") and "hyperscan" in peer_secs \
-                    and "no-prefilter" not in label:
+            if (label.startswith(f"bench {n247} -j") or label.startswith("floor")) \
+                    and "hyperscan" in peer_secs and "no-prefilter" not in label:
                 ratio = f"{secs / peer_secs['hyperscan'][0]:.2f}xHS"
             row(label, corpus, nbytes, secs, rss, docs, sents, ratio)
         for name, (secs, rss, _) in peer_secs.items():

@@ -255,7 +255,8 @@ static int submit_doc(void *vctx, const char *name, const char *id, const char *
                       size_t len, const tt_error *derr)
 {
     run_ctx *c = vctx;
-    if (tt_pool_submit(c->pool, name, id, text, len, derr)) {
+    if (!text && !derr ? tt_pool_submit_file(c->pool, name)
+                       : tt_pool_submit(c->pool, name, id, text, len, derr)) {
         if (!c->fatal)
             c->fatal = EXIT_FAIL;
         return -1;
@@ -308,7 +309,11 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
         fputs("topictag: out of memory\n", stderr);
         rc = EXIT_FAIL;
     } else {
-        int walk = tt_input_each(&s->in, argv + optind, argc - optind, submit_doc, &c);
+        /* with worker threads, they read the files too */
+        tt_input_options in = s->in;
+        int walk;
+        in.defer_read = (s->jobs ? s->jobs : cli_default_jobs()) > 1;
+        walk = tt_input_each(&in, argv + optind, argc - optind, submit_doc, &c);
         if (!walk)
             walk = tt_pool_finish(c.pool);
         if (walk && !c.fatal)

@@ -201,8 +201,10 @@ static int each_jsonl(walker *w, const char *name, FILE *f)
 }
 
 /* Reads the article path (reported under that name); dirfd and rel, when dirfd is not
- * AT_FDCWD, name the same file relative to an open folder: a shorter lookup. */
-static int do_file(walker *w, const char *path, int jsonl, int dirfd, const char *rel)
+ * AT_FDCWD, name the same file relative to an open folder: a shorter lookup.  A regular file
+ * is left to the callback with defer_read. */
+static int do_file(walker *w, const char *path, int jsonl, int regular, int dirfd,
+                   const char *rel)
 {
     char *buf;
     size_t len;
@@ -216,6 +218,8 @@ static int do_file(walker *w, const char *path, int jsonl, int dirfd, const char
             fclose(f);
         return rc;
     }
+    if (w->opt->defer_read && regular)
+        return w->fn(w->ctx, path, NULL, NULL, 0, NULL);   /* the callback reads it */
     if (dirfd == AT_FDCWD ? tt_read_file(path, &buf, &len)
                           : read_file_at(dirfd, rel, &buf, &len))
         return report_error(w, path, TT_ERR_IO, "cannot read: %s", strerror(errno));
@@ -291,7 +295,7 @@ static int do_dir(walker *w, const char *path, const struct stat *st)
         /* a regular file (not a symlink): no stat, and opened relative to the folder */
         if (ents[i].type == DT_REG) {
             if (included(w, ents[i].name))
-                rc = do_file(w, ents[i].full, has_suffix(ents[i].name, ".jsonl"), dirfd(d),
+                rc = do_file(w, ents[i].full, has_suffix(ents[i].name, ".jsonl"), 1, dirfd(d),
                              ents[i].name);
         } else {
             rc = do_path(w, ents[i].full, 0);
@@ -311,7 +315,7 @@ static int do_path(walker *w, const char *path, int explicit_path)
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     if (!strcmp(path, "-"))
-        return do_file(w, path, w->opt->stdin_jsonl, AT_FDCWD, NULL);
+        return do_file(w, path, w->opt->stdin_jsonl, 0, AT_FDCWD, NULL);
     if (stat(path, &st) != 0) {
         if (!explicit_path && errno == ELOOP)
             return report_error(w, path, TT_ERR_IO, "cannot read: %s", strerror(errno));
@@ -325,7 +329,7 @@ static int do_path(walker *w, const char *path, int explicit_path)
         return 0;
     if (!explicit_path && !S_ISREG(st.st_mode))
         return 0;   /* FIFOs and devices are read only when named */
-    return do_file(w, path, has_suffix(path, ".jsonl"), AT_FDCWD, NULL);
+    return do_file(w, path, has_suffix(path, ".jsonl"), S_ISREG(st.st_mode), AT_FDCWD, NULL);
 }
 
 int tt_input_each(const tt_input_options *opt, char *const *paths, int npaths, tt_doc_fn fn,

@@ -11,10 +11,13 @@ typedef struct tt_input_options {
     int stdin_jsonl;           /* stdin is JSON Lines */
     const char *id_field;      /* default "id" */
     const char *text_field;    /* default "text" */
+    int defer_read;            /* regular files are not read here: the callback gets text and
+                                  err NULL and reads name itself (on another thread) */
 } tt_input_options;
 
 /* Called once per document in input order.  text is NULL when the document could not be
- * read; err then says why.  Returns 0 to go on, -1 to stop (e.g. the output failed). */
+ * read; err then says why (or, with defer_read, err is NULL too: name is a regular file to
+ * read with tt_read_file).  Returns 0 to go on, -1 to stop (e.g. the output failed). */
 typedef int (*tt_doc_fn)(void *ctx, const char *name, const char *id, const char *text,
                          size_t len, const tt_error *err);
 

@@ -1,9 +1,13 @@
 /* pool.c - an ordered worker pool: a ring of slots, each with its own scanner. */
 #include "pool.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "input.h"
 
 enum { FREE, QUEUED, WORKING, DONE };
 
@@ -13,6 +17,7 @@ typedef struct slot {
     size_t len, textcap;
     int has_id;
     int unreadable;            /* text NULL: derr says why */
+    int pending_read;          /* the worker reads the file name first */
     tt_error derr;
     const tt_result *r;
     tt_report_buf out;         /* the report rendered by the worker */
@@ -47,9 +52,39 @@ static const tt_result *classify(tt_scanner *sc, int segment_only, const char *t
     return segment_only ? tt_segment(sc, text, len, err) : tt_classify(sc, text, len, err);
 }
 
-/* Classifies the document of slot s, and renders its report when the pool renders. */
+/* Why file name could not be read, in the words the reading thread uses (input.c). */
+static void read_error(tt_error *e, const char *name)
+{
+    int saved = errno;
+    memset(e, 0, sizeof *e);
+    e->code = TT_ERR_IO;
+    snprintf(e->file, sizeof e->file, "%s", name);
+    snprintf(e->message, sizeof e->message, "cannot read: %s", strerror(saved));
+}
+
+/* Reads the file of slot s; 0, or -1 with the slot marked unreadable (derr says why). */
+static int read_slot(slot *s)
+{
+    char *buf;
+    size_t len;
+    if (tt_read_file(s->name, &buf, &len)) {
+        s->unreadable = 1;
+        read_error(&s->derr, s->name);
+        return -1;
+    }
+    free(s->text);
+    s->text = buf;
+    s->textcap = len + 1;
+    s->len = len;
+    return 0;
+}
+
+/* Classifies the document of slot s (reading it first when asked), and renders its report
+ * when the pool renders. */
 static void process(tt_pool *p, slot *s)
 {
+    if (s->pending_read && read_slot(s))
+        return;
     s->r = classify(s->sc, p->segment_only, s->text, s->len, &s->derr);
     /* rendering only reads the report; out of memory here just leaves the rendering to the
      * writing thread */
@@ -195,8 +230,10 @@ static char *copy_into(char *old, const char *s)
     return d;
 }
 
-int tt_pool_submit(tt_pool *p, const char *name, const char *id, const char *text, size_t len,
-                   const tt_error *derr)
+/* Submits a document: text, or (read) the file name to read on the worker, or (neither)
+ * one that could not be read (derr). */
+static int submit(tt_pool *p, const char *name, const char *id, const char *text, size_t len,
+                  const tt_error *derr, int read)
 {
     slot *s;
     char *nn;
@@ -205,11 +242,22 @@ int tt_pool_submit(tt_pool *p, const char *name, const char *id, const char *tex
     if (p->threads <= 1) {
         tt_error err;
         const tt_result *r = NULL;
+        char *buf = NULL;
+        int rc;
+        if (read) {
+            if (tt_read_file(name, &buf, &len)) {
+                read_error(&err, name);
+                return p->done(p->ctx, name, id, NULL, &err, NULL) ? -1 : 0;
+            }
+            text = buf;
+        }
         if (text) {
             r = classify(p->sc, p->segment_only, text, len, &err);
             derr = r ? NULL : &err;
         }
-        return p->done(p->ctx, name, id, r, derr, NULL) ? -1 : 0;
+        rc = p->done(p->ctx, name, id, r, derr, NULL) ? -1 : 0;
+        free(buf);
+        return rc;
     }
     while (p->submitted - p->emitted == p->nslots)
         if (emit_one(p, 1) < 0)
@@ -224,7 +272,8 @@ int tt_pool_submit(tt_pool *p, const char *name, const char *id, const char *tex
             return -1;
         s->id = nn;
     }
-    s->unreadable = text == NULL;
+    s->unreadable = text == NULL && !read;
+    s->pending_read = read;
     memset(&s->derr, 0, sizeof s->derr);
     if (derr)
         s->derr = *derr;
@@ -243,7 +292,7 @@ int tt_pool_submit(tt_pool *p, const char *name, const char *id, const char *tex
         s->len = len;
     }
     pthread_mutex_lock(&p->mu);
-    s->state = text ? QUEUED : DONE;
+    s->state = text || read ? QUEUED : DONE;
     p->submitted++;
     if (p->idle)
         pthread_cond_signal(&p->work);
@@ -257,6 +306,17 @@ int tt_pool_submit(tt_pool *p, const char *name, const char *id, const char *tex
             break;
     }
     return 0;
+}
+
+int tt_pool_submit(tt_pool *p, const char *name, const char *id, const char *text, size_t len,
+                   const tt_error *derr)
+{
+    return submit(p, name, id, text, len, derr, 0);
+}
+
+int tt_pool_submit_file(tt_pool *p, const char *path)
+{
+    return submit(p, path, NULL, NULL, 0, NULL, 1);
 }
 
 int tt_pool_finish(tt_pool *p)

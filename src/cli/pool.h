@@ -32,6 +32,11 @@ tt_pool *tt_pool_new(const tt_ruleset *rs, const tt_limits *lim, int threads, in
 int tt_pool_submit(tt_pool *p, const char *name, const char *id, const char *text, size_t len,
                    const tt_error *derr);
 
+/* Submits the regular file path, to be read by the worker that classifies it (so reading
+ * runs in parallel too); a file that cannot be read reaches done() with derr as the reading
+ * thread would have said it.  Returns as tt_pool_submit. */
+int tt_pool_submit_file(tt_pool *p, const char *path);
+
 /* Waits for every submitted document and hands it to done().  Returns 0 or -1 as above. */
 int tt_pool_finish(tt_pool *p);
 
