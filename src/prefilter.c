@@ -67,9 +67,22 @@ static uint32_t key_of(const unsigned char *s, size_t n)
     return k;
 }
 
+/* murmur3's finalizer: every key bit reaches the low bits the table index is taken from (a
+ * bare multiplication leaves them depending on the key's low bytes alone, and a three-byte
+ * literal's 128 keys, which differ only in their top byte, then probe one long cluster). */
+static uint32_t mix(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85EBCA6Bu;
+    h ^= h >> 13;
+    h *= 0xC2B2AE35u;
+    h ^= h >> 16;
+    return h;
+}
+
 static uint32_t *table_slot(const table *t, uint32_t key)
 {
-    size_t i = (key * 0x85EBCA6Bu) & (t->cap - 1);
+    size_t i = mix(key) & (t->cap - 1);
     while (t->head[i] != UINT32_MAX && t->keys[i] != key)
         i = (i + 1) & (t->cap - 1);
     return &t->head[i];
