@@ -53,6 +53,7 @@ struct tt_scanner {
     unsigned char *cand;       /* per pattern: a literal of it occurs in this sentence */
     uint32_t *candlist;        /* the patterns with cand set */
     unsigned char *failed;     /* per pattern: hit a limit in this document: off */
+    unsigned char *jitted;     /* per pattern: JIT code exists (pcre2_jit_match can run it) */
     unsigned char *always;     /* per pattern: has no literal, may match anywhere */
     uint32_t *always_pats;     /* the patterns without a literal, in order */
     size_t nalways;
@@ -85,6 +86,7 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     sc->cand = tt_calloc(rs->npatterns + 1, 1);
     sc->candlist = tt_calloc(rs->npatterns + 1, sizeof *sc->candlist);
     sc->failed = tt_calloc(rs->npatterns + 1, 1);
+    sc->jitted = tt_calloc(rs->npatterns + 1, 1);
     sc->always = tt_calloc(rs->npatterns + 1, 1);
     sc->always_pats = tt_calloc(rs->npatterns + 1, sizeof *sc->always_pats);
     sc->runlist = tt_calloc(rs->npatterns + 1, sizeof *sc->runlist);
@@ -97,7 +99,7 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
         return NULL;
     }
     if (!sc->hs_pats || !sc->md || !sc->mctx || !sc->matched || !sc->val || !sc->cand || !sc->candlist ||
-        !sc->failed || !sc->always || !sc->always_pats || !sc->runlist || !sc->last_direct ||
+        !sc->failed || !sc->jitted || !sc->always || !sc->always_pats || !sc->runlist || !sc->last_direct ||
         !sc->last_possible || !sc->acc) {
         tt_scanner_free(sc);
         return NULL;
@@ -111,6 +113,10 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
                 sc->always[p] = !hs && (!rs->pf || tt_prefilter_always(rs->pf, p));
                 if (hs)
                     sc->hs_pats[sc->nhs_pats++] = (uint32_t)p;
+                size_t jit = 0;
+                sc->jitted[p] = !sc->lim.no_jit &&
+                                pcre2_pattern_info(rs->code[p], PCRE2_INFO_JITSIZE, &jit) == 0 &&
+                                jit > 0;
                 if (sc->always[p])
                     sc->always_pats[sc->nalways++] = (uint32_t)p;
             }
@@ -142,6 +148,7 @@ void tt_scanner_free(tt_scanner *sc)
     tt_free(sc->cand);
     tt_free(sc->candlist);
     tt_free(sc->failed);
+    tt_free(sc->jitted);
     tt_free(sc->always);
     tt_free(sc->always_pats);
     tt_free(sc->runlist);
@@ -351,13 +358,17 @@ static int run_pattern(tt_scanner *sc, uint32_t p, size_t si)
     pcre2_code *code = rs->code[p];
     size_t off = r->sent[si].start, end = r->sent[si].end;
     uint32_t opts = PCRE2_NO_UTF_CHECK | (sc->lim.no_jit ? PCRE2_NO_JIT : 0);
+    int jit = sc->jitted[p];
     while (off < end) {
-        int rc = pcre2_match(code, (PCRE2_SPTR)text, end, off, opts, sc->md, sc->mctx);
+        /* the JIT entry point skips pcre2_match's checks (the text was checked once) */
+        int rc = jit ? pcre2_jit_match(code, (PCRE2_SPTR)text, end, off, 0, sc->md, sc->mctx)
+                     : pcre2_match(code, (PCRE2_SPTR)text, end, off, opts, sc->md, sc->mctx);
         PCRE2_SIZE *ov;
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
         if (rc == PCRE2_ERROR_JIT_STACKLIMIT && !(opts & PCRE2_NO_JIT)) {
             opts |= PCRE2_NO_JIT;    /* the interpreter keeps its frames on the heap */
+            jit = 0;
             continue;
         }
         if (rc < 0) {
