@@ -156,7 +156,7 @@ clean:
 # `make fuzz-regress` only replays the regression files (fast).  FUZZ_TARGETS picks harnesses.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
-FUZZ_TARGETS ?= rules condition segment classify literal
+FUZZ_TARGETS ?= rules condition segment classify literal jsonl
 FUZZ_CFLAGS   = -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer -Iinclude -Isrc -Itests/fuzz

@@ -8,6 +8,7 @@ condition: every condition:/when: of rules/*.yaml (folded scalars joined), as is
 segment, classify: samples/*.txt and tests/data/docs/*, tests/data/odd-case.txt
 literal:   "<flags byte><regex>\n<text>": each single-line regex of rules/*.yaml without {{...}}
            (case flag from the ignore_case line below it, if any) with a sample article
+jsonl:     "<field-names byte><record>": each line of tests/data/*.jsonl, tests/data/docs/*.jsonl
 Run from the project root.  Only the standard library is used.
 """
 import glob
@@ -125,13 +126,22 @@ def literal_seeds(outdir):
             texts[k % len(texts)])
 
 
+def jsonl_seeds(outdir):
+    """Each line of the repo's JSON Lines files, with each of the four field-name choices."""
+    files = sorted(glob.glob("tests/data/*.jsonl")) + sorted(glob.glob("tests/data/docs/*.jsonl"))
+    lines = [l for p in files for l in read(p).split(b"\n") if l.strip()]
+    lines += [b'{"id": "a", "text": "caf\xc3\xa9 \\u00e9\\ud83d\\ude00 \\u0000 \\" \\\\"}']
+    for k, line in enumerate(lines):
+        put(outdir, bytes([k % 4]) + line)
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     harness, outdir = sys.argv[1], sys.argv[2]
     os.makedirs(outdir, exist_ok=True)
     {"rules": rules_seeds, "condition": condition_seeds, "segment": text_seeds,
-     "classify": text_seeds, "literal": literal_seeds}[harness](outdir)
+     "classify": text_seeds, "literal": literal_seeds, "jsonl": jsonl_seeds}[harness](outdir)
 
 
 if __name__ == "__main__":

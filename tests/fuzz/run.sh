@@ -27,6 +27,7 @@ opts_for() {   # common libFuzzer options for harness $1
         rules) maxlen=16384; dict=$here/rules.dict ;;
         condition) maxlen=65536; dict=$here/condition.dict ;;
         literal) maxlen=16384; dict=$here/regex.dict ;;
+        jsonl) maxlen=4096; dict=$here/json.dict ;;
         *) maxlen=65536; dict=$here/text.dict ;;
     esac
     echo "-timeout=10 -rss_limit_mb=2048 -max_len=$maxlen -dict=$dict"
