@@ -293,10 +293,14 @@ void cli_limits(tt_limits *lim)
 
 void cli_json(FILE *o, const char *s, size_t n)
 {
-    size_t i;
+    size_t i = 0, run = 0;
     putc('"', o);
-    for (i = 0; i < n; i++) {
+    for (; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch != '"' && ch != '\\' && ch != 0x7f)
+            continue;   /* written with the rest of its run */
+        fwrite(s + run, 1, i - run, o);
+        run = i + 1;
         if (ch == '"' || ch == '\\')
             fprintf(o, "\\%c", ch);
         else if (ch == '\n')
@@ -305,17 +309,22 @@ void cli_json(FILE *o, const char *s, size_t n)
             fputs("\\r", o);
         else if (ch == '\t')
             fputs("\\t", o);
-        else if (ch < 0x20 || ch == 0x7f)
-            fprintf(o, "\\u%04x", ch);
         else
-            putc(ch, o);
+            fprintf(o, "\\u%04x", ch);
     }
+    fwrite(s + run, 1, n - run, o);
     putc('"', o);
 }
 
 void cli_oneline(FILE *o, const char *s, size_t n)
 {
-    size_t i;
-    for (i = 0; i < n; i++)
-        putc(s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i], o);
+    size_t i, run = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] != '\n' && s[i] != '\r' && s[i] != '\t')
+            continue;
+        fwrite(s + run, 1, i - run, o);
+        putc(' ', o);
+        run = i + 1;
+    }
+    fwrite(s + run, 1, n - run, o);
 }
