@@ -98,9 +98,9 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
         tt_scanner_free(sc);
         return NULL;
     }
-    if (!sc->hs_pats || !sc->md || !sc->mctx || !sc->matched || !sc->val || !sc->cand || !sc->candlist ||
-        !sc->failed || !sc->jitted || !sc->always || !sc->always_pats || !sc->runlist || !sc->last_direct ||
-        !sc->last_possible || !sc->acc) {
+    if (!sc->hs_pats || !sc->md || !sc->mctx || !sc->matched || !sc->val || !sc->cand ||
+        !sc->candlist || !sc->failed || !sc->jitted || !sc->always || !sc->always_pats ||
+        !sc->runlist || !sc->last_direct || !sc->last_possible || !sc->acc) {
         tt_scanner_free(sc);
         return NULL;
     }
@@ -108,12 +108,11 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
         size_t t, i;
         for (t = 0; t < rs->ntopics; t++) {
             for (i = 0; i < rs->rt[t].pcount; i++) {
-                size_t p = rs->rt[t].pfirst + i;
+                size_t p = rs->rt[t].pfirst + i, jit = 0;
                 int hs = rs->in_hs && rs->in_hs[p];
                 sc->always[p] = !hs && (!rs->pf || tt_prefilter_always(rs->pf, p));
                 if (hs)
                     sc->hs_pats[sc->nhs_pats++] = (uint32_t)p;
-                size_t jit = 0;
                 sc->jitted[p] = !sc->lim.no_jit &&
                                 pcre2_pattern_info(rs->code[p], PCRE2_INFO_JITSIZE, &jit) == 0 &&
                                 jit > 0;
@@ -620,6 +619,15 @@ static int is_word_byte(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+/* Marks pattern p a candidate of the current sentence (once). */
+static void add_candidate(tt_scanner *sc, uint32_t p, size_t *nc)
+{
+    if (!sc->cand[p]) {
+        sc->cand[p] = 1;
+        sc->candlist[(*nc)++] = p;
+    }
+}
+
 static int tag_sentences(tt_scanner *sc)
 {
     const tt_ruleset *rs = sc->rs;
@@ -659,33 +667,19 @@ static int tag_sentences(tt_scanner *sc)
         for (; h < nh && sc->hits[h].end <= end; h++) {
             size_t n;
             const uint32_t *pats = tt_prefilter_patterns(pf, sc->hits[h].state, &n);
-            for (i = 0; i < n; i++) {
-                if (!sc->cand[pats[i]]) {
-                    sc->cand[pats[i]] = 1;
-                    sc->candlist[nc++] = pats[i];
-                }
-            }
+            for (i = 0; i < n; i++)
+                add_candidate(sc, pats[i], &nc);
         }
         while (g < ng && sc->hshits[g].end <= r->sent[s].start)
             g++;
         if (rs->hs && end < r->len && is_word_byte((unsigned char)r->text[end])) {
             /* a sentence cut inside a word: \b and \B at its end see the subject end in
              * PCRE2 but the next letter in the database, so every pattern of it may match */
-            for (i = 0; i < sc->nhs_pats; i++) {
-                uint32_t p = sc->hs_pats[i];
-                if (!sc->cand[p]) {
-                    sc->cand[p] = 1;
-                    sc->candlist[nc++] = p;
-                }
-            }
+            for (i = 0; i < sc->nhs_pats; i++)
+                add_candidate(sc, sc->hs_pats[i], &nc);
         }
-        for (; g < ng && sc->hshits[g].end <= end; g++) {
-            uint32_t p = sc->hshits[g].state;
-            if (!sc->cand[p]) {
-                sc->cand[p] = 1;
-                sc->candlist[nc++] = p;
-            }
-        }
+        for (; g < ng && sc->hshits[g].end <= end; g++)
+            add_candidate(sc, sc->hshits[g].state, &nc);
         /* the patterns to consider: this sentence's candidates and the patterns without a
          * literal, merged in pattern order */
         {
