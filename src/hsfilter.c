@@ -320,8 +320,8 @@ int tt_hsfilter_scan(const tt_hsfilter *hf, tt_hs_scratch *s, const char *text, 
     c.sorted = 1;
     c.nomem = 0;
     *nhits = 0;
-    /* hs_scan takes an unsigned int length; documents are far smaller (tt_limits), but a
-     * caller may raise max_document: refuse rather than scan a prefix */
+    /* hs_scan takes an unsigned int length: the scanner does not filter longer documents;
+     * refuse rather than scan a prefix */
     if (len > 0xFFFFFFFFu)
         return -1;
     if (hs_scan(hf->db, text, (unsigned)len, 0, s->s, on_match, &c) != HS_SUCCESS &&

@@ -645,7 +645,9 @@ static int tag_sentences(tt_scanner *sc)
     /* a run cut short by out of memory may have left scratch marks behind */
     memset(sc->failed, 0, rs->npatterns);
     memset(sc->cand, 0, rs->npatterns);
-    if (filtered && has_odd_case(r->text, r->len))
+    /* Hyperscan scans at most 4 GiB at once (a raised max_document): without a prefilter such
+     * a document gets the same results, where a failed scan would read as out of memory */
+    if (filtered && (has_odd_case(r->text, r->len) || (rs->hs && r->len > 0xFFFFFFFFu)))
         filtered = 0;
     if (!filtered) {
         for (s = 0; s < r->nsent; s++)
