@@ -133,6 +133,12 @@ typedef struct tt_topic_info {
     double threshold;
     int has_context;
     uint32_t context_window;
+    int context_article;       /* context.scope is article: the window spans paragraphs and a
+                                  continuation may continue a continuation (a chain) */
+    int has_article;           /* context.article: weak cues inherit the article's topic */
+    uint32_t article_reach;    /* context.article.reach: sentences after the last one carrying
+                                  the topic within which weak cues inherit it; 0 = no limit */
+    int article_headline_only; /* context.article.from is headline (else headline or lead) */
 } tt_topic_info;
 
 typedef struct tt_pattern_info {
@@ -208,19 +214,37 @@ typedef struct tt_match {
     size_t start, end;
 } tt_match;
 
+/* How a sentence came to carry a topic. */
+typedef enum tt_via {
+    TT_VIA_DIRECT = 0,         /* its own matches meet the condition and the threshold */
+    TT_VIA_CONTEXT = 1,        /* a continuation of an earlier sentence within context.window */
+    TT_VIA_ARTICLE = 2         /* a weak cue in an article whose headline or lead carries it */
+} tt_via;
+
 /* One topic on one sentence. */
 typedef struct tt_tag {
     uint32_t topic;            /* index into the ruleset's topics */
-    uint32_t via_context;      /* 1 when inherited from an earlier sentence */
-    size_t from;               /* with via_context: the sentence it inherits from */
+    uint32_t via_context;      /* tt_via: 0 direct, else inherited from an earlier sentence */
+    size_t from;               /* inherited: the sentence that carries it directly */
+    size_t link;               /* inherited: the sentence it continues (== from unless it
+                                  continues a continuation, "from 2 via 5") */
     double score;
     size_t match_first;        /* its matches: tt_result_matches()[match_first ...] */
     size_t match_count;
 } tt_tag;
 
+/* The part a sentence plays in its article (see docs/rules.md, "Articles"). */
+typedef enum tt_sentence_kind {
+    TT_SENT_BODY = 0,          /* any other sentence */
+    TT_SENT_HEADLINE,          /* the first line, without a final period, before the body */
+    TT_SENT_LEAD,              /* one of the first article.lead full sentences of a section */
+    TT_SENT_BREAK              /* a topic switch or a datelined section: starts a new lead */
+} tt_sentence_kind;
+
 typedef struct tt_sentence {
     size_t start, end;         /* bytes [start, end) of the document */
     uint32_t paragraph;        /* 0-based */
+    uint32_t kind;             /* tt_sentence_kind */
     size_t tag_first;          /* its tags: tt_result_tags()[tag_first ...], in topic order */
     size_t tag_count;
 } tt_sentence;
@@ -235,11 +259,27 @@ typedef struct tt_doc_error {
     char message[200];
 } tt_doc_error;
 
+/* What an article is about, per topic: the decision an analyst asks for first. */
+typedef enum tt_role {
+    TT_ROLE_NONE = 0,          /* no sentence carries the topic */
+    TT_ROLE_MENTIONED,         /* carried in passing */
+    TT_ROLE_SECONDARY,         /* a second subject of the article */
+    TT_ROLE_PRIMARY            /* what the article is about */
+} tt_role;
+
+TT_API const char *tt_role_name(tt_role role);   /* "primary", ...; "none" */
+/* Parses "primary", "secondary", "mentioned" (or "none"); -1 if unknown. */
+TT_API int tt_role_parse(const char *name);
+
 /* Per-document totals for one topic. */
 typedef struct tt_topic_total {
     uint32_t topic;
     size_t sentences;          /* sentences carrying it (directly or through context) */
     double score;              /* sum of those sentences' scores */
+    uint32_t role;             /* tt_role, from article.roles (see docs/rules.md) */
+    int headline;              /* the headline carries it */
+    int lead;                  /* a lead sentence carries it */
+    double share;              /* sentences / the article's sentences */
 } tt_topic_total;
 
 /* Classifies text[0..len).  The result is owned by the scanner and stays valid until the
@@ -265,20 +305,40 @@ typedef struct tt_trace {
     size_t from;               /* with via_context: the sentence inherited from */
     int vetoed;                /* an exclusion matched */
     int condition;             /* the condition's value */
-    int context_source;        /* -1: no context; else 1 when a sentence within the window of
-                                  the paragraph carries the topic directly, 0 when none */
-    long context_from;         /* that sentence, or -1 */
+    int context_source;        /* -1: no context; else 1 when a sentence within the window
+                                  carries the topic (directly, or in a chain), 0 when none */
+    long context_from;         /* the sentence carrying it directly, or -1 */
+    long context_link;         /* the sentence within the window it would continue, or -1 */
     int when;                  /* context.when's value (with context) */
+    int via;                   /* tt_via of the tag (0 when direct or untagged) */
+    long article_from;         /* with context.article: the headline or lead sentence that made
+                                  it a topic of the article, or -1 when it is not one */
+    int article_when;          /* context.article.when's value */
+    int breaks;                /* context.breaks' value: this sentence ends the inheritance */
+    int stop;                  /* tt_stop: why nothing is inherited here, or 0 */
+    long stop_at;              /* the sentence where that happened, or -1 */
     double score;              /* sum of the weights of the distinct patterns that matched */
     double threshold;
     size_t match_first;        /* its matches (exclusions included): trace_matches[...] */
     size_t match_count;
 } tt_trace;
 
+/* Why a topic's inheritance stopped (the drift guards). */
+typedef enum tt_stop {
+    TT_STOP_NONE = 0,
+    TT_STOP_SWITCH,            /* a topic-switch phrase ("Separately, ...") */
+    TT_STOP_SECTION,           /* a datelined section later in the article */
+    TT_STOP_OTHER_TOPIC,       /* another topic carried directly, with no cue for this one */
+    TT_STOP_BREAKS             /* the topic's context.breaks condition */
+} tt_stop;
+
+TT_API const char *tt_stop_name(tt_stop stop);   /* "switch", "section", ...; "" for none */
+
 TT_API const tt_trace *tt_result_traces(const tt_result *r, size_t *n);
 TT_API const tt_match *tt_result_trace_matches(const tt_result *r, size_t *n);
 
-/* Writes the topic's condition (when = 0) or context.when (when = 1) into buf with the value
+/* Writes the topic's condition (when = 0), context.when (when = 1), context.article.when
+ * (when = 2) or context.breaks (when = 3) into buf with the value
  * of each clause given the matches m[0..n), e.g. "nk:true and (missile:false or launch:true)
  * => true".  Returns the value (0 or 1), or -1 when the topic has no such condition. */
 TT_API int tt_ruleset_render_condition(const tt_ruleset *rs, size_t topic, int when,

@@ -38,6 +38,8 @@ void tt_ruleset_free(tt_ruleset *rs)
     for (i = 0; i < rs->ntopics; i++) {
         tt_cond_release(&rs->rt[i].cond);
         tt_cond_release(&rs->rt[i].when);
+        tt_cond_release(&rs->rt[i].art_when);
+        tt_cond_release(&rs->rt[i].breaks);
         tt_free(rs->rt[i].any_kid);
     }
     tt_free(rs->rt);
@@ -47,6 +49,10 @@ void tt_ruleset_free(tt_ruleset *rs)
         tt_free(rs->strings[i]);
     tt_free(rs->strings);
     tt_segmenter_free(rs->seg);
+    if (rs->switch_code)
+        pcre2_code_free(rs->switch_code);
+    if (rs->dateline_code)
+        pcre2_code_free(rs->dateline_code);
     tt_prefilter_free(rs->pf);
     tt_hsfilter_free(rs->hs);
     tt_free(rs->in_hs);
@@ -95,7 +101,10 @@ int tt_ruleset_render_condition(const tt_ruleset *rs, size_t topic, int when,
     int v;
     if (size)
         buf[0] = '\0';
-    if (topic >= rs->ntopics || (when && !rs->topics[topic].has_context))
+    if (topic >= rs->ntopics || when < 0 || when > 3 ||
+        (when && !rs->topics[topic].has_context) ||
+        (when == 2 && !rs->topics[topic].has_article) ||
+        (when == 3 && !rs->rt[topic].has_breaks))
         return -1;
     rt = &rs->rt[topic];
     if (!(matched = tt_calloc(rt->pcount + 1, 1)))
@@ -105,7 +114,9 @@ int tt_ruleset_render_condition(const tt_ruleset *rs, size_t topic, int when,
             matched[m[i].pattern - rt->pfirst] = 1;
     nc.rs = rs;
     nc.pfirst = rt->pfirst;
-    v = tt_cond_render(when ? &rt->when : &rt->cond, matched, local_name, &nc, buf, size);
+    v = tt_cond_render(when == 0 ? &rt->cond : when == 1 ? &rt->when
+                       : when == 2 ? &rt->art_when : &rt->breaks,
+                       matched, local_name, &nc, buf, size);
     tt_free(matched);
     return v;
 }
@@ -533,6 +544,133 @@ static void first_error(const tt_loader *ld, tt_error *err)
     tt_error_set(err, TT_ERR_RULE, "", 0, 0, "invalid rules");
 }
 
+/* A condition that is "any of the topic's patterns" (exclusions left out). */
+static int cond_all_patterns(build *b, const tt_src_topic *t, tt_cond *out)
+{
+    unsigned char *take = tt_calloc(t->npatterns + 1, 1);
+    size_t i;
+    int r;
+    if (!take) {
+        b->nomem = 1;
+        return 1;
+    }
+    for (i = 0; i < t->npatterns; i++)
+        take[i] = !t->patterns[i].exclude;
+    r = cond_any(out, take, t->npatterns);
+    tt_free(take);
+    if (r)
+        b->nomem = 1;
+    return r ? 1 : 0;
+}
+
+/* Parses an optional condition of the context into out; 1 when bad. */
+static int context_cond(build *b, const tt_src_topic *t, const char *src, const tt_pos *pos,
+                        const char *what, unsigned char *in_when, tt_cond *out)
+{
+    int r;
+    if (!src)
+        return 0;
+    r = parse_cond(b, t, src, pos, what, in_when, out);
+    if (r < 0)
+        b->nomem = 1;
+    return r != 0;
+}
+
+/* The condition, context.when, context.article.when and context.breaks of topic ti: parsed,
+ * defaulted and checked (patterns no condition uses are warned about).  1 when bad. */
+static int build_conditions(build *b, size_t ti)
+{
+    tt_loader *ld = b->ld;
+    tt_ruleset *rs = b->rs;
+    const tt_src_topic *t = &ld->topics[ti];
+    tt_topic_rt *rt = &rs->rt[ti];
+    unsigned char *used, *in_when;
+    size_t i;
+    int bad = 0;
+
+    used = tt_calloc(t->npatterns * 2 + 1, 1);
+    if (!used) {
+        b->nomem = 1;
+        return 1;
+    }
+    in_when = used + t->npatterns;
+    if (t->has_context) {
+        /* patterns used only by the context's conditions are not in the default condition */
+        bad |= context_cond(b, t, t->when, &t->when_pos, "context.when", in_when, &rt->when);
+        if (t->has_article)
+            bad |= context_cond(b, t, t->art_when, &t->art_when_pos, "context.article.when",
+                                in_when, &rt->art_when);
+        if (t->breaks) {
+            rt->has_breaks = 1;
+            bad |= context_cond(b, t, t->breaks, &t->breaks_pos, "context.breaks", in_when,
+                                &rt->breaks);
+        }
+    }
+    if (t->condition) {
+        int r = parse_cond(b, t, t->condition, &t->cond_pos, "condition", used, &rt->cond);
+        if (r)
+            bad = 1;
+        if (r < 0)
+            b->nomem = 1;
+    } else {
+        /* default: any pattern, except those only used by the context's conditions */
+        unsigned char *take = tt_calloc(t->npatterns + 1, 1);
+        if (!take) {
+            b->nomem = 1;
+            bad = 1;
+        } else {
+            size_t n = 0, np = 0;
+            for (i = 0; i < t->npatterns; i++) {
+                take[i] = !t->patterns[i].exclude && !in_when[i];
+                used[i] |= take[i];
+                n += take[i];
+                np += !t->patterns[i].exclude;
+            }
+            if (n == 0) {
+                if (np)   /* else the loader has reported "has no patterns" */
+                    tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_CONDITION, &t->pos,
+                                       "topic '%s' has no pattern outside the context's "
+                                       "conditions: give it a condition",
+                                       t->id);
+                bad = 1;
+            } else if (cond_any(&rt->cond, take, t->npatterns)) {
+                b->nomem = 1;
+                bad = 1;
+            }
+            tt_free(take);
+        }
+    }
+    if (!bad && t->has_context && !t->when)
+        bad |= cond_all_patterns(b, t, &rt->when);    /* default: any pattern of the topic */
+    if (!bad && t->has_article && !t->art_when)
+        bad |= cond_all_patterns(b, t, &rt->art_when);
+    if (!bad && !(rt->any_kid = tt_calloc(t->npatterns + 1, 1))) {
+        b->nomem = 1;
+        bad = 1;
+    }
+    if (!bad) {
+        const tt_cond *c = &rt->cond;
+        const tt_cond_node *root = &c->nodes[c->root];
+        if (root->kind == TT_C_PAT)
+            rt->any_kid[root->value] = 1;
+        else if (root->kind == TT_C_OR)
+            for (i = 0; i < root->count; i++)
+                if (c->nodes[c->kids[root->first + i]].kind == TT_C_PAT)
+                    rt->any_kid[c->nodes[c->kids[root->first + i]].value] = 1;
+    }
+    if (!bad) {
+        for (i = 0; i < t->npatterns; i++) {
+            if (!t->patterns[i].exclude && !used[i] && !in_when[i])
+                tt_loader_diag_add(ld, TT_SEV_WARNING, TT_ERR_CONDITION, &t->patterns[i].pos,
+                                   "pattern '%s' is not used by the condition or the context "
+                                   "of topic '%s'",
+                                   t->patterns[i].id, t->id);
+        }
+    }
+    tt_free(used);
+    return bad;
+}
+
 static int build_topic(build *b, size_t ti, tt_sbuf *src)
 {
     tt_loader *ld = b->ld;
@@ -540,7 +678,6 @@ static int build_topic(build *b, size_t ti, tt_sbuf *src)
     const tt_src_topic *t = &ld->topics[ti];
     tt_topic_rt *rt = &rs->rt[ti];
     tt_topic_info *info = &rs->topics[ti];
-    unsigned char *used, *in_when;
     size_t i, j;
     int bad = 0;
 
@@ -553,6 +690,10 @@ static int build_topic(build *b, size_t ti, tt_sbuf *src)
     info->threshold = t->threshold;
     info->has_context = t->has_context;
     info->context_window = t->window;
+    info->context_article = t->has_context && t->scope_article;
+    info->has_article = t->has_context && t->has_article;
+    info->article_reach = t->art_reach;
+    info->article_headline_only = t->art_headline_only;
     rt->pfirst = (uint32_t)rs->npatterns;
     rt->pcount = (uint32_t)t->npatterns;
     if (t->npatterns > rs->max_topic_patterns)
@@ -606,95 +747,47 @@ static int build_topic(build *b, size_t ti, tt_sbuf *src)
     if (rs->npatterns - rt->pfirst != t->npatterns)
         bad = 1;
     /* conditions are checked even when a pattern failed, so that every problem shows */
+    return build_conditions(b, ti) || bad;
+}
 
-    used = tt_calloc(t->npatterns * 2 + 1, 1);
-    if (!used) {
-        b->nomem = 1;
-        return 1;
+/* One regex of the article: settings (a list is an alternation), anchored at the start of a
+ * sentence; NULL when not given or bad (an error is then recorded). */
+static pcre2_code *article_regex(build *b, const tt_src_pattern *sp, tt_sbuf *src)
+{
+    pcre2_code *code;
+    src->len = 0;
+    if (sp->nitems == 0)
+        return NULL;
+    tt_sb_adds(src, "\\G(?:");   /* \G: only at the start offset, the sentence start */
+    if (pattern_source(b, sp, src) || (tt_sb_adds(src, ")"), src->nomem)) {
+        b->nomem |= src->nomem;
+        return NULL;
     }
-    in_when = used + t->npatterns;
-    if (t->has_context && t->when) {
-        int r = parse_cond(b, t, t->when, &t->when_pos, "context.when", in_when, &rt->when);
-        if (r)
-            bad = 1;
-        if (r < 0)
-            b->nomem = 1;
-    }
-    if (t->condition) {
-        int r = parse_cond(b, t, t->condition, &t->cond_pos, "condition", used, &rt->cond);
-        if (r)
-            bad = 1;
-        if (r < 0)
-            b->nomem = 1;
-    } else {
-        /* default: any pattern, except those only used by context.when */
-        unsigned char *take = tt_calloc(t->npatterns + 1, 1);
-        if (!take) {
-            b->nomem = 1;
-            bad = 1;
-        } else {
-            size_t n = 0, np = 0;
-            for (i = 0; i < t->npatterns; i++) {
-                take[i] = !t->patterns[i].exclude && !in_when[i];
-                used[i] |= take[i];
-                n += take[i];
-                np += !t->patterns[i].exclude;
-            }
-            if (n == 0) {
-                if (np)   /* else the loader has reported "has no patterns" */
-                    tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_CONDITION, &t->pos,
-                                       "topic '%s' has no pattern outside context.when: give "
-                                       "it a condition",
-                                       t->id);
-                bad = 1;
-            } else if (cond_any(&rt->cond, take, t->npatterns)) {
-                b->nomem = 1;
-                bad = 1;
-            }
-            tt_free(take);
-        }
-    }
-    if (!bad && t->has_context && !t->when) {
-        /* default context.when: any pattern of the topic */
-        unsigned char *take = tt_calloc(t->npatterns + 1, 1);
-        if (!take) {
-            b->nomem = 1;
-            bad = 1;
-        } else {
-            for (i = 0; i < t->npatterns; i++)
-                take[i] = !t->patterns[i].exclude;
-            if (cond_any(&rt->when, take, t->npatterns)) {
-                b->nomem = 1;
-                bad = 1;
-            }
-            tt_free(take);
-        }
-    }
-    if (!bad && !(rt->any_kid = tt_calloc(t->npatterns + 1, 1))) {
-        b->nomem = 1;
-        bad = 1;
-    }
-    if (!bad) {
-        const tt_cond *c = &rt->cond;
-        const tt_cond_node *root = &c->nodes[c->root];
-        if (root->kind == TT_C_PAT)
-            rt->any_kid[root->value] = 1;
-        else if (root->kind == TT_C_OR)
-            for (i = 0; i < root->count; i++)
-                if (c->nodes[c->kids[root->first + i]].kind == TT_C_PAT)
-                    rt->any_kid[c->nodes[c->kids[root->first + i]].value] = 1;
-    }
-    if (!bad) {
-        for (i = 0; i < t->npatterns; i++) {
-            if (!t->patterns[i].exclude && !used[i] && !in_when[i])
-                tt_loader_diag_add(ld, TT_SEV_WARNING, TT_ERR_CONDITION, &t->patterns[i].pos,
-                                   "pattern '%s' is not used by the condition or context.when "
-                                   "of topic '%s'",
-                                   t->patterns[i].id, t->id);
-        }
-    }
-    tt_free(used);
-    return bad;
+    code = compile_pattern(b, sp, src->s);
+    if (code && matches_empty(code))
+        tt_loader_diag_add(b->ld, TT_SEV_WARNING, TT_ERR_REGEX, &sp->items[0].pos,
+                           "pattern '%s' can match the empty string", sp->id);
+    return code;
+}
+
+/* The ruleset-wide article: settings. */
+static void build_article(build *b, tt_sbuf *src)
+{
+    const tt_src_article *a = &b->ld->article;
+    tt_article_rules *ar = &b->rs->art;
+    tt_src_pattern sp;
+    ar->lead = a->lead;
+    ar->primary_share = a->primary_share;
+    ar->primary_share_alone = a->primary_share_alone;
+    ar->secondary_share = a->secondary_share;
+    ar->secondary_sentences = a->secondary_sentences;
+    ar->secondary_score = a->secondary_score;
+    sp = a->switches;
+    sp.id = (char *)"article.switch";
+    b->rs->switch_code = article_regex(b, &sp, src);
+    sp = a->dateline;
+    sp.id = (char *)"article.dateline";
+    b->rs->dateline_code = article_regex(b, &sp, src);
 }
 
 /* The literal every match must contain, per pattern, and the automaton over all of them.
@@ -906,6 +999,9 @@ tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
         if (b.nomem)
             goto nomem;
     }
+    build_article(&b, &src);
+    if (b.nomem)
+        goto nomem;
     for (i = 0; i < ld->ndefs; i++)
         if (!b.def_used[i])
             tt_loader_diag_add(ld, TT_SEV_WARNING, TT_ERR_RULE, &ld->defs[i].pos,

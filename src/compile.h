@@ -6,6 +6,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "article.h"
 #include "condition.h"
 #include "hsfilter.h"
 #include "prefilter.h"
@@ -17,6 +18,9 @@ typedef struct tt_topic_rt {
     int has_exclude;
     tt_cond cond;              /* over local pattern indices */
     tt_cond when;              /* context condition (has_context only) */
+    tt_cond art_when;          /* context.article.when (has_article only; default: when) */
+    tt_cond breaks;            /* context.breaks (has_breaks only) */
+    int has_breaks;
     unsigned char *any_kid;    /* per local pattern: it alone can make the condition true (the
                                   condition is that pattern, or an 'or' that lists it) */
 } tt_topic_rt;
@@ -30,6 +34,9 @@ struct tt_ruleset {
     size_t npatterns;
     uint32_t max_topic_patterns;
     tt_segmenter *seg;
+    tt_article_rules art;      /* the article: settings */
+    pcre2_code *switch_code;   /* article.switch, anchored at a sentence start, or NULL */
+    pcre2_code *dateline_code; /* article.dateline, likewise */
     tt_prefilter *pf;          /* NULL when no pattern has a usable literal */
     tt_hsfilter *hs;           /* the Hyperscan prefilter, or NULL */
     unsigned char *in_hs;      /* per pattern: prefiltered by hs (not by pf) */

@@ -58,8 +58,7 @@ struct tt_scanner {
     uint32_t *always_pats;     /* the patterns without a literal, in order */
     size_t nalways;
     uint32_t *runlist;         /* the patterns to consider in the current sentence */
-    long *last_direct;         /* per topic: last sentence tagged directly, or -1 */
-    long *last_possible;       /* per topic: last sentence it might have applied to directly */
+    tt_article art;            /* the article context model (article.c) */
     int explain;
     tt_topic_total *acc;       /* per topic totals for the current document */
     tt_result res;
@@ -90,8 +89,6 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     sc->always = tt_calloc(rs->npatterns + 1, 1);
     sc->always_pats = tt_calloc(rs->npatterns + 1, sizeof *sc->always_pats);
     sc->runlist = tt_calloc(rs->npatterns + 1, sizeof *sc->runlist);
-    sc->last_direct = tt_calloc(nt, sizeof *sc->last_direct);
-    sc->last_possible = tt_calloc(nt, sizeof *sc->last_possible);
     sc->acc = tt_calloc(nt, sizeof *sc->acc);
     sc->hs_pats = tt_calloc(rs->npatterns + 1, sizeof *sc->hs_pats);
     if (rs->hs && !(sc->hss = tt_hs_scratch_new(rs->hs))) {
@@ -100,7 +97,7 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     }
     if (!sc->hs_pats || !sc->md || !sc->mctx || !sc->matched || !sc->val || !sc->cand ||
         !sc->candlist || !sc->failed || !sc->jitted || !sc->always || !sc->always_pats ||
-        !sc->runlist || !sc->last_direct || !sc->last_possible || !sc->acc) {
+        !sc->runlist || !sc->acc || tt_article_init(&sc->art, rs->ntopics)) {
         tt_scanner_free(sc);
         return NULL;
     }
@@ -151,8 +148,7 @@ void tt_scanner_free(tt_scanner *sc)
     tt_free(sc->always);
     tt_free(sc->always_pats);
     tt_free(sc->runlist);
-    tt_free(sc->last_direct);
-    tt_free(sc->last_possible);
+    tt_article_release(&sc->art);
     tt_free(sc->acc);
     tt_free(sc->res.sent);
     tt_free(sc->res.tags);
@@ -324,6 +320,7 @@ static int segment(tt_scanner *sc, const char *text, size_t len)
             s->paragraph = sc->spans.v[i].paragraph;
             s->tag_first = 0;
             s->tag_count = 0;
+            s->kind = TT_SENT_BODY;
             a = e;
             while (a < b && is_space((unsigned char)text[a]))
                 a++;
@@ -404,10 +401,11 @@ static int run_pattern(tt_scanner *sc, uint32_t p, size_t si)
 
 /* Records how topic ti was decided on sentence s (explain mode). */
 static int trace(tt_scanner *sc, uint32_t s, uint32_t ti, const tt_match *m, size_t n,
-                 int tagged, int via, long from, int vetoed, int cond, int source, long last,
-                 int when, double score)
+                 int tagged, int via, long from, int vetoed, int cond, int live, int when,
+                 int art_when, int brk, double score)
 {
     tt_result *r = &sc->res;
+    const tt_art_topic *at = &sc->art.t[ti];
     tt_trace *t;
     if (tt_grow(&r->traces, &r->tracecap, r->ntraces + 1, sizeof *r->traces) ||
         tt_grow(&r->tmatches, &r->tmatchcap, r->ntmatches + n + 1, sizeof *r->tmatches))
@@ -416,13 +414,20 @@ static int trace(tt_scanner *sc, uint32_t s, uint32_t ti, const tt_match *m, siz
     t->sentence = s;
     t->topic = ti;
     t->tagged = tagged;
-    t->via_context = via;
+    t->via_context = via != 0;
+    t->via = via;
     t->from = via ? (size_t)from : 0;
     t->vetoed = vetoed;
     t->condition = cond;
-    t->context_source = source;
-    t->context_from = last;
+    t->context_source = sc->rs->topics[ti].has_context ? (live & 1) != 0 : -1;
+    t->context_from = live & 1 ? at->origin : -1;
+    t->context_link = live & 1 ? at->link : -1;
     t->when = when;
+    t->article_from = live & 2 ? at->art_from : -1;
+    t->article_when = art_when;
+    t->breaks = brk;
+    t->stop = live ? TT_STOP_NONE : at->stop;
+    t->stop_at = live ? -1 : at->stop_at;
     t->score = score;
     t->threshold = sc->rs->topics[ti].threshold;
     t->match_first = r->ntmatches;
@@ -445,8 +450,8 @@ static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti)
     const tt_match *m = sc->tm;
     size_t n = sc->ntm, i;
     double score = 0.0;
-    int vetoed = 0, direct, via = 0, cond, when = 0, source = -1, traced = 0;
-    long from = -1;
+    int vetoed = 0, direct, via = 0, cond, when = 0, traced = 0;
+    long from = -1, link = -1;
 
     if (n == 0 && !sc->explain)
         return 0;    /* a topic with no match in the sentence never applies (see docs) */
@@ -462,21 +467,22 @@ static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti)
     cond = tt_cond_eval(&rt->cond, sc->matched);
     direct = n > 0 && !vetoed && score >= info->threshold && cond;
     if (info->has_context) {
-        long last = sc->last_direct[ti];
-        source = last >= 0 && r->sent[last].paragraph == sent->paragraph &&
-                 (size_t)(s - (uint32_t)last) <= info->context_window;
+        int brk = rt->has_breaks && tt_cond_eval(&rt->breaks, sc->matched);
+        int art_when = info->has_article && tt_cond_eval(&rt->art_when, sc->matched);
+        int live = tt_article_live(&sc->art, info, ti, s, r->sent);
         when = tt_cond_eval(&rt->when, sc->matched);
-        if (!direct && !vetoed && n > 0 && source && when) {
-            via = 1;
-            from = last;
-        }
-        if (!source)
-            last = -1;
+        if (n > 0 && when)
+            tt_article_cue(&sc->art, ti, s);
+        if (!direct && !vetoed && n > 0 && !brk)
+            via = tt_article_inherit(&sc->art, info, ti, s, r->sent, when, art_when, &from,
+                                     &link);
         if (sc->explain)
-            traced = trace(sc, s, ti, m, n, direct || via, via, from, vetoed, cond, source, last,
-                           when, score);
+            traced = trace(sc, s, ti, m, n, direct || via, via, from, vetoed, cond, live, when,
+                           art_when, brk, score);
+        if (brk && !direct)
+            tt_article_stop(&sc->art, ti, s, TT_STOP_BREAKS);
     } else if (sc->explain) {
-        traced = trace(sc, s, ti, m, n, direct, 0, -1, vetoed, cond, -1, -1, 0, score);
+        traced = trace(sc, s, ti, m, n, direct, 0, -1, vetoed, cond, 0, 0, 0, 0, score);
     }
     /* clear the scratch marks first: an out-of-memory return must not leave them behind */
     for (i = 0; i < n; i++)
@@ -485,8 +491,7 @@ static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti)
         return -1;
     if (!direct && !via)
         return 0;
-    if (direct)
-        sc->last_direct[ti] = (long)s;
+    tt_article_carry(&sc->art, info, ti, s, sent->kind, via, from);
     {
         tt_tag *t;
         if (tt_grow(&r->tags, &r->tagcap, r->ntags + 1, sizeof *r->tags) ||
@@ -496,6 +501,7 @@ static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti)
         t->topic = ti;
         t->via_context = (uint32_t)via;
         t->from = via ? (size_t)from : 0;
+        t->link = via ? (size_t)link : 0;
         t->score = score;
         t->match_first = r->nmatches;
         memcpy(r->matches + r->nmatches, m, n * sizeof *m);
@@ -512,25 +518,23 @@ static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti)
 
 /* Whether topic ti may apply to sentence s, judged from which patterns can match there:
  * val[] (per local pattern: 0 cannot match, 2 may) evaluated in three-valued logic.
- * A topic that cannot apply directly here nor inherit from a sentence where it might have
- * applied directly is skipped: none of its matches could show in the result. */
+ * A topic that cannot apply directly here nor inherit (article.c says whether a chain or the
+ * article's topic is live) is skipped: none of its matches could show in the result, and
+ * its cue cannot hold, so the model's state is the same as if it had run. */
 static int topic_may_apply(tt_scanner *sc, uint32_t s, uint32_t ti, const unsigned char *val)
 {
     const tt_ruleset *rs = sc->rs;
     const tt_topic_info *info = &rs->topics[ti];
-    const tt_result *r = &sc->res;
-    int direct = tt_cond_may(&rs->rt[ti].cond, val);
-    long last;
-    if (direct) {
-        sc->last_possible[ti] = (long)s;
+    const tt_topic_rt *rt = &rs->rt[ti];
+    int live;
+    if (tt_cond_may(&rt->cond, val))
         return 1;
-    }
-    if (!info->has_context)
+    if (!info->has_context || !(live = tt_article_live(&sc->art, info, ti, s, sc->res.sent)))
         return 0;
-    last = sc->last_possible[ti];
-    return last >= 0 && r->sent[last].paragraph == r->sent[s].paragraph &&
-           (size_t)(s - (uint32_t)last) <= info->context_window &&
-           tt_cond_may(&rs->rt[ti].when, val);
+    /* it may inherit here, or its breaks condition may end the inheritance here */
+    return ((live & 1) && tt_cond_may(&rt->when, val)) ||
+           ((live & 2) && tt_cond_may(&rt->art_when, val)) ||
+           (rt->has_breaks && tt_cond_may(&rt->breaks, val));
 }
 
 /* Classifies sentence s of the document given the patterns that may match in it
@@ -566,9 +570,7 @@ static int classify_sentence(tt_scanner *sc, uint32_t s, const uint32_t *run, si
         int may_apply = 0;
         for (b = a; b < n && rs->patterns[run[b]].topic == ti; b++)
             may_apply |= rt->any_kid[run[b] - rt->pfirst];
-        if (may_apply) {
-            sc->last_possible[ti] = (long)s;   /* one of them alone may satisfy the condition */
-        } else {
+        if (!may_apply) {   /* else one of them alone may satisfy the condition */
             for (i = a; i < b; i++)
                 sc->val[run[i] - rt->pfirst] = 2;
             may_apply = topic_may_apply(sc, s, ti, sc->val);
@@ -628,6 +630,31 @@ static void add_candidate(tt_scanner *sc, uint32_t p, size_t *nc)
     }
 }
 
+/* Whether the anchored article regex code matches at the start of sentence s. */
+static int starts_with(tt_scanner *sc, const pcre2_code *code, size_t s)
+{
+    const tt_sentence *st = &sc->res.sent[s];
+    if (!code)
+        return 0;
+    return pcre2_match(code, (PCRE2_SPTR)sc->res.text, st->end, st->start, PCRE2_NO_UTF_CHECK,
+                       sc->md, sc->mctx) >= 0;
+}
+
+/* Tells the article model what sentence s is: headline, full sentence, topic switch, a
+ * datelined paragraph; it answers with the sentence's kind. */
+static void enter_sentence(tt_scanner *sc, size_t s)
+{
+    const tt_ruleset *rs = sc->rs;
+    tt_result *r = &sc->res;
+    tt_sentence *st = &r->sent[s];
+    int para_start = s == 0 || r->sent[s - 1].paragraph != st->paragraph;
+    st->kind = tt_article_enter(
+        &sc->art, &rs->art, s,
+        s == 0 && tt_article_is_headline(r->text, r->len, st->start, st->end),
+        tt_article_is_full(r->text, st->start, st->end), starts_with(sc, rs->switch_code, s),
+        para_start && starts_with(sc, rs->dateline_code, s));
+}
+
 static int tag_sentences(tt_scanner *sc)
 {
     const tt_ruleset *rs = sc->rs;
@@ -636,12 +663,12 @@ static int tag_sentences(tt_scanner *sc)
     const tt_prefilter *pf = filtered ? rs->pf : NULL;
     size_t s, t, h = 0, nh = 0, g = 0, ng = 0, i;
     for (t = 0; t < rs->ntopics; t++) {
-        sc->last_direct[t] = -1;
-        sc->last_possible[t] = -1;
         sc->acc[t].topic = (uint32_t)t;
         sc->acc[t].sentences = 0;
         sc->acc[t].score = 0.0;
+        sc->acc[t].role = TT_ROLE_NONE;
     }
+    tt_article_begin(&sc->art, &rs->art);
     /* a run cut short by out of memory may have left scratch marks behind */
     memset(sc->failed, 0, rs->npatterns);
     memset(sc->cand, 0, rs->npatterns);
@@ -650,9 +677,12 @@ static int tag_sentences(tt_scanner *sc)
     if (filtered && (has_odd_case(r->text, r->len) || (rs->hs && r->len > 0xFFFFFFFFu)))
         filtered = 0;
     if (!filtered) {
-        for (s = 0; s < r->nsent; s++)
+        for (s = 0; s < r->nsent; s++) {
+            enter_sentence(sc, s);
             if (classify_sentence_all(sc, (uint32_t)s))
                 return -1;
+            tt_article_leave(&sc->art, rs->topics, s);
+        }
         return 0;
     }
     if (pf && tt_prefilter_scan(pf, (const unsigned char *)r->text, r->len, &sc->hits, &nh,
@@ -695,8 +725,10 @@ static int tag_sentences(tt_scanner *sc)
                 a += x <= y;
                 b += y <= x;
             }
+            enter_sentence(sc, s);
             if (classify_sentence(sc, (uint32_t)s, sc->runlist, nr))
                 return -1;
+            tt_article_leave(&sc->art, rs->topics, s);
         }
         for (i = 0; i < nc; i++)
             sc->cand[sc->candlist[i]] = 0;
@@ -710,11 +742,17 @@ static int document_totals(tt_scanner *sc)
     tt_result *r = &sc->res;
     size_t t;
     for (t = 0; t < rs->ntopics; t++) {
-        if (!sc->acc[t].sentences)
+        tt_topic_total *tot = &sc->acc[t];
+        const tt_art_topic *at = &sc->art.t[t];
+        if (!tot->sentences)
             continue;
         if (tt_grow(&r->totals, &r->totalcap, r->ntotals + 1, sizeof *r->totals))
             return -1;
-        r->totals[r->ntotals++] = sc->acc[t];
+        tot->headline = at->headline;
+        tot->lead = at->lead;
+        tot->share = (double)tot->sentences / (double)r->nsent;
+        tot->role = tt_article_role(&rs->art, at, tot->sentences, r->nsent, tot->score);
+        r->totals[r->ntotals++] = *tot;
     }
     return 0;
 }

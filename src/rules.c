@@ -64,9 +64,23 @@ int tt_loader_diag_add(tt_loader *ld, tt_severity sev, tt_status code, const tt_
 
 /* ---- loader lifetime --------------------------------------------------------------------- */
 
+/* The defaults of the `article:` settings (docs/rules.md, "Articles"). */
+static void article_defaults(tt_src_article *a)
+{
+    a->lead = 2;
+    a->primary_share = 0.3;
+    a->primary_share_alone = 0.5;
+    a->secondary_share = 0.15;
+    a->secondary_sentences = 2;
+    a->secondary_score = 0.0;
+}
+
 tt_loader *tt_loader_new(void)
 {
-    return tt_calloc(1, sizeof(tt_loader));
+    tt_loader *ld = tt_calloc(1, sizeof(tt_loader));
+    if (ld)
+        article_defaults(&ld->article);
+    return ld;
 }
 
 static void free_pattern(tt_src_pattern *p)
@@ -93,6 +107,8 @@ static void free_topic(tt_src_topic *t)
     tt_free(t->patterns);
     tt_free(t->condition);
     tt_free(t->when);
+    tt_free(t->art_when);
+    tt_free(t->breaks);
     for (i = 0; i < t->nexamples; i++) {
         tt_free(t->examples[i].text);
         tt_free(t->examples[i].note);
@@ -116,6 +132,8 @@ void tt_loader_free(tt_loader *ld)
     for (i = 0; i < ld->nabbrevs; i++)
         tt_free(ld->abbrevs[i]);
     tt_free(ld->abbrevs);
+    free_pattern(&ld->article.switches);
+    free_pattern(&ld->article.dateline);
     for (i = 0; i < ld->nfiles; i++)
         tt_free(ld->files[i]);
     tt_free(ld->files);
@@ -437,6 +455,34 @@ static int valid_id(const char *s)
     return 1;
 }
 
+static void context_article_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v,
+                                 void *vctx)
+{
+    tt_src_topic *t = vctx;
+    if (!strcmp(key, "when")) {
+        tt_free(t->art_when);
+        t->art_when = get_string(w, v, "when");
+        t->art_when_pos = pos_of(w, v);
+    } else if (!strcmp(key, "reach")) {
+        long n;
+        if (!get_int(w, v, "reach", 0, 100000, &n))
+            t->art_reach = (uint32_t)n;
+    } else if (!strcmp(key, "from")) {
+        if (v->type == YAML_SCALAR_NODE && !strcmp(scalar(v), "headline"))
+            t->art_headline_only = 1;
+        else if (v->type == YAML_SCALAR_NODE && !strcmp(scalar(v), "lead"))
+            t->art_headline_only = 0;
+        else
+            err_at(w, v, TT_ERR_RULE, "'from' must be headline or lead, found %s%s%s",
+                   v->type == YAML_SCALAR_NODE ? "'" : "",
+                   v->type == YAML_SCALAR_NODE ? scalar(v) : kind_name(v),
+                   v->type == YAML_SCALAR_NODE ? "'" : "");
+    } else {
+        err_at(w, k, TT_ERR_RULE,
+               "unknown key '%s' in context.article (expected when, reach, from)", key);
+    }
+}
+
 static void context_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, void *vctx)
 {
     tt_src_topic *t = vctx;
@@ -447,8 +493,26 @@ static void context_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *
     } else if (!strcmp(key, "when")) {
         t->when = get_string(w, v, "when");
         t->when_pos = pos_of(w, v);
+    } else if (!strcmp(key, "scope")) {
+        if (v->type == YAML_SCALAR_NODE && !strcmp(scalar(v), "article"))
+            t->scope_article = 1;
+        else if (v->type == YAML_SCALAR_NODE && !strcmp(scalar(v), "paragraph"))
+            t->scope_article = 0;
+        else
+            err_at(w, v, TT_ERR_RULE, "'scope' must be paragraph or article, found %s%s%s",
+                   v->type == YAML_SCALAR_NODE ? "'" : "",
+                   v->type == YAML_SCALAR_NODE ? scalar(v) : kind_name(v),
+                   v->type == YAML_SCALAR_NODE ? "'" : "");
+    } else if (!strcmp(key, "article")) {
+        t->has_article = 1;
+        each_pair(w, v, "context.article", context_article_pair, t);
+    } else if (!strcmp(key, "breaks")) {
+        t->breaks = get_string(w, v, "breaks");
+        t->breaks_pos = pos_of(w, v);
     } else {
-        err_at(w, k, TT_ERR_RULE, "unknown key '%s' in context (expected window, when)", key);
+        err_at(w, k, TT_ERR_RULE,
+               "unknown key '%s' in context (expected window, when, scope, article, breaks)",
+               key);
     }
 }
 
@@ -689,6 +753,84 @@ static void seg_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, v
     }
 }
 
+static void share_pair(walk *w, const char *what, yaml_node_t *v, double *out)
+{
+    get_number(w, v, what, 0.0, 1.0, out);
+}
+
+static void primary_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, void *vctx)
+{
+    tt_src_article *a = vctx;
+    if (!strcmp(key, "share"))
+        share_pair(w, "share", v, &a->primary_share);
+    else if (!strcmp(key, "share_alone"))
+        share_pair(w, "share_alone", v, &a->primary_share_alone);
+    else
+        err_at(w, k, TT_ERR_RULE,
+               "unknown key '%s' in article.roles.primary (expected share, share_alone)", key);
+}
+
+static void secondary_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, void *vctx)
+{
+    tt_src_article *a = vctx;
+    long n;
+    if (!strcmp(key, "share")) {
+        share_pair(w, "share", v, &a->secondary_share);
+    } else if (!strcmp(key, "sentences")) {
+        if (!get_int(w, v, "sentences", 1, 100000, &n))
+            a->secondary_sentences = (uint32_t)n;
+    } else if (!strcmp(key, "score")) {
+        get_number(w, v, "score", 0.0, 1e9, &a->secondary_score);
+    } else {
+        err_at(w, k, TT_ERR_RULE,
+               "unknown key '%s' in article.roles.secondary (expected share, sentences, score)",
+               key);
+    }
+}
+
+static void roles_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, void *vctx)
+{
+    if (!strcmp(key, "primary"))
+        each_pair(w, v, "article.roles.primary", primary_pair, vctx);
+    else if (!strcmp(key, "secondary"))
+        each_pair(w, v, "article.roles.secondary", secondary_pair, vctx);
+    else
+        err_at(w, k, TT_ERR_RULE,
+               "unknown key '%s' in article.roles (expected primary, secondary)", key);
+}
+
+static void article_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, void *vctx)
+{
+    tt_src_article *a = vctx;
+    long n;
+    if (!strcmp(key, "lead")) {
+        if (!get_int(w, v, "lead", 0, 1000, &n))
+            a->lead = (uint32_t)n;
+    } else if (!strcmp(key, "switch")) {
+        add_items(w, &a->switches, v, "switch");
+    } else if (!strcmp(key, "dateline")) {
+        add_items(w, &a->dateline, v, "dateline");
+    } else if (!strcmp(key, "roles")) {
+        each_pair(w, v, "article.roles", roles_pair, a);
+    } else {
+        err_at(w, k, TT_ERR_RULE,
+               "unknown key '%s' in article (expected lead, switch, dateline, roles)", key);
+    }
+}
+
+static void read_article(walk *w, yaml_node_t *v)
+{
+    tt_src_article *a = &w->ld->article;
+    if (a->given) {
+        err_at(w, v, TT_ERR_RULE, "'article' settings are given twice (first at %s:%d)",
+               a->pos.file, a->pos.line);
+        return;
+    }
+    a->given = 1;
+    a->pos = pos_of(w, v);
+    each_pair(w, v, "article", article_pair, a);
+}
+
 typedef struct top_ctx {
     int have_version;
     int have_topic;
@@ -713,11 +855,14 @@ static void top_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, v
         each_pair(w, v, "definitions", def_pair, NULL);
     } else if (!strcmp(key, "segmenter")) {
         each_pair(w, v, "segmenter", seg_pair, NULL);
+    } else if (!strcmp(key, "article")) {
+        read_article(w, v);
     } else if (!strcmp(key, "topics")) {
         err_at(w, k, TT_ERR_RULE, "unknown key 'topics': write one 'topic:' per file");
     } else {
         err_at(w, k, TT_ERR_RULE,
-               "unknown key '%s' at top level (expected version, topic, definitions, segmenter)",
+               "unknown key '%s' at top level (expected version, topic, definitions, segmenter, "
+               "article)",
                key);
     }
 }

@@ -52,11 +52,30 @@ typedef struct tt_src_topic {
     tt_pos cond_pos;
     int has_context;
     uint32_t window;
+    int scope_article;         /* context.scope: article (else paragraph) */
     char *when;                /* NULL = default */
     tt_pos when_pos;
+    int has_article;           /* context.article given */
+    char *art_when;            /* context.article.when; NULL = context.when */
+    tt_pos art_when_pos;
+    uint32_t art_reach;        /* context.article.reach; 0 = no limit */
+    int art_headline_only;     /* context.article.from: headline */
+    char *breaks;              /* context.breaks; NULL = none */
+    tt_pos breaks_pos;
     tt_src_example *examples;
     size_t nexamples;
 } tt_src_topic;
+
+/* The ruleset-wide `article:` settings (one file at most). */
+typedef struct tt_src_article {
+    int given;
+    tt_pos pos;                /* of the article: mapping */
+    uint32_t lead;             /* full sentences of a section's lead */
+    tt_src_pattern switches;   /* topic-switch phrases, at a sentence start (nitems 0: none) */
+    tt_src_pattern dateline;   /* a datelined section start (nitems 0: none) */
+    double primary_share, primary_share_alone, secondary_share, secondary_score;
+    uint32_t secondary_sentences;
+} tt_src_article;
 
 typedef struct tt_src_def {
     char *name, *value;
@@ -74,6 +93,7 @@ struct tt_loader {
     size_t ndefs, defcap;
     char **abbrevs;
     size_t nabbrevs, abbrevcap;
+    tt_src_article article;
     int built;
     int nomem;
     int prefilter;             /* tt_prefilter_kind */

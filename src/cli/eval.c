@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "gold.h"
 #include "input.h"
 
 enum { O_GOLD = 256, O_ERRORS, O_MIN_F1, O_BASELINE, O_TOLERANCE };
@@ -90,384 +91,6 @@ static int on_option(void *ctx, int val, const char *arg)
     return EXIT_USAGE;
 }
 
-/* ---- Gold --------------------------------------------------------------------------------- */
-
-/* One labelled sentence: by index, or by the byte span of its text. */
-typedef struct gold_sent {
-    int by_span;
-    size_t index;          /* the sentence, or the span's start */
-    size_t end;            /* the span's end */
-    unsigned char *topics; /* [ntopics]: 1 = carries it */
-} gold_sent;
-
-typedef struct gold_doc {
-    char *document;        /* as reported by the input walk (a path), or NULL */
-    char *id;              /* a JSON Lines record id, or NULL */
-    size_t line;           /* in the gold file */
-    unsigned char *topics; /* [ntopics]: the article-level gold */
-    int by_sentence;       /* 'sentences' given: closed world over the sentences */
-    gold_sent *sents;
-    size_t nsents;
-    int seen;              /* matched by a document of the corpus (or failed to read) */
-} gold_doc;
-
-typedef struct gold {
-    const char *path;
-    gold_doc *docs;
-    size_t n, cap;
-    gold_doc **index;      /* sorted by key, for lookups */
-} gold;
-
-static void gold_release(gold *g)
-{
-    size_t i, k;
-    for (i = 0; i < g->n; i++) {
-        gold_doc *d = &g->docs[i];
-        free(d->document);
-        free(d->id);
-        free(d->topics);
-        for (k = 0; k < d->nsents; k++)
-            free(d->sents[k].topics);
-        free(d->sents);
-    }
-    free(g->docs);
-    free(g->index);
-    memset(g, 0, sizeof *g);
-}
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-/* A record is looked up by its id when it has one, else by its document. */
-static int key_cmp(const char *id1, const char *doc1, const char *id2, const char *doc2)
-{
-    if ((id1 != NULL) != (id2 != NULL))
-        return id1 ? -1 : 1;
-    return id1 ? strcmp(id1, id2) : strcmp(doc1, doc2);
-}
-
-static int doc_cmp(const void *a, const void *b)
-{
-    const gold_doc *x = *(gold_doc *const *)a, *y = *(gold_doc *const *)b;
-    int c = key_cmp(x->id, x->document, y->id, y->document);
-    return c ? c : (x->line < y->line ? -1 : x->line > y->line);
-}
-
-static gold_doc *gold_find(const gold *g, const char *id, const char *document)
-{
-    size_t lo = 0, hi = g->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = key_cmp(id, document, g->index[mid]->id, g->index[mid]->document);
-        if (c == 0)
-            return g->index[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return NULL;
-}
-
-/* Reads a list of topic ids into flags[]; 0, or -1 with msg set. */
-static int read_topics(const tt_ruleset *rs, json_t *arr, unsigned char *flags, const char *where,
-                       char *msg, size_t size)
-{
-    size_t i;
-    json_t *v;
-    if (!json_is_array(arr)) {
-        snprintf(msg, size, "%s'topics' must be an array of topic ids", where);
-        return -1;
-    }
-    json_array_foreach(arr, i, v) {
-        long t;
-        if (!json_is_string(v)) {
-            snprintf(msg, size, "%s'topics' must be an array of topic ids", where);
-            return -1;
-        }
-        if ((t = tt_ruleset_find_topic(rs, json_string_value(v))) < 0) {
-            snprintf(msg, size, "%sunknown topic '%s'", where, json_string_value(v));
-            return -1;
-        }
-        flags[t] = 1;
-    }
-    return 0;
-}
-
-static int get_size(json_t *v, size_t *out)
-{
-    if (!json_is_integer(v) || json_integer_value(v) < 0)
-        return -1;
-    *out = (size_t)json_integer_value(v);
-    return 0;
-}
-
-/* Checks one record and adds it to g; 0, 1 with msg set when it is wrong, -1 out of memory. */
-static int gold_record(gold *g, const tt_ruleset *rs, json_t *rec, size_t line, char *msg,
-                       size_t size)
-{
-    size_t nt = tt_ruleset_topic_count(rs), i, k;
-    const char *key;
-    json_t *v, *jdoc, *jid, *jtopics, *jsents;
-    gold_doc d;
-    char idbuf[64], where[64];
-    int rc = 1;
-    memset(&d, 0, sizeof d);
-    d.line = line;
-    json_object_foreach(rec, key, v) {
-        if (strcmp(key, "document") && strcmp(key, "id") && strcmp(key, "topics") &&
-            strcmp(key, "sentences") && strcmp(key, "note")) {
-            snprintf(msg, size, "unknown key '%s'", key);
-            return 1;
-        }
-    }
-    jdoc = json_object_get(rec, "document");
-    jid = json_object_get(rec, "id");
-    jtopics = json_object_get(rec, "topics");
-    jsents = json_object_get(rec, "sentences");
-    if (jdoc && (!json_is_string(jdoc) || !json_string_length(jdoc))) {
-        snprintf(msg, size, "'document' must be a non-empty string");
-        return 1;
-    }
-    if (jid && !json_is_string(jid) && !json_is_integer(jid)) {
-        snprintf(msg, size, "'id' must be a string or an integer");
-        return 1;
-    }
-    if (!jdoc && !jid) {
-        snprintf(msg, size, "a record needs 'document' or 'id'");
-        return 1;
-    }
-    if (!(d.topics = calloc(nt + 1, 1)))
-        return -1;
-    if (jtopics && read_topics(rs, jtopics, d.topics, "", msg, size))
-        goto out;
-    if (jsents) {
-        if (!json_is_array(jsents)) {
-            snprintf(msg, size, "'sentences' must be an array");
-            goto out;
-        }
-        d.by_sentence = 1;
-        if (json_array_size(jsents) &&
-            !(d.sents = calloc(json_array_size(jsents), sizeof *d.sents))) {
-            rc = -1;
-            goto out;
-        }
-        json_array_foreach(jsents, i, v) {
-            gold_sent *s = &d.sents[d.nsents];
-            json_t *ji, *js, *je, *jt, *x;
-            const char *kk;
-            snprintf(where, sizeof where, "sentences[%zu]: ", i);
-            if (!json_is_object(v)) {
-                snprintf(msg, size, "%snot an object", where);
-                goto out;
-            }
-            json_object_foreach(v, kk, x) {
-                if (strcmp(kk, "index") && strcmp(kk, "start") && strcmp(kk, "end") &&
-                    strcmp(kk, "topics") && strcmp(kk, "note")) {
-                    snprintf(msg, size, "%sunknown key '%s'", where, kk);
-                    goto out;
-                }
-            }
-            ji = json_object_get(v, "index");
-            js = json_object_get(v, "start");
-            je = json_object_get(v, "end");
-            jt = json_object_get(v, "topics");
-            if ((ji != NULL) == (js != NULL || je != NULL)) {
-                snprintf(msg, size, "%sgive either 'index' or 'start' and 'end'", where);
-                goto out;
-            }
-            if (ji && get_size(ji, &s->index)) {
-                snprintf(msg, size, "%s'index' must be an integer, 0 or more", where);
-                goto out;
-            }
-            if (!ji && (get_size(js, &s->index) || get_size(je, &s->end) || s->end <= s->index)) {
-                snprintf(msg, size, "%s'start' and 'end' must be integers with 0 <= start < end",
-                         where);
-                goto out;
-            }
-            s->by_span = !ji;
-            if (!jt) {
-                snprintf(msg, size, "%s'topics' is required", where);
-                goto out;
-            }
-            if (!(s->topics = calloc(nt + 1, 1))) {
-                rc = -1;
-                goto out;
-            }
-            d.nsents++;
-            if (read_topics(rs, jt, s->topics, where, msg, size))
-                goto out;
-            for (k = 0; k + 1 < d.nsents; k++) {
-                if (!s->by_span && !d.sents[k].by_span && d.sents[k].index == s->index) {
-                    snprintf(msg, size, "%ssentence %zu is listed twice", where, s->index);
-                    goto out;
-                }
-            }
-            for (k = 0; k < nt; k++) {
-                if (s->topics[k] && jtopics && !d.topics[k]) {
-                    snprintf(msg, size, "%stopic '%s' is not among the article's 'topics'", where,
-                             tt_ruleset_topic(rs, k)->id);
-                    goto out;
-                }
-            }
-        }
-        if (!jtopics)   /* the article carries what its sentences carry */
-            for (i = 0; i < d.nsents; i++)
-                for (k = 0; k < nt; k++)
-                    d.topics[k] |= d.sents[i].topics[k];
-    }
-    if (jid && json_is_integer(jid))
-        snprintf(idbuf, sizeof idbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(jid));
-    if ((jdoc && !(d.document = dup_str(json_string_value(jdoc)))) ||
-        (jid && !(d.id = dup_str(json_is_string(jid) ? json_string_value(jid) : idbuf)))) {
-        rc = -1;
-        goto out;
-    }
-    if (g->n == g->cap) {
-        size_t nc = g->cap ? g->cap * 2 : 64;
-        gold_doc *nd = realloc(g->docs, nc * sizeof *nd);
-        if (!nd) {
-            rc = -1;
-            goto out;
-        }
-        g->docs = nd;
-        g->cap = nc;
-    }
-    g->docs[g->n++] = d;
-    return 0;
-out:
-    free(d.document);
-    free(d.id);
-    free(d.topics);
-    for (k = 0; k < d.nsents; k++)
-        free(d.sents[k].topics);
-    free(d.sents);
-    return rc;
-}
-
-/* The problems found in a gold file, printed in line order once all are known. */
-typedef struct problem {
-    size_t line;
-    char msg[600];
-} problem;
-
-typedef struct problems {
-    problem *p;
-    size_t n, cap;
-} problems;
-
-static int add_problem(problems *ps, size_t line, const char *msg)
-{
-    if (ps->n == ps->cap) {
-        size_t nc = ps->cap ? ps->cap * 2 : 16;
-        problem *np = realloc(ps->p, nc * sizeof *np);
-        if (!np)
-            return -1;
-        ps->p = np;
-        ps->cap = nc;
-    }
-    ps->p[ps->n].line = line;
-    snprintf(ps->p[ps->n].msg, sizeof ps->p[ps->n].msg, "%s", msg);
-    ps->n++;
-    return 0;
-}
-
-static int problem_cmp(const void *a, const void *b)
-{
-    const problem *x = a, *y = b;
-    return x->line < y->line ? -1 : x->line > y->line;
-}
-
-/* Reads the gold file: every problem is printed as FILE:LINE: MESSAGE.  Returns 0,
- * EXIT_INPUT (the file is unreadable or wrong) or EXIT_FAIL (out of memory). */
-static int gold_load(gold *g, const char *path, const tt_ruleset *rs)
-{
-    problems ps = {NULL, 0, 0};
-    FILE *f = fopen(path, "rb");
-    char *line = NULL;
-    size_t cap = 0, lineno = 0, bad = 0, i;
-    ssize_t n;
-    int rc = 0;
-    g->path = path;
-    if (!f) {
-        fprintf(stderr, "topictag: cannot read gold file %s: %s\n", path, strerror(errno));
-        return EXIT_INPUT;
-    }
-    while ((n = getline(&line, &cap, f)) >= 0) {
-        json_error_t jerr;
-        json_t *rec;
-        char msg[512];
-        int r;
-        lineno++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            n--;
-        if (n == 0)
-            continue;   /* blank lines are allowed */
-        rec = json_loadb(line, (size_t)n, 0, &jerr);
-        if (!rec || !json_is_object(rec)) {
-            if (rec)
-                snprintf(msg, sizeof msg, "not a JSON object");
-            else
-                snprintf(msg, sizeof msg, "malformed JSON: %s at column %d", jerr.text,
-                         jerr.column);
-            json_decref(rec);
-            r = 1;
-        } else {
-            r = gold_record(g, rs, rec, lineno, msg, sizeof msg);
-            json_decref(rec);
-        }
-        if (r < 0 || (r > 0 && add_problem(&ps, lineno, msg))) {
-            rc = EXIT_FAIL;
-            break;
-        }
-    }
-    if (!rc && ferror(f)) {
-        fprintf(stderr, "topictag: cannot read gold file %s: %s\n", path, strerror(errno));
-        rc = EXIT_INPUT;
-    }
-    fclose(f);
-    free(line);
-    if (!rc && g->n && !(g->index = malloc(g->n * sizeof *g->index)))
-        rc = EXIT_FAIL;
-    if (!rc) {
-        for (i = 0; i < g->n; i++)
-            g->index[i] = &g->docs[i];
-        if (g->n)
-            qsort(g->index, g->n, sizeof *g->index, doc_cmp);
-    }
-    for (i = 1; !rc && i < g->n; i++) {
-        const gold_doc *a = g->index[i - 1], *b = g->index[i];
-        char msg[600];
-        if (key_cmp(a->id, a->document, b->id, b->document))
-            continue;
-        snprintf(msg, sizeof msg, "a second record for %s '%s' (the first is at line %zu)",
-                 b->id ? "id" : "document", b->id ? b->id : b->document, a->line);
-        if (add_problem(&ps, b->line, msg))
-            rc = EXIT_FAIL;
-    }
-    if (ps.n)
-        qsort(ps.p, ps.n, sizeof *ps.p, problem_cmp);
-    for (i = 0; i < ps.n; i++)
-        fprintf(stderr, "%s:%zu: %s\n", path, ps.p[i].line, ps.p[i].msg);
-    bad = ps.n;
-    free(ps.p);
-    if (rc == EXIT_FAIL)
-        fputs("topictag: out of memory\n", stderr);
-    if (rc)
-        return rc;
-    if (!bad && g->n == 0) {
-        fprintf(stderr, "topictag: %s: the gold file has no records\n", path);
-        return EXIT_INPUT;
-    }
-    return bad ? EXIT_INPUT : 0;
-}
-
 /* ---- Scoring ------------------------------------------------------------------------------ */
 
 typedef struct counts {
@@ -488,12 +111,25 @@ typedef struct miss {
     long from;             /* tagged through context from this sentence, else -1 */
 } miss;
 
+/* An article whose role for a topic differs from the gold one. */
+typedef struct role_miss {
+    char *document;
+    char *id;              /* or NULL */
+    uint32_t topic;
+    int gold, predicted;   /* tt_role */
+} role_miss;
+
 typedef struct evaluation {
     const tt_ruleset *rs;
     tt_scanner *sc;
     gold *g;
     size_t ntopics, npatterns;
     counts *sent, *art;           /* per topic */
+    counts *about;                /* per topic: the article is about it (primary, secondary) */
+    size_t roles[4][4];           /* [gold role][predicted role], articles with gold roles */
+    size_t rdocs;                 /* articles with gold roles */
+    role_miss *rmiss;
+    size_t nrmiss, caprmiss, rmisses;
     size_t *pat_tagged, *pat_fp;  /* per pattern */
     unsigned char *gm, *pm;       /* scratch: [sentence * ntopics + topic] */
     size_t mcap;
@@ -538,7 +174,7 @@ static int add_miss(evaluation *ev, int fp, const char *name, const char *id, lo
     m->topic = topic;
     m->from = -1;
     ev->nmisses++;
-    if (!(m->document = dup_str(name)) || (id && !(m->id = dup_str(id))))
+    if (!(m->document = strdup(name)) || (id && !(m->id = strdup(id))))
         return -1;
     if (s) {
         const char *text = tt_result_text(r);
@@ -562,6 +198,53 @@ static int add_miss(evaluation *ev, int fp, const char *name, const char *id, lo
             if (j == m->npatterns)
                 m->patterns[m->npatterns++] = mt[k].pattern;
         }
+    }
+    return 0;
+}
+
+/* Counts the roles of the topics of an article with gold roles, and keeps a disagreement
+ * while under the limit; -1 on out of memory. */
+static int score_roles(evaluation *ev, const gold_doc *d, const char *name, const char *id,
+                       const tt_topic_total *tot, size_t ntt)
+{
+    size_t t, k = 0;
+    ev->rdocs++;
+    for (t = 0; t < ev->ntopics; t++) {
+        int g = d->roles[t], p = 0;
+        role_miss *m;
+        while (k < ntt && tot[k].topic < t)
+            k++;
+        if (k < ntt && tot[k].topic == t)
+            p = (int)tot[k].role;
+        if (g >= TT_ROLE_SECONDARY && p >= TT_ROLE_SECONDARY)
+            ev->about[t].tp++;
+        else if (g >= TT_ROLE_SECONDARY)
+            ev->about[t].fn++;
+        else if (p >= TT_ROLE_SECONDARY)
+            ev->about[t].fp++;
+        if (!g && !p)
+            continue;
+        ev->roles[g][p]++;
+        if (g == p)
+            continue;
+        ev->rmisses++;
+        if (ev->nrmiss >= ev->limit)
+            continue;
+        if (ev->nrmiss == ev->caprmiss) {
+            size_t nc = ev->caprmiss ? ev->caprmiss * 2 : 32;
+            role_miss *nm = realloc(ev->rmiss, nc * sizeof *nm);
+            if (!nm)
+                return -1;
+            ev->rmiss = nm;
+            ev->caprmiss = nc;
+        }
+        m = &ev->rmiss[ev->nrmiss++];
+        memset(m, 0, sizeof *m);
+        m->topic = (uint32_t)t;
+        m->gold = g;
+        m->predicted = p;
+        if (!(m->document = strdup(name)) || (id && !(m->id = strdup(id))))
+            return -1;
     }
     return 0;
 }
@@ -685,6 +368,8 @@ static int score_doc(evaluation *ev, gold_doc *d, const char *name, const char *
                 return -1;
         }
     }
+    if (d->roles && score_roles(ev, d, name, id, tot, ntt))
+        return -1;
     ev->docs++;
     return 0;
 }
@@ -954,7 +639,44 @@ static void text_miss(FILE *o, const evaluation *ev, const miss *m)
     }
 }
 
-static int report_text(FILE *o, const evaluation *ev, const level *sl, const level *al)
+/* The role table and the disagreements, for articles with gold roles. */
+static void text_roles(FILE *o, const evaluation *ev)
+{
+    size_t g, p, i, agree = 0, total = 0;
+    fprintf(o, "\nArticle roles (%zu article%s with gold roles): gold by row, predicted by column\n",
+            ev->rdocs, plural(ev->rdocs));
+    fprintf(o, "%-10s", "");
+    for (p = 0; p < 4; p++)
+        fprintf(o, " %9s", tt_role_name((tt_role)p));
+    putc('\n', o);
+    for (g = 0; g < 4; g++) {
+        fprintf(o, "%-10s", tt_role_name((tt_role)g));
+        for (p = 0; p < 4; p++) {
+            if (g == 0 && p == 0)
+                fprintf(o, " %9s", "-");
+            else
+                fprintf(o, " %9zu", ev->roles[g][p]);
+            total += ev->roles[g][p];
+            agree += g == p ? ev->roles[g][p] : 0;
+        }
+        putc('\n', o);
+    }
+    fprintf(o, "%zu of %zu roles agree\n", agree, total);
+    if (ev->nrmiss < ev->rmisses)
+        fprintf(o, "(the first %zu of %zu disagreements: --errors N for more)\n", ev->nrmiss,
+                ev->rmisses);
+    for (i = 0; i < ev->nrmiss; i++) {
+        const role_miss *m = &ev->rmiss[i];
+        fprintf(o, "ROLE %s", m->document);
+        if (m->id)
+            fprintf(o, " (id %s)", m->id);
+        fprintf(o, " %s: gold %s, predicted %s\n", tt_ruleset_topic(ev->rs, m->topic)->id,
+                tt_role_name((tt_role)m->gold), tt_role_name((tt_role)m->predicted));
+    }
+}
+
+static int report_text(FILE *o, const evaluation *ev, const level *sl, const level *al,
+                       const level *bl)
 {
     size_t t, i, w = 26, pw = 7, tw = 5, shown = 0, unused = 0, *order;
     size_t total = ev->sfp + ev->sfn + ev->afp + ev->afn;
@@ -968,7 +690,12 @@ static int report_text(FILE *o, const evaluation *ev, const level *sl, const lev
     fputs("\n\n", o);
     text_level(o, ev, sl, (int)w, "Sentence level");
     putc('\n', o);
-    text_level(o, ev, al, (int)w, "Article level");
+    text_level(o, ev, al, (int)w, "Article level: carries the topic");
+    if (ev->rdocs) {
+        putc('\n', o);
+        text_level(o, ev, bl, (int)w, "Article level: about the topic (primary or secondary)");
+        text_roles(o, ev);
+    }
     fprintf(o, "\nErrors over sentences: %zu false positive%s, %zu false negative%s\n", ev->sfp,
             plural(ev->sfp), ev->sfn, plural(ev->sfn));
     if (ev->afp + ev->afn)
@@ -1013,7 +740,39 @@ static int report_text(FILE *o, const evaluation *ev, const level *sl, const lev
     return 0;
 }
 
-static void report_json(FILE *o, const evaluation *ev, const level *sl, const level *al)
+static void json_roles(FILE *o, const evaluation *ev)
+{
+    size_t g, p, i;
+    fprintf(o, "  \"roles\": {\"articles\": %zu, \"matrix\": [", ev->rdocs);
+    for (g = 0; g < 4; g++) {
+        fprintf(o, "%s[", g ? ", " : "");
+        for (p = 0; p < 4; p++)
+            fprintf(o, "%s%zu", p ? ", " : "", ev->roles[g][p]);
+        putc(']', o);
+    }
+    fprintf(o, "], \"order\": [\"none\", \"mentioned\", \"secondary\", \"primary\"], "
+               "\"disagreements\": %zu, \"list\": [",
+            ev->rmisses);
+    for (i = 0; i < ev->nrmiss; i++) {
+        const role_miss *m = &ev->rmiss[i];
+        fprintf(o, "%s\n    {\"document\": ", i ? "," : "");
+        cli_json(o, m->document, strlen(m->document));
+        fputs(", \"id\": ", o);
+        if (m->id)
+            cli_json(o, m->id, strlen(m->id));
+        else
+            fputs("null", o);
+        fputs(", \"topic\": ", o);
+        cli_json(o, tt_ruleset_topic(ev->rs, m->topic)->id,
+                 strlen(tt_ruleset_topic(ev->rs, m->topic)->id));
+        fprintf(o, ", \"gold\": \"%s\", \"predicted\": \"%s\"}", tt_role_name((tt_role)m->gold),
+                tt_role_name((tt_role)m->predicted));
+    }
+    fputs(ev->nrmiss ? "\n  ]},\n" : "]},\n", o);
+}
+
+static void report_json(FILE *o, const evaluation *ev, const level *sl, const level *al,
+                        const level *bl)
 {
     size_t i, k, first = 1;
     fputs("{\n  \"gold\": ", o);
@@ -1024,6 +783,10 @@ static void report_json(FILE *o, const evaluation *ev, const level *sl, const le
             ev->docs, ev->sdocs, ev->sentences, ev->without_gold, ev->failed);
     json_level(o, ev, sl);
     json_level(o, ev, al);
+    if (ev->rdocs) {
+        json_level(o, ev, bl);
+        json_roles(o, ev);
+    }
     fprintf(o,
             "  \"errors\": {\"false_positives\": %zu, \"false_negatives\": %zu, "
             "\"article_false_positives\": %zu, \"article_false_negatives\": %zu, \"list\": [",
@@ -1199,34 +962,6 @@ static int gate_baseline(const evaluation *ev, const baseline *b, double tol)
 
 /* ---- The command -------------------------------------------------------------------------- */
 
-/* The corpus by default: each distinct 'document' of the gold, in the order of the file. */
-static int gold_corpus(const gold *g, char ***paths, int *n)
-{
-    size_t i, k;
-    char **p = malloc((g->n + 1) * sizeof *p);
-    *paths = p;
-    *n = 0;
-    if (!p) {
-        fputs("topictag: out of memory\n", stderr);
-        return EXIT_FAIL;
-    }
-    for (i = 0; i < g->n; i++) {
-        const gold_doc *d = &g->docs[i];
-        if (!d->document) {
-            fprintf(stderr,
-                    "topictag: %s:%zu: the record has no 'document' to read: name the corpus "
-                    "paths\n",
-                    g->path, d->line);
-            return EXIT_USAGE;
-        }
-        for (k = 0; k < (size_t)*n && strcmp(p[k], d->document); k++)
-            ;
-        if (k == (size_t)*n)
-            p[(*n)++] = d->document;
-    }
-    return 0;
-}
-
 static int run(const cli_command *cmd, int argc, char **argv)
 {
     settings s;
@@ -1234,7 +969,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
     gold g;
     baseline b;
     evaluation ev;
-    level sl, al;
+    level sl, al, bl;
     char **paths = NULL;
     int npaths = 0, rc, code, gates = 0;
     size_t i;
@@ -1281,10 +1016,11 @@ static int run(const cli_command *cmd, int argc, char **argv)
     cli_limits(&lim);
     ev.sent = calloc(ev.ntopics + 1, sizeof *ev.sent);
     ev.art = calloc(ev.ntopics + 1, sizeof *ev.art);
+    ev.about = calloc(ev.ntopics + 1, sizeof *ev.about);
     ev.pat_tagged = calloc(ev.npatterns + 1, sizeof *ev.pat_tagged);
     ev.pat_fp = calloc(ev.npatterns + 1, sizeof *ev.pat_fp);
     ev.sc = tt_scanner_new(rs, &lim);
-    if (!ev.sent || !ev.art || !ev.pat_tagged || !ev.pat_fp || !ev.sc) {
+    if (!ev.sent || !ev.art || !ev.about || !ev.pat_tagged || !ev.pat_fp || !ev.sc) {
         fputs("topictag: out of memory\n", stderr);
         rc = EXIT_FAIL;
         goto done;
@@ -1307,15 +1043,20 @@ static int run(const cli_command *cmd, int argc, char **argv)
     sl.c = ev.sent;
     al.name = "article";
     al.c = ev.art;
+    bl.name = "about";
+    bl.c = ev.about;
     summarize(&sl, ev.ntopics);
     summarize(&al, ev.ntopics);
+    summarize(&bl, ev.ntopics);
     if (s.format == FMT_JSON) {
-        report_json(stdout, &ev, &sl, &al);
+        report_json(stdout, &ev, &sl, &al, &bl);
     } else if (s.format == FMT_CSV) {
         fputs("level,topic,gold,predicted,tp,fp,fn,precision,recall,f1\n", stdout);
         csv_level(stdout, &ev, &sl);
         csv_level(stdout, &ev, &al);
-    } else if (report_text(stdout, &ev, &sl, &al)) {
+        if (ev.rdocs)
+            csv_level(stdout, &ev, &bl);
+    } else if (report_text(stdout, &ev, &sl, &al, &bl)) {
         fputs("topictag: out of memory\n", stderr);
         rc = EXIT_FAIL;
         goto done;
@@ -1331,6 +1072,12 @@ done:
     free(ev.misses);
     free(ev.sent);
     free(ev.art);
+    free(ev.about);
+    for (i = 0; i < ev.nrmiss; i++) {
+        free(ev.rmiss[i].document);
+        free(ev.rmiss[i].id);
+    }
+    free(ev.rmiss);
     free(ev.pat_tagged);
     free(ev.pat_fp);
     free(ev.gm);

@@ -369,7 +369,7 @@ static void test_rules_unknown_keys(void **state)
                "topics: []\n" TOPIC_OK,
                {E, TT_ERR_RULE, "x.yaml", 2, 1,
                 "unknown key 'colour' at top level (expected version, topic, definitions, "
-                "segmenter)"},
+                "segmenter, article)"},
                {E, TT_ERR_RULE, "x.yaml", 3, 1,
                 "unknown key 'topics': write one 'topic:' per file"});
     CHECK_FAIL("version: 1\n"
@@ -398,7 +398,7 @@ static void test_rules_unknown_keys(void **state)
                 "unknown key 'colour' in exclusion (expected id, regex, literal, weight, "
                 "ignore_case, word)"},
                {E, TT_ERR_RULE, "x.yaml", 16, 5,
-                "unknown key 'after' in context (expected window, when)"});
+                "unknown key 'after' in context (expected window, when, scope, article, breaks)"});
     CHECK_FAIL("version: 1\n"
                "segmenter:\n"
                "  abbreviations: [Gen., 'a b', Lt.]\n"
@@ -657,7 +657,7 @@ static void test_rules_error_in_earlier_buffer(void **state)
     static const char good[] = "version: 1\n" TOPIC_OK;
     static const exp_diag exp[] = {
         {E, TT_ERR_RULE, "bad.yaml", 2, 1,
-         "unknown key 'bogus' at top level (expected version, topic, definitions, segmenter)"},
+         "unknown key 'bogus' at top level (expected version, topic, definitions, segmenter, article)"},
     };
     tt_loader *ld = tt_loader_new();
 
@@ -866,7 +866,8 @@ static void test_rules_condition_errors(void **state)
                "  context:\n"
                "    when: p\n",
                {E, TT_ERR_CONDITION, "x.yaml", 3, 7,
-                "topic 't' has no pattern outside context.when: give it a condition"});
+                "topic 't' has no pattern outside the context's conditions: give it a "
+                "condition"});
 }
 
 /* One file with independent errors in every stage: all are reported. */
@@ -914,7 +915,7 @@ static void test_rules_warnings(void **state)
     static const exp_diag exp[] = {
         {W, TT_ERR_REGEX, "x.yaml", 11, 14, "pattern 'opt' can match the empty string"},
         {W, TT_ERR_CONDITION, "x.yaml", 12, 7,
-         "pattern 'extra' is not used by the condition or context.when of topic 'w'"},
+         "pattern 'extra' is not used by the condition or the context of topic 'w'"},
         {W, TT_ERR_RULE, "x.yaml", 3, 10, "definition 'spare' is never used"},
     };
     tt_ruleset *rs = load_one("version: 1\n"
