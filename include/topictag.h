@@ -371,6 +371,11 @@ typedef struct tt_report_options {
     int tagged_only;      /* list only sentences that carry a topic */
     int summary;          /* JSONL: end with a {"summary": ...} line (always on for text/json) */
     int stream;           /* JSONL: flush after every document (for pipes; off for files) */
+    int select;           /* 1: report only the documents where topic select_topic has a role
+                             of select_role or stronger (primary > secondary > mentioned);
+                             the others are neither written nor counted in the summary */
+    uint32_t select_topic;
+    int select_role;      /* tt_role, TT_ROLE_MENTIONED or more */
 } tt_report_options;
 
 typedef struct tt_report tt_report;
@@ -408,6 +413,9 @@ TT_API void tt_report_buf_release(tt_report_buf *buf);
 
 /* Writes the batch summary and closing text; returns 0, or -1 when writing failed. */
 TT_API int tt_report_finish(tt_report *rep);
+
+/* The role of topic in a classified document (TT_ROLE_NONE when no sentence carries it). */
+TT_API tt_role tt_result_role(const tt_result *r, uint32_t topic);
 
 /* Number of documents reported so far that had an error. */
 TT_API size_t tt_report_failed(const tt_report *rep);

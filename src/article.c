@@ -31,7 +31,7 @@ void tt_article_begin(tt_article *a, const tt_article_rules *ar)
     for (i = 0; i < a->nt; i++) {
         tt_art_topic *t = &a->t[i];
         forget(t);
-        t->last_carry = t->cue_at = t->tag_at = t->stop_at = -1;
+        t->last_carry = t->tag_at = t->direct_at = t->stop_at = -1;
         t->stop = TT_STOP_NONE;
         t->headline = t->lead = 0;
     }
@@ -90,11 +90,12 @@ int tt_article_is_headline(const char *text, size_t len, size_t start, size_t en
 /* ---- the model --------------------------------------------------------------------------- */
 
 uint32_t tt_article_enter(tt_article *a, const tt_article_rules *ar, size_t s, int headline,
-                          int full, int switched, int dateline)
+                          int full, int switched, int dateline, int aside)
 {
     uint32_t kind = TT_SENT_BODY;
     int brk = switched ? TT_STOP_SWITCH : dateline && a->nfull > 0 ? TT_STOP_SECTION : 0;
     a->ndirect = 0;
+    a->no_inherit = aside || (!full && !(headline && s == 0));
     a->nfull += full != 0;
     if (brk) {
         size_t i;
@@ -143,6 +144,8 @@ int tt_article_inherit(const tt_article *a, const tt_topic_info *info, size_t ti
 {
     const tt_art_topic *t = &a->t[ti];
     long l = window_link(t, info, s, sent);
+    if (a->no_inherit)
+        return 0;
     if (l >= 0 && when) {
         *from = t->origin;
         *link = l;
@@ -167,6 +170,7 @@ void tt_article_carry(tt_article *a, const tt_topic_info *info, size_t ti, size_
         t->lead = 1;
     if (via == TT_VIA_DIRECT) {
         a->ndirect++;
+        t->direct_at = (long)s;
         t->link = t->origin = (long)s;
         if (t->art_from < 0 && (kind == TT_SENT_HEADLINE ||
                                 (!info->article_headline_only &&
@@ -177,8 +181,6 @@ void tt_article_carry(tt_article *a, const tt_topic_info *info, size_t ti, size_
         t->origin = from;
     }
 }
-
-void tt_article_cue(tt_article *a, size_t ti, size_t s) { a->t[ti].cue_at = (long)s; }
 
 void tt_article_stop(tt_article *a, size_t ti, size_t s, int reason)
 {
@@ -197,8 +199,7 @@ void tt_article_leave(tt_article *a, const tt_topic_info *topics, size_t s)
         return;
     for (i = 0; i < a->nt; i++) {
         tt_art_topic *t = &a->t[i];
-        if (t->link < 0 || !topics[i].context_article || t->tag_at == (long)s ||
-            t->cue_at == (long)s)
+        if (t->link < 0 || !topics[i].context_article || t->direct_at == (long)s)
             continue;
         t->link = t->origin = -1;    /* the chain ends; the article's topics stay */
         t->stop = TT_STOP_OTHER_TOPIC;

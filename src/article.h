@@ -29,8 +29,8 @@ typedef struct tt_art_topic {
     long origin;        /* the sentence carrying it directly that the chain started from */
     long art_from;      /* the headline or lead sentence that made it a topic of the article */
     long last_carry;    /* the last sentence carrying it, or -1 */
-    long cue_at;        /* the last sentence where its context.when held */
     long tag_at;        /* the last sentence carrying it */
+    long direct_at;     /* the last sentence carrying it directly */
     int stop;           /* tt_stop: why its inheritance last stopped */
     long stop_at;       /* where, or -1 */
     int headline, lead; /* the headline / a lead sentence carries it */
@@ -42,6 +42,7 @@ typedef struct tt_article {
     uint32_t lead_left;  /* full sentences of the current lead still to come */
     size_t nfull;        /* full sentences seen so far */
     size_t ndirect;      /* topics the current sentence carries directly */
+    int no_inherit;      /* the current sentence inherits nothing */
 } tt_article;
 
 int tt_article_init(tt_article *a, size_t ntopics);   /* 0, or -1 on out of memory */
@@ -58,10 +59,12 @@ int tt_article_is_headline(const char *text, size_t len, size_t start, size_t en
 int tt_article_is_full(const char *text, size_t start, size_t end);
 
 /* Enters sentence s.  switched: it starts with a topic-switch phrase; dateline: it starts a
- * paragraph with a dateline.  A switch, or a dateline after the first full sentence (a new
- * section), ends every inheritance and starts a new lead.  Returns its tt_sentence_kind. */
+ * paragraph with a dateline; aside: an article.aside line (a credit, "declined to comment").
+ * A switch, or a dateline after the first full sentence (a new section), ends every
+ * inheritance and starts a new lead.  An aside, and a line that is neither the headline nor a
+ * full sentence (a byline, "(END)"), inherits nothing.  Returns its tt_sentence_kind. */
 uint32_t tt_article_enter(tt_article *a, const tt_article_rules *ar, size_t s, int headline,
-                          int full, int switched, int dateline);
+                          int full, int switched, int dateline, int aside);
 
 /* Whether topic ti may still be inherited by sentence s of sent[]: 1 through the window,
  * 2 through the article, 3 both, 0 not at all. */
@@ -78,14 +81,12 @@ int tt_article_inherit(const tt_article *a, const tt_topic_info *info, size_t ti
 void tt_article_carry(tt_article *a, const tt_topic_info *info, size_t ti, size_t s,
                       uint32_t kind, int via, long from);
 
-/* Records that topic ti's context.when held in sentence s (its cue). */
-void tt_article_cue(tt_article *a, size_t ti, size_t s);
-
 /* Ends topic ti's inheritance at sentence s (reason: tt_stop). */
 void tt_article_stop(tt_article *a, size_t ti, size_t s, int reason);
 
-/* Leaves sentence s: a sentence that carries another topic directly and has no cue for an
- * article-scope topic ends that topic's chain (the article moved on). */
+/* Leaves sentence s: a sentence that carries another topic directly ends the chain of an
+ * article-scope topic it does not carry directly (the article moved on); the article's topics
+ * stay. */
 void tt_article_leave(tt_article *a, const tt_topic_info *topics, size_t s);
 
 /* The role of a topic carried by sentences sentences of nsent, with total score score. */

@@ -53,6 +53,8 @@ void tt_ruleset_free(tt_ruleset *rs)
         pcre2_code_free(rs->switch_code);
     if (rs->dateline_code)
         pcre2_code_free(rs->dateline_code);
+    if (rs->aside_code)
+        pcre2_code_free(rs->aside_code);
     tt_prefilter_free(rs->pf);
     tt_hsfilter_free(rs->hs);
     tt_free(rs->in_hs);
@@ -115,7 +117,7 @@ int tt_ruleset_render_condition(const tt_ruleset *rs, size_t topic, int when,
     nc.rs = rs;
     nc.pfirst = rt->pfirst;
     v = tt_cond_render(when == 0 ? &rt->cond : when == 1 ? &rt->when
-                       : when == 2 ? &rt->art_when : &rt->breaks,
+                       : when == 2 ? rt->art : &rt->breaks,
                        matched, local_name, &nc, buf, size);
     tt_free(matched);
     return v;
@@ -642,8 +644,7 @@ static int build_conditions(build *b, size_t ti)
     }
     if (!bad && t->has_context && !t->when)
         bad |= cond_all_patterns(b, t, &rt->when);    /* default: any pattern of the topic */
-    if (!bad && t->has_article && !t->art_when)
-        bad |= cond_all_patterns(b, t, &rt->art_when);
+    rt->art = t->art_when ? &rt->art_when : &rt->when;   /* default: context.when */
     if (!bad && !(rt->any_kid = tt_calloc(t->npatterns + 1, 1))) {
         b->nomem = 1;
         bad = 1;
@@ -788,6 +789,9 @@ static void build_article(build *b, tt_sbuf *src)
     sp = a->dateline;
     sp.id = (char *)"article.dateline";
     b->rs->dateline_code = article_regex(b, &sp, src);
+    sp = a->aside;
+    sp.id = (char *)"article.aside";
+    b->rs->aside_code = article_regex(b, &sp, src);
 }
 
 /* The literal every match must contain, per pattern, and the automaton over all of them.

@@ -18,7 +18,8 @@ typedef struct tt_topic_rt {
     int has_exclude;
     tt_cond cond;              /* over local pattern indices */
     tt_cond when;              /* context condition (has_context only) */
-    tt_cond art_when;          /* context.article.when (has_article only; default: when) */
+    tt_cond art_when;          /* context.article.when as given (has_article only) */
+    const tt_cond *art;        /* the one that applies: &art_when, or &when by default */
     tt_cond breaks;            /* context.breaks (has_breaks only) */
     int has_breaks;
     unsigned char *any_kid;    /* per local pattern: it alone can make the condition true (the
@@ -37,6 +38,7 @@ struct tt_ruleset {
     tt_article_rules art;      /* the article: settings */
     pcre2_code *switch_code;   /* article.switch, anchored at a sentence start, or NULL */
     pcre2_code *dateline_code; /* article.dateline, likewise */
+    pcre2_code *aside_code;    /* article.aside, likewise */
     tt_prefilter *pf;          /* NULL when no pattern has a usable literal */
     tt_hsfilter *hs;           /* the Hyperscan prefilter, or NULL */
     unsigned char *in_hs;      /* per pattern: prefiltered by hs (not by pf) */

@@ -468,11 +468,9 @@ static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti)
     direct = n > 0 && !vetoed && score >= info->threshold && cond;
     if (info->has_context) {
         int brk = rt->has_breaks && tt_cond_eval(&rt->breaks, sc->matched);
-        int art_when = info->has_article && tt_cond_eval(&rt->art_when, sc->matched);
+        int art_when = info->has_article && tt_cond_eval(rt->art, sc->matched);
         int live = tt_article_live(&sc->art, info, ti, s, r->sent);
         when = tt_cond_eval(&rt->when, sc->matched);
-        if (n > 0 && when)
-            tt_article_cue(&sc->art, ti, s);
         if (!direct && !vetoed && n > 0 && !brk)
             via = tt_article_inherit(&sc->art, info, ti, s, r->sent, when, art_when, &from,
                                      &link);
@@ -533,7 +531,7 @@ static int topic_may_apply(tt_scanner *sc, uint32_t s, uint32_t ti, const unsign
         return 0;
     /* it may inherit here, or its breaks condition may end the inheritance here */
     return ((live & 1) && tt_cond_may(&rt->when, val)) ||
-           ((live & 2) && tt_cond_may(&rt->art_when, val)) ||
+           ((live & 2) && tt_cond_may(rt->art, val)) ||
            (rt->has_breaks && tt_cond_may(&rt->breaks, val));
 }
 
@@ -652,7 +650,7 @@ static void enter_sentence(tt_scanner *sc, size_t s)
         &sc->art, &rs->art, s,
         s == 0 && tt_article_is_headline(r->text, r->len, st->start, st->end),
         tt_article_is_full(r->text, st->start, st->end), starts_with(sc, rs->switch_code, s),
-        para_start && starts_with(sc, rs->dateline_code, s));
+        para_start && starts_with(sc, rs->dateline_code, s), starts_with(sc, rs->aside_code, s));
 }
 
 static int tag_sentences(tt_scanner *sc)

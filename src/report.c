@@ -30,8 +30,9 @@ tt_report *tt_report_new(const tt_ruleset *rs, const tt_report_options *opt, FIL
     rep->opt = *opt;
     rep->out = out;
     rep->topic_docs = tt_calloc(nt, sizeof *rep->topic_docs);
+    rep->topic_roles = tt_calloc(nt * 4 + 1, sizeof *rep->topic_roles);
     rep->topic_sents = tt_calloc(nt, sizeof *rep->topic_sents);
-    if (!rep->topic_docs || !rep->topic_sents) {
+    if (!rep->topic_docs || !rep->topic_sents || !rep->topic_roles) {
         tt_report_free(rep);
         return NULL;
     }
@@ -56,6 +57,7 @@ void tt_report_free(tt_report *rep)
     if (!rep)
         return;
     tt_free(rep->topic_docs);
+    tt_free(rep->topic_roles);
     tt_free(rep->topic_sents);
     tt_free(rep->ob.s);
     tt_free(rep);
@@ -69,6 +71,23 @@ int tt_report_has_error(const tt_result *r, const tt_error *derr)
     if (r)
         tt_result_errors(r, &n);
     return n > 0;
+}
+
+tt_role tt_result_role(const tt_result *r, uint32_t topic)
+{
+    size_t nt, i;
+    const tt_topic_total *tot = r ? tt_result_topics(r, &nt) : NULL;
+    for (i = 0; tot && i < nt; i++)
+        if (tot[i].topic == topic)
+            return (tt_role)tot[i].role;
+    return TT_ROLE_NONE;
+}
+
+/* Whether the document is reported at all (tt_report_options.select). */
+static int selected(const tt_report *rep, const tt_result *r)
+{
+    return !rep->opt.select ||
+           (int)tt_result_role(r, rep->opt.select_topic) >= rep->opt.select_role;
 }
 
 /* Begins the report if need be and counts one document for the summary. */
@@ -91,6 +110,7 @@ static int account(tt_report *rep, const tt_result *r, const tt_error *derr)
             rep->ntagged += s[i].tag_count > 0;
         for (i = 0; i < nt; i++) {
             rep->topic_docs[tot[i].topic]++;
+            rep->topic_roles[tot[i].topic * 4 + (tot[i].role & 3)]++;
             rep->topic_sents[tot[i].topic] += tot[i].sentences;
         }
     }
@@ -100,6 +120,8 @@ static int account(tt_report *rep, const tt_result *r, const tt_error *derr)
 int tt_report_document(tt_report *rep, const char *name, const char *id, const tt_result *r,
                        const tt_error *derr)
 {
+    if (!selected(rep, r))
+        return 0;
     if (account(rep, r, derr) || rep->ops->document(rep, name, id, r, derr))
         return -1;
     return ferror(rep->out) ? -1 : 0;
@@ -111,6 +133,10 @@ int tt_report_render(const tt_report *rep, const char *name, const char *id,
     tt_obuf b;
     if (!rep->ops->render)
         return 1;
+    if (!selected(rep, r)) {
+        buf->len = 0;
+        return 0;
+    }
     b.s = buf->data;
     b.len = 0;
     b.cap = buf->cap;
@@ -125,6 +151,8 @@ int tt_report_render(const tt_report *rep, const char *name, const char *id,
 int tt_report_emit(tt_report *rep, const tt_report_buf *buf, const tt_result *r,
                    const tt_error *derr)
 {
+    if (rep->ops->emit && !selected(rep, r))
+        return 0;
     if (!rep->ops->emit || account(rep, r, derr) || rep->ops->emit(rep, buf->data, buf->len))
         return -1;
     return ferror(rep->out) ? -1 : 0;
@@ -204,8 +232,11 @@ void tt_json_summary(tt_report *rep)
         const tt_topic_info *ti = tt_ruleset_topic(rep->rs, i);
         fputs(i ? ", {\"id\": " : "{\"id\": ", o);
         tt_json_string(o, ti->id, strlen(ti->id));
-        fprintf(o, ", \"articles\": %zu, \"sentences\": %zu}", rep->topic_docs[i],
-                rep->topic_sents[i]);
+        fprintf(o, ", \"articles\": %zu, \"sentences\": %zu, \"roles\": {\"primary\": %zu, "
+                   "\"secondary\": %zu, \"mentioned\": %zu}}",
+                rep->topic_docs[i], rep->topic_sents[i], rep->topic_roles[i * 4 + TT_ROLE_PRIMARY],
+                rep->topic_roles[i * 4 + TT_ROLE_SECONDARY],
+                rep->topic_roles[i * 4 + TT_ROLE_MENTIONED]);
     }
     fputs("]}", o);
 }

@@ -55,6 +55,7 @@ struct tt_report {
     size_t ndocs, nfailed, nsentences, ntagged;
     size_t *topic_docs;        /* per topic: documents carrying it */
     size_t *topic_sents;       /* per topic: sentences carrying it */
+    size_t *topic_roles;       /* per topic and role: [topic * 4 + role] documents */
     tt_obuf ob;                /* the document being rendered (json, jsonl) */
 };
 

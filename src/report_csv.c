@@ -40,7 +40,8 @@ static void sep(tt_report *rep) { putc(rep->opt.format == TT_FORMAT_TSV ? '\t' :
 static int csv_begin(tt_report *rep)
 {
     static const char *const cols[] = {"document", "id",  "sentence", "start",    "end",  "topic",
-                                       "score",    "via", "patterns", "text",     "error"};
+                                       "score",    "via", "role",     "patterns", "text",
+                                       "error"};
     size_t i;
     for (i = 0; i < sizeof cols / sizeof *cols; i++) {
         if (i)
@@ -68,7 +69,7 @@ static void error_row(tt_report *rep, const char *name, const char *id, const ch
     char buf[300];
     int i;
     row_head(rep, name, id);
-    for (i = 0; i < 8; i++)   /* sentence .. text are empty */
+    for (i = 0; i < 9; i++)   /* sentence .. text are empty */
         sep(rep);
     snprintf(buf, sizeof buf, "%s: %s", code, msg);
     fields(rep, buf);
@@ -106,7 +107,10 @@ static int csv_document(tt_report *rep, const char *name, const char *id, const 
             tt_write_number(o, t->score);
             sep(rep);
             if (t->via_context)
-                fprintf(o, "context:%zu", t->from);
+                fprintf(o, "%s:%zu", t->via_context == TT_VIA_ARTICLE ? "article" : "context",
+                        t->from);
+            sep(rep);
+            fputs(tt_role_name(tt_result_role(r, t->topic)), o);
             sep(rep);
             {
                 /* distinct pattern ids, space separated (matches are in pattern order) */

@@ -58,8 +58,13 @@ static void json_tag(const tt_report *rep, tt_obuf *b, const tt_result *r, const
     tt_ob_puts(b, ", \"score\": ");
     tt_ob_number(b, t->score);
     if (t->via_context) {
-        tt_ob_puts(b, ", \"via\": \"context\", \"from\": ");
+        tt_ob_puts(b, t->via_context == TT_VIA_ARTICLE ? ", \"via\": \"article\", \"from\": "
+                                                       : ", \"via\": \"context\", \"from\": ");
         tt_ob_uint(b, t->from);
+        if (t->link != t->from) {
+            tt_ob_puts(b, ", \"link\": ");
+            tt_ob_uint(b, t->link);
+        }
     }
     tt_ob_puts(b, ", \"matches\": [");
     for (i = 0; i < t->match_count; i++) {
@@ -108,6 +113,12 @@ static void json_render(const tt_report *rep, tt_obuf *b, const char *name, cons
         tt_ob_uint(b, s[i].end);
         tt_ob_puts(b, ", \"paragraph\": ");
         tt_ob_uint(b, s[i].paragraph);
+        if (s[i].kind != TT_SENT_BODY) {
+            static const char *const kinds[] = {"body", "headline", "lead", "break"};
+            tt_ob_puts(b, ", \"kind\": \"");
+            tt_ob_puts(b, kinds[s[i].kind & 3]);
+            tt_ob_puts(b, "\"");
+        }
         tt_ob_puts(b, ", \"text\": ");
         tt_ob_json(b, text + s[i].start, s[i].end - s[i].start);
         tt_ob_puts(b, ", \"topics\": [");
@@ -126,7 +137,10 @@ static void json_render(const tt_report *rep, tt_obuf *b, const char *name, cons
         tt_ob_uint(b, tot[i].sentences);
         tt_ob_puts(b, ", \"score\": ");
         tt_ob_number(b, tot[i].score);
-        tt_ob_puts(b, "}");
+        tt_ob_puts(b, ", \"role\": \"");
+        tt_ob_puts(b, tt_role_name((tt_role)tot[i].role));
+        tt_ob_puts(b, tot[i].headline ? "\", \"headline\": true" : "\", \"headline\": false");
+        tt_ob_puts(b, tot[i].lead ? ", \"lead\": true}" : ", \"lead\": false}");
     }
     tt_ob_puts(b, "], ");
     json_errors(rep, b, r, derr);

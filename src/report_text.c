@@ -42,6 +42,20 @@ static int text_document(tt_report *rep, const char *name, const char *id, const
         fprintf(o, "   error: %s\n", derr->message);
     for (i = 0; i < ne; i++)
         fprintf(o, "   error: %s\n", e[i].message);
+    if (r) {
+        size_t nt, k, shown = 0;
+        const tt_topic_total *tot = tt_result_topics(r, &nt);
+        int role;
+        /* the decision per topic, strongest role first */
+        for (role = TT_ROLE_PRIMARY; role >= TT_ROLE_MENTIONED; role--)
+            for (k = 0; k < nt; k++)
+                if ((int)tot[k].role == role)
+                    fprintf(o, "%s %s %s", shown++ ? "," : "   roles:",
+                            tt_ruleset_topic(rep->rs, tot[k].topic)->id,
+                            tt_role_name((tt_role)role));
+        if (shown)
+            putc('\n', o);
+    }
     for (i = 0; i < ns; i++) {
         if (!s[i].tag_count)
             continue;
@@ -50,7 +64,11 @@ static int text_document(tt_report *rep, const char *name, const char *id, const
             const tt_tag *t = &tags[s[i].tag_first + j];
             fprintf(o, "%s %s ", j ? "," : "", tt_ruleset_topic(rep->rs, t->topic)->id);
             tt_write_number(o, t->score);
-            if (t->via_context)
+            if (t->via_context == TT_VIA_ARTICLE)
+                fprintf(o, " (article topic from [%zu])", t->from);
+            else if (t->via_context && t->link != t->from)
+                fprintf(o, " (context from [%zu] via [%zu])", t->from, t->link);
+            else if (t->via_context)
                 fprintf(o, " (context from [%zu])", t->from);
         }
         fputs("\n      ", o);
@@ -67,10 +85,13 @@ static int text_finish(tt_report *rep)
     size_t i, nt = tt_ruleset_topic_count(rep->rs);
     fprintf(o, "Summary: %zu documents (%zu failed), %zu sentences, %zu tagged\n", rep->ndocs,
             rep->nfailed, rep->nsentences, rep->ntagged);
-    fprintf(o, "  %-32s %9s %10s\n", "topic", "articles", "sentences");
+    fprintf(o, "  %-32s %9s %10s %8s %10s %10s\n", "topic", "articles", "sentences", "primary",
+            "secondary", "mentioned");
     for (i = 0; i < nt; i++)
-        fprintf(o, "  %-32s %9zu %10zu\n", tt_ruleset_topic(rep->rs, i)->id, rep->topic_docs[i],
-                rep->topic_sents[i]);
+        fprintf(o, "  %-32s %9zu %10zu %8zu %10zu %10zu\n", tt_ruleset_topic(rep->rs, i)->id,
+                rep->topic_docs[i], rep->topic_sents[i], rep->topic_roles[i * 4 + TT_ROLE_PRIMARY],
+                rep->topic_roles[i * 4 + TT_ROLE_SECONDARY],
+                rep->topic_roles[i * 4 + TT_ROLE_MENTIONED]);
     return 0;
 }
 

@@ -134,6 +134,7 @@ void tt_loader_free(tt_loader *ld)
     tt_free(ld->abbrevs);
     free_pattern(&ld->article.switches);
     free_pattern(&ld->article.dateline);
+    free_pattern(&ld->article.aside);
     for (i = 0; i < ld->nfiles; i++)
         tt_free(ld->files[i]);
     tt_free(ld->files);
@@ -810,11 +811,14 @@ static void article_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *
         add_items(w, &a->switches, v, "switch");
     } else if (!strcmp(key, "dateline")) {
         add_items(w, &a->dateline, v, "dateline");
+    } else if (!strcmp(key, "aside")) {
+        add_items(w, &a->aside, v, "aside");
     } else if (!strcmp(key, "roles")) {
         each_pair(w, v, "article.roles", roles_pair, a);
     } else {
         err_at(w, k, TT_ERR_RULE,
-               "unknown key '%s' in article (expected lead, switch, dateline, roles)", key);
+               "unknown key '%s' in article (expected lead, switch, dateline, aside, roles)",
+               key);
     }
 }
 

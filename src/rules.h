@@ -73,6 +73,7 @@ typedef struct tt_src_article {
     uint32_t lead;             /* full sentences of a section's lead */
     tt_src_pattern switches;   /* topic-switch phrases, at a sentence start (nitems 0: none) */
     tt_src_pattern dateline;   /* a datelined section start (nitems 0: none) */
+    tt_src_pattern aside;      /* lines that inherit nothing (credits, ...) (nitems 0: none) */
     double primary_share, primary_share_alone, secondary_share, secondary_score;
     uint32_t secondary_sentences;
 } tt_src_article;

@@ -23,6 +23,8 @@ enum {
     O_WATCH_COUNT,
     O_MAX_SIZE,
     O_MAX_SENTENCE,
+    O_TOPIC,
+    O_ROLE,
 };
 
 #define OPT_INPUTS                                                                            \
@@ -42,6 +44,9 @@ static const cli_option classify_options[] = {
     OPT_INPUTS,
     {O_TAGGED_ONLY, "tagged-only", 0, NULL, "json/jsonl: list only sentences that carry a topic"},
     {O_SUMMARY, "summary", 0, NULL, "jsonl: end with a {\"summary\": ...} line"},
+    {O_TOPIC, "topic", 1, "ID", "report only the articles that carry topic ID"},
+    {O_ROLE, "role", 1, "ROLE",
+     "with --topic: only where ID is at least ROLE: primary, secondary or mentioned"},
     {O_NO_PREFILTER, "no-prefilter", 0, NULL,
      "run every pattern on every sentence (same results, slower; for testing)"},
     {O_PREFILTER, "prefilter", 1, "NAME",
@@ -76,6 +81,8 @@ typedef struct settings {
     const char *output;
     tt_input_options in;
     int tagged_only, summary, no_jit, no_prefilter;
+    const char *topic;     /* --topic, or NULL */
+    int role;              /* --role, or 0 */
     int jobs;
     int watch;
     long watch_count;      /* -1: forever */
@@ -122,6 +129,11 @@ static int on_option(void *ctx, int val, const char *arg)
     case O_ID_FIELD: s->in.id_field = arg; return 0;
     case O_TEXT_FIELD: s->in.text_field = arg; return 0;
     case O_TAGGED_ONLY: s->tagged_only = 1; return 0;
+    case O_TOPIC: s->topic = arg; return 0;
+    case O_ROLE:
+        if ((s->role = tt_role_parse(arg)) <= TT_ROLE_NONE)
+            return cli_usage_error("--role must be primary, secondary or mentioned", arg);
+        return 0;
     case O_SUMMARY: s->summary = 1; return 0;
     case O_NO_JIT: s->no_jit = 1; return 0;
     case O_NO_PREFILTER: s->no_prefilter = 1; return 0;
@@ -282,6 +294,16 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
     ro.format = (tt_format)tt_format_parse(s->format ? s->format : "text");
     ro.tagged_only = s->tagged_only;
     ro.summary = s->summary;
+    if (s->topic) {
+        long t = tt_ruleset_find_topic(rs, s->topic);
+        if (t < 0) {
+            fprintf(stderr, "topictag: --topic: no topic '%s' in the rules\n", s->topic);
+            return EXIT_USAGE;
+        }
+        ro.select = 1;
+        ro.select_topic = (uint32_t)t;
+        ro.select_role = s->role ? s->role : TT_ROLE_MENTIONED;
+    }
     {
         /* a pipe or terminal gets each document as soon as it is done; a file is written in
          * large blocks */
@@ -445,6 +467,8 @@ static int command(const cli_command *cmd, int argc, char **argv)
     memset(&s, 0, sizeof s);
     s.watch_count = -1;
     rc = cli_parse(cmd, argc, argv, on_option, &s);
+    if (rc < 0 && s.role && !s.topic)
+        rc = cli_usage_error("--role needs --topic", NULL);
     if (rc < 0)
         rc = cmd == &cli_check ? cmd_check(&s, argc, argv) : cmd_run(cmd, &s, argc, argv);
     cli_rules_release(&s.rules);
@@ -455,7 +479,9 @@ const cli_command cli_classify = {
     "classify", "topictag classify [-r RULES]... [-f FORMAT] [-o FILE] [PATH...]",
     "Tag each sentence of each article with the topics its rules find, and report.\n"
     "PATH is a file, a folder (searched recursively for *.txt), a *.jsonl file (one article\n"
-    "per line), or - for stdin (the default).",
+    "per line), or - for stdin (the default).  Each article gets a role per topic it carries\n"
+    "(primary, secondary, mentioned); --topic ID [--role ROLE] reports only the articles\n"
+    "about ID.",
     classify_options, sizeof classify_options / sizeof *classify_options, command};
 
 const cli_command cli_segment = {

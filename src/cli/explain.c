@@ -98,7 +98,11 @@ static void text_trace(const out *o, const tt_result *r, const tt_trace *t)
     FILE *f = o->o;
     if (t->tagged) {
         fprintf(f, "  %s%s: tagged%s", c_on(o, "\033[1;32m"), ti->id, c_off(o));
-        if (t->via_context)
+        if (t->via == TT_VIA_ARTICLE)
+            fprintf(f, " as a topic of the article (from [%zu])", t->from);
+        else if (t->via_context && t->context_link >= 0 && (size_t)t->context_link != t->from)
+            fprintf(f, " through context from [%zu] via [%ld]", t->from, t->context_link);
+        else if (t->via_context)
             fprintf(f, " through context from [%zu]", t->from);
         fprintf(f, " (score %g, threshold %g)\n", t->score, t->threshold);
     } else {
@@ -123,9 +127,27 @@ static void text_trace(const out *o, const tt_result *r, const tt_trace *t)
         if (ti->has_context) {
             tt_ruleset_render_condition(rs, t->topic, 1, m, t->match_count, buf, sizeof buf);
             fprintf(f, "    context.when: %s\n", buf);
-            if (t->context_source == 1)
+            if (t->context_source == 1 && t->context_link != t->context_from)
+                fprintf(f, "    context: [%ld] continues [%ld], which carries the topic directly, "
+                           "within the window of %u\n",
+                        t->context_link, t->context_from, ti->context_window);
+            else if (t->context_source == 1)
                 fprintf(f, "    context: [%ld] carries the topic directly, within the window of %u\n",
                         t->context_from, ti->context_window);
+            if (ti->has_article) {
+                tt_ruleset_render_condition(rs, t->topic, 2, m, t->match_count, buf, sizeof buf);
+                fprintf(f, "    context.article.when: %s\n", buf);
+                if (t->article_from >= 0)
+                    fprintf(f, "    article: a topic of the article since [%ld] (headline or lead)\n",
+                            t->article_from);
+            }
+            if (t->breaks) {
+                tt_ruleset_render_condition(rs, t->topic, 3, m, t->match_count, buf, sizeof buf);
+                fprintf(f, "    context.breaks: %s: inheritance ends here\n", buf);
+            }
+            if (t->stop)
+                fprintf(f, "    drift: inheritance stopped at [%ld] (%s)\n", t->stop_at,
+                        tt_stop_name((tt_stop)t->stop));
         }
     }
 }
@@ -144,7 +166,10 @@ static void json_trace(const out *o, const tt_result *r, const tt_trace *t)
     cli_json(f, ti->id, strlen(ti->id));
     fprintf(f, ", \"tagged\": %s", t->tagged ? "true" : "false");
     if (t->via_context)
-        fprintf(f, ", \"via\": \"context\", \"from\": %zu", t->from);
+        fprintf(f, ", \"via\": \"%s\", \"from\": %zu",
+                t->via == TT_VIA_ARTICLE ? "article" : "context", t->from);
+    if (t->via == TT_VIA_CONTEXT && t->context_link >= 0)
+        fprintf(f, ", \"link\": %ld", t->context_link);
     fprintf(f, ", \"score\": %g, \"threshold\": %g, \"vetoed\": %s", t->score, t->threshold,
             t->vetoed ? "true" : "false");
     v = tt_ruleset_render_condition(rs, t->topic, 0, m, t->match_count, buf, sizeof buf);
@@ -160,7 +185,25 @@ static void json_trace(const out *o, const tt_result *r, const tt_trace *t)
             fputs("null", f);
         fprintf(f, ", \"when\": {\"value\": %s, \"clauses\": ", v == 1 ? "true" : "false");
         cli_json(f, buf, strlen(buf));
-        fputs("}}", f);
+        fputs("}", f);
+        if (ti->has_article) {
+            v = tt_ruleset_render_condition(rs, t->topic, 2, m, t->match_count, buf, sizeof buf);
+            fputs(", \"article\": {\"from\": ", f);
+            if (t->article_from >= 0)
+                fprintf(f, "%ld", t->article_from);
+            else
+                fputs("null", f);
+            fprintf(f, ", \"when\": {\"value\": %s, \"clauses\": ", v == 1 ? "true" : "false");
+            cli_json(f, buf, strlen(buf));
+            fputs("}}", f);
+        }
+        fprintf(f, ", \"breaks\": %s, \"stop\": ", t->breaks ? "true" : "false");
+        if (t->stop)
+            fprintf(f, "{\"at\": %ld, \"why\": \"%s\"}", t->stop_at,
+                    tt_stop_name((tt_stop)t->stop));
+        else
+            fputs("null", f);
+        fputs("}", f);
     }
     fputs(", \"matches\": [", f);
     for (i = 0; i < t->match_count; i++) {

@@ -249,7 +249,8 @@ static void check_match_json(json_t *m, const char *pattern, json_int_t start, j
 static void check_sentence_json(json_t *s, json_int_t index, json_int_t start, json_int_t end,
                                 json_int_t para, const char *text, size_t ntopics)
 {
-    assert_int_equal(json_object_size(s), 6);
+    /* "kind" (headline, lead, break) is there for all but body sentences */
+    assert_int_equal(json_object_size(s), 6 + (json_object_get(s, "kind") != NULL));
     assert_int_equal(get_int(s, "index"), index);
     assert_int_equal(get_int(s, "start"), start);
     assert_int_equal(get_int(s, "end"), end);
@@ -406,7 +407,7 @@ static void test_report_json(void **state)
 /* An empty batch is still one valid JSON document. */
 static void test_report_json_empty_batch(void **state)
 {
-    tt_report_options opt = {TT_FORMAT_JSON, 0, 0, 0};
+    tt_report_options opt = {TT_FORMAT_JSON, 0, 0, 0, 0, 0, 0};
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
@@ -446,7 +447,7 @@ static void test_report_json_pattern_error(void **state)
     tt_ruleset *ers;
     tt_scanner *esc;
     tt_limits lim;
-    tt_report_options opt = {TT_FORMAT_JSONL, 0, 0, 0};
+    tt_report_options opt = {TT_FORMAT_JSONL, 0, 0, 0, 0, 0, 0};
     tt_report *rep;
     char *buf = NULL, *text;
     size_t len = 0, n = 3000;
@@ -624,8 +625,8 @@ static void check_row(const table *t, size_t row, const char *const *want)
 {
     size_t i;
 
-    assert_int_equal(t->nfields[row], 11);
-    for (i = 0; i < 11; i++) {
+    assert_int_equal(t->nfields[row], 12);
+    for (i = 0; i < 12; i++) {
         if (strcmp(t->f[row][i], want[i]) != 0)
             print_message("row %zu field %zu: \"%s\", expected \"%s\"\n", row, i, t->f[row][i],
                           want[i]);
@@ -635,26 +636,27 @@ static void check_row(const table *t, size_t row, const char *const *want)
 
 static void test_report_csv(void **state)
 {
-    static const char *const header[] = {"document", "id",       "sentence", "start",
-                                         "end",      "topic",    "score",    "via",
-                                         "patterns", "text",     "error"};
-    static const char *const row1[] = {"a.txt", "", "0",          "0", "26", "nk",
-                                       "1.5",   "", "nk missile", "Pyongyang fired a missile.",
+    static const char *const header[] = {"document", "id",    "sentence", "start",
+                                         "end",      "topic", "score",    "via",
+                                         "role",     "patterns", "text",  "error"};
+    static const char *const row1[] = {"a.txt", "", "0", "0", "26", "nk", "1.5", "",
+                                       "primary", "nk missile", "Pyongyang fired a missile.",
                                        ""};
-    static const char *const row2[] = {"a.txt",     "",   "1", "27", "48", "nk", "0.5",
-                                       "context:0", "missile", "The missile flew far.", ""};
-    static const char *const row3[] = {NAME_B, "b-id", "0",          "0",   "48", "nk",
-                                       "1.5",  "",     "nk missile", DOC_B, ""};
-    static const char *const row4[] = {"missing.txt", "", "", "", "", "", "", "", "", "",
+    static const char *const row2[] = {"a.txt",     "",        "1",       "27",
+                                       "48",        "nk",      "0.5",     "context:0",
+                                       "primary",   "missile", "The missile flew far.", ""};
+    static const char *const row3[] = {NAME_B, "b-id", "0", "0", "48", "nk", "1.5", "",
+                                       "primary", "nk missile", DOC_B, ""};
+    static const char *const row4[] = {"missing.txt", "", "", "", "", "", "", "", "", "", "",
                                        "io: cannot read: No such file or directory"};
-    static const char *const row5[] = {"bad.txt", "", "", "", "", "", "", "", "", "",
+    static const char *const row5[] = {"bad.txt", "", "", "", "", "", "", "", "", "", "",
                                        "invalid-utf8: invalid UTF-8 at byte offset 4 (0xFF)"};
     size_t len;
     char *buf = run_batch(TT_FORMAT_CSV, 0, 0, &len);
     table t;
     /* the exact bytes of the row with a comma, quotes, a tab, a backslash and a newline */
     static const char row3_bytes[] =
-        "\"b,\"\"x\"\".txt\",b-id,0,0,48,nk,1.5,,nk missile,"
+        "\"b,\"\"x\"\".txt\",b-id,0,0,48,nk,1.5,,primary,nk missile,"
         "\"Pyongyang\tsaid \"\"a missile, maybe\"\" \\ ok\nand more.\",\n";
 
     (void)state;
@@ -669,7 +671,7 @@ static void test_report_csv(void **state)
     assert_non_null(strstr(buf, row3_bytes));
     {
         static const char head[] =
-            "document,id,sentence,start,end,topic,score,via,patterns,text,error\n";
+            "document,id,sentence,start,end,topic,score,via,role,patterns,text,error\n";
         assert_memory_equal(buf, head, sizeof head - 1);
     }
     free_table(&t);
@@ -687,13 +689,13 @@ static void test_report_csv(void **state)
 static void test_report_tsv(void **state)
 {
     static const char want[] =
-        "document\tid\tsentence\tstart\tend\ttopic\tscore\tvia\tpatterns\ttext\terror\n"
-        "a.txt\t\t0\t0\t26\tnk\t1.5\t\tnk missile\tPyongyang fired a missile.\t\n"
-        "a.txt\t\t1\t27\t48\tnk\t0.5\tcontext:0\tmissile\tThe missile flew far.\t\n"
-        "b,\"x\".txt\tb-id\t0\t0\t48\tnk\t1.5\t\tnk missile\t"
+        "document\tid\tsentence\tstart\tend\ttopic\tscore\tvia\trole\tpatterns\ttext\terror\n"
+        "a.txt\t\t0\t0\t26\tnk\t1.5\t\tprimary\tnk missile\tPyongyang fired a missile.\t\n"
+        "a.txt\t\t1\t27\t48\tnk\t0.5\tcontext:0\tprimary\tmissile\tThe missile flew far.\t\n"
+        "b,\"x\".txt\tb-id\t0\t0\t48\tnk\t1.5\t\tprimary\tnk missile\t"
         "Pyongyang\\tsaid \"a missile, maybe\" \\\\ ok\\nand more.\t\n"
-        "missing.txt\t\t\t\t\t\t\t\t\t\tio: cannot read: No such file or directory\n"
-        "bad.txt\t\t\t\t\t\t\t\t\t\tinvalid-utf8: invalid UTF-8 at byte offset 4 (0xFF)\n";
+        "missing.txt\t\t\t\t\t\t\t\t\t\t\tio: cannot read: No such file or directory\n"
+        "bad.txt\t\t\t\t\t\t\t\t\t\t\tinvalid-utf8: invalid UTF-8 at byte offset 4 (0xFF)\n";
     size_t len, i, tabs;
     char *buf = run_batch(TT_FORMAT_TSV, 0, 0, &len);
 
@@ -702,12 +704,12 @@ static void test_report_tsv(void **state)
         print_message("got:\n%.*s", (int)len, buf);
     assert_int_equal(len, strlen(want));
     assert_memory_equal(buf, want, len);
-    /* every line has exactly 10 tabs: the escapes keep fields on one line */
+    /* every line has exactly 11 tabs: the escapes keep fields on one line */
     for (i = 0, tabs = 0; i < len; i++) {
         if (buf[i] == '\t')
             tabs++;
         if (buf[i] == '\n') {
-            assert_int_equal(tabs, 10);
+            assert_int_equal(tabs, 11);
             tabs = 0;
         }
     }
@@ -720,12 +722,14 @@ static void test_report_text(void **state)
 {
     static const char want[] =
         "== a.txt: 67 bytes, 3 sentences, 2 tagged\n"
+        "   roles: nk primary\n"
         "  [0] nk 1.5\n"
         "      Pyongyang fired a missile.\n"
         "  [1] nk 0.5 (context from [0])\n"
         "      The missile flew far.\n"
         "\n"
         "== two [id-2]: 42 bytes, 2 sentences, 1 tagged\n"
+        "   roles: nk primary, quiet primary\n"
         "  [1] nk 1.5, quiet 1.0\n"
         "      Pyongyang zzz missile in two lines.\n"
         "\n"
@@ -733,11 +737,11 @@ static void test_report_text(void **state)
         "   error: cannot read: No such file or directory\n"
         "\n"
         "Summary: 3 documents (1 failed), 5 sentences, 3 tagged\n"
-        "  topic                             articles  sentences\n"
-        "  nk                                       2          3\n"
-        "  quiet                                    1          1\n";
+        "  topic                             articles  sentences  primary  secondary  mentioned\n"
+        "  nk                                       2          3        2          0          0\n"
+        "  quiet                                    1          1        1          0          0\n";
     static const char two[] = "Hello. Pyongyang zzz missile\tin\ntwo lines.";
-    tt_report_options opt = {TT_FORMAT_TEXT, 0, 0, 0};
+    tt_report_options opt = {TT_FORMAT_TEXT, 0, 0, 0, 0, 0, 0};
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
@@ -776,7 +780,7 @@ static void test_report_write_errors(void **state)
 
     (void)state;
     for (f = TT_FORMAT_TEXT; f <= TT_FORMAT_TSV; f++) {
-        tt_report_options opt = {f, 0, 1, 1};   /* stream: JSONL flushes per document */
+        tt_report_options opt = {f, 0, 1, 1, 0, 0, 0};   /* stream: JSONL flushes per document */
         FILE *out = fopen("/dev/full", "w");
         tt_report *rep;
         int rd, rf;
@@ -823,7 +827,7 @@ static void test_report_status_names(void **state)
 
 static void test_report_out_of_memory(void **state)
 {
-    tt_report_options opt = {TT_FORMAT_JSON, 0, 0, 0};
+    tt_report_options opt = {TT_FORMAT_JSON, 0, 0, 0, 0, 0, 0};
     long n;
     int done = 0;
 
