@@ -397,6 +397,194 @@ static void test_classify_context(void **state)
 
 /* A paragraph break between the direct sentence and the next one stops inheritance, even
  * within the window; the window counts sentences, not bytes. */
+/* ---- the article context model (article.c) ------------------------------------------------ */
+
+static const char ARTICLE_RULES[] =
+    "version: 1\n"
+    "article:\n"
+    "  lead: 1\n"
+    "  switch: ['Separately\\b']\n"
+    "  dateline: ['[A-Z]+ \\((?:Yonhap|Kyodo)\\) --']\n"
+    "  aside: ['.*declined to comment']\n"
+    "topic:\n"
+    "  id: nk\n"
+    "  title: NK\n"
+    "  patterns:\n"
+    "    - {id: nk, regex: 'Pyongyang|North Korea'}\n"
+    "    - {id: missile, regex: '\\bmissiles?\\b', weight: 0.5}\n"
+    "    - {id: test, regex: '\\btests?\\b', weight: 0}\n"
+    "    - {id: storm, regex: '\\b(?:typhoon|storm)\\b', weight: 0}\n"
+    "  condition: nk and missile\n"
+    "  context:\n"
+    "    scope: article\n"
+    "    window: 1\n"
+    "    when: missile\n"
+    "    article: {when: test or missile}\n"
+    "    breaks: storm\n"
+    "---\n";
+
+static const char OTHER_TOPIC[] = "version: 1\n"
+                                  "topic:\n"
+                                  "  id: ua\n"
+                                  "  title: UA\n"
+                                  "  patterns:\n"
+                                  "    - {id: kyiv, regex: 'Kyiv'}\n";
+
+static tt_ruleset *load_article_rules(void)
+{
+    tt_loader *ld = tt_loader_new();
+    tt_ruleset *rs;
+    tt_error err;
+    size_t n = strlen(ARTICLE_RULES) - 4;   /* without the final "---\n" */
+    assert_non_null(ld);
+    assert_int_equal(tt_loader_add_buffer(ld, "nk.yaml", ARTICLE_RULES, n), 0);
+    assert_int_equal(tt_loader_add_buffer(ld, "ua.yaml", OTHER_TOPIC, strlen(OTHER_TOPIC)), 0);
+    rs = tt_loader_build(ld, &err);
+    assert_non_null(rs);
+    tt_loader_free(ld);
+    return rs;
+}
+
+static const char ARTICLE_TEXT[] =
+    "Pyongyang fires missile\n\n"                              /* 0 headline, direct */
+    "SEOUL (Yonhap) -- North Korea fired a missile.\n\n"       /* 1 lead, direct */
+    "The missile flew far.\n\n"                                /* 2 window, via 1 */
+    "Another missile fell.\n\n"                                /* 3 chain: from 1 via 2 */
+    "Officials saw nothing.\n\n"                               /* 4 no cue */
+    "It was the third test.\n\n"                               /* 5 article topic, from 0 */
+    "The missile ministry declined to comment.\n\n"            /* 6 aside: nothing */
+    "Crowds in Kyiv watched a missile.\n\n"                    /* 7 article (ua direct) */
+    "A missile flew again.\n\n"                                /* 8 window? no: chain ended at 7 */
+    "A storm hit; no missile test.\n\n"                        /* 9 breaks: nothing */
+    "A missile test followed.\n\n"                             /* 10 nothing: stopped at 9 */
+    "TOKYO (Kyodo) -- Pyongyang fired a missile.\n\n"          /* 11 new section, lead */
+    "Separately, a missile test was held.\n";                  /* 12 switch: nothing */
+
+static void test_classify_article(void **state)
+{
+    tt_ruleset *rs = load_article_rules();
+    tt_scanner *sc = tt_scanner_new(rs, NULL);
+    tt_limits lim;
+    tt_scanner *all;
+    const tt_result *r;
+    const tt_sentence *s;
+    const tt_tag *t;
+    const tt_topic_total *tot;
+    size_t n, i;
+
+    (void)state;
+    assert_non_null(sc);
+    r = classify(sc, ARTICLE_TEXT);
+    s = tt_result_sentences(r, &n);
+    assert_int_equal(n, 13);
+    assert_int_equal(s[0].kind, TT_SENT_HEADLINE);
+    assert_int_equal(s[1].kind, TT_SENT_LEAD);
+    assert_int_equal(s[2].kind, TT_SENT_BODY);
+    assert_int_equal(s[11].kind, TT_SENT_BREAK);
+    assert_int_equal(s[12].kind, TT_SENT_BREAK);
+
+    t = tag_of(r, rs, 0, "nk");
+    assert_non_null(t);
+    assert_int_equal(t->via_context, TT_VIA_DIRECT);
+    t = tag_of(r, rs, 2, "nk");
+    assert_non_null(t);
+    assert_int_equal(t->via_context, TT_VIA_CONTEXT);
+    assert_int_equal(t->from, 1);
+    assert_int_equal(t->link, 1);
+    t = tag_of(r, rs, 3, "nk");   /* a chain: window 1 reaches 2, which continues 1 */
+    assert_non_null(t);
+    assert_int_equal(t->via_context, TT_VIA_CONTEXT);
+    assert_int_equal(t->from, 1);
+    assert_int_equal(t->link, 2);
+    assert_null(tag_of(r, rs, 4, "nk"));
+    t = tag_of(r, rs, 5, "nk");   /* beyond the window: a topic of the article */
+    assert_non_null(t);
+    assert_int_equal(t->via_context, TT_VIA_ARTICLE);
+    assert_int_equal(t->from, 0);
+    assert_null(tag_of(r, rs, 6, "nk"));   /* an aside inherits nothing */
+    t = tag_of(r, rs, 7, "nk");   /* the article's topic holds; ua is carried directly */
+    assert_non_null(t);
+    assert_int_equal(t->via_context, TT_VIA_ARTICLE);
+    assert_non_null(tag_of(r, rs, 7, "ua"));
+    t = tag_of(r, rs, 8, "nk");   /* the chain ended at 7 (another topic), the article holds */
+    assert_non_null(t);
+    assert_int_equal(t->via_context, TT_VIA_ARTICLE);
+    assert_null(tag_of(r, rs, 9, "nk"));    /* breaks */
+    assert_null(tag_of(r, rs, 10, "nk"));   /* stopped at 9 */
+    t = tag_of(r, rs, 11, "nk");
+    assert_non_null(t);
+    assert_int_equal(t->via_context, TT_VIA_DIRECT);
+    assert_null(tag_of(r, rs, 12, "nk"));   /* "Separately," ends every inheritance */
+
+    tot = tt_result_topics(r, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(tot[0].role, TT_ROLE_PRIMARY);   /* nk: headline, 8 of 13 sentences */
+    assert_true(tot[0].headline);
+    assert_true(tot[0].lead);
+    assert_int_equal(tot[1].role, TT_ROLE_MENTIONED); /* ua: 1 of 13, not in the lead */
+    assert_int_equal(tt_result_role(r, 1), TT_ROLE_MENTIONED);
+    assert_string_equal(tt_role_name(TT_ROLE_SECONDARY), "secondary");
+    assert_int_equal(tt_role_parse("primary"), TT_ROLE_PRIMARY);
+    assert_int_equal(tt_role_parse("main"), -1);
+
+    /* the prefilter skips nothing that could show: the same tags without it */
+    tt_limits_init(&lim);
+    lim.no_prefilter = 1;
+    all = tt_scanner_new(rs, &lim);
+    assert_non_null(all);
+    {
+        size_t na, nb;
+        const tt_tag *ta = tt_result_tags(r, &na);
+        const tt_result *r2 = classify(all, ARTICLE_TEXT);
+        const tt_tag *tb = tt_result_tags(r2, &nb);
+        assert_int_equal(na, nb);
+        for (i = 0; i < na; i++) {
+            assert_int_equal(ta[i].topic, tb[i].topic);
+            assert_int_equal(ta[i].via_context, tb[i].via_context);
+            assert_int_equal(ta[i].from, tb[i].from);
+            assert_int_equal(ta[i].link, tb[i].link);
+        }
+    }
+    tt_scanner_free(all);
+    tt_scanner_free(sc);
+    tt_ruleset_free(rs);
+}
+
+static void test_classify_article_rules_errors(void **state)
+{
+    static const char bad[] = "version: 1\n"
+                              "article:\n"
+                              "  lead: -1\n"
+                              "  roles: {primary: {share: 2}}\n"
+                              "  switch: '('\n"
+                              "topic:\n"
+                              "  id: t\n"
+                              "  title: T\n"
+                              "  patterns: [{id: a, regex: a}]\n"
+                              "  context: {scope: page, article: {from: body}}\n";
+    tt_loader *ld = tt_loader_new();
+    tt_error err;
+    size_t i;
+    int seen[4] = {0, 0, 0, 0};
+    (void)state;
+    tt_loader_add_buffer(ld, "x.yaml", bad, strlen(bad));
+    assert_null(tt_loader_build(ld, &err));
+    for (i = 0; i < tt_loader_diag_count(ld); i++) {
+        const tt_error *e = &tt_loader_diag(ld, i)->error;
+        if (strstr(e->message, "'lead' must be between"))
+            seen[0] = e->line == 3;
+        if (strstr(e->message, "'share' must be between"))
+            seen[1] = e->line == 4;
+        if (strstr(e->message, "'scope' must be paragraph or article"))
+            seen[2] = e->line == 10;
+        if (strstr(e->message, "invalid regex in pattern 'article.switch'"))
+            seen[3] = e->line == 5;
+    }
+    for (i = 0; i < 4; i++)
+        assert_true(seen[i]);
+    tt_loader_free(ld);
+}
+
 static void test_classify_context_paragraph(void **state)
 {
     tt_ruleset *rs = load_rules(CONTEXT_RULES);
@@ -1211,6 +1399,8 @@ int main(void)
         cmocka_unit_test(test_classify_exclusion),
         cmocka_unit_test(test_classify_condition),
         cmocka_unit_test(test_classify_context),
+        cmocka_unit_test(test_classify_article),
+        cmocka_unit_test(test_classify_article_rules_errors),
         cmocka_unit_test(test_classify_context_paragraph),
         cmocka_unit_test(test_classify_context_default_when),
         cmocka_unit_test(test_classify_match_placement),
