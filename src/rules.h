@@ -58,6 +58,11 @@ typedef struct tt_src_topic {
     size_t nexamples;
 } tt_src_topic;
 
+typedef struct tt_src_abbrev {
+    char *word;
+    int kind;                  /* tt_abbr_kind (segment.h) */
+} tt_src_abbrev;
+
 typedef struct tt_src_def {
     char *name, *value;
     tt_pos pos;
@@ -72,7 +77,7 @@ struct tt_loader {
     size_t ntopics, topiccap;
     tt_src_def *defs;
     size_t ndefs, defcap;
-    char **abbrevs;
+    tt_src_abbrev *abbrevs;    /* segmenter: abbreviations and abbreviations-may-end */
     size_t nabbrevs, abbrevcap;
     int built;
     int nomem;
