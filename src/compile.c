@@ -971,7 +971,9 @@ tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
         goto nomem;
 
     for (i = 0; i < ld->nabbrevs; i++)
-        if (tt_segmenter_add_abbreviation(rs->seg, ld->abbrevs[i], strlen(ld->abbrevs[i])))
+        if (tt_segmenter_add_abbreviation(rs->seg, ld->abbrevs[i].word,
+                                          strlen(ld->abbrevs[i].word),
+                                          (tt_abbr_kind)ld->abbrevs[i].kind))
             goto nomem;
 
     for (i = 0; i < ld->ndefs; i++) {

@@ -3,6 +3,7 @@
  * Every problem is recorded as a diagnostic with its position and reading goes on, so that
  * `topictag check` shows all the problems of a file at once. */
 #include "rules.h"
+#include "segment.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -130,7 +131,7 @@ void tt_loader_free(tt_loader *ld)
     }
     tt_free(ld->defs);
     for (i = 0; i < ld->nabbrevs; i++)
-        tt_free(ld->abbrevs[i]);
+        tt_free(ld->abbrevs[i].word);
     tt_free(ld->abbrevs);
     free_pattern(&ld->article.switches);
     free_pattern(&ld->article.dateline);
@@ -725,20 +726,27 @@ static void seg_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, v
 {
     tt_loader *ld = w->ld;
     yaml_node_item_t *it;
+    int kind;
     (void)vctx;
-    if (strcmp(key, "abbreviations") != 0) {
-        err_at(w, k, TT_ERR_RULE, "unknown key '%s' in segmenter (expected abbreviations)", key);
+    if (!strcmp(key, "abbreviations")) {
+        kind = TT_ABBR_NEVER_ENDS;
+    } else if (!strcmp(key, "abbreviations-may-end")) {
+        kind = TT_ABBR_MAY_END;
+    } else {
+        err_at(w, k, TT_ERR_RULE,
+               "unknown key '%s' in segmenter (expected abbreviations, abbreviations-may-end)",
+               key);
         return;
     }
     if (v->type != YAML_SEQUENCE_NODE) {
-        err_at(w, v, TT_ERR_RULE, "'abbreviations' must be a list of strings, found %s",
+        err_at(w, v, TT_ERR_RULE, "'%s' must be a list of strings, found %s", key,
                kind_name(v));
         return;
     }
     for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
         yaml_node_t *n = yaml_document_get_node(w->doc, *it);
         char *s;
-        if (!n || !(s = get_string(w, n, "abbreviations")))
+        if (!n || !(s = get_string(w, n, key)))
             continue;
         if (!*s || !strcmp(s, ".") || strchr(s, ' ')) {   /* "." is empty once its period goes */
             err_at(w, n, TT_ERR_RULE, "abbreviation '%s' must be one word", s);
@@ -750,7 +758,8 @@ static void seg_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, v
             ld->nomem = 1;
             return;
         }
-        ld->abbrevs[ld->nabbrevs++] = s;
+        ld->abbrevs[ld->nabbrevs].word = s;
+        ld->abbrevs[ld->nabbrevs++].kind = kind;
     }
 }
 
