@@ -1,4 +1,5 @@
 /* classify.c - the classify, segment and check subcommands. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -82,28 +83,6 @@ typedef struct settings {
     size_t max_size, max_sentence;   /* 0: the library's defaults */
 } settings;
 
-/* Parses "123", "64K", "64M", "1G". */
-static int parse_size(const char *arg, size_t *out)
-{
-    char *end;
-    unsigned long long v = strtoull(arg, &end, 10);
-    unsigned shift = 0;
-    if (end == arg)
-        return -1;
-    if (*end == 'K' || *end == 'k')
-        shift = 10;
-    else if (*end == 'M' || *end == 'm')
-        shift = 20;
-    else if (*end == 'G' || *end == 'g')
-        shift = 30;
-    if (shift)
-        end++;
-    if (*end || v == 0 || v > (~0ULL >> shift))
-        return -1;
-    *out = (size_t)(v << shift);
-    return 0;
-}
-
 static int on_option(void *ctx, int val, const char *arg)
 {
     settings *s = ctx;
@@ -132,20 +111,14 @@ static int on_option(void *ctx, int val, const char *arg)
         return 0;
     case O_WATCH: s->watch = 1; return 0;
     case O_MAX_SIZE:
-        if (parse_size(arg, &s->max_size))
-            return cli_usage_error("--max-size needs a size such as 1000000, 64K, 64M", arg);
-        return 0;
+        return cli_parse_size(arg, 1, &s->max_size,
+                              "--max-size needs a size such as 1000000, 64K, 64M");
     case O_MAX_SENTENCE:
-        if (parse_size(arg, &s->max_sentence) || s->max_sentence < 16)
-            return cli_usage_error("--max-sentence needs a size of at least 16 bytes", arg);
-        return 0;
-    case O_WATCH_COUNT: {
-        char *end;
-        s->watch_count = strtol(arg, &end, 10);
-        if (*end || s->watch_count < 0)
-            return cli_usage_error("--watch-count must be a number", arg);
-        return 0;
-    }
+        return cli_parse_size(arg, 16, &s->max_sentence,
+                              "--max-sentence needs a size of at least 16 bytes");
+    case O_WATCH_COUNT:
+        return cli_parse_count(arg, 0, LONG_MAX, &s->watch_count,
+                               "--watch-count must be a number, 0 or more");
     }
     return EXIT_USAGE;
 }

@@ -73,6 +73,11 @@ FILE *cli_open_output(const char *path);             /* NULL or "-": stdout; NUL
 int cli_close_output(FILE *o, const char *name);     /* EXIT_OK or EXIT_FAIL (printed) */
 int cli_default_jobs(void);
 int cli_parse_jobs(const char *arg, int *jobs);      /* EXIT_OK or EXIT_USAGE (printed) */
+/* Numeric options: digits only (no sign, space or empty value), no overflow.  A whole number
+ * in [lo, hi]; a size with an optional K, M or G suffix, at least lo.  EXIT_OK, or EXIT_USAGE
+ * after printing msg (which names the option) and the value. */
+int cli_parse_count(const char *arg, long lo, long hi, long *out, const char *msg);
+int cli_parse_size(const char *arg, size_t lo, size_t *out, const char *msg);
 /* Writes s[0..n) as a quoted JSON string. */
 void cli_json(FILE *o, const char *s, size_t n);
 /* Writes s[0..n) on one line: line breaks and tabs become spaces. */
