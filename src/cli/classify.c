@@ -201,8 +201,8 @@ static int segment_done(void *vctx, const char *name, const char *id, const tt_r
         fprintf(c->out, "==> %s <==\n", name);
     for (i = 0; i < ns; i++) {
         if (c->segment_jsonl) {
-            fputs("{\"document\": ", c->out);
-            cli_json(c->out, name, strlen(name));
+            putc('{', c->out);
+            tt_json_name(c->out, "document", name);
             if (id) {
                 fputs(", \"id\": ", c->out);
                 cli_json(c->out, id, strlen(id));

@@ -299,8 +299,8 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
         fputs("], \"changes\": [", o);
         for (i = 0; i < c->nchanges; i++) {
             const change *ch = &c->changes[i];
-            fprintf(o, "%s{\"document\": ", i ? ",\n" : "\n");
-            cli_json(o, ch->document, strlen(ch->document));
+            fprintf(o, "%s{", i ? ",\n" : "\n");
+            tt_json_name(o, "document", ch->document);
             fprintf(o, ", \"sentence\": %zu, \"start\": %zu, \"end\": %zu, \"gained\": ", ch->index,
                     ch->start, ch->end);
             json_ids(o, ch->gained);
