@@ -361,11 +361,14 @@ static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
     }
     rc = classify_once(cmd, s, rs, out, 0, s->watch ? &snap : NULL, argc, argv);
     tt_ruleset_free(rs);
+    if (s->watch && rc != EXIT_FAIL && cli_commit_output(out, s->output) != EXIT_OK)
+        rc = EXIT_FAIL;
     if (s->watch && rc != EXIT_FAIL)
         rc = watch_loop(cmd, s, out, &snap, argc, argv);
     cli_snapshot_release(&snap);
     {
-        int oc = cli_close_output(out, out == stdout ? NULL : s->output);
+        /* after a fatal error the previous report stays */
+        int oc = cli_finish_output(out, out == stdout ? NULL : s->output, rc != EXIT_FAIL);
         if (oc != EXIT_OK && (rc == EXIT_OK || rc == EXIT_INPUT))
             rc = oc;
     }

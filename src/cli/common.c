@@ -238,37 +238,6 @@ tt_ruleset *cli_load_rules(const cli_rules *r, int show_warnings, int *code, siz
     return rs;
 }
 
-FILE *cli_open_output(const char *path)
-{
-    FILE *o;
-    struct stat st;
-    if (!path || !strcmp(path, "-"))
-        o = stdout;
-    else if (!(o = fopen(path, "w"))) {
-        fprintf(stderr, "topictag: cannot write %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    /* a regular file is written in large blocks: few system calls (glibc ignores the size
-     * unless it is given the buffer; one output stream per process) */
-    static char buf[(size_t)1 << 20];
-    if (fstat(fileno(o), &st) == 0 && S_ISREG(st.st_mode))
-        setvbuf(o, buf, _IOFBF, sizeof buf);
-    return o;
-}
-
-int cli_close_output(FILE *o, const char *name)
-{
-    int bad = ferror(o) != 0;
-    if (fclose(o) != 0)
-        bad = 1;
-    if (bad) {
-        fprintf(stderr, "topictag: error writing %s: %s\n", name ? name : "standard output",
-                strerror(errno));
-        return EXIT_FAIL;
-    }
-    return EXIT_OK;
-}
-
 int cli_default_jobs(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
