@@ -24,6 +24,7 @@ enum {
     O_WATCH_COUNT,
     O_MAX_SIZE,
     O_MAX_SENTENCE,
+    O_LINE_BUFFERED,
 };
 
 #define OPT_INPUTS                                                                            \
@@ -43,6 +44,8 @@ static const cli_option classify_options[] = {
     OPT_INPUTS,
     {O_TAGGED_ONLY, "tagged-only", 0, NULL, "json/jsonl: list only sentences that carry a topic"},
     {O_SUMMARY, "summary", 0, NULL, "jsonl: end with a {\"summary\": ...} line"},
+    {O_LINE_BUFFERED, "line-buffered", 0, NULL,
+     "jsonl: flush every record, even to a file (always done for a pipe or terminal)"},
     {O_NO_PREFILTER, "no-prefilter", 0, NULL,
      "run every pattern on every sentence (same results, slower; for testing)"},
     {O_PREFILTER, "prefilter", 1, "NAME",
@@ -76,7 +79,7 @@ typedef struct settings {
     const char *format;
     const char *output;
     tt_input_options in;
-    int tagged_only, summary, no_jit, no_prefilter;
+    int tagged_only, summary, no_jit, no_prefilter, line_buffered;
     int jobs;
     int watch;
     long watch_count;      /* -1: forever */
@@ -102,6 +105,7 @@ static int on_option(void *ctx, int val, const char *arg)
     case O_TEXT_FIELD: s->in.text_field = arg; return 0;
     case O_TAGGED_ONLY: s->tagged_only = 1; return 0;
     case O_SUMMARY: s->summary = 1; return 0;
+    case O_LINE_BUFFERED: s->line_buffered = 1; return 0;
     case O_NO_JIT: s->no_jit = 1; return 0;
     case O_NO_PREFILTER: s->no_prefilter = 1; return 0;
     case O_PREFILTER:
@@ -259,7 +263,7 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
         /* a pipe or terminal gets each document as soon as it is done; a file is written in
          * large blocks */
         struct stat st;
-        ro.stream = fstat(fileno(out), &st) != 0 || !S_ISREG(st.st_mode);
+        ro.stream = fstat(fileno(out), &st) != 0 || !S_ISREG(st.st_mode) || s->line_buffered;
     }
     if (cmd == &cli_classify && !quiet && !(c.rep = tt_report_new(rs, &ro, out))) {
         fputs("topictag: out of memory\n", stderr);
@@ -286,6 +290,9 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
         tt_input_options in = s->in;
         int walk;
         in.defer_read = (s->jobs ? s->jobs : cli_default_jobs()) > 1;
+        in.max_size = s->max_size;     /* stop reading there: the limit bounds memory */
+        in.idle = tt_pool_drain;       /* a live feed: write what is done before waiting */
+        in.idle_ctx = c.pool;
         walk = tt_input_each(&in, argv + optind, argc - optind, submit_doc, &c);
         if (!walk)
             walk = tt_pool_finish(c.pool);
@@ -357,6 +364,12 @@ static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
         return code;
     if (!(out = cli_open_output(s->output))) {
         tt_ruleset_free(rs);
+        return EXIT_FAIL;
+    }
+    /* a stream is read as it is written: -o FILE is then written in place, not replaced */
+    if (s->line_buffered && cli_commit_output(out, s->output) != EXIT_OK) {
+        tt_ruleset_free(rs);
+        cli_finish_output(out, s->output, 0);
         return EXIT_FAIL;
     }
     rc = classify_once(cmd, s, rs, out, 0, s->watch ? &snap : NULL, argc, argv);
