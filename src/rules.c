@@ -1035,7 +1035,16 @@ static int has_suffix(const char *s, const char *suf)
     return n > m && !strcmp(s + n - m, suf);
 }
 
-static int add_dir(tt_loader *ld, const char *dir, int depth)
+/* The folders being walked, innermost first: a folder met again is a symlink loop, skipped
+ * (two links back to a parent would otherwise make the walk exponential). */
+typedef struct dir_link {
+    dev_t dev;
+    ino_t ino;
+    const struct dir_link *up;
+} dir_link;
+
+static int add_dir(tt_loader *ld, const char *dir, int depth, const struct stat *dst,
+                   const dir_link *up)
 {
     DIR *d;
     struct dirent *e;
@@ -1043,7 +1052,17 @@ static int add_dir(tt_loader *ld, const char *dir, int depth)
     size_t n = 0, cap = 0, i;
     int errors = 0;
     tt_pos pos = {NULL, 0, 0, 0};
+    const dir_link *a;
+    dir_link me = {dst->st_dev, dst->st_ino, up};
 
+    for (a = up; a; a = a->up) {
+        if (a->dev == dst->st_dev && a->ino == dst->st_ino) {
+            pos.file = keep_name(ld, dir);
+            tt_loader_diag_add(ld, TT_SEV_WARNING, TT_ERR_IO, &pos,
+                               "rule folder loop (a symlink to a parent folder): skipped");
+            return 0;
+        }
+    }
     if (depth > MAX_DIR_DEPTH) {
         pos.file = keep_name(ld, dir);
         tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_IO, &pos,
@@ -1078,7 +1097,7 @@ static int add_dir(tt_loader *ld, const char *dir, int depth)
     for (i = 0; i < n && !ld->nomem; i++) {
         struct stat st;
         if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            int rc = add_dir(ld, names[i], depth + 1);
+            int rc = add_dir(ld, names[i], depth + 1, &st, &me);
             if (rc > 0)
                 errors += rc;
         } else if (has_suffix(names[i], ".yaml") || has_suffix(names[i], ".yml")) {
@@ -1099,7 +1118,7 @@ int tt_loader_add_path(tt_loader *ld, const char *path)
     struct stat st;
     size_t before = ld->nerrors;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (add_dir(ld, path, 0) < 0 && ld->nomem)
+        if (add_dir(ld, path, 0, &st, NULL) < 0 && ld->nomem)
             return -1;
         if (ld->nerrors == before && ld->ntopics == 0 && ld->ndefs == 0) {
             tt_pos pos = {keep_name(ld, path), 0, 0, 0};
