@@ -416,6 +416,10 @@ TT_API int tt_report_finish(tt_report *rep);
 
 /* The role of topic in a classified document (TT_ROLE_NONE when no sentence carries it). */
 TT_API tt_role tt_result_role(const tt_result *r, uint32_t topic);
+/* Writes a document name (a path: bytes) as a JSON object member, the way the JSON reports
+ * do: "key": "name" when name is valid UTF-8, else "key_bytes": "<base64 of its bytes>",
+ * since a JSON string cannot hold other bytes.  Returns 0, or -1 when writing failed. */
+TT_API int tt_json_name(FILE *out, const char *key, const char *name);
 
 /* Number of documents reported so far that had an error. */
 TT_API size_t tt_report_failed(const tt_report *rep);

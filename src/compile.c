@@ -164,9 +164,50 @@ static int item_column(const tt_pos *pos, const char *text, size_t off)
 
 static int check_def(build *b, size_t di);
 
-/* Appends text with every {{name}} replaced by its definition.  Records errors at pos.
- * Returns 0, or 1 when an error was recorded. */
-static int expand(build *b, tt_sbuf *out, const char *text, const tt_pos *pos, int depth)
+/* The definitions being expanded, innermost first: the chain named when the cap is hit. */
+typedef struct def_link {
+    size_t def;
+    const struct def_link *up;
+} def_link;
+
+/* Definitions that each use the previous one twice expand exponentially (35 lines: gigabytes),
+ * so the expansion stops at this size, the way YAML parsers cap alias expansion. */
+#define MAX_EXPANSION ((size_t)1 << 20)
+
+/* Reports the expansion cap, naming the chain from the pattern inward, at the item. */
+static void report_too_large(build *b, const tt_pos *pos, const def_link *chain)
+{
+    char names[200];
+    size_t n = 0, k = 0, depth = 0;
+    const def_link *l;
+    for (l = chain; l; l = l->up)
+        depth++;
+    names[0] = '\0';
+    /* the list is innermost first: print outermost first, eliding the middle of long chains */
+    for (k = depth; k-- > 0 && n < sizeof names;) {
+        size_t i = 0;
+        for (l = chain; i < k; i++)
+            l = l->up;
+        if (depth > 8 && k < depth - 4 && k >= 3) {
+            if (k == depth - 5)
+                n += (size_t)snprintf(names + n, sizeof names - n, " -> ... (%zu more)",
+                                      depth - 7);
+            continue;
+        }
+        n += (size_t)snprintf(names + n, sizeof names - n, "%s'%s'", k == depth - 1 ? "" : " -> ",
+                              b->ld->defs[l->def].name);
+    }
+    tt_loader_diag_add(b->ld, TT_SEV_ERROR, TT_ERR_RULE, pos,
+                       "definitions expand to more than %zu bytes (each uses the next more "
+                       "than once): %s",
+                       MAX_EXPANSION, names);
+}
+
+/* Appends text with every {{name}} replaced by its definition.  Records errors at pos (of
+ * text); item is the pattern's item being expanded.  Returns 0, 1 when an error was recorded,
+ * 2 when the expansion grew past MAX_EXPANSION (reported once, at the item, at once). */
+static int expand_in(build *b, tt_sbuf *out, const char *text, const tt_pos *pos, int depth,
+                     const def_link *chain, const tt_pos *item)
 {
     const char *p = text, *open;
     int bad = 0;
@@ -200,8 +241,18 @@ static int expand(build *b, tt_sbuf *out, const char *text, const tt_pos *pos, i
                 if (depth == 0 && check_def(b, (size_t)di))
                     bad = 1;     /* reported at the definition */
                 else if (b->def_state[di] != 3) {
+                    def_link me = {(size_t)di, chain};
+                    int r;
                     tt_sb_adds(out, "(?:");
-                    if (expand(b, out, b->ld->defs[di].value, &b->ld->defs[di].pos, depth + 1))
+                    if (out->len + strlen(b->ld->defs[di].value) > MAX_EXPANSION) {
+                        report_too_large(b, item, &me);
+                        return 2;
+                    }
+                    r = expand_in(b, out, b->ld->defs[di].value, &b->ld->defs[di].pos, depth + 1,
+                                  &me, item);
+                    if (r == 2)
+                        return 2;
+                    if (r)
                         bad = 1;
                     tt_sb_adds(out, ")");
                 }
@@ -211,6 +262,11 @@ static int expand(build *b, tt_sbuf *out, const char *text, const tt_pos *pos, i
     }
     tt_sb_adds(out, p);
     return bad;
+}
+
+static int expand(build *b, tt_sbuf *out, const char *text, const tt_pos *pos, int depth)
+{
+    return expand_in(b, out, text, pos, depth, NULL, pos) != 0;
 }
 
 /* Checks definition di for undefined names and cycles (depth-first). 1 when bad. */
@@ -971,7 +1027,9 @@ tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
         goto nomem;
 
     for (i = 0; i < ld->nabbrevs; i++)
-        if (tt_segmenter_add_abbreviation(rs->seg, ld->abbrevs[i], strlen(ld->abbrevs[i])))
+        if (tt_segmenter_add_abbreviation(rs->seg, ld->abbrevs[i].word,
+                                          strlen(ld->abbrevs[i].word),
+                                          (tt_abbr_kind)ld->abbrevs[i].kind))
             goto nomem;
 
     for (i = 0; i < ld->ndefs; i++) {

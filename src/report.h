@@ -45,6 +45,15 @@ static inline void tt_ob_puts(tt_obuf *b, const char *s) { tt_ob_put(b, s, strle
 void tt_ob_uint(tt_obuf *b, size_t v);
 void tt_ob_number(tt_obuf *b, double v);               /* 2.0, 0.25 */
 void tt_ob_json(tt_obuf *b, const char *s, size_t n);  /* a quoted JSON string */
+/* A document name as a JSON member (report_names.c): "key": "name" when name is valid UTF-8,
+ * else "key_bytes": "<base64 of its bytes>". */
+void tt_ob_json_name(tt_obuf *b, const char *key, const char *name);
+/* Appends name with every byte that is not valid UTF-8 (and, with controls, every control
+ * character) written as \xHH. */
+void tt_ob_visible_name(tt_obuf *b, const char *name, int controls);
+/* name when it needs no escape, else its escaped form in scratch (emptied first; "" when
+ * memory ran out). */
+const char *tt_visible_name(tt_obuf *scratch, const char *name, int controls);
 
 struct tt_report {
     const tt_ruleset *rs;

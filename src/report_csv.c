@@ -54,7 +54,7 @@ static int csv_begin(tt_report *rep)
 
 static void row_head(tt_report *rep, const char *name, const char *id)
 {
-    fields(rep, name ? name : "-");
+    fields(rep, tt_visible_name(&rep->ob, name ? name : "-", 0));
     sep(rep);
     if (id)
         fields(rep, id);

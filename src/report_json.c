@@ -92,8 +92,8 @@ static void json_render(const tt_report *rep, tt_obuf *b, const char *name, cons
     const char *text = r ? tt_result_text(r) : NULL;
     int first = 1;
 
-    tt_ob_puts(b, "{\"document\": ");
-    ob_str(b, name ? name : "-");
+    tt_ob_puts(b, "{");
+    tt_ob_json_name(b, "document", name ? name : "-");
     if (id) {
         tt_ob_puts(b, ", \"id\": ");
         ob_str(b, id);

@@ -31,7 +31,7 @@ static int text_document(tt_report *rep, const char *name, const char *id, const
     for (i = 0; i < ns; i++)
         tagged += s[i].tag_count > 0;
     fputs("== ", o);
-    fputs(name ? name : "-", o);
+    fputs(tt_visible_name(&rep->ob, name ? name : "-", 1), o);
     if (id)
         fprintf(o, " [%s]", id);
     if (r)

@@ -3,6 +3,7 @@
  * Every problem is recorded as a diagnostic with its position and reading goes on, so that
  * `topictag check` shows all the problems of a file at once. */
 #include "rules.h"
+#include "segment.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -130,7 +131,7 @@ void tt_loader_free(tt_loader *ld)
     }
     tt_free(ld->defs);
     for (i = 0; i < ld->nabbrevs; i++)
-        tt_free(ld->abbrevs[i]);
+        tt_free(ld->abbrevs[i].word);
     tt_free(ld->abbrevs);
     free_pattern(&ld->article.switches);
     free_pattern(&ld->article.dateline);
@@ -725,20 +726,27 @@ static void seg_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, v
 {
     tt_loader *ld = w->ld;
     yaml_node_item_t *it;
+    int kind;
     (void)vctx;
-    if (strcmp(key, "abbreviations") != 0) {
-        err_at(w, k, TT_ERR_RULE, "unknown key '%s' in segmenter (expected abbreviations)", key);
+    if (!strcmp(key, "abbreviations")) {
+        kind = TT_ABBR_NEVER_ENDS;
+    } else if (!strcmp(key, "abbreviations-may-end")) {
+        kind = TT_ABBR_MAY_END;
+    } else {
+        err_at(w, k, TT_ERR_RULE,
+               "unknown key '%s' in segmenter (expected abbreviations, abbreviations-may-end)",
+               key);
         return;
     }
     if (v->type != YAML_SEQUENCE_NODE) {
-        err_at(w, v, TT_ERR_RULE, "'abbreviations' must be a list of strings, found %s",
+        err_at(w, v, TT_ERR_RULE, "'%s' must be a list of strings, found %s", key,
                kind_name(v));
         return;
     }
     for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
         yaml_node_t *n = yaml_document_get_node(w->doc, *it);
         char *s;
-        if (!n || !(s = get_string(w, n, "abbreviations")))
+        if (!n || !(s = get_string(w, n, key)))
             continue;
         if (!*s || !strcmp(s, ".") || strchr(s, ' ')) {   /* "." is empty once its period goes */
             err_at(w, n, TT_ERR_RULE, "abbreviation '%s' must be one word", s);
@@ -750,7 +758,8 @@ static void seg_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, v
             ld->nomem = 1;
             return;
         }
-        ld->abbrevs[ld->nabbrevs++] = s;
+        ld->abbrevs[ld->nabbrevs].word = s;
+        ld->abbrevs[ld->nabbrevs++].kind = kind;
     }
 }
 
@@ -1026,7 +1035,16 @@ static int has_suffix(const char *s, const char *suf)
     return n > m && !strcmp(s + n - m, suf);
 }
 
-static int add_dir(tt_loader *ld, const char *dir, int depth)
+/* The folders being walked, innermost first: a folder met again is a symlink loop, skipped
+ * (two links back to a parent would otherwise make the walk exponential). */
+typedef struct dir_link {
+    dev_t dev;
+    ino_t ino;
+    const struct dir_link *up;
+} dir_link;
+
+static int add_dir(tt_loader *ld, const char *dir, int depth, const struct stat *dst,
+                   const dir_link *up)
 {
     DIR *d;
     struct dirent *e;
@@ -1034,7 +1052,17 @@ static int add_dir(tt_loader *ld, const char *dir, int depth)
     size_t n = 0, cap = 0, i;
     int errors = 0;
     tt_pos pos = {NULL, 0, 0, 0};
+    const dir_link *a;
+    dir_link me = {dst->st_dev, dst->st_ino, up};
 
+    for (a = up; a; a = a->up) {
+        if (a->dev == dst->st_dev && a->ino == dst->st_ino) {
+            pos.file = keep_name(ld, dir);
+            tt_loader_diag_add(ld, TT_SEV_WARNING, TT_ERR_IO, &pos,
+                               "rule folder loop (a symlink to a parent folder): skipped");
+            return 0;
+        }
+    }
     if (depth > MAX_DIR_DEPTH) {
         pos.file = keep_name(ld, dir);
         tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_IO, &pos,
@@ -1069,7 +1097,7 @@ static int add_dir(tt_loader *ld, const char *dir, int depth)
     for (i = 0; i < n && !ld->nomem; i++) {
         struct stat st;
         if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            int rc = add_dir(ld, names[i], depth + 1);
+            int rc = add_dir(ld, names[i], depth + 1, &st, &me);
             if (rc > 0)
                 errors += rc;
         } else if (has_suffix(names[i], ".yaml") || has_suffix(names[i], ".yml")) {
@@ -1090,7 +1118,7 @@ int tt_loader_add_path(tt_loader *ld, const char *path)
     struct stat st;
     size_t before = ld->nerrors;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (add_dir(ld, path, 0) < 0 && ld->nomem)
+        if (add_dir(ld, path, 0, &st, NULL) < 0 && ld->nomem)
             return -1;
         if (ld->nerrors == before && ld->ntopics == 0 && ld->ndefs == 0) {
             tt_pos pos = {keep_name(ld, path), 0, 0, 0};

@@ -78,6 +78,11 @@ typedef struct tt_src_article {
     uint32_t secondary_sentences;
 } tt_src_article;
 
+typedef struct tt_src_abbrev {
+    char *word;
+    int kind;                  /* tt_abbr_kind (segment.h) */
+} tt_src_abbrev;
+
 typedef struct tt_src_def {
     char *name, *value;
     tt_pos pos;
@@ -92,7 +97,7 @@ struct tt_loader {
     size_t ntopics, topiccap;
     tt_src_def *defs;
     size_t ndefs, defcap;
-    char **abbrevs;
+    tt_src_abbrev *abbrevs;    /* segmenter: abbreviations and abbreviations-may-end */
     size_t nabbrevs, abbrevcap;
     tt_src_article article;
     int built;

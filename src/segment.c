@@ -2,41 +2,54 @@
  *
  * One forward pass over the bytes; linear time; no heap use except growing the output vector.
  * The scanner looks only at "event" bytes ('.', '!', '?', CR, LF and 0xE2, the first byte of
- * U+2026 HORIZONTAL ELLIPSIS) while a sentence is open; everything else is copied over by a
- * table-driven loop.
+ * U+2026 HORIZONTAL ELLIPSIS and of the bullets; ')' too inside a "1)" list) while a sentence
+ * is open; everything else is skipped sixteen bytes at a time.  Every look back or ahead from an event is bounded
+ * (MAX_WORD_SCAN bytes, one word), so the pass stays linear whatever the input.
  *
  * White space: ASCII space, tab, VT, FF, CR, LF, U+00A0 NO-BREAK SPACE, U+3000 IDEOGRAPHIC SPACE.
  * Line ends: LF, CRLF and a lone CR.  A blank line (empty or white space only) ends the sentence
- * and the paragraph.
+ * and the paragraph.  docs/rules.md ("Sentences") states the rules for users; in short:
  *
- * Rules, in the order they are applied:
- *
- *  A. A terminator cluster is a run of '.', '!', '?' and U+2026 followed by any closing quotes
- *     and brackets (" ' ) ] U+00BB U+2019 U+201D).  It is a candidate end only when it is
- *     followed by white space or the end of the text ("3.5", "U.S.-based", "10.30" never are).
+ *  A. A terminator cluster is a run of '.', '!', '?' and U+2026, or dots spaced by single spaces
+ *     (". . .", three or more), followed by any closing quotes and brackets (" ' ) ] U+00BB
+ *     U+2019 U+201D).  It is a candidate end only when white space or the end of the text
+ *     follows ("3.5", "U.S.-based", "Jane.Doe@example.com" never are), with one exception: a
+ *     single period glued to a capitalised word ("the island.Tomorrow") ends the sentence when
+ *     the word before is an ordinary word or number and the token holds no '@', '/', ':', '_'
+ *     or further dotted part (an address, a path, a file name).
  *  B. A candidate followed by the end of the text or by a blank line always ends the sentence.
- *  C. A candidate followed (across spaces or one line end) by an ASCII lowercase letter never
- *     ends it: "said the U.S. would", "“Why now?” he asked", "wait... what", and hard-wrapped
- *     lines whose last word carries a period.
- *  D. Only a cluster that is exactly one '.' (no other terminator, no closer) is then examined
- *     further; every other cluster ('?', '!', "?!", "...", "…", ".”", ".)") ends the sentence.
- *     For the single period, with W = the run of non-space bytes before it (within the
- *     sentence) after stripping opening quotes and brackets (" ' ( [ { U+00AB U+2018 U+201C):
- *       1. W is "a.m", "p.m", "A.M", "P.M" or "etc" and the next character is an ASCII capital:
- *          the sentence ends ("at 10 a.m. The ministers met" ends after "a.m.").  This is
- *          checked before the abbreviation list, so it holds even if "etc." is listed.
- *       2. W is in the segmenter's abbreviation list (exact, case-sensitive): no end, whatever
- *          follows (space or line end): "Mr. Smith", "the No. 2 official", "Lt. Gen. Ito".
- *       3. W is one ASCII capital letter (an initial): no end ("Lloyd J. Austin").
- *       4. W is a dotted acronym (two or more groups of 1-2 ASCII letters joined by '.', e.g.
- *          "U.S", "U.N", "e.g", "i.e", "a.m", "Ph.D"): no end when followed on the same line
- *          ("the U.S. Navy", and also, by design, "in the U.S. The"); at a line end rule E
- *          decides, i.e. it ends (the next line does not start in lowercase, see C).
- *       5. otherwise the sentence ends.
- *  E. A line end that does not follow a candidate cluster ends the sentence (headlines,
+ *  C. Lists: a sentence may start with a bullet (U+2022 U+2023 U+2043 U+25AA U+25CF U+25E6) and
+ *     a marker ("1." "1.)" "1)" "a." "b)", then white space); the marker never ends anything.
+ *     Inside such a sentence the next marker of the same kind ("2." after "1.", "b." after "a.")
+ *     starts a new sentence, and so does a bullet after white space anywhere.
+ *  D. Ellipses: dots between brackets ("[...]", "(...)") are never an end; a spaced ". . ."
+ *     after white space is an omission inside the sentence, never an end (a fourth dot, or a
+ *     period glued to the word before, makes it the end of one).
+ *  E. A candidate followed (across spaces or one line end) by an ASCII lowercase letter never
+ *     ends it: "said the U.S. would", "“Why now?” he asked", "wait... what".
+ *  F. Only a cluster that is exactly one '.' is examined further; every other cluster ('?',
+ *     '!', "?!", "...", "…", ". . . .", ".”", ".)") ends the sentence.  For the single period,
+ *     with W = the word before it (back to white space, opening quotes and brackets stripped)
+ *     and N = the class of the next word (a sentence starter such as "The", "He", "I", "But" -
+ *     see STARTERS; a number; a title such as "Mr." - an abbreviation that never ends; other):
+ *       1. W is "a.m", "p.m", "A.M" or "P.M": ends before a starter; not before a number, a
+ *          non-capital or when the time opens the sentence ("At 5 a.m. Mr. Smith went");
+ *          otherwise ends only before a title or at a line end ("at 6 P.M. Mr. Smith then",
+ *          but "at 9 a.m. Kim said").
+ *       2. W is "etc" and a capital follows: ends.
+ *       3. W is an abbreviation that never ends ("Mr", "Gen", "e.g"): no end.
+ *       4. W is an abbreviation that may end ("Co", "Jr", "Jan", "No") or a dotted acronym
+ *          (groups of 1-2 ASCII letters joined by '.', "U.S", "E.U", "Ph.D"): ends before a
+ *          starter, and at a line end unless a number follows ("in the U.S. The talks", but
+ *          "the U.S. Navy", "Acme Co. Chairman", "No. 5", "Jan.\n5").
+ *       5. W is one ASCII capital (an initial, or the pronoun "I"): ends only before a starter
+ *          ("Lloyd J. Austin", but "you and I. Did you").
+ *       6. otherwise the sentence ends.
+ *  G. A line end that does not follow a candidate cluster ends the sentence (headlines,
  *     captions, "TOKYO (Kyodo) --" datelines, "| KYODO" credit lines), unless the next line is
  *     not blank and its first non-space byte is an ASCII lowercase letter (a hard-wrapped
- *     line: the line end is plain white space).
+ *     line: the line end is plain white space) and the sentence itself does not start with a
+ *     lowercase letter (one item per line: "features\ncontact manager").
  *
  * There is no length limit: the caller handles over-long sentences.
  */
@@ -56,6 +69,7 @@ typedef struct abbr_slot {
     size_t off;     /* offset of the word in pool */
     uint32_t len;   /* 0 marks an empty slot (words are never empty) */
     uint32_t hash;
+    int kind;       /* tt_abbr_kind */
 } abbr_slot;
 
 struct tt_segmenter {
@@ -69,6 +83,7 @@ struct tt_segmenter {
 };
 
 #define MAX_WORD_SCAN 64 /* W longer than this is never special (abbreviation, initial...) */
+#define NO_POS ((size_t)-1)
 
 static uint32_t hash_bytes(const unsigned char *s, size_t n)
 {
@@ -106,20 +121,33 @@ void tt_span_vec_release(tt_span_vec *vec)
     vec->cap = 0;
 }
 
-static int abbr_find(const tt_segmenter *seg, const unsigned char *w, size_t n, uint32_t h)
+/* The slot holding w[0..n), or NULL. */
+static abbr_slot *abbr_slot_of(const tt_segmenter *seg, const unsigned char *w, size_t n,
+                               uint32_t h)
 {
     size_t mask, i;
 
     if (!seg || seg->count == 0 || n == 0 || n > seg->max_len)
-        return 0;
+        return NULL;
     mask = seg->nslots - 1;
     for (i = h & mask;; i = (i + 1) & mask) {
-        const abbr_slot *sl = &seg->slots[i];
+        abbr_slot *sl = &seg->slots[i];
         if (sl->len == 0)
-            return 0;
+            return NULL;
         if (sl->hash == h && sl->len == n && memcmp(seg->pool + sl->off, w, n) == 0)
-            return 1;
+            return sl;
     }
+}
+
+/* The tt_abbr_kind of w[0..n), or 0 when it is not an abbreviation. */
+static int abbr_kind(const tt_segmenter *seg, const unsigned char *w, size_t n)
+{
+    const abbr_slot *sl;
+
+    if (!seg || n == 0 || n > seg->max_len)
+        return 0;
+    sl = abbr_slot_of(seg, w, n, hash_bytes(w, n));
+    return sl ? sl->kind : 0;
 }
 
 static void abbr_place(abbr_slot *slots, size_t nslots, abbr_slot s)
@@ -131,21 +159,25 @@ static void abbr_place(abbr_slot *slots, size_t nslots, abbr_slot s)
     slots[i] = s;
 }
 
-int tt_segmenter_add_abbreviation(tt_segmenter *seg, const char *word, size_t len)
+int tt_segmenter_add_abbreviation(tt_segmenter *seg, const char *word, size_t len,
+                                  tt_abbr_kind kind)
 {
     const unsigned char *w = (const unsigned char *)word;
-    abbr_slot s;
+    abbr_slot s, *old;
     uint32_t h;
 
-    if (!seg || !word)
+    if (!seg || !word || (kind != TT_ABBR_NEVER_ENDS && kind != TT_ABBR_MAY_END))
         return -1;
     if (len > 0 && w[len - 1] == '.')
         len--;
     if (len == 0 || len > 0x7fffffffu)
         return -1;
     h = hash_bytes(w, len);
-    if (abbr_find(seg, w, len, h))
-        return 0;                              /* already there */
+    if ((old = abbr_slot_of(seg, w, len, h)) != NULL) {
+        if (kind == TT_ABBR_NEVER_ENDS)
+            old->kind = TT_ABBR_NEVER_ENDS;    /* the safer reading wins */
+        return 0;
+    }
 
     /* Make room first, so that a failure leaves the set as it was. */
     if ((seg->count + 1) * 2 > seg->nslots) {
@@ -172,6 +204,7 @@ int tt_segmenter_add_abbreviation(tt_segmenter *seg, const char *word, size_t le
     s.off = seg->pool_len;
     s.len = (uint32_t)len;
     s.hash = h;
+    s.kind = kind;
     abbr_place(seg->slots, seg->nslots, s);
     seg->pool_len += len;
     seg->count++;
@@ -181,21 +214,65 @@ int tt_segmenter_add_abbreviation(tt_segmenter *seg, const char *word, size_t le
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Byte classes. */
-
-/* 1: '.', '!', '?', CR, LF or 0xE2 (possible U+2026) */
-static const unsigned char event_tab[256] = {
-    ['\n'] = 1, ['\r'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE2] = 1,
+/* Sentence starters: capitalised words that, after an abbreviation that may end a sentence,
+ * an acronym or an initial, mark a new sentence.  Pronouns, articles, determiners, auxiliary
+ * verbs, conjunctions, sentence adverbs and prepositions that open a clause - words that do not
+ * continue a name ("Acme Co. Chairman", "the U.S. Navy").  Sorted (strcmp order). */
+static const char *const STARTERS[] = {
+    "A", "About", "After", "Afterwards", "All", "Also", "Although", "An", "And", "Another",
+    "Are", "As", "At", "Because", "Before", "Both", "But", "By", "Can", "Could", "Despite",
+    "Did", "Do", "Does", "During", "Each", "Earlier", "Every", "Few", "For", "From",
+    "Furthermore", "Had", "Has", "Have", "He", "Hence", "Her", "Here", "His", "How", "However",
+    "I", "If", "In", "Instead", "Is", "It", "Its", "Later", "Let", "Many", "Meanwhile",
+    "Moreover", "Most", "My", "Nevertheless", "No", "None", "Nonetheless", "Not", "Now", "Of",
+    "On", "Once", "One", "Only", "Or", "Other", "Our", "Over", "Please", "Several", "She",
+    "Should", "Since", "So", "Some", "Still", "Such", "That", "The", "Their", "Then", "There",
+    "These", "They", "This", "Those", "Though", "Thus", "To", "Today", "Tomorrow", "Under",
+    "Until", "Was", "We", "Were", "What", "When", "Where", "Whether", "Which", "While", "Who",
+    "Why", "With", "Would", "Yesterday", "Yet", "You", "Your",
 };
 
-/* The first event byte at or after k, or len. */
-static size_t next_event(const unsigned char *t, size_t k, size_t len)
+static int is_starter(const unsigned char *w, size_t n)
+{
+    size_t lo = 0, hi = sizeof STARTERS / sizeof *STARTERS;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2, i;
+        const char *sw = STARTERS[mid];
+        int c = 0;
+
+        for (i = 0; i < n && sw[i] && (c = (int)w[i] - (unsigned char)sw[i]) == 0; i++)
+            ;
+        if (c == 0)
+            c = i < n ? 1 : sw[i] ? -1 : 0;     /* w longer, shorter, or equal */
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Byte classes. */
+
+/* Event bytes: 1 for '.', '!', '?', CR, LF and 0xE2 (possible U+2026 or bullet); 2 for ')',
+ * an event only inside a list whose markers end in ')' ("1) a 2) b"). */
+static const unsigned char event_tab[256] = {
+    ['\n'] = 1, ['\r'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE2] = 1, [')'] = 2,
+};
+
+/* The first event byte at or after k, or len; mask 1 for the usual events, 3 to add ')'.
+ * The vector loop serves the usual case; lists of "1)" items are rare enough for bytes. */
+static size_t next_event(const unsigned char *t, size_t k, size_t len, unsigned mask)
 {
 #ifdef __SSE2__
     const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!'), q = _mm_set1_epi8('?');
     const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
     const __m128i e2 = _mm_set1_epi8((char)0xE2);
-    while (len - k >= 16) {
+    while (mask == 1 && len - k >= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + k));
         __m128i m = _mm_or_si128(
             _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
@@ -207,10 +284,10 @@ static size_t next_event(const unsigned char *t, size_t k, size_t len)
         k += 16;
     }
 #endif
-    while (len - k >= 4 && !(event_tab[t[k]] | event_tab[t[k + 1]] | event_tab[t[k + 2]] |
-                             event_tab[t[k + 3]]))
+    while (len - k >= 4 && !((event_tab[t[k]] | event_tab[t[k + 1]] | event_tab[t[k + 2]] |
+                              event_tab[t[k + 3]]) & mask))
         k += 4;
-    while (k < len && !event_tab[t[k]])
+    while (k < len && !(event_tab[t[k]] & mask))
         k++;
     return k;
 }
@@ -218,6 +295,7 @@ static size_t next_event(const unsigned char *t, size_t k, size_t len)
 static int is_lower(unsigned char b) { return b >= 'a' && b <= 'z'; }
 static int is_upper(unsigned char b) { return b >= 'A' && b <= 'Z'; }
 static int is_alpha(unsigned char b) { return is_lower(b) || is_upper(b); }
+static int is_digit(unsigned char b) { return b >= '0' && b <= '9'; }
 
 /* Width in bytes of the white-space character at t[p], or 0. */
 static size_t ws_at(const unsigned char *t, size_t p, size_t len)
@@ -283,6 +361,21 @@ static int is_ellipsis(const unsigned char *t, size_t p, size_t len)
     return p + 2 < len && t[p] == 0xE2 && t[p + 1] == 0x80 && t[p + 2] == 0xA6;
 }
 
+/* Width of a list bullet at t[p] (U+2022 • U+2023 ‣ U+2043 ⁃ U+25AA ▪ U+25CF ● U+25E6 ◦), or 0. */
+static size_t bullet_at(const unsigned char *t, size_t p, size_t len)
+{
+    unsigned char b1, b2;
+
+    if (p + 2 >= len || t[p] != 0xE2)
+        return 0;
+    b1 = t[p + 1];
+    b2 = t[p + 2];
+    if ((b1 == 0x80 && (b2 == 0xA2 || b2 == 0xA3)) || (b1 == 0x81 && b2 == 0x83) ||
+        (b1 == 0x96 && b2 == 0xAA) || (b1 == 0x97 && (b2 == 0x8F || b2 == 0xA6)))
+        return 3;
+    return 0;
+}
+
 /* Skips white space from p; returns the first non-space position (or len) and counts the line
  * ends crossed in *nl (CRLF counts once).  Two or more means a blank line was crossed. */
 static size_t skip_gap(const unsigned char *t, size_t p, size_t len, unsigned *nl)
@@ -320,6 +413,20 @@ static size_t trim_end(const unsigned char *t, size_t s, size_t e)
     return e;
 }
 
+/* Start of the run of non-space bytes that ends at t[k] (not before the sentence start s), or
+ * NO_POS when it is longer than MAX_WORD_SCAN bytes. */
+static size_t token_start(const unsigned char *t, size_t s, size_t k)
+{
+    size_t ws = k;
+
+    while (ws > s && !ws_before(t, s, ws)) {
+        if (k - ws >= MAX_WORD_SCAN)
+            return NO_POS;
+        ws--;
+    }
+    return ws;
+}
+
 /* "U.S", "e.g", "Ph.D": groups of 1-2 ASCII letters joined by single periods, >= 2 groups. */
 static int is_dotted_acronym(const unsigned char *w, size_t n)
 {
@@ -351,20 +458,173 @@ static int word_is(const unsigned char *w, size_t n, const char *lit)
     return n == m && memcmp(w, lit, m) == 0;
 }
 
-/* Rule D for a lone '.' at t[k]; s is the sentence start, nl the line ends crossed after it
- * (0 or 1), next the first byte after the gap (not ASCII lowercase).  Returns 1 if it ends. */
-static int period_ends(const tt_segmenter *seg, const unsigned char *t, size_t s, size_t k,
-                       unsigned nl, unsigned char next)
-{
-    size_t ws = k, o;
-    const unsigned char *w;
-    size_t n;
+/* ------------------------------------------------------------------------------------------ */
+/* Lists. */
 
-    while (ws > s && !ws_before(t, s, ws)) {
-        if (k - ws >= MAX_WORD_SCAN)
-            return 1;                  /* too long to be anything special */
-        ws--;
+enum { LIST_NONE, LIST_DOT, LIST_DOTPAREN, LIST_PAREN };
+
+typedef struct list_state {
+    int kind;          /* LIST_*: "1." "1.)" "1)" after which the open sentence started */
+    int alpha;         /* lettered ("a." "b.") rather than numbered */
+    unsigned next;     /* the number or letter the next item carries */
+} list_state;
+
+/* A list marker at t[p] ("12." "3.)" "4)" "a." "b)", 1-3 digits or one ASCII letter, then
+ * white space): fills *ls and returns its width, or 0 (ls untouched). */
+static size_t list_marker(const unsigned char *t, size_t p, size_t len, list_state *ls)
+{
+    size_t q = p;
+    unsigned v = 0;
+    int alpha = 0, kind;
+
+    while (q < len && q - p < 3 && is_digit(t[q]))
+        v = v * 10 + (unsigned)(t[q++] - '0');
+    if (q == p) {
+        if (q >= len || !is_alpha(t[q]))
+            return 0;
+        v = t[q++];
+        alpha = 1;
     }
+    if (q >= len)
+        return 0;
+    if (t[q] == '.') {
+        q++;
+        kind = LIST_DOT;
+        if (q < len && t[q] == ')') {
+            q++;
+            kind = LIST_DOTPAREN;
+        }
+    } else if (t[q] == ')') {
+        q++;
+        kind = LIST_PAREN;
+    } else {
+        return 0;
+    }
+    if (q >= len || !ws_at(t, q, len))
+        return 0;
+    ls->kind = kind;
+    ls->alpha = alpha;
+    ls->next = v + 1;
+    return q - p;
+}
+
+/* Opens a sentence at s: notes a leading bullet and list marker, and returns where the scan
+ * for its end starts (after them, so that "1." cannot end it). */
+static size_t open_sentence(const unsigned char *t, size_t s, size_t len, list_state *ls)
+{
+    size_t p = s, b;
+
+    ls->kind = LIST_NONE;
+    if (is_alpha(t[s]) && !(s + 1 < len && (t[s + 1] == '.' || t[s + 1] == ')')))
+        return s;                      /* the usual case: a word */
+    b = bullet_at(t, s, len);
+    if (b) {
+        p += b;
+        while (p < len && (t[p] == ' ' || t[p] == '\t'))
+            p++;
+    }
+    return p + list_marker(t, p, len, ls);
+}
+
+/* Whether the token t[w, k), just before a '.' or ')' at t[k], is the next marker of the list
+ * the open sentence [s, ...) started with.  The token must follow white space. */
+static int next_list_item(const list_state *ls, const unsigned char *t, size_t s, size_t w,
+                          size_t k)
+{
+    size_t n = k - w, i;
+    unsigned v = 0;
+
+    if (w == NO_POS || w <= s || n == 0)
+        return 0;
+    if (ls->alpha)
+        return n == 1 && t[w] == ls->next;
+    if (n > 3)
+        return 0;
+    for (i = w; i < k; i++) {
+        if (!is_digit(t[i]))
+            return 0;
+        v = v * 10 + (unsigned)(t[i] - '0');
+    }
+    return v == ls->next;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The word after a candidate. */
+
+enum { NEXT_OTHER, NEXT_DIGIT, NEXT_STARTER, NEXT_TITLE };
+
+/* Class of the word at t[j] (opening quotes and brackets skipped): a number, a sentence
+ * starter, a title (an abbreviation that never ends, with its period: "Mr."), or other. */
+static int next_class(const tt_segmenter *seg, const unsigned char *t, size_t j, size_t len)
+{
+    size_t p = j, q, o;
+
+    while (p < len && (o = opener_at(t, p, len)) != 0)
+        p += o;
+    if (p >= len)
+        return NEXT_OTHER;
+    if (is_digit(t[p]))
+        return NEXT_DIGIT;
+    if (!is_upper(t[p]))
+        return NEXT_OTHER;
+    for (q = p; q < len && q - p <= 16 && is_alpha(t[q]); q++)
+        ;
+    if (q < len && t[q] == '.')
+        return abbr_kind(seg, t + p, q - p) == TT_ABBR_NEVER_ENDS ? NEXT_TITLE : NEXT_OTHER;
+    /* a starter is a whole word: followed by white space, a comma, a colon, a semicolon or an
+     * apostrophe ("It's", "Let’s"); not "A-10", "Théo", "Inter" */
+    if (q < len && !ws_at(t, q, len) && t[q] != ',' && t[q] != ';' && t[q] != ':' &&
+        !(t[q] == '\'' || (t[q] == 0xE2 && q + 2 < len && t[q + 1] == 0x80 && t[q + 2] == 0x99)))
+        return NEXT_OTHER;
+    return is_starter(t + p, q - p) ? NEXT_STARTER : NEXT_OTHER;
+}
+
+/* An abbreviation that may end, or an acronym: the end before a starter, or at a line end
+ * unless a number follows ("Jan.\n5"). */
+static int may_end(int next, unsigned nl)
+{
+    return next == NEXT_STARTER || (nl > 0 && next != NEXT_DIGIT);
+}
+
+/* Whether the sentence [s, w) so far is only the opening of a time phrase: "At 5", "By
+ * around 10:30", "Shortly after 9" - a preposition and at most five words. */
+static int time_opens_sentence(const unsigned char *t, size_t s, size_t w)
+{
+    static const char *const PREPS[] = {"about",   "after", "around", "as",      "at",
+                                        "before",  "by",    "from",   "just",    "on",
+                                        "shortly", "since", "until",  "starting"};
+    char first[12];
+    size_t q, n, i, words = 0;
+
+    if (w - s > 48)
+        return 0;
+    for (q = s; q < w && is_alpha(t[q]) && q - s < sizeof first - 1; q++)
+        first[q - s] = (char)(t[q] | 0x20);
+    n = q - s;
+    if (q < w && !ws_at(t, q, w))
+        return 0;
+    for (i = 0; i < sizeof PREPS / sizeof *PREPS; i++)
+        if (strlen(PREPS[i]) == n && memcmp(PREPS[i], first, n) == 0)
+            break;
+    if (i == sizeof PREPS / sizeof *PREPS)
+        return 0;
+    for (q = s; q < w; q++)
+        words += ws_at(t, q, w) && !ws_at(t, q + 1, w + 1);
+    return words <= 5;
+}
+
+/* Rule F for a lone '.' at t[k]; s is the sentence start, nl the line ends crossed after it
+ * (0 or 1), j the first byte after the gap (not an ASCII lowercase letter).  Returns 1 if it
+ * ends the sentence. */
+static int period_ends(const tt_segmenter *seg, const unsigned char *t, size_t len, size_t s,
+                       size_t k, unsigned nl, size_t j)
+{
+    size_t ws = token_start(t, s, k), o, n;
+    const unsigned char *w;
+    int kind, next;
+
+    if (ws == NO_POS)
+        return 1;                      /* too long to be anything special */
     while (ws < k && (o = opener_at(t, ws, k)) != 0)
         ws += o;
     w = t + ws;
@@ -372,19 +632,70 @@ static int period_ends(const tt_segmenter *seg, const unsigned char *t, size_t s
     if (n == 0)
         return 1;
 
-    /* D1: "at 10 a.m. The ministers..." - a.m./p.m./etc. before a capital end the sentence:
-     * they are often the last word of a sentence, and a following capital is a stronger sign
-     * of a new sentence than of a name. */
-    if (is_upper(next) && (word_is(w, n, "a.m") || word_is(w, n, "p.m") ||
-                           word_is(w, n, "A.M") || word_is(w, n, "P.M") || word_is(w, n, "etc")))
-        return 1;
-    if (n <= MAX_WORD_SCAN && abbr_find(seg, w, n, hash_bytes(w, n)))
-        return 0;                                                   /* D2 */
+    if (n == 3 && w[1] == '.' && (w[2] == 'm' || w[2] == 'M') &&
+        (word_is(w, n, "a.m") || word_is(w, n, "p.m") || word_is(w, n, "A.M") ||
+         word_is(w, n, "P.M"))) {                                   /* F1 */
+        next = next_class(seg, t, j, len);
+        if (next == NEXT_STARTER)
+            return 1;
+        if (!is_upper(t[j]) || time_opens_sentence(t, s, ws))
+            return 0;
+        return next == NEXT_TITLE || nl > 0;
+    }
+    if (is_upper(t[j]) && word_is(w, n, "etc"))
+        return 1;                                                   /* F2 */
+    kind = abbr_kind(seg, w, n);
+    if (kind == TT_ABBR_NEVER_ENDS)
+        return 0;                                                   /* F3 */
+    if (kind == TT_ABBR_MAY_END || is_dotted_acronym(w, n))
+        return may_end(next_class(seg, t, j, len), nl);             /* F4 */
     if (n == 1 && is_upper(w[0]))
-        return 0;                                                   /* D3 */
-    if (is_dotted_acronym(w, n))
-        return nl > 0;                                              /* D4 */
-    return 1;                                                       /* D5 */
+        return next_class(seg, t, j, len) == NEXT_STARTER;          /* F5 */
+    return 1;                                                       /* F6 */
+}
+
+/* Rule A's exception for a single '.' at t[k] glued to a capitalised word at t[k + 1]
+ * ("the island.Tomorrow"): 1 if the period ends the sentence [s, ...). */
+static int glued_period_ends(const tt_segmenter *seg, const unsigned char *t, size_t len,
+                             size_t s, size_t k)
+{
+    size_t ws, p, o;
+
+    if (k + 2 >= len || !is_upper(t[k + 1]) || !is_lower(t[k + 2]))
+        return 0;
+    if ((ws = token_start(t, s, k)) == NO_POS)
+        return 0;
+    while (ws < k && (o = opener_at(t, ws, k)) != 0)
+        ws += o;
+    if (k - ws < 2 || !(is_lower(t[k - 1]) || is_digit(t[k - 1])))
+        return 0;
+    for (p = ws; p < k; p++)
+        if (t[p] == '@' || t[p] == '/' || t[p] == ':' || t[p] == '_' || t[p] == '.' ||
+            t[p] == '\\')
+            return 0;
+    if (abbr_kind(seg, t + ws, k - ws))
+        return 0;
+    for (p = k + 1; p < len && p - k < MAX_WORD_SCAN && !ws_at(t, p, len); p++) {
+        if (t[p] == '@' || t[p] == '/' || t[p] == ':' || t[p] == '_' || t[p] == '\\')
+            return 0;
+        if (t[p] == '.' && p + 1 < len && (is_alpha(t[p + 1]) || is_digit(t[p + 1])))
+            return 0;                                               /* "Foo.Bar.com" */
+    }
+    return 1;
+}
+
+/* Number of " ." pairs from t[p] that continue a spaced ellipsis (". . ."): each dot is
+ * followed by white space, a dot, a closer or the end of the text. */
+static size_t spaced_dots(const unsigned char *t, size_t p, size_t len)
+{
+    size_t n = 0;
+
+    while (p + 1 < len && t[p] == ' ' && t[p + 1] == '.' &&
+           (p + 2 == len || ws_at(t, p + 2, len) || t[p + 2] == '.' || closer_at(t, p + 2, len))) {
+        n++;
+        p += 2;
+    }
+    return n;
 }
 
 static int emit(tt_span_vec *out, size_t s, size_t e, uint32_t para)
@@ -403,73 +714,122 @@ static int emit(tt_span_vec *out, size_t s, size_t e, uint32_t para)
 int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_span_vec *out)
 {
     const unsigned char *t = (const unsigned char *)text;
-    size_t i = 0, s, k, c, j, e;
+    size_t i = 0, s, k, c, j, e, w;
     uint32_t para = 0;
     unsigned nl;
+    list_state ls;
 
     out->len = 0;
     if (len == 0)
         return 0;
     if (len >= 3 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF)
         i = 3;                                                      /* BOM */
-    i = skip_gap(t, i, len, &nl);
-    s = i;
+    s = skip_gap(t, i, len, &nl);
+    i = open_sentence(t, s, len, &ls);
     while (s < len) {
-        /* The sentence [s, ...) is open; find the next event byte. */
-        k = next_event(t, i, len);
+        /* The sentence [s, ...) is open; find the next event byte.  Each branch either goes
+         * on scanning from i, or sets e (the sentence end) and j (the next sentence start). */
+        k = next_event(t, i, len, ls.kind == LIST_PAREN ? 3 : 1);
+        nl = 0;
         if (k == len) {
             e = trim_end(t, s, len);
             j = len;
-            nl = 0;
-        } else if (t[k] == '\n' || t[k] == '\r') {                  /* rule E */
+        } else if (t[k] == '\n' || t[k] == '\r') {                  /* rule G */
             j = skip_gap(t, k, len, &nl);
-            if (j < len && nl < 2 && is_lower(t[j])) {
+            if (j < len && nl < 2 && is_lower(t[j]) && !is_lower(t[s])) {
                 i = j;                                              /* hard wrap */
                 continue;
             }
             e = trim_end(t, s, k);
-        } else if (t[k] == 0xE2 && !is_ellipsis(t, k, len)) {
-            i = k + 1;                                              /* other U+20xx */
-            continue;
-        } else {                                                    /* rules A-D */
-            int single = t[k] == '.';
-            size_t w;
+        } else if (t[k] == ')') {                                   /* rule C: "1) a 2) b" */
+            if (k + 1 >= len || !ws_at(t, k + 1, len) ||
+                !next_list_item(&ls, t, s, w = token_start(t, s, k), k)) {
+                i = k + 1;
+                continue;
+            }
+            e = trim_end(t, s, w);
+            j = w;
+        } else if (t[k] == 0xE2 && !is_ellipsis(t, k, len)) {       /* rule C: bullets */
+            if (!bullet_at(t, k, len) || !ws_before(t, s, k)) {
+                i = k + 1;
+                continue;
+            }
+            e = trim_end(t, s, k);
+            j = k;
+        } else {                                                    /* rules A-F */
+            unsigned dots = 0, marks = 0;
+            int spaced = 0, single;
 
             c = k;
             for (;;) {
-                if (t[c] == '.' || t[c] == '!' || t[c] == '?')
+                if (c < len && t[c] == '.') {
                     c++;
-                else if (is_ellipsis(t, c, len))
+                    dots++;
+                } else if (c < len && (t[c] == '!' || t[c] == '?')) {
+                    c++;
+                    marks++;
+                } else if (is_ellipsis(t, c, len)) {
                     c += 3;
-                else
+                    dots += 3;
+                } else {
                     break;
-                if (c >= len)
-                    break;
+                }
             }
-            single = single && c == k + 1;
-            while (c < len && (w = closer_at(t, c, len)) != 0) {
+            if (dots && !marks && c + 1 < len && t[c + 1] == '.' &&
+                (w = spaced_dots(t, c, len)) != 0 && dots + w >= 3) {
+                c += 2 * w;                                         /* ". . ." */
+                dots += (unsigned)w;
+                spaced = 1;
+            }
+            if (dots >= 3 && !marks && k > s && c < len &&
+                ((t[k - 1] == '[' && t[c] == ']') || (t[k - 1] == '(' && t[c] == ')'))) {
+                i = c + 1;                                          /* "[...]" */
+                continue;
+            }
+            single = dots == 1 && !marks && !spaced;
+            if (single && ls.kind == LIST_DOTPAREN && c < len && t[c] == ')' &&
+                c + 1 < len && ws_at(t, c + 1, len) &&
+                next_list_item(&ls, t, s, w = token_start(t, s, k), k)) {
+                e = trim_end(t, s, w);                              /* "2.)" */
+                j = w;
+                goto end_sentence;
+            }
+            while (c < len && t[c] != ' ' && (w = closer_at(t, c, len)) != 0) {
                 c += w;
                 single = 0;
             }
             if (c < len && !ws_at(t, c, len)) {
+                if (single && glued_period_ends(seg, t, len, s, k)) {
+                    e = j = c;                                      /* "island.Tomorrow" */
+                    goto end_sentence;
+                }
                 i = c;                                              /* "3.5", "U.S." */
                 continue;
             }
+            if (single && ls.kind == LIST_DOT &&
+                next_list_item(&ls, t, s, w = token_start(t, s, k), k)) {
+                e = trim_end(t, s, w);                              /* "2." */
+                j = w;
+                goto end_sentence;
+            }
             j = skip_gap(t, c, len, &nl);
             if (j < len && nl < 2 &&
-                (is_lower(t[j]) || (single && !period_ends(seg, t, s, k, nl, t[j])))) {
+                ((spaced && dots == 3 && ws_before(t, s, k)) ||     /* " . . . " */
+                 is_lower(t[j]) || (single && !period_ends(seg, t, len, s, k, nl, j)))) {
                 i = j;
                 continue;
             }
             e = c;
         }
+    end_sentence:
         if (emit(out, s, e, para) != 0) {
             out->len = 0;
             return -1;
         }
         if (nl >= 2)
             para++;
-        s = i = j;
+        s = j;
+        i = open_sentence(t, s, len, &ls);
     }
     return 0;
 }

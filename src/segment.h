@@ -22,16 +22,25 @@ typedef struct tt_span_vec {
 
 void tt_span_vec_release(tt_span_vec *vec);    /* frees v; the struct itself is the caller's */
 
-/* Segmentation data: the abbreviations after which a period does not end a sentence.
+/* Segmentation data: the abbreviations after which a period may not end a sentence.
  * Immutable once built: one segmenter may be shared by threads. */
 typedef struct tt_segmenter tt_segmenter;
+
+/* What a period after an abbreviation means. */
+typedef enum tt_abbr_kind {
+    TT_ABBR_NEVER_ENDS = 1,    /* "Mr.", "Gen.", "e.g.": never the end of a sentence */
+    TT_ABBR_MAY_END = 2        /* "Co.", "Jr.", "Jan.", "No.": the end when the next word
+                                * starts a sentence ("He", "The"), or at a line end */
+} tt_abbr_kind;
 
 tt_segmenter *tt_segmenter_new(void);          /* NULL on out of memory */
 void tt_segmenter_free(tt_segmenter *seg);     /* NULL is a no-op */
 
-/* Adds an abbreviation such as "Mr." or "Lt." (the final period is optional and ignored;
- * compared case-sensitively).  Returns 0, or -1 on out of memory or an empty word. */
-int tt_segmenter_add_abbreviation(tt_segmenter *seg, const char *word, size_t len);
+/* Adds an abbreviation such as "Mr." or "Co." (the final period is optional and ignored;
+ * compared case-sensitively).  A word added with both kinds is TT_ABBR_NEVER_ENDS.
+ * Returns 0, or -1 on out of memory, an empty word or an unknown kind. */
+int tt_segmenter_add_abbreviation(tt_segmenter *seg, const char *word, size_t len,
+                                  tt_abbr_kind kind);
 
 /* Splits text[0..len) into sentences, replacing the contents of out (out->len is set to the
  * number of sentences, the array is grown as needed).  The text must be valid UTF-8 without NUL

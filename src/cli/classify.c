@@ -1,4 +1,5 @@
 /* classify.c - the classify, segment and check subcommands. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,6 +26,7 @@ enum {
     O_MAX_SENTENCE,
     O_TOPIC,
     O_ROLE,
+    O_LINE_BUFFERED,
 };
 
 #define OPT_INPUTS                                                                            \
@@ -47,6 +49,8 @@ static const cli_option classify_options[] = {
     {O_TOPIC, "topic", 1, "ID", "report only the articles that carry topic ID"},
     {O_ROLE, "role", 1, "ROLE",
      "with --topic: only where ID is at least ROLE: primary, secondary or mentioned"},
+    {O_LINE_BUFFERED, "line-buffered", 0, NULL,
+     "jsonl: flush every record, even to a file (always done for a pipe or terminal)"},
     {O_NO_PREFILTER, "no-prefilter", 0, NULL,
      "run every pattern on every sentence (same results, slower; for testing)"},
     {O_PREFILTER, "prefilter", 1, "NAME",
@@ -80,7 +84,7 @@ typedef struct settings {
     const char *format;
     const char *output;
     tt_input_options in;
-    int tagged_only, summary, no_jit, no_prefilter;
+    int tagged_only, summary, no_jit, no_prefilter, line_buffered;
     const char *topic;     /* --topic, or NULL */
     int role;              /* --role, or 0 */
     int jobs;
@@ -88,28 +92,6 @@ typedef struct settings {
     long watch_count;      /* -1: forever */
     size_t max_size, max_sentence;   /* 0: the library's defaults */
 } settings;
-
-/* Parses "123", "64K", "64M", "1G". */
-static int parse_size(const char *arg, size_t *out)
-{
-    char *end;
-    unsigned long long v = strtoull(arg, &end, 10);
-    unsigned shift = 0;
-    if (end == arg)
-        return -1;
-    if (*end == 'K' || *end == 'k')
-        shift = 10;
-    else if (*end == 'M' || *end == 'm')
-        shift = 20;
-    else if (*end == 'G' || *end == 'g')
-        shift = 30;
-    if (shift)
-        end++;
-    if (*end || v == 0 || v > (~0ULL >> shift))
-        return -1;
-    *out = (size_t)(v << shift);
-    return 0;
-}
 
 static int on_option(void *ctx, int val, const char *arg)
 {
@@ -135,6 +117,7 @@ static int on_option(void *ctx, int val, const char *arg)
             return cli_usage_error("--role must be primary, secondary or mentioned", arg);
         return 0;
     case O_SUMMARY: s->summary = 1; return 0;
+    case O_LINE_BUFFERED: s->line_buffered = 1; return 0;
     case O_NO_JIT: s->no_jit = 1; return 0;
     case O_NO_PREFILTER: s->no_prefilter = 1; return 0;
     case O_PREFILTER:
@@ -144,20 +127,14 @@ static int on_option(void *ctx, int val, const char *arg)
         return 0;
     case O_WATCH: s->watch = 1; return 0;
     case O_MAX_SIZE:
-        if (parse_size(arg, &s->max_size))
-            return cli_usage_error("--max-size needs a size such as 1000000, 64K, 64M", arg);
-        return 0;
+        return cli_parse_size(arg, 1, &s->max_size,
+                              "--max-size needs a size such as 1000000, 64K, 64M");
     case O_MAX_SENTENCE:
-        if (parse_size(arg, &s->max_sentence) || s->max_sentence < 16)
-            return cli_usage_error("--max-sentence needs a size of at least 16 bytes", arg);
-        return 0;
-    case O_WATCH_COUNT: {
-        char *end;
-        s->watch_count = strtol(arg, &end, 10);
-        if (*end || s->watch_count < 0)
-            return cli_usage_error("--watch-count must be a number", arg);
-        return 0;
-    }
+        return cli_parse_size(arg, 16, &s->max_sentence,
+                              "--max-sentence needs a size of at least 16 bytes");
+    case O_WATCH_COUNT:
+        return cli_parse_count(arg, 0, LONG_MAX, &s->watch_count,
+                               "--watch-count must be a number, 0 or more");
     }
     return EXIT_USAGE;
 }
@@ -229,10 +206,17 @@ static int segment_done(void *vctx, const char *name, const char *id, const tt_r
     }
     text = tt_result_text(r);
     {
+        /* empty or white space only: no sentences is the answer, not a failure (classify
+         * still reports it as an `empty` error) */
         const tt_doc_error *e = tt_result_errors(r, &ne);
-        for (i = 0; i < ne; i++)
+        size_t bad = 0;
+        for (i = 0; i < ne; i++) {
+            if (e[i].code == TT_ERR_EMPTY)
+                continue;
             warn_doc(name, e[i].message);
-        if (ne)
+            bad++;
+        }
+        if (bad)
             c->failed++;
     }
     s = tt_result_sentences(r, &ns);
@@ -240,8 +224,8 @@ static int segment_done(void *vctx, const char *name, const char *id, const tt_r
         fprintf(c->out, "==> %s <==\n", name);
     for (i = 0; i < ns; i++) {
         if (c->segment_jsonl) {
-            fputs("{\"document\": ", c->out);
-            cli_json(c->out, name, strlen(name));
+            putc('{', c->out);
+            tt_json_name(c->out, "document", name);
             if (id) {
                 fputs(", \"id\": ", c->out);
                 cli_json(c->out, id, strlen(id));
@@ -308,7 +292,7 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
         /* a pipe or terminal gets each document as soon as it is done; a file is written in
          * large blocks */
         struct stat st;
-        ro.stream = fstat(fileno(out), &st) != 0 || !S_ISREG(st.st_mode);
+        ro.stream = fstat(fileno(out), &st) != 0 || !S_ISREG(st.st_mode) || s->line_buffered;
     }
     if (cmd == &cli_classify && !quiet && !(c.rep = tt_report_new(rs, &ro, out))) {
         fputs("topictag: out of memory\n", stderr);
@@ -335,6 +319,9 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
         tt_input_options in = s->in;
         int walk;
         in.defer_read = (s->jobs ? s->jobs : cli_default_jobs()) > 1;
+        in.max_size = s->max_size;     /* stop reading there: the limit bounds memory */
+        in.idle = tt_pool_drain;       /* a live feed: write what is done before waiting */
+        in.idle_ctx = c.pool;
         walk = tt_input_each(&in, argv + optind, argc - optind, submit_doc, &c);
         if (!walk)
             walk = tt_pool_finish(c.pool);
@@ -408,13 +395,22 @@ static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
         tt_ruleset_free(rs);
         return EXIT_FAIL;
     }
+    /* a stream is read as it is written: -o FILE is then written in place, not replaced */
+    if (s->line_buffered && cli_commit_output(out, s->output) != EXIT_OK) {
+        tt_ruleset_free(rs);
+        cli_finish_output(out, s->output, 0);
+        return EXIT_FAIL;
+    }
     rc = classify_once(cmd, s, rs, out, 0, s->watch ? &snap : NULL, argc, argv);
     tt_ruleset_free(rs);
+    if (s->watch && rc != EXIT_FAIL && cli_commit_output(out, s->output) != EXIT_OK)
+        rc = EXIT_FAIL;
     if (s->watch && rc != EXIT_FAIL)
         rc = watch_loop(cmd, s, out, &snap, argc, argv);
     cli_snapshot_release(&snap);
     {
-        int oc = cli_close_output(out, out == stdout ? NULL : s->output);
+        /* after a fatal error the previous report stays */
+        int oc = cli_finish_output(out, out == stdout ? NULL : s->output, rc != EXIT_FAIL);
         if (oc != EXIT_OK && (rc == EXIT_OK || rc == EXIT_INPUT))
             rc = oc;
     }

@@ -69,10 +69,27 @@ tt_ruleset *cli_load_rules(const cli_rules *r, int show_warnings, int *code, siz
 /* Prints one diagnostic as FILE:LINE:COLUMN: error|warning: MESSAGE. */
 void cli_print_diag(FILE *o, const tt_diag *d);
 
-FILE *cli_open_output(const char *path);             /* NULL or "-": stdout; NULL on error */
-int cli_close_output(FILE *o, const char *name);     /* EXIT_OK or EXIT_FAIL (printed) */
+/* The report output (output.c).  NULL or "-": stdout.  A regular file (or a new one) is
+ * written to a temporary file beside it and renamed into place by cli_close_output, so the
+ * previous report survives a crash; SIGINT/SIGTERM/SIGHUP remove the temporary file.  A
+ * device or FIFO is written in place.  Returns NULL on error (printed). */
+FILE *cli_open_output(const char *path);
+/* Closes o; a temporary file is synced and renamed into place.  EXIT_OK or EXIT_FAIL
+ * (printed).  name is what errors call it (NULL: standard output). */
+int cli_close_output(FILE *o, const char *name);
+/* As cli_close_output, but with keep 0 a temporary file is removed and the previous report
+ * stays (after a fatal error). */
+int cli_finish_output(FILE *o, const char *name, int keep);
+/* Puts what was written so far into place now (--watch: the first report) and goes on
+ * writing to the same file in place.  EXIT_OK or EXIT_FAIL (printed). */
+int cli_commit_output(FILE *o, const char *name);
 int cli_default_jobs(void);
 int cli_parse_jobs(const char *arg, int *jobs);      /* EXIT_OK or EXIT_USAGE (printed) */
+/* Numeric options: digits only (no sign, space or empty value), no overflow.  A whole number
+ * in [lo, hi]; a size with an optional K, M or G suffix, at least lo.  EXIT_OK, or EXIT_USAGE
+ * after printing msg (which names the option) and the value. */
+int cli_parse_count(const char *arg, long lo, long hi, long *out, const char *msg);
+int cli_parse_size(const char *arg, size_t lo, size_t *out, const char *msg);
 /* Writes s[0..n) as a quoted JSON string. */
 void cli_json(FILE *o, const char *s, size_t n);
 /* Writes s[0..n) on one line: line breaks and tabs become spaces. */

@@ -1,6 +1,7 @@
 /* common.c - helpers shared by the subcommands. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -237,51 +238,61 @@ tt_ruleset *cli_load_rules(const cli_rules *r, int show_warnings, int *code, siz
     return rs;
 }
 
-FILE *cli_open_output(const char *path)
-{
-    FILE *o;
-    struct stat st;
-    if (!path || !strcmp(path, "-"))
-        o = stdout;
-    else if (!(o = fopen(path, "w"))) {
-        fprintf(stderr, "topictag: cannot write %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    /* a regular file is written in large blocks: few system calls (glibc ignores the size
-     * unless it is given the buffer; one output stream per process) */
-    static char buf[(size_t)1 << 20];
-    if (fstat(fileno(o), &st) == 0 && S_ISREG(st.st_mode))
-        setvbuf(o, buf, _IOFBF, sizeof buf);
-    return o;
-}
-
-int cli_close_output(FILE *o, const char *name)
-{
-    int bad = ferror(o) != 0;
-    if (fclose(o) != 0)
-        bad = 1;
-    if (bad) {
-        fprintf(stderr, "topictag: error writing %s: %s\n", name ? name : "standard output",
-                strerror(errno));
-        return EXIT_FAIL;
-    }
-    return EXIT_OK;
-}
-
 int cli_default_jobs(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
-int cli_parse_jobs(const char *arg, int *jobs)
+/* Digits only: strtoull alone would take "-5" (as 2^64 - 5), " 5", "+5" and "" (as 0). */
+static int parse_digits(const char *arg, char **end, unsigned long long *v)
+{
+    if (*arg < '0' || *arg > '9')
+        return -1;
+    errno = 0;
+    *v = strtoull(arg, end, 10);
+    return errno ? -1 : 0;
+}
+
+int cli_parse_count(const char *arg, long lo, long hi, long *out, const char *msg)
 {
     char *end;
-    long j = strtol(arg, &end, 10);
-    if (*end || j < 1 || j > 256)
-        return cli_usage_error("--jobs must be a number from 1 to 256", arg);
-    *jobs = (int)j;
+    unsigned long long v;
+    if (parse_digits(arg, &end, &v) || *end || v < (unsigned long long)lo ||
+        v > (unsigned long long)hi)
+        return cli_usage_error(msg, arg);
+    *out = (long)v;
     return EXIT_OK;
+}
+
+int cli_parse_size(const char *arg, size_t lo, size_t *out, const char *msg)
+{
+    char *end;
+    unsigned long long v;
+    unsigned shift = 0;
+    if (parse_digits(arg, &end, &v))
+        return cli_usage_error(msg, arg);
+    if (*end == 'K' || *end == 'k')
+        shift = 10;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30;
+    if (shift)
+        end++;
+    if (*end || v > (SIZE_MAX >> shift) || (size_t)(v << shift) < lo)
+        return cli_usage_error(msg, arg);
+    *out = (size_t)(v << shift);
+    return EXIT_OK;
+}
+
+int cli_parse_jobs(const char *arg, int *jobs)
+{
+    long j;
+    int rc = cli_parse_count(arg, 1, 256, &j, "--jobs must be a number from 1 to 256");
+    if (rc == EXIT_OK)
+        *jobs = (int)j;
+    return rc;
 }
 
 void cli_limits(tt_limits *lim)

@@ -1,5 +1,6 @@
 /* diff.c - `topictag diff`: which sentences gain or lose which topic between two versions of
  * a ruleset, over a reference corpus.  How a rule change is reviewed. */
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/types.h>
 #include <string.h>
@@ -32,17 +33,13 @@ typedef struct settings {
 static int on_option(void *ctx, int val, const char *arg)
 {
     settings *s = ctx;
-    char *end;
     switch (val) {
     case 'r': return cli_rules_add(&s->old_rules, arg);
     case O_AGAINST: return cli_rules_add(&s->new_rules, arg);
     case O_FAIL_ON_CHANGE: s->fail_on_change = 1; return 0;
     case O_INCLUDE: s->in.include = arg; return 0;
     case O_LIMIT:
-        s->limit = strtol(arg, &end, 10);
-        if (*end || s->limit < 0)
-            return cli_usage_error("--limit must be a number", arg);
-        return 0;
+        return cli_parse_count(arg, 0, LONG_MAX, &s->limit, "--limit must be a number, 0 or more");
     case 'f':
         if (!strcmp(arg, "text"))
             s->format = FMT_TEXT;
@@ -302,8 +299,8 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
         fputs("], \"changes\": [", o);
         for (i = 0; i < c->nchanges; i++) {
             const change *ch = &c->changes[i];
-            fprintf(o, "%s{\"document\": ", i ? ",\n" : "\n");
-            cli_json(o, ch->document, strlen(ch->document));
+            fprintf(o, "%s{", i ? ",\n" : "\n");
+            tt_json_name(o, "document", ch->document);
             fprintf(o, ", \"sentence\": %zu, \"start\": %zu, \"end\": %zu, \"gained\": ", ch->index,
                     ch->start, ch->end);
             json_ids(o, ch->gained);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,7 +49,9 @@ static int parse_number(const char *arg, double lo, double hi, const char *what,
     double v;
     errno = 0;
     v = strtod(arg, &end);
-    if (end == arg || *end || errno || !(v >= lo && v <= hi))
+    /* a plain decimal: strtod alone takes " 0.5", "0x1p-1" and "nan" */
+    if (end == arg || *end || errno || !(v >= lo && v <= hi) ||
+        strspn(arg, "0123456789.eE+-") != strlen(arg))
         return cli_usage_error(what, arg);
     *out = v;
     return 0;
@@ -72,14 +75,11 @@ static int on_option(void *ctx, int val, const char *arg)
             return cli_usage_error("unknown format (expected text, json, csv)", arg);
         return 0;
     case O_ERRORS: {
-        char *end;
         long n;
-        errno = 0;
-        n = strtol(arg, &end, 10);
-        if (end == arg || *end || errno || n < 0)
-            return cli_usage_error("--errors must be a number, 0 or more", arg);
-        s->errors = n;
-        return 0;
+        int rc = cli_parse_count(arg, 0, LONG_MAX, &n, "--errors must be a number, 0 or more");
+        if (rc == EXIT_OK)
+            s->errors = n;
+        return rc;
     }
     case O_MIN_F1:
         return parse_number(arg, 0.0, 1.0, "--min-f1 must be a number from 0 to 1", &s->min_f1);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <poll.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,16 +42,48 @@ static int report_error(walker *w, const char *name, tt_status code, const char 
     return w->fn(w->ctx, name, NULL, NULL, 0, &e);
 }
 
-/* Reads path, relative to the folder dirfd (AT_FDCWD: the current one); "-" is stdin. */
-static int read_file_at(int dirfd, const char *path, char **buf, size_t *len)
+static size_t limit_of(size_t max)
 {
-    int fd = strcmp(path, "-") ? openat(dirfd, path, O_RDONLY) : 0;
+    tt_limits lim;
+    if (max)
+        return max;
+    tt_limits_init(&lim);
+    return lim.max_document;
+}
+
+void tt_input_too_large(tt_error *e, const char *name, int rc, size_t len, size_t max)
+{
+    memset(e, 0, sizeof *e);
+    e->code = TT_ERR_TOO_LARGE;
+    snprintf(e->file, sizeof e->file, "%s", name);
+    if (rc == 1)   /* the words the library uses for a document it was given whole */
+        snprintf(e->message, sizeof e->message,
+                 "document too large (%zu bytes; the limit is %zu)", len, limit_of(max));
+    else   /* a stream: read up to the limit and one byte more, the rest left unread */
+        snprintf(e->message, sizeof e->message,
+                 "document too large (more than %zu bytes; the limit is %zu)", len - 1,
+                 limit_of(max));
+}
+
+/* Reads path, relative to the folder dirfd (AT_FDCWD: the current one); "-" is stdin.  Stops
+ * at max (see tt_read_file): the size limit limits memory too. */
+static int read_file_at(int dirfd, const char *path, size_t max, char **buf, size_t *len)
+{
+    int fd = strcmp(path, "-") ? openat(dirfd, path, O_RDONLY | O_CLOEXEC) : 0;
     size_t cap = 1 << 16, n = 0, want = 0;
     char *b;
     struct stat st;
+    max = limit_of(max);
+    *buf = NULL;
     if (fd < 0)
         return -1;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        if ((unsigned long long)st.st_size > max) {
+            if (fd)
+                close(fd);
+            *len = (size_t)st.st_size;
+            return 1;   /* not read at all */
+        }
         want = (size_t)st.st_size;   /* a regular file: stop at its size, no extra read */
         cap = want + 1;
     }
@@ -63,8 +96,17 @@ static int read_file_at(int dirfd, const char *path, char **buf, size_t *len)
     for (;;) {
         ssize_t r;
         if (n + 1 >= cap) {
-            char *nb = realloc(b, cap * 2);
-            if (!nb) {
+            /* one byte past the limit tells a too-large stream: never grow beyond */
+            size_t ncap = cap > max / 2 + 1 ? max + 2 : cap * 2;
+            char *nb;
+            if (n > max) {
+                free(b);
+                if (fd)
+                    close(fd);
+                *len = n;
+                return 2;   /* the rest is not read */
+            }
+            if (!(nb = realloc(b, ncap))) {
                 free(b);
                 if (fd)
                     close(fd);
@@ -72,9 +114,10 @@ static int read_file_at(int dirfd, const char *path, char **buf, size_t *len)
                 return -1;
             }
             b = nb;
-            cap *= 2;
+            cap = ncap;
         }
-        r = read(fd, b + n, cap - n - 1);
+        /* never past one byte over the limit: the size seen is then exact */
+        r = read(fd, b + n, cap - n - 1 < max + 1 - n ? cap - n - 1 : max + 1 - n);
         if (r < 0) {
             int saved;
             if (errno == EINTR)
@@ -89,20 +132,112 @@ static int read_file_at(int dirfd, const char *path, char **buf, size_t *len)
         if (r == 0)
             break;
         n += (size_t)r;
-        if (want && n == want)
+        if ((want && n == want) || n > max)
             break;
     }
     if (fd)
         close(fd);
+    if (n > max) {   /* a file that grew while read, or a stream that ended just past max */
+        free(b);
+        *len = n;
+        return 2;
+    }
     b[n] = '\0';
     *buf = b;
     *len = n;
     return 0;
 }
 
-int tt_read_file(const char *path, char **buf, size_t *len)
+int tt_read_file(const char *path, size_t max, char **buf, size_t *len)
 {
-    return read_file_at(AT_FDCWD, path, buf, len);
+    return read_file_at(AT_FDCWD, path, max, buf, len);
+}
+
+/* ---- JSON Lines: lines read in 1 MiB blocks, none longer than the limit kept -------------- */
+
+#define BLOCK ((size_t)1 << 20)
+/* A record's line may exceed --max-size by this much (its id, other fields, escapes) before
+ * it is skipped unread as too large; its text is then checked against --max-size. */
+#define LINE_SLACK ((size_t)1 << 20)
+
+typedef struct line_reader {
+    int fd;
+    char *buf;
+    size_t cap, start, end;    /* the unread bytes are buf[start..end) */
+    size_t scanned;            /* buf[start..scanned) holds no newline */
+    int eof;
+} line_reader;
+
+enum { LINE_END = 0, LINE_OK = 1, LINE_LONG = 2, LINE_ERR = -1, LINE_STOP = -2 };
+
+/* Whether a read from fd would wait (a pipe or terminal with nothing to read yet). */
+static int would_wait(int fd)
+{
+    struct pollfd pf;
+    pf.fd = fd;
+    pf.events = POLLIN;
+    pf.revents = 0;
+    return poll(&pf, 1, 0) == 0;
+}
+
+/* The next line, without its newline, in *line / *n (valid until the next call): LINE_OK;
+ * LINE_LONG when it is longer than max (skipped, not kept; *n is its length); LINE_END;
+ * LINE_ERR with errno; LINE_STOP when the idle hook asked to stop. */
+static int next_line(walker *w, line_reader *lr, size_t max, const char **line, size_t *n)
+{
+    size_t skipped = 0;
+    int skipping = 0;
+    for (;;) {
+        char *nl = memchr(lr->buf + lr->scanned, '\n', lr->end - lr->scanned);
+        ssize_t r;
+        if (nl || (lr->eof && (lr->end > lr->start || skipping))) {
+            size_t stop = nl ? (size_t)(nl - lr->buf) : lr->end;
+            *line = lr->buf + lr->start;
+            *n = stop - lr->start + skipped;
+            lr->start = lr->scanned = nl ? stop + 1 : stop;
+            return skipping ? LINE_LONG : LINE_OK;
+        }
+        if (lr->eof)
+            return LINE_END;
+        lr->scanned = lr->end;
+        if (lr->end - lr->start > max) {   /* too long: drop it as it comes */
+            skipped += lr->end - lr->start;
+            skipping = 1;
+            lr->start = lr->end = lr->scanned = 0;
+        }
+        if (lr->start) {
+            memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
+            lr->end -= lr->start;
+            lr->scanned -= lr->start;
+            lr->start = 0;
+        }
+        if (lr->cap - lr->end < BLOCK / 4) {
+            size_t ncap = lr->cap ? lr->cap * 2 : BLOCK;
+            char *nb;
+            if (ncap > max + BLOCK)
+                ncap = max + BLOCK;
+            if (ncap > lr->cap) {
+                if (!(nb = realloc(lr->buf, ncap))) {
+                    errno = ENOMEM;
+                    return LINE_ERR;
+                }
+                lr->buf = nb;
+                lr->cap = ncap;
+            }
+        }
+        /* a live feed: write what is done before waiting for more */
+        if (w->opt->idle && would_wait(lr->fd) && w->opt->idle(w->opt->idle_ctx))
+            return LINE_STOP;
+        r = read(lr->fd, lr->buf + lr->end, lr->cap - lr->end);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return LINE_ERR;
+        }
+        if (r == 0)
+            lr->eof = 1;
+        lr->end += (size_t)r;
+    }
 }
 
 static int has_suffix(const char *s, const char *suf)
@@ -121,25 +256,36 @@ static int no_text_field(walker *w, const char *where, const char *id, const cha
 }
 
 /* One JSON Lines stream: each line a record; a bad line is a per-record error. */
-static int each_jsonl(walker *w, const char *name, FILE *f)
+static int each_jsonl(walker *w, const char *name, int fd)
 {
     cli_jbuf idb = {NULL, 0, 0}, txb = {NULL, 0, 0};
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
-    ssize_t n;
-    int rc = 0;
+    line_reader lr;
+    const char *line;
+    size_t lineno = 0, n, max = limit_of(w->opt->max_size);
+    int rc = 0, got;
     const char *idf = w->opt->id_field ? w->opt->id_field : "id";
     const char *txf = w->opt->text_field ? w->opt->text_field : "text";
-    /* a large stream is read in 1 MiB blocks, not 4 KiB ones (few system calls); memory
-     * stays bounded by the longest record */
-    setvbuf(f, NULL, _IOFBF, 1u << 20);
-    while ((n = getline(&line, &cap, f)) >= 0) {
+    /* a large stream is read in 1 MiB blocks (few system calls); memory stays bounded by the
+     * limit on a record, not by the longest line */
+    memset(&lr, 0, sizeof lr);
+    lr.fd = fd;
+    while ((got = next_line(w, &lr, max + LINE_SLACK, &line, &n)) > 0) {
         char where[4096], idbuf[64];
         json_error_t jerr;
         json_t *rec, *jid, *jtext;
         const char *id = NULL;
         lineno++;
         snprintf(where, sizeof where, "%s:%zu", name, lineno);
+        if (got == LINE_LONG) {
+            tt_error e;
+            tt_input_too_large(&e, where, 1, n, max);
+            snprintf(e.message, sizeof e.message,
+                     "record too large (a line of %zu bytes; the limit is %zu bytes of text)",
+                     n, max);
+            if ((rc = w->fn(w->ctx, where, NULL, NULL, 0, &e)))
+                break;
+            continue;
+        }
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             n--;
         if (n == 0)
@@ -192,9 +338,12 @@ static int each_jsonl(walker *w, const char *name, FILE *f)
         if (rc)
             break;
     }
-    if (!rc && ferror(f))
-        rc = report_error(w, name, TT_ERR_IO, "read error: %s", strerror(errno));
-    free(line);
+    if (!rc && got == LINE_ERR)
+        rc = errno == ENOMEM ? -1
+                             : report_error(w, name, TT_ERR_IO, "read error: %s", strerror(errno));
+    else if (!rc && got == LINE_STOP)
+        rc = -1;
+    free(lr.buf);
     cli_jbuf_release(&idb);
     cli_jbuf_release(&txb);
     return rc;
@@ -210,18 +359,24 @@ static int do_file(walker *w, const char *path, int jsonl, int regular, int dirf
     size_t len;
     int rc;
     if (jsonl) {
-        FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-        if (!f)
+        int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+        if (fd < 0)
             return report_error(w, path, TT_ERR_IO, "cannot read: %s", strerror(errno));
-        rc = each_jsonl(w, path, f);
-        if (f != stdin)
-            fclose(f);
+        rc = each_jsonl(w, path, fd);
+        if (fd)
+            close(fd);
         return rc;
     }
     if (w->opt->defer_read && regular)
         return w->fn(w->ctx, path, NULL, NULL, 0, NULL);   /* the callback reads it */
-    if (dirfd == AT_FDCWD ? tt_read_file(path, &buf, &len)
-                          : read_file_at(dirfd, rel, &buf, &len))
+    rc = dirfd == AT_FDCWD ? tt_read_file(path, w->opt->max_size, &buf, &len)
+                           : read_file_at(dirfd, rel, w->opt->max_size, &buf, &len);
+    if (rc > 0) {
+        tt_error e;
+        tt_input_too_large(&e, path, rc, len, w->opt->max_size);
+        return w->fn(w->ctx, path, NULL, NULL, 0, &e);
+    }
+    if (rc < 0)
         return report_error(w, path, TT_ERR_IO, "cannot read: %s", strerror(errno));
     rc = w->fn(w->ctx, path, NULL, buf, len, NULL);
     free(buf);

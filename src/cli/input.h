@@ -13,6 +13,12 @@ typedef struct tt_input_options {
     const char *text_field;    /* default "text" */
     int defer_read;            /* regular files are not read here: the callback gets text and
                                   err NULL and reads name itself (on another thread) */
+    size_t max_size;           /* a document larger than this is not read whole but reported
+                                  as too-large; 0: the library's default (64 MiB) */
+    int (*idle)(void *idle_ctx);   /* may be NULL: called before a read from a pipe or terminal
+                                      that would wait, so that what is done can be written
+                                      (a live feed); returns 0, or -1 to stop */
+    void *idle_ctx;
 } tt_input_options;
 
 /* Called once per document in input order.  text is NULL when the document could not be
@@ -26,7 +32,14 @@ typedef int (*tt_doc_fn)(void *ctx, const char *name, const char *id, const char
 int tt_input_each(const tt_input_options *opt, char *const *paths, int npaths, tt_doc_fn fn,
                   void *ctx);
 
-/* Reads a whole file ("-" = stdin) into *buf (malloc'd, NUL-terminated); 0 or -1 with errno. */
-int tt_read_file(const char *path, char **buf, size_t *len);
+/* Reads a whole file ("-" = stdin) into *buf (malloc'd, NUL-terminated) and returns 0; or
+ * returns -1 with errno; or, when it holds more than max bytes (0: the library's default),
+ * stops reading with *buf NULL and returns 1 with *len its size (a regular file, not read),
+ * or 2 with *len the bytes read before stopping (a pipe or device: the rest is not read). */
+int tt_read_file(const char *path, size_t max, char **buf, size_t *len);
+
+/* Fills e with the too-large error of a document tt_read_file did not read whole; rc is what
+ * it returned (1 or 2). */
+void tt_input_too_large(tt_error *e, const char *name, int rc, size_t len, size_t max);
 
 #endif

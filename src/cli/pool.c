@@ -28,6 +28,7 @@ typedef struct slot {
 struct tt_pool {
     const tt_ruleset *rs;
     int segment_only;
+    size_t max_size;           /* tt_limits.max_document: files read by workers stop there */
     const tt_report *rep;      /* render in the workers, or NULL */
     tt_pool_done_fn done;
     void *ctx;
@@ -63,13 +64,17 @@ static void read_error(tt_error *e, const char *name)
 }
 
 /* Reads the file of slot s; 0, or -1 with the slot marked unreadable (derr says why). */
-static int read_slot(slot *s)
+static int read_slot(const tt_pool *p, slot *s)
 {
     char *buf;
     size_t len;
-    if (tt_read_file(s->name, &buf, &len)) {
+    int rc = tt_read_file(s->name, p->max_size, &buf, &len);
+    if (rc) {
         s->unreadable = 1;
-        read_error(&s->derr, s->name);
+        if (rc > 0)
+            tt_input_too_large(&s->derr, s->name, rc, len, p->max_size);
+        else
+            read_error(&s->derr, s->name);
         return -1;
     }
     free(s->text);
@@ -83,7 +88,7 @@ static int read_slot(slot *s)
  * when the pool renders. */
 static void process(tt_pool *p, slot *s)
 {
-    if (s->pending_read && read_slot(s))
+    if (s->pending_read && read_slot(p, s))
         return;
     s->r = classify(s->sc, p->segment_only, s->text, s->len, &s->derr);
     /* rendering only reads the report; out of memory here just leaves the rendering to the
@@ -145,6 +150,7 @@ tt_pool *tt_pool_new(const tt_ruleset *rs, const tt_limits *lim, int threads, in
     p->rs = rs;
     p->rep = rep;
     p->segment_only = segment_only;
+    p->max_size = lim->max_document;
     p->done = done;
     p->ctx = ctx;
     p->threads = threads;
@@ -245,8 +251,12 @@ static int submit(tt_pool *p, const char *name, const char *id, const char *text
         char *buf = NULL;
         int rc;
         if (read) {
-            if (tt_read_file(name, &buf, &len)) {
-                read_error(&err, name);
+            int rrc = tt_read_file(name, p->max_size, &buf, &len);
+            if (rrc) {
+                if (rrc > 0)
+                    tt_input_too_large(&err, name, rrc, len, p->max_size);
+                else
+                    read_error(&err, name);
                 return p->done(p->ctx, name, id, NULL, &err, NULL) ? -1 : 0;
             }
             text = buf;
@@ -317,6 +327,11 @@ int tt_pool_submit(tt_pool *p, const char *name, const char *id, const char *tex
 int tt_pool_submit_file(tt_pool *p, const char *path)
 {
     return submit(p, path, NULL, NULL, 0, NULL, 1);
+}
+
+int tt_pool_drain(void *pool)
+{
+    return tt_pool_finish(pool);
 }
 
 int tt_pool_finish(tt_pool *p)

@@ -40,6 +40,10 @@ int tt_pool_submit_file(tt_pool *p, const char *path);
 /* Waits for every submitted document and hands it to done().  Returns 0 or -1 as above. */
 int tt_pool_finish(tt_pool *p);
 
+/* tt_pool_finish as an input idle hook (tt_input_options.idle): before the reading thread
+ * waits for a live feed, every document submitted so far is handed on. */
+int tt_pool_drain(void *pool);
+
 void tt_pool_free(tt_pool *p);
 
 #endif

@@ -1,5 +1,6 @@
 /* test.c - `topictag test`: run the inline examples of the rule files through the real
  * engine (segmenter included) and report failures with their position. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,13 +38,9 @@ static int on_option(void *ctx, int val, const char *arg)
     case 'r': return cli_rules_add(&s->rules, arg);
     case 'v': s->verbose = 1; return 0;
     case O_WATCH: s->watch = 1; return 0;
-    case O_WATCH_COUNT: {
-        char *end;
-        s->watch_count = strtol(arg, &end, 10);
-        if (*end || s->watch_count < 0)
-            return cli_usage_error("--watch-count must be a number", arg);
-        return 0;
-    }
+    case O_WATCH_COUNT:
+        return cli_parse_count(arg, 0, LONG_MAX, &s->watch_count,
+                               "--watch-count must be a number, 0 or more");
     case O_JUNIT: s->junit = arg; return 0;
     case 'f':
         if (!strcmp(arg, "text"))

@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static tt_segmenter *seg;
 static tt_span_vec spans;      /* reused across inputs, as the scanner does */
 
-static const char *const ABBREVS[] = {"Mr.", "Gen.", "Lt.", "Jan.", "No."};
+static const char *const ABBREVS[] = {"Mr.", "Gen.", "Lt."};            /* never end */
+static const char *const ABBREVS_MAY[] = {"Jan.", "No.", "Co.", "Jr."};  /* may end */
 
 static void setup(void)
 {
@@ -24,9 +25,13 @@ static void setup(void)
     seg = tt_segmenter_new();
     FUZZ_CHECK(seg != NULL);
     for (i = 0; i < sizeof ABBREVS / sizeof *ABBREVS; i++)
-        FUZZ_CHECK(tt_segmenter_add_abbreviation(seg, ABBREVS[i], strlen(ABBREVS[i])) == 0);
-    FUZZ_CHECK(tt_segmenter_add_abbreviation(seg, "Mr", 2) == 0);   /* a duplicate */
-    FUZZ_CHECK(tt_segmenter_add_abbreviation(seg, ".", 1) == -1);   /* empty */
+        FUZZ_CHECK(tt_segmenter_add_abbreviation(seg, ABBREVS[i], strlen(ABBREVS[i]),
+                                                 TT_ABBR_NEVER_ENDS) == 0);
+    for (i = 0; i < sizeof ABBREVS_MAY / sizeof *ABBREVS_MAY; i++)
+        FUZZ_CHECK(tt_segmenter_add_abbreviation(seg, ABBREVS_MAY[i], strlen(ABBREVS_MAY[i]),
+                                                 TT_ABBR_MAY_END) == 0);
+    FUZZ_CHECK(tt_segmenter_add_abbreviation(seg, "Mr", 2, TT_ABBR_MAY_END) == 0); /* duplicate */
+    FUZZ_CHECK(tt_segmenter_add_abbreviation(seg, ".", 1, TT_ABBR_NEVER_ENDS) == -1); /* empty */
 }
 
 /* Width of the white-space character at t[p], or 0. */

@@ -405,7 +405,15 @@ static void test_rules_unknown_keys(void **state)
                "  other: 1\n" TOPIC_OK,
                {E, TT_ERR_RULE, "x.yaml", 3, 25, "abbreviation 'a b' must be one word"},
                {E, TT_ERR_RULE, "x.yaml", 4, 3,
-                "unknown key 'other' in segmenter (expected abbreviations)"});
+                "unknown key 'other' in segmenter (expected abbreviations, "
+                "abbreviations-may-end)"});
+    CHECK_FAIL("version: 1\n"
+               "segmenter:\n"
+               "  abbreviations: [Co., 'x y']\n"
+               "  abbreviations-may-end: Inc.\n" TOPIC_OK,
+               {E, TT_ERR_RULE, "x.yaml", 3, 24, "abbreviation 'x y' must be one word"},
+               {E, TT_ERR_RULE, "x.yaml", 4, 26,
+                "'abbreviations-may-end' must be a list of strings, found a scalar"});
 }
 
 static void test_rules_wrong_types(void **state)
@@ -1122,7 +1130,8 @@ static const char OOM_DEFS[] = "version: 1\n"
                                "  nk: 'North\\s+Korea'\n"
                                "  both: '{{nk}}|DPRK'\n"
                                "segmenter:\n"
-                               "  abbreviations: [Gen., Lt.]\n";
+                               "  abbreviations: [Gen., Lt.]\n"
+                               "  abbreviations-may-end: [Co., Inc.]\n";
 static const char OOM_TOPIC[] = "version: 1\n"
                                 "topic:\n"
                                 "  id: nk\n"
