@@ -515,6 +515,8 @@ static size_t open_sentence(const unsigned char *t, size_t s, size_t len, list_s
     size_t p = s, b;
 
     ls->kind = LIST_NONE;
+    if (s >= len)
+        return s;
     if (is_alpha(t[s]) && !(s + 1 < len && (t[s + 1] == '.' || t[s + 1] == ')')))
         return s;                      /* the usual case: a word */
     b = bullet_at(t, s, len);

@@ -490,6 +490,33 @@ static void test_segment_reuse_out(void **state)
     assert_int_equal(out.cap, 0);
 }
 
+/* Texts copied into buffers of exactly their length: no read past the end, whatever the last
+ * byte (run under valgrind or ASan to see a stray read). */
+static void test_segment_exact_buffer(void **state)
+{
+    static const char *const texts[] = {
+        "One. Two.", "One. Two. ", "A b\n", "1. ", "1.", "a) x 2", "x •", "• ", "Mr.", "U.S.",
+        "at 9 a.m.", "at 9 a.m. K", ". . .", "[...", "island.T", "island.Tx", "No. 5\n\n",
+        "\xE2\x80\xA6", "x \xE2\x80\xA2",
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof texts / sizeof *texts; i++) {
+        size_t len = strlen(texts[i]);
+        char *buf = tt_malloc(len);
+        tt_span_vec out = {NULL, 0, 0};
+
+        assert_non_null(buf);
+        memcpy(buf, texts[i], len);
+        assert_int_equal(tt_segment_text(seg_abbr, buf, len, &out), 0);
+        assert_true(out.len >= 1);
+        assert_true(out.v[out.len - 1].end <= len);
+        tt_span_vec_release(&out);
+        tt_free(buf);
+    }
+}
+
 /* Fails allocation number n, n+1, ... for every n in turn while building a segmenter and
  * segmenting a text long enough to grow the output vector several times. */
 static void test_segment_out_of_memory(void **state)
@@ -582,6 +609,7 @@ int main(void)
         cmocka_unit_test(test_segment_trailing_newline),
         cmocka_unit_test(test_segment_spaces_tabs),
         cmocka_unit_test(test_segment_reuse_out),
+        cmocka_unit_test(test_segment_exact_buffer),
         cmocka_unit_test(test_segment_out_of_memory),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
