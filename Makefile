@@ -81,7 +81,7 @@ unit-test: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
 cli-test: $(B)/topictag
-	@sh tests/cli/run.sh $(B)/topictag
+	@TT_SANITIZE='$(SANITIZE)' sh tests/cli/run.sh $(B)/topictag
 
 # The shipped rules: valid, their inline examples pass, and the samples evaluation does not
 # fall below the saved baseline (refresh it on purpose: make eval-baseline).

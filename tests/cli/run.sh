@@ -4,8 +4,9 @@
 #   stdin    (optional) fed to the command; otherwise stdin is /dev/null
 #   stdout, stderr, status   the expected output and exit code
 #   needs    (optional) one requirement per line, else the case is skipped: a path that must
-#            exist (shared data), or the word hyperscan (built with the Hyperscan prefilter) or
-#            no-hyperscan (built without it)
+#            exist (shared data), or the word hyperscan (built with the Hyperscan prefilter),
+#            no-hyperscan (built without it) or no-sanitizer (not an ASan build: $TT_SANITIZE
+#            empty; AddressSanitizer reserves more address space than a prlimit --as cap)
 # UPDATE=1 rewrites the expected files from the current output (review the diff!).
 # VALGRIND=1 runs every command under valgrind and fails on any error or leak.
 set -u
@@ -36,6 +37,8 @@ for dir in tests/cli/cases/*/; do
                 *" hyperscan "*) ;;
                 *) missing="the Hyperscan prefilter (install libhyperscan-dev and rebuild)" ;;
                 esac
+            elif [ "$need" = no-sanitizer ]; then
+                [ -z "${TT_SANITIZE:-}" ] || missing="a build without sanitizers"
             elif [ "$need" = no-hyperscan ]; then
                 case " $features " in
                 *" hyperscan "*) missing="a build without the Hyperscan prefilter" ;;

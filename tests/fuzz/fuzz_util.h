@@ -61,8 +61,14 @@ static inline void fuzz_check_result(const tt_ruleset *rs, const tt_result *r, c
             if (j)
                 FUZZ_CHECK(t[s[i].tag_first + j - 1].topic < tg->topic);
             if (tg->via_context) {
-                FUZZ_CHECK(tg->from < i);
-                FUZZ_CHECK(s[tg->from].paragraph == s[i].paragraph);
+                const tt_topic_info *ti = tt_ruleset_topic(rs, tg->topic);
+                FUZZ_CHECK(tg->via_context <= TT_VIA_ARTICLE);
+                FUZZ_CHECK(tg->from < i && tg->from <= tg->link && tg->link < i);
+                /* paragraph scope: a direct source in the same paragraph, no chain */
+                if (tg->via_context == TT_VIA_CONTEXT && !ti->context_article)
+                    FUZZ_CHECK(s[tg->from].paragraph == s[i].paragraph && tg->link == tg->from);
+                if (tg->via_context == TT_VIA_ARTICLE)
+                    FUZZ_CHECK(ti->has_article);
             }
             FUZZ_CHECK(tg->match_first + tg->match_count <= nm);
             FUZZ_CHECK(tg->match_count > 0);
@@ -182,7 +188,7 @@ static inline void fuzz_check_explain(const tt_ruleset *rs, const tt_result *a, 
             FUZZ_CHECK(g->topic == t->topic);
             FUZZ_CHECK(g >= tags + s[t->sentence].tag_first &&
                        g < tags + s[t->sentence].tag_first + s[t->sentence].tag_count);
-            FUZZ_CHECK((int)g->via_context == t->via_context);
+            FUZZ_CHECK((int)g->via_context == t->via && (g->via_context != 0) == t->via_context);
             FUZZ_CHECK(g->from == t->from);
             FUZZ_CHECK(g->score == t->score);
             FUZZ_CHECK(g->match_count == t->match_count);
