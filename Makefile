@@ -34,7 +34,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps run test unit-test cli-test rules-test eval-baseline install-test valgrind-test clean install \
-        uninstall bench golden
+        uninstall bench golden soak soak-test
 
 all: $(B)/topictag $(B)/libtopictag.a $(B)/libtopictag.so
 
@@ -117,7 +117,16 @@ valgrind-test: $(B)/topictag $(UNIT_BIN)
 	  tail -n 1 $$t.valgrind.log; done
 	@VALGRIND=1 sh tests/cli/run.sh $(B)/topictag
 
-test: all unit-test rules-test cli-test install-test
+# Generated JSON Lines through stdin under a 256 MB address-space cap: SOAK_MB megabytes in
+# `make test` (a short budget), 1 GB in `make soak`.
+SOAK_MB ?= 16
+soak-test: $(B)/topictag
+	@$(if $(SANITIZE),SOAK_NO_CAP=1) sh tests/soak.sh $(B)/topictag $(SOAK_MB)
+
+soak: $(B)/topictag
+	@$(if $(SANITIZE),SOAK_NO_CAP=1) sh tests/soak.sh $(B)/topictag 1024
+
+test: all unit-test rules-test cli-test soak-test install-test
 
 # Rewrites the golden CLI outputs on purpose; review the diff before committing.
 golden: $(B)/topictag

@@ -14,7 +14,9 @@ people to read.  Each figure is the best of BENCH_REPEAT runs (default 3).
 
 usage: bench.py TOPICTAG
 environment: BENCH_SIZES_MB (default "1 10 100"), BENCH_REPEAT, BENCH_QUICK=1 (fewer rows),
-BENCH_JSONL_GB (default 1: a JSON Lines file of that size streamed with -j 1; 0: skip)
+BENCH_JSONL_GB (default 1: a JSON Lines file of that size streamed with -j 1; 0: skip),
+BENCH_MEMORY_ONLY=1 (only the memory-bound rows), BENCH_MEMORY_MB (default 50: the size of
+each single article of the memory-bound rows)
 """
 import json
 import os
@@ -217,10 +219,60 @@ def peers_available():
     return found
 
 
+# The README's stated bound: peak RSS <= K x the largest article + M, at -j 1, for any text;
+# news text stays far below it.
+MEM_K, MEM_M = 20, 16 << 20
+
+
+def memory_bound(exe):
+    """Peak RSS of one large article of each shape, against the README's bound."""
+    mb = int(os.environ.get("BENCH_MEMORY_MB", "50"))
+    size = mb * 1_000_000
+    samples = "".join(open(os.path.join(ROOT, "samples", n), encoding="utf-8").read()
+                      for n in sorted(os.listdir(os.path.join(ROOT, "samples")))
+                      if n.endswith(".txt"))
+    shapes = [
+        ("news text", (samples * (size // len(samples) + 1))[:size]),
+        ("one sentence (words)", ("word " * (size // 5 + 1))[:size]),
+        ("one sentence (no space)", "a" * size),
+        ("4-byte sentences", ("Go. " * (size // 4 + 1))[:size]),
+        ("a match every 29 bytes", ("North Korea fired a missile and " * (size // 32 + 1))[:size]),
+    ]
+    d = os.path.join(OUT, "memory")
+    os.makedirs(d, exist_ok=True)
+    print(f"memory bound (README): peak RSS <= {MEM_K} x the largest article + "
+          f"{MEM_M >> 20} MB; one {mb} MB article, shipped rules, -f jsonl")
+    print(f"{'article':<26} {'input':<6} {'-j':>3} {'peak RSS':>10} {'x article':>10} "
+          f"{'bound':>10}  ok")
+    for label, text in shapes:
+        txt = os.path.join(d, "article.txt")
+        with open(txt, "w", encoding="utf-8") as f:
+            f.write(text)
+        jl = os.path.join(d, "article.jsonl")
+        with open(jl, "w", encoding="utf-8") as f:
+            f.write(json.dumps({"id": "a", "text": text}) + "\n")
+        for kind, path in (("txt", txt), ("jsonl", jl)):
+            for j in ("1", "2"):
+                _, rss, code = run([exe, "classify", "-r", os.path.join(ROOT, "rules"), "-j", j,
+                                    "-f", "jsonl", "-o", os.devnull, path])
+                peak = rss * 1024
+                bound = MEM_K * len(text) + MEM_M
+                print(f"{label:<26} {kind:<6} {j:>3} {peak / 1e6:>8.0f}MB "
+                      f"{(peak - MEM_M) / len(text):>10.1f} {bound / 1e6:>8.0f}MB  "
+                      f"{'yes' if peak <= bound and code in (0, 4) else 'NO'}", flush=True)
+    os.remove(txt)
+    os.remove(jl)
+    print()
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     exe = os.path.abspath(sys.argv[1])
+    os.makedirs(OUT, exist_ok=True)
+    if os.environ.get("BENCH_MEMORY_ONLY") == "1":
+        memory_bound(exe)
+        return
     if not os.path.isdir(CORPUS):
         print(f"bench: skipped: corpus {CORPUS} is not present")
         return
@@ -339,6 +391,7 @@ def main():
                     "cat": "cat (the I/O floor)"}[name]
             row("  peer: " + what, corpus, nbytes, secs, rss, docs, 0)
         print()
+    memory_bound(exe)
     # bounded memory: one large JSON Lines file streamed article by article
     gb = float(os.environ.get("BENCH_JSONL_GB", "0" if QUICK else "1"))
     if gb > 0:

@@ -141,6 +141,7 @@ int tt_report_render(const tt_report *rep, const char *name, const char *id,
     b.len = 0;
     b.cap = buf->cap;
     b.nomem = 0;
+    b.spill = NULL;   /* rendered apart: held whole until emitted */
     rep->ops->render(rep, &b, name, id, r, derr);
     buf->data = b.s;
     buf->cap = b.cap;
@@ -247,6 +248,10 @@ static int ob_reserve(tt_obuf *b, size_t n)
 {
     if (b->nomem)
         return -1;
+    if (b->spill && b->len >= TT_OB_SPILL && b->len + n + 1 > b->cap) {
+        (void)fwrite(b->s, 1, b->len, b->spill);   /* an error stays in ferror(spill) */
+        b->len = 0;
+    }
     if (b->len + n + 1 > b->cap && tt_grow(&b->s, &b->cap, b->len + n + 1, 1)) {
         b->nomem = 1;
         return -1;

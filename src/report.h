@@ -26,7 +26,11 @@ typedef struct tt_obuf {
     char *s;
     size_t len, cap;
     int nomem;
+    FILE *spill;               /* when set, a buffer past TT_OB_SPILL is written here rather
+                                  than grown: a large document costs no copy of its report */
 } tt_obuf;
+
+#define TT_OB_SPILL ((size_t)1 << 20)
 
 void tt_ob_put_slow(tt_obuf *b, const char *s, size_t n);   /* grows the buffer */
 

@@ -149,11 +149,19 @@ static void json_render(const tt_report *rep, tt_obuf *b, const char *name, cons
         tt_ob_puts(b, "\n");
 }
 
+static int json_emit_rest(tt_report *rep, const char *data, size_t len);
+
 /* Writes a rendered document (counted already: ndocs includes it). */
 static int json_emit(tt_report *rep, const char *data, size_t len)
 {
     if (rep->opt.format == TT_FORMAT_JSON && rep->ndocs > 1)
         fputs(",\n", rep->out);
+    return json_emit_rest(rep, data, len);
+}
+
+/* The document's rendering after its separator. */
+static int json_emit_rest(tt_report *rep, const char *data, size_t len)
+{
     if (len && fwrite(data, 1, len, rep->out) != len)
         return -1;
     /* JSON Lines is streamed: a consumer sees each document when it is done */
@@ -167,8 +175,13 @@ static int json_document(tt_report *rep, const char *name, const char *id, const
 {
     int rc;
     rep->ob.len = 0;
+    /* a large document is written as it is rendered: memory is not a copy of its report */
+    if (rep->opt.format == TT_FORMAT_JSON && rep->ndocs > 1)
+        fputs(",\n", rep->out);
+    rep->ob.spill = rep->out;
     json_render(rep, &rep->ob, name, id, r, derr);
-    rc = rep->ob.nomem ? -1 : json_emit(rep, rep->ob.s, rep->ob.len);
+    rep->ob.spill = NULL;
+    rc = rep->ob.nomem || ferror(rep->out) ? -1 : json_emit_rest(rep, rep->ob.s, rep->ob.len);
     rep->ob.len = 0;
     rep->ob.nomem = 0;
     return rc;

@@ -88,7 +88,7 @@ const char *tt_visible_name(tt_obuf *scratch, const char *name, int controls)
 
 int tt_json_name(FILE *out, const char *key, const char *name)
 {
-    tt_obuf b = {NULL, 0, 0, 0};
+    tt_obuf b = {NULL, 0, 0, 0, NULL};
     int rc;
     tt_ob_json_name(&b, key, name);
     rc = b.nomem ? -1 : (fwrite(b.s, 1, b.len, out) == b.len ? 0 : -1);

@@ -188,10 +188,9 @@ static int next_line(walker *w, line_reader *lr, size_t max, const char **line, 
     size_t skipped = 0;
     int skipping = 0;
     for (;;) {
-        /* (no buffer yet before the first read: memchr must not see a null pointer) */
-        char *nl = lr->end > lr->scanned ? memchr(lr->buf + lr->scanned, '\n',
-                                                  lr->end - lr->scanned)
-                                         : NULL;
+        char *nl = lr->end > lr->scanned
+                       ? memchr(lr->buf + lr->scanned, '\n', lr->end - lr->scanned)
+                       : NULL;
         ssize_t r;
         if (nl || (lr->eof && (lr->end > lr->start || skipping))) {
             size_t stop = nl ? (size_t)(nl - lr->buf) : lr->end;

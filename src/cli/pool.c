@@ -11,6 +11,13 @@
 
 enum { FREE, QUEUED, WORKING, DONE };
 
+/* Workers render the reports of articles up to this size; a larger one is written by the
+ * writing thread as it is rendered, so its report is never held whole in memory. */
+#define RENDER_APART_MAX ((size_t)1 << 20)
+/* A slot's buffers larger than this are freed once their article is handed on, so that the
+ * ring does not keep one copy of the largest article per slot. */
+#define KEEP_MAX ((size_t)4 << 20)
+
 typedef struct slot {
     tt_scanner *sc;
     char *name, *id, *text;
@@ -93,7 +100,7 @@ static void process(tt_pool *p, slot *s)
     s->r = classify(s->sc, p->segment_only, s->text, s->len, &s->derr);
     /* rendering only reads the report; out of memory here just leaves the rendering to the
      * writing thread */
-    s->rendered = p->rep && s->r &&
+    s->rendered = p->rep && s->r && s->len <= RENDER_APART_MAX &&
                   tt_report_render(p->rep, s->name, s->has_id ? s->id : NULL, s->r, NULL,
                                    &s->out) == 0;
 }
@@ -218,6 +225,13 @@ static int emit_one(tt_pool *p, int wait)
     else
         rc = p->done(p->ctx, s->name, s->has_id ? s->id : NULL, s->r, s->r ? NULL : &s->derr,
                      s->rendered ? &s->out : NULL);
+    if (s->textcap > KEEP_MAX) {
+        free(s->text);
+        s->text = NULL;
+        s->textcap = 0;
+    }
+    if (s->out.cap > KEEP_MAX)
+        tt_report_buf_release(&s->out);
     pthread_mutex_lock(&p->mu);
     s->state = FREE;
     p->emitted++;
