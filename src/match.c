@@ -634,8 +634,9 @@ static int starts_with(tt_scanner *sc, const pcre2_code *code, size_t s)
     const tt_sentence *st = &sc->res.sent[s];
     if (!code)
         return 0;
-    return pcre2_match(code, (PCRE2_SPTR)sc->res.text, st->end, st->start, PCRE2_NO_UTF_CHECK,
-                       sc->md, sc->mctx) >= 0;
+    return pcre2_match(code, (PCRE2_SPTR)sc->res.text, st->end, st->start,
+                       PCRE2_NO_UTF_CHECK | (sc->lim.no_jit ? PCRE2_NO_JIT : 0), sc->md,
+                       sc->mctx) >= 0;
 }
 
 /* Tells the article model what sentence s is: headline, full sentence, topic switch, a
