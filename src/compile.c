@@ -808,14 +808,17 @@ static int build_topic(build *b, size_t ti, tt_sbuf *src)
 }
 
 /* One regex of the article: settings (a list is an alternation), anchored at the start of a
- * sentence; NULL when not given or bad (an error is then recorded). */
-static pcre2_code *article_regex(build *b, const tt_src_pattern *sp, tt_sbuf *src)
+ * sentence or not (asides match anywhere in it: a leading .* would cost a backtracking pass
+ * per sentence); NULL when not given or bad (an error is then recorded). */
+static pcre2_code *article_regex(build *b, const tt_src_pattern *sp, tt_sbuf *src,
+                                 int anchored)
 {
     pcre2_code *code;
     src->len = 0;
     if (sp->nitems == 0)
         return NULL;
-    tt_sb_adds(src, "\\G(?:");   /* \G: only at the start offset, the sentence start */
+    /* \G: only at the start offset, the sentence start */
+    tt_sb_adds(src, anchored ? "\\G(?:" : "(?:");
     if (pattern_source(b, sp, src) || (tt_sb_adds(src, ")"), src->nomem)) {
         b->nomem |= src->nomem;
         return NULL;
@@ -841,13 +844,13 @@ static void build_article(build *b, tt_sbuf *src)
     ar->secondary_score = a->secondary_score;
     sp = a->switches;
     sp.id = (char *)"article.switch";
-    b->rs->switch_code = article_regex(b, &sp, src);
+    b->rs->switch_code = article_regex(b, &sp, src, 1);
     sp = a->dateline;
     sp.id = (char *)"article.dateline";
-    b->rs->dateline_code = article_regex(b, &sp, src);
+    b->rs->dateline_code = article_regex(b, &sp, src, 1);
     sp = a->aside;
     sp.id = (char *)"article.aside";
-    b->rs->aside_code = article_regex(b, &sp, src);
+    b->rs->aside_code = article_regex(b, &sp, src, 0);
 }
 
 /* The literal every match must contain, per pattern, and the automaton over all of them.

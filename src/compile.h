@@ -38,7 +38,7 @@ struct tt_ruleset {
     tt_article_rules art;      /* the article: settings */
     pcre2_code *switch_code;   /* article.switch, anchored at a sentence start, or NULL */
     pcre2_code *dateline_code; /* article.dateline, likewise */
-    pcre2_code *aside_code;    /* article.aside, likewise */
+    pcre2_code *aside_code;    /* article.aside, anywhere in a sentence, or NULL */
     tt_prefilter *pf;          /* NULL when no pattern has a usable literal */
     tt_hsfilter *hs;           /* the Hyperscan prefilter, or NULL */
     unsigned char *in_hs;      /* per pattern: prefiltered by hs (not by pf) */

@@ -628,7 +628,7 @@ static void add_candidate(tt_scanner *sc, uint32_t p, size_t *nc)
     }
 }
 
-/* Whether the anchored article regex code matches at the start of sentence s. */
+/* Whether the article regex code matches in sentence s (at its start when anchored by \G). */
 static int starts_with(tt_scanner *sc, const pcre2_code *code, size_t s)
 {
     const tt_sentence *st = &sc->res.sent[s];

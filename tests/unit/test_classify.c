@@ -405,7 +405,7 @@ static const char ARTICLE_RULES[] =
     "  lead: 1\n"
     "  switch: ['Separately\\b']\n"
     "  dateline: ['[A-Z]+ \\((?:Yonhap|Kyodo)\\) --']\n"
-    "  aside: ['.*declined to comment']\n"
+    "  aside: ['declined to comment']\n"
     "topic:\n"
     "  id: nk\n"
     "  title: NK\n"
