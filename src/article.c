@@ -31,7 +31,7 @@ void tt_article_begin(tt_article *a, const tt_article_rules *ar)
     for (i = 0; i < a->nt; i++) {
         tt_art_topic *t = &a->t[i];
         forget(t);
-        t->last_carry = t->tag_at = t->direct_at = t->stop_at = -1;
+        t->last_carry = t->direct_at = t->stop_at = -1;
         t->stop = TT_STOP_NONE;
         t->headline = t->lead = 0;
     }
@@ -163,7 +163,7 @@ void tt_article_carry(tt_article *a, const tt_topic_info *info, size_t ti, size_
                       uint32_t kind, int via, long from)
 {
     tt_art_topic *t = &a->t[ti];
-    t->last_carry = t->tag_at = (long)s;
+    t->last_carry = (long)s;
     if (kind == TT_SENT_HEADLINE)
         t->headline = 1;
     else if (kind == TT_SENT_LEAD || kind == TT_SENT_BREAK)

@@ -29,7 +29,6 @@ typedef struct tt_art_topic {
     long origin;        /* the sentence carrying it directly that the chain started from */
     long art_from;      /* the headline or lead sentence that made it a topic of the article */
     long last_carry;    /* the last sentence carrying it, or -1 */
-    long tag_at;        /* the last sentence carrying it */
     long direct_at;     /* the last sentence carrying it directly */
     int stop;           /* tt_stop: why its inheritance last stopped */
     long stop_at;       /* where, or -1 */

@@ -457,12 +457,24 @@ static int valid_id(const char *s)
     return 1;
 }
 
+/* One of two words: *out = 0 for a, 1 for b; else an error naming both. */
+static void get_choice(walk *w, const yaml_node_t *v, const char *what, const char *a,
+                       const char *b, int *out)
+{
+    int scal = v->type == YAML_SCALAR_NODE;
+    if (scal && (!strcmp(scalar(v), a) || !strcmp(scalar(v), b))) {
+        *out = !strcmp(scalar(v), b);
+        return;
+    }
+    err_at(w, v, TT_ERR_RULE, "'%s' must be %s or %s, found %s%s%s", what, a, b,
+           scal ? "'" : "", scal ? scalar(v) : kind_name(v), scal ? "'" : "");
+}
+
 static void context_article_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v,
                                  void *vctx)
 {
     tt_src_topic *t = vctx;
     if (!strcmp(key, "when")) {
-        tt_free(t->art_when);
         t->art_when = get_string(w, v, "when");
         t->art_when_pos = pos_of(w, v);
     } else if (!strcmp(key, "reach")) {
@@ -470,15 +482,7 @@ static void context_article_pair(walk *w, const char *key, yaml_node_t *k, yaml_
         if (!get_int(w, v, "reach", 0, 100000, &n))
             t->art_reach = (uint32_t)n;
     } else if (!strcmp(key, "from")) {
-        if (v->type == YAML_SCALAR_NODE && !strcmp(scalar(v), "headline"))
-            t->art_headline_only = 1;
-        else if (v->type == YAML_SCALAR_NODE && !strcmp(scalar(v), "lead"))
-            t->art_headline_only = 0;
-        else
-            err_at(w, v, TT_ERR_RULE, "'from' must be headline or lead, found %s%s%s",
-                   v->type == YAML_SCALAR_NODE ? "'" : "",
-                   v->type == YAML_SCALAR_NODE ? scalar(v) : kind_name(v),
-                   v->type == YAML_SCALAR_NODE ? "'" : "");
+        get_choice(w, v, "from", "lead", "headline", &t->art_headline_only);
     } else {
         err_at(w, k, TT_ERR_RULE,
                "unknown key '%s' in context.article (expected when, reach, from)", key);
@@ -496,15 +500,7 @@ static void context_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *
         t->when = get_string(w, v, "when");
         t->when_pos = pos_of(w, v);
     } else if (!strcmp(key, "scope")) {
-        if (v->type == YAML_SCALAR_NODE && !strcmp(scalar(v), "article"))
-            t->scope_article = 1;
-        else if (v->type == YAML_SCALAR_NODE && !strcmp(scalar(v), "paragraph"))
-            t->scope_article = 0;
-        else
-            err_at(w, v, TT_ERR_RULE, "'scope' must be paragraph or article, found %s%s%s",
-                   v->type == YAML_SCALAR_NODE ? "'" : "",
-                   v->type == YAML_SCALAR_NODE ? scalar(v) : kind_name(v),
-                   v->type == YAML_SCALAR_NODE ? "'" : "");
+        get_choice(w, v, "scope", "paragraph", "article", &t->scope_article);
     } else if (!strcmp(key, "article")) {
         t->has_article = 1;
         each_pair(w, v, "context.article", context_article_pair, t);
