@@ -8,12 +8,19 @@
 
 #include "topictag.h"
 
+/* The exit codes are a contract with CI scripts (issue 13): each answer has its own code.
+ * EXIT_FAIL is being retired in favour of EXIT_SYSTEM; new code uses the specific names. */
 enum {
     EXIT_OK = 0,
-    EXIT_FAIL = 1,      /* output could not be written, or out of memory */
+    EXIT_FAIL = 1,      /* output could not be written, or out of memory (to become EXIT_SYSTEM) */
+    EXIT_NOMATCH = 1,   /* a negative answer: -l/-c found nothing, diff found changes */
     EXIT_USAGE = 2,
-    EXIT_RULES = 3,
-    EXIT_INPUT = 4      /* some document could not be read or classified */
+    EXIT_RULES = 3,     /* rules do not load (or, with check --strict, have warnings) */
+    EXIT_INPUT = 4,     /* some document could not be read or classified */
+    EXIT_GATE = 5,      /* a quality gate failed (eval --min-f1, ...) */
+    EXIT_TESTS = 6,     /* rule examples or tests failed (topictag test) */
+    EXIT_EMPTY = 7,     /* nothing was checked: zero documents, gold matching nothing */
+    EXIT_SYSTEM = 8     /* output could not be written, out of memory, a system call failed */
 };
 
 /* One option: val is a short option letter, or a value >= 256 for long-only options. */
