@@ -216,7 +216,9 @@ tt_role tt_article_role(const tt_article_rules *ar, const tt_art_topic *t, size_
         return TT_ROLE_NONE;
     if ((opening && share >= ar->primary_share) || share >= ar->primary_share_alone)
         return TT_ROLE_PRIMARY;
-    if (opening || (share >= ar->secondary_share && sentences >= ar->secondary_sentences) ||
+    /* a topic named once in the lead ("amid tensions over Taiwan") is only mentioned there */
+    if (t->headline || (t->lead && sentences >= ar->secondary_lead) ||
+        (share >= ar->secondary_share && sentences >= ar->secondary_sentences) ||
         (ar->secondary_score > 0 && score >= ar->secondary_score))
         return TT_ROLE_SECONDARY;
     return TT_ROLE_MENTIONED;

@@ -20,6 +20,7 @@ typedef struct tt_article_rules {
     double primary_share_alone;    /* primary: share of sentences otherwise */
     double secondary_share;        /* secondary: share of sentences ... */
     uint32_t secondary_sentences;  /* ... and at least this many sentences ... */
+    uint32_t secondary_lead;       /* the lead alone makes it secondary from this many sentences */
     double secondary_score;        /* ... or a total score at least this (0: not used) */
 } tt_article_rules;
 

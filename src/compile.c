@@ -841,6 +841,7 @@ static void build_article(build *b, tt_sbuf *src)
     ar->primary_share_alone = a->primary_share_alone;
     ar->secondary_share = a->secondary_share;
     ar->secondary_sentences = a->secondary_sentences;
+    ar->secondary_lead = a->secondary_lead;
     ar->secondary_score = a->secondary_score;
     sp = a->switches;
     sp.id = (char *)"article.switch";

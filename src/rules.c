@@ -73,6 +73,7 @@ static void article_defaults(tt_src_article *a)
     a->primary_share_alone = 0.5;
     a->secondary_share = 0.15;
     a->secondary_sentences = 2;
+    a->secondary_lead = 1;
     a->secondary_score = 0.0;
 }
 
@@ -785,11 +786,15 @@ static void secondary_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t
     } else if (!strcmp(key, "sentences")) {
         if (!get_int(w, v, "sentences", 1, 100000, &n))
             a->secondary_sentences = (uint32_t)n;
+    } else if (!strcmp(key, "lead_sentences")) {
+        if (!get_int(w, v, "lead_sentences", 1, 100000, &n))
+            a->secondary_lead = (uint32_t)n;
     } else if (!strcmp(key, "score")) {
         get_number(w, v, "score", 0.0, 1e9, &a->secondary_score);
     } else {
         err_at(w, k, TT_ERR_RULE,
-               "unknown key '%s' in article.roles.secondary (expected share, sentences, score)",
+               "unknown key '%s' in article.roles.secondary (expected share, sentences, "
+               "lead_sentences, score)",
                key);
     }
 }

@@ -75,7 +75,7 @@ typedef struct tt_src_article {
     tt_src_pattern dateline;   /* a datelined section start (nitems 0: none) */
     tt_src_pattern aside;      /* lines that inherit nothing (credits, ...) (nitems 0: none) */
     double primary_share, primary_share_alone, secondary_share, secondary_score;
-    uint32_t secondary_sentences;
+    uint32_t secondary_sentences, secondary_lead;
 } tt_src_article;
 
 typedef struct tt_src_abbrev {

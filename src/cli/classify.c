@@ -15,6 +15,7 @@ enum {
     O_INPUT,
     O_ID_FIELD,
     O_TEXT_FIELD,
+    O_TITLE_FIELD,
     O_TAGGED_ONLY,
     O_SUMMARY,
     O_NO_JIT,
@@ -37,6 +38,8 @@ enum {
          "JSON Lines: the field holding the article id (default id)"},                        \
         {O_TEXT_FIELD, "text-field", 1, "NAME",                                               \
          "JSON Lines: the field holding the article text (default text)"},                    \
+        {O_TITLE_FIELD, "title-field", 1, "NAME",                                             \
+         "JSON Lines: the field holding the headline (default title; '' for none)"},          \
         {'j', "jobs", 1, "N",                                                                 \
          "classify on N threads (default: the number of cores); output order is unchanged"}
 
@@ -110,6 +113,7 @@ static int on_option(void *ctx, int val, const char *arg)
         return 0;
     case O_ID_FIELD: s->in.id_field = arg; return 0;
     case O_TEXT_FIELD: s->in.text_field = arg; return 0;
+    case O_TITLE_FIELD: s->in.title_field = arg; return 0;
     case O_TAGGED_ONLY: s->tagged_only = 1; return 0;
     case O_TOPIC: s->topic = arg; return 0;
     case O_ROLE:

@@ -257,6 +257,38 @@ static int no_text_field(walker *w, const char *where, const char *id, const cha
     return w->fn(w->ctx, where, id, NULL, 0, &e);
 }
 
+/* Whether s[0..n) contains needle[0..nl) (nl > 0): memmem is not POSIX. */
+static int contains(const char *s, size_t n, const char *needle, size_t nl)
+{
+    const char *p = s, *end = s + n;
+    while ((size_t)(end - p) >= nl && (p = memchr(p, needle[0], (size_t)(end - p) - nl + 1))) {
+        if (!memcmp(p, needle, nl))
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
+/* The text of a record with a title: the title on one line (its line ends made spaces), a
+ * blank line, then the text, so that the title is the article's headline.  NULL on out of
+ * memory. */
+static char *titled_text(const char *title, size_t tlen, const char *text, size_t len,
+                         size_t *outlen)
+{
+    char *s = malloc(tlen + 2 + len + 1), *p;
+    size_t i;
+    if (!s)
+        return NULL;
+    for (i = 0, p = s; i < tlen; i++)
+        *p++ = title[i] == '\n' || title[i] == '\r' ? ' ' : title[i];
+    *p++ = '\n';
+    *p++ = '\n';
+    memcpy(p, text, len);
+    p[len] = '\0';
+    *outlen = tlen + 2 + len;
+    return s;
+}
+
 /* One JSON Lines stream: each line a record; a bad line is a per-record error. */
 static int each_jsonl(walker *w, const char *name, int fd)
 {
@@ -267,6 +299,8 @@ static int each_jsonl(walker *w, const char *name, int fd)
     int rc = 0, got;
     const char *idf = w->opt->id_field ? w->opt->id_field : "id";
     const char *txf = w->opt->text_field ? w->opt->text_field : "text";
+    const char *tif = w->opt->title_field ? w->opt->title_field : "title";
+    size_t tifl = strlen(tif);
     /* a large stream is read in 1 MiB blocks (few system calls); memory stays bounded by the
      * limit on a record, not by the longest line */
     memset(&lr, 0, sizeof lr);
@@ -274,7 +308,7 @@ static int each_jsonl(walker *w, const char *name, int fd)
     while ((got = next_line(w, &lr, max + LINE_SLACK, &line, &n)) > 0) {
         char where[4096], idbuf[64];
         json_error_t jerr;
-        json_t *rec, *jid, *jtext;
+        json_t *rec, *jid, *jtext, *jtitle;
         const char *id = NULL;
         lineno++;
         snprintf(where, sizeof where, "%s:%zu", name, lineno);
@@ -292,7 +326,7 @@ static int each_jsonl(walker *w, const char *name, int fd)
             n--;
         if (n == 0)
             continue;   /* blank lines between records are allowed */
-        {
+        if (!(tifl && contains(line, (size_t)n, tif, tifl))) {   /* a title: jansson's path */
             /* most records are flat objects of strings: decoded without a jansson tree */
             const char *fid, *ftext;
             size_t flen;
@@ -330,8 +364,15 @@ static int each_jsonl(walker *w, const char *name, int fd)
             id = idbuf;
         }
         jtext = json_object_get(rec, txf);
+        jtitle = tifl ? json_object_get(rec, tif) : NULL;
         if (!json_is_string(jtext)) {
             rc = no_text_field(w, where, id, txf);
+        } else if (json_is_string(jtitle) && json_string_length(jtitle) > 0) {
+            size_t len;
+            char *t = titled_text(json_string_value(jtitle), json_string_length(jtitle),
+                                  json_string_value(jtext), json_string_length(jtext), &len);
+            rc = t ? w->fn(w->ctx, where, id, t, len, NULL) : -1;
+            free(t);
         } else {
             rc = w->fn(w->ctx, where, id, json_string_value(jtext), json_string_length(jtext),
                        NULL);

@@ -11,6 +11,8 @@ typedef struct tt_input_options {
     int stdin_jsonl;           /* stdin is JSON Lines */
     const char *id_field;      /* default "id" */
     const char *text_field;    /* default "text" */
+    const char *title_field;   /* default "title"; "" for none: a record's title becomes the
+                                  headline, the first line of the text the engine reads */
     int defer_read;            /* regular files are not read here: the callback gets text and
                                   err NULL and reads name itself (on another thread) */
     size_t max_size;           /* a document larger than this is not read whole but reported
