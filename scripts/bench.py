@@ -6,7 +6,8 @@ current-events corpus in ../shared/corpora/, then times topictag's full classifi
 (read, segment, match, score, context, write JSONL to a file) and prints MB/s, articles/s,
 sentences/s and peak RSS for: the shipped rules; the 247-pattern bench ruleset of
 ../shared/bench/patterns.tsv (converted to topictag rules in build/bench/rules/) and its first
-25 and 100 patterns; -j 1 and -j 2; the prefilter on and off.  Where Hyperscan (the hs_scan
+25 and 100 patterns; -j 1 and -j 2; the prefilter on and off; `segment` alone (read, segment,
+write each sentence's span as JSON Lines).  Where Hyperscan (the hs_scan
 peer of ../shared/bench/), yara and rg are available it scans the same corpus with the same
 247 patterns and prints topictag's time divided by the peer's (the two run in alternation, best
 of each, so that the machine's drifting speed hits both alike).  No assertions: numbers are for
@@ -385,6 +386,15 @@ def main():
             docs, sents = s["documents"], s["sentences"]
             ratio = f"{secs / hs_best[0]:.2f}xHS" if paired else None
             row(label, corpus, nbytes, secs, rss, docs, sents, ratio)
+        # the segmenter alone: read, segment, write each sentence with its span (issue 10)
+        segp = os.path.join(OUT, "segment.jsonl")
+        secs, rss, code = best([exe, "segment", "-r", floor, "-j", "1", "-f", "jsonl", "-o",
+                                segp, corpus])
+        if code != 0:
+            sys.exit(f"bench: topictag segment exited {code}")
+        with open(segp, "rb") as f:
+            nsent = sum(1 for _ in f)
+        row("segment only -j1", corpus, nbytes, secs, rss, docs, nsent)
         for name, (secs, rss, _) in peer_secs.items():
             what = {"hyperscan": f"Hyperscan scan, {n247} patterns",
                     "yara": f"yara -p 1, {n247} patterns", "rg": f"rg -j1 ASCII, {n247} patterns",

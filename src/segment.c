@@ -19,9 +19,10 @@
  *     or further dotted part (an address, a path, a file name).
  *  B. A candidate followed by the end of the text or by a blank line always ends the sentence.
  *  C. Lists: a sentence may start with a bullet (U+2022 U+2023 U+2043 U+25AA U+25CF U+25E6) and
- *     a marker ("1." "1.)" "1)" "a." "b)", then white space); the marker never ends anything.
- *     Inside such a sentence the next marker of the same kind ("2." after "1.", "b." after "a.")
- *     starts a new sentence, and so does a bullet after white space anywhere.
+ *     a marker ("1." "1.)" "1)" "a." "b)" "iv." "II)", then white space); the marker never ends
+ *     anything.  Inside such a sentence the next marker of the same kind ("2." after "1.", "b."
+ *     after "a.", "III." after "II.") starts a new sentence, and so does a bullet after white
+ *     space anywhere.
  *  D. Ellipses: dots between brackets ("[...]", "(...)") are never an end; a spaced ". . ."
  *     after white space is an omission inside the sentence, never an end (a fourth dot, or a
  *     period glued to the word before, makes it the end of one).
@@ -52,7 +53,8 @@
  *     captions, "TOKYO (Kyodo) --" datelines, "| KYODO" credit lines), unless the next line is
  *     not blank and its first non-space byte is an ASCII lowercase letter (a hard-wrapped
  *     line: the line end is plain white space) and the sentence itself does not start with a
- *     lowercase letter (one item per line: "features\ncontact manager").
+ *     lowercase letter (one item per line: "features\ncontact manager") and the next line does
+ *     not start with a list marker ("Contents:\ni. one").
  *
  * There is no length limit: the caller handles over-long sentences.
  */
@@ -468,28 +470,86 @@ static int word_is(const unsigned char *w, size_t n, const char *lit)
 /* Lists. */
 
 enum { LIST_NONE, LIST_DOT, LIST_DOTPAREN, LIST_PAREN };
+enum { STYLE_NUMBER, STYLE_LETTER, STYLE_ROMAN, STYLE_ROMAN_UPPER };
 
 typedef struct list_state {
     int kind;          /* LIST_*: "1." "1.)" "1)" after which the open sentence started */
-    int alpha;         /* lettered ("a." "b.") rather than numbered */
+    int style;         /* STYLE_*: numbered, lettered ("a." "b."), roman ("i." "ii.", "IV.") */
     unsigned next;     /* the number or letter the next item carries */
 } list_state;
 
-/* A list marker at t[p] ("12." "3.)" "4)" "a." "b)", 1-3 digits or one ASCII letter, then
- * white space): fills *ls and returns its width, or 0 (ls untouched). */
-static size_t list_marker(const unsigned char *t, size_t p, size_t len, list_state *ls)
+static int is_roman_char(unsigned char b)
+{
+    return b == 'i' || b == 'v' || b == 'x' || b == 'I' || b == 'V' || b == 'X';
+}
+
+/* The value (1-39) of w[0..n) as a roman numeral of one case in canonical form ("iv", not
+ * "iiii"; "XII", not "Xii"), with its style in *style; or 0. */
+static unsigned roman_value(const unsigned char *w, size_t n, int *style)
+{
+    static const char *const ONES[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
+    unsigned char lower = 0x20 & w[0];
+    unsigned v = 0, prev = 0, d;
+    size_t i, t;
+
+    if (n == 0 || n > 6)
+        return 0;
+    for (i = n; i-- > 0;) {
+        unsigned char c = w[i] | 0x20;
+        if ((w[i] & 0x20) != lower || !is_roman_char(w[i]))
+            return 0;
+        d = c == 'i' ? 1 : c == 'v' ? 5 : 10;
+        if (d < prev)
+            v -= d;
+        else
+            v += d;
+        prev = d > prev ? d : prev;
+    }
+    if (v == 0 || v > 39)
+        return 0;
+    for (t = 0; t < v / 10; t++)                 /* canonical: the tens, then ONES[v % 10] */
+        if ((w[t] | 0x20) != 'x')
+            return 0;
+    if (n != t + strlen(ONES[v % 10]))
+        return 0;
+    for (i = 0; i < n - t; i++)
+        if ((w[t + i] | 0x20) != ONES[v % 10][i])
+            return 0;
+    *style = lower ? STYLE_ROMAN : STYLE_ROMAN_UPPER;
+    return v;
+}
+
+/* A list marker at t[p] ("12." "3.)" "4)" "a." "b)" "iv." "II)": 1-3 digits, one ASCII
+ * letter or a roman numeral, then white space): fills *ls and returns its width, or 0 (ls
+ * untouched).  prev is the list of the sentence before (LIST_NONE if none): a lone "i" is a
+ * roman one unless it follows "h.", and "v" or "x" are roman only after "iv." or "ix.". */
+static size_t list_marker(const unsigned char *t, size_t p, size_t len, list_state *ls,
+                          const list_state *prev)
 {
     size_t q = p;
-    unsigned v = 0;
-    int alpha = 0, kind;
+    unsigned v = 0, r;
+    int style = STYLE_NUMBER, rstyle = 0, kind;
 
     while (q < len && q - p < 3 && is_digit(t[q]))
         v = v * 10 + (unsigned)(t[q++] - '0');
     if (q == p) {
-        if (q >= len || !is_alpha(t[q]))
+        while (q < len && q - p < 6 && is_alpha(t[q]))
+            q++;
+        if (q == p || q >= len || (t[q] != '.' && t[q] != ')'))
             return 0;
-        v = t[q++];
-        alpha = 1;
+        r = roman_value(t + p, q - p, &rstyle);
+        if (q - p > 1 ||
+            (r && prev->kind != LIST_NONE && prev->style == rstyle && prev->next == r) ||
+            (r == 1 && !(prev->kind != LIST_NONE && prev->style == STYLE_LETTER &&
+                         prev->next == t[p]))) {
+            if (!r)
+                return 0;
+            v = r;
+            style = rstyle;
+        } else {
+            v = t[p];
+            style = STYLE_LETTER;
+        }
     }
     if (q >= len)
         return 0;
@@ -509,29 +569,40 @@ static size_t list_marker(const unsigned char *t, size_t p, size_t len, list_sta
     if (q >= len || !ws_at(t, q, len))
         return 0;
     ls->kind = kind;
-    ls->alpha = alpha;
+    ls->style = style;
     ls->next = v + 1;
     return q - p;
 }
 
-/* Opens a sentence at s: notes a leading bullet and list marker, and returns where the scan
- * for its end starts (after them, so that "1." cannot end it). */
+/* Opens a sentence at s: notes a leading bullet and list marker in *ls (which holds the list
+ * of the sentence before), and returns where the scan for its end starts (after them, so that
+ * "1." cannot end it). */
 static size_t open_sentence(const unsigned char *t, size_t s, size_t len, list_state *ls)
 {
+    list_state prev;
     size_t p = s, b;
 
+    if (s < len && is_alpha(t[s])) {   /* the usual case: a word, not "a." "ii)" */
+        size_t q = s + 1;
+        if (is_roman_char(t[s]))
+            while (q < len && q - s < 6 && is_roman_char(t[q]))
+                q++;
+        if (!(q < len && (t[q] == '.' || t[q] == ')'))) {
+            ls->kind = LIST_NONE;
+            return s;
+        }
+    }
+    prev = *ls;
     ls->kind = LIST_NONE;
     if (s >= len)
         return s;
-    if (is_alpha(t[s]) && !(s + 1 < len && (t[s + 1] == '.' || t[s + 1] == ')')))
-        return s;                      /* the usual case: a word */
     b = bullet_at(t, s, len);
     if (b) {
         p += b;
         while (p < len && (t[p] == ' ' || t[p] == '\t'))
             p++;
     }
-    return p + list_marker(t, p, len, ls);
+    return p + list_marker(t, p, len, ls, &prev);
 }
 
 /* Whether the token t[w, k), just before a '.' or ')' at t[k], is the next marker of the list
@@ -541,11 +612,14 @@ static int next_list_item(const list_state *ls, const unsigned char *t, size_t s
 {
     size_t n = k - w, i;
     unsigned v = 0;
+    int style = 0;
 
     if (w == NO_POS || w <= s || n == 0)
         return 0;
-    if (ls->alpha)
+    if (ls->style == STYLE_LETTER)
         return n == 1 && t[w] == ls->next;
+    if (ls->style != STYLE_NUMBER)
+        return roman_value(t + w, n, &style) == ls->next && style == ls->style;
     if (n > 3)
         return 0;
     for (i = w; i < k; i++) {
@@ -554,6 +628,15 @@ static int next_list_item(const list_state *ls, const unsigned char *t, size_t s
         v = v * 10 + (unsigned)(t[i] - '0');
     }
     return v == ls->next;
+}
+
+/* Whether a list item opens at t[j] ("a) first", "ii. second"): a line that starts with one is
+ * a new item, never the hard-wrapped rest of the line before. */
+static int opens_list_item(const unsigned char *t, size_t j, size_t len)
+{
+    list_state ls = {LIST_NONE, STYLE_NUMBER, 0}, none = ls;
+
+    return list_marker(t, j, len, &ls, &none) != 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -732,7 +815,7 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
     size_t i = 0, s, k, c, j, e, w;
     uint32_t para = 0;
     unsigned nl;
-    list_state ls;
+    list_state ls = {LIST_NONE, STYLE_NUMBER, 0};
 
     out->len = 0;
     if (len == 0)
@@ -751,7 +834,8 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
             j = len;
         } else if (t[k] == '\n' || t[k] == '\r') {                  /* rule G */
             j = skip_gap(t, k, len, &nl);
-            if (j < len && nl < 2 && is_lower(t[j]) && !is_lower(t[s])) {
+            if (j < len && nl < 2 && is_lower(t[j]) && !is_lower(t[s]) &&
+                !opens_list_item(t, j, len)) {
                 i = j;                                              /* hard wrap */
                 continue;
             }
