@@ -143,31 +143,13 @@ def synthetic_rules(n):
     return path
 
 
-RSS_C = r"""
-#include <stdio.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-/* peak RSS of a command: forked from this small process, not from Python, whose own peak the
- * kernel would otherwise carry into the child's ru_maxrss across fork and exec */
-int main(int argc, char **argv) {
-    struct rusage ru; int st; pid_t pid;
-    if (argc < 3) return 2;
-    if ((pid = fork()) == 0) { execvp(argv[2], argv + 2); _exit(127); }
-    if (wait4(pid, &st, 0, &ru) < 0) return 2;
-    FILE *f = fopen(argv[1], "w"); if (f) { fprintf(f, "%ld\n", ru.ru_maxrss); fclose(f); }
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-"""
-
-
 def rss_helper():
+    """tests/memory/peak_rss.c, built once: the peak RSS of a command, forked from a small
+    process rather than from Python, whose own peak would carry into the child's ru_maxrss."""
     exe = os.path.join(OUT, "rss")
-    if not os.path.exists(exe):
-        src = exe + ".c"
-        with open(src, "w") as f:
-            f.write(RSS_C)
-        subprocess.check_call(["cc", "-O2", "-o", exe, src])
+    src = os.path.join(ROOT, "tests", "memory", "peak_rss.c")
+    if not os.path.exists(exe) or os.path.getmtime(exe) < os.path.getmtime(src):
+        subprocess.check_call(["cc", "-O2", "-D_DEFAULT_SOURCE", "-o", exe, src])
     return exe
 
 
