@@ -34,7 +34,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps run test unit-test cli-test rules-test eval-baseline install-test valgrind-test clean install \
-        uninstall bench golden soak soak-test
+        uninstall bench golden soak soak-test memory-test
 
 all: $(B)/topictag $(B)/libtopictag.a $(B)/libtopictag.so
 
@@ -126,7 +126,15 @@ soak-test: $(B)/topictag
 soak: $(B)/topictag
 	@$(if $(SANITIZE),SOAK_NO_CAP=1) sh tests/soak.sh $(B)/topictag 1024
 
-test: all unit-test rules-test cli-test soak-test install-test
+# The README's memory bound (issue 15): peak RSS of generated articles at -j 1 and -j 2.
+$(B)/tests/peak_rss: tests/memory/peak_rss.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -D_DEFAULT_SOURCE -o $@ $<
+
+memory-test: $(B)/topictag $(B)/tests/peak_rss
+	@TT_SANITIZE='$(SANITIZE)' sh tests/memory.sh $(B)/topictag $(B)/tests/peak_rss
+
+test: all unit-test rules-test cli-test soak-test memory-test install-test
 
 # Rewrites the golden CLI outputs on purpose; review the diff before committing.
 golden: $(B)/topictag

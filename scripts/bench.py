@@ -6,7 +6,8 @@ current-events corpus in ../shared/corpora/, then times topictag's full classifi
 (read, segment, match, score, context, write JSONL to a file) and prints MB/s, articles/s,
 sentences/s and peak RSS for: the shipped rules; the 247-pattern bench ruleset of
 ../shared/bench/patterns.tsv (converted to topictag rules in build/bench/rules/) and its first
-25 and 100 patterns; -j 1 and -j 2; the prefilter on and off.  Where Hyperscan (the hs_scan
+25 and 100 patterns; -j 1 and -j 2; the prefilter on and off; `segment` alone (read, segment,
+write each sentence's span as JSON Lines).  Where Hyperscan (the hs_scan
 peer of ../shared/bench/), yara and rg are available it scans the same corpus with the same
 247 patterns and prints topictag's time divided by the peer's (the two run in alternation, best
 of each, so that the machine's drifting speed hits both alike).  No assertions: numbers are for
@@ -142,31 +143,13 @@ def synthetic_rules(n):
     return path
 
 
-RSS_C = r"""
-#include <stdio.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-/* peak RSS of a command: forked from this small process, not from Python, whose own peak the
- * kernel would otherwise carry into the child's ru_maxrss across fork and exec */
-int main(int argc, char **argv) {
-    struct rusage ru; int st; pid_t pid;
-    if (argc < 3) return 2;
-    if ((pid = fork()) == 0) { execvp(argv[2], argv + 2); _exit(127); }
-    if (wait4(pid, &st, 0, &ru) < 0) return 2;
-    FILE *f = fopen(argv[1], "w"); if (f) { fprintf(f, "%ld\n", ru.ru_maxrss); fclose(f); }
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-"""
-
-
 def rss_helper():
+    """tests/memory/peak_rss.c, built once: the peak RSS of a command, forked from a small
+    process rather than from Python, whose own peak would carry into the child's ru_maxrss."""
     exe = os.path.join(OUT, "rss")
-    if not os.path.exists(exe):
-        src = exe + ".c"
-        with open(src, "w") as f:
-            f.write(RSS_C)
-        subprocess.check_call(["cc", "-O2", "-o", exe, src])
+    src = os.path.join(ROOT, "tests", "memory", "peak_rss.c")
+    if not os.path.exists(exe) or os.path.getmtime(exe) < os.path.getmtime(src):
+        subprocess.check_call(["cc", "-O2", "-D_DEFAULT_SOURCE", "-o", exe, src])
     return exe
 
 
@@ -385,6 +368,15 @@ def main():
             docs, sents = s["documents"], s["sentences"]
             ratio = f"{secs / hs_best[0]:.2f}xHS" if paired else None
             row(label, corpus, nbytes, secs, rss, docs, sents, ratio)
+        # the segmenter alone: read, segment, write each sentence with its span (issue 10)
+        segp = os.path.join(OUT, "segment.jsonl")
+        secs, rss, code = best([exe, "segment", "-r", floor, "-j", "1", "-f", "jsonl", "-o",
+                                segp, corpus])
+        if code != 0:
+            sys.exit(f"bench: topictag segment exited {code}")
+        with open(segp, "rb") as f:
+            nsent = sum(1 for _ in f)
+        row("segment only -j1", corpus, nbytes, secs, rss, docs, nsent)
         for name, (secs, rss, _) in peer_secs.items():
             what = {"hyperscan": f"Hyperscan scan, {n247} patterns",
                     "yara": f"yara -p 1, {n247} patterns", "rg": f"rg -j1 ASCII, {n247} patterns",

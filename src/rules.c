@@ -77,11 +77,50 @@ static void article_defaults(tt_src_article *a)
     a->secondary_score = 0.0;
 }
 
+/* Starts the segmenter words with the built-in data (segment_data.c), so that every ruleset
+ * segments alike; a rule file's `segmenter:` adds to it or replaces a kind's list.  Two
+ * allocations: the words, NUL-separated, and the array.  Returns 0, or -1 on out of memory. */
+static int add_builtin_words(tt_loader *ld)
+{
+    size_t g, size = 0, n = 0;
+    char *p;
+
+    for (g = 0; g < tt_segment_builtin_count; g++) {
+        const char *w = tt_segment_builtin[g].words;
+        size += strlen(w) + 1;
+        for (n++; *w; w++)
+            n += *w == ' ';
+    }
+    if (!(ld->builtin_words = tt_malloc(size)) ||
+        tt_grow(&ld->abbrevs, &ld->abbrevcap, n, sizeof *ld->abbrevs))
+        return -1;
+    p = ld->builtin_words;
+    for (g = 0; g < tt_segment_builtin_count; g++) {
+        char *end = p + strlen(tt_segment_builtin[g].words);
+        memcpy(p, tt_segment_builtin[g].words, (size_t)(end - p) + 1);
+        while (p < end) {
+            tt_src_abbrev *a = &ld->abbrevs[ld->nabbrevs++];
+            a->word = p;
+            a->kind = tt_segment_builtin[g].kind;
+            a->builtin = 1;
+            p += strcspn(p, " ");
+            *p++ = '\0';
+        }
+        p = end + 1;
+    }
+    return 0;
+}
+
 tt_loader *tt_loader_new(void)
 {
     tt_loader *ld = tt_calloc(1, sizeof(tt_loader));
-    if (ld)
-        article_defaults(&ld->article);
+    if (!ld)
+        return NULL;
+    article_defaults(&ld->article);
+    if (add_builtin_words(ld)) {
+        tt_loader_free(ld);
+        return NULL;
+    }
     return ld;
 }
 
@@ -132,8 +171,10 @@ void tt_loader_free(tt_loader *ld)
     }
     tt_free(ld->defs);
     for (i = 0; i < ld->nabbrevs; i++)
-        tt_free(ld->abbrevs[i].word);
+        if (!ld->abbrevs[i].builtin)
+            tt_free((char *)ld->abbrevs[i].word);
     tt_free(ld->abbrevs);
+    tt_free(ld->builtin_words);
     free_pattern(&ld->article.switches);
     free_pattern(&ld->article.dateline);
     free_pattern(&ld->article.aside);
@@ -719,34 +760,85 @@ static void def_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, v
     ld->ndefs++;
 }
 
+/* The lists a `segmenter:` mapping may hold; tt_abbr_kind order. */
+static const struct {
+    const char *key;
+    int kind;
+} SEG_LISTS[] = {
+    {"abbreviations", TT_ABBR_NEVER_ENDS},
+    {"abbreviations-may-end", TT_ABBR_MAY_END},
+    {"starters", TT_WORD_STARTER},
+    {"exclamation-names", TT_WORD_BANG_NAME},
+};
+
+typedef struct seg_ctx {
+    unsigned given;            /* tt_abbr_kind bits of the lists in this mapping */
+    int replace;
+    yaml_node_t *replace_key;
+} seg_ctx;
+
+/* Whether s is a valid word of the given kind; records an error if not. */
+static int seg_word_ok(walk *w, yaml_node_t *n, const char *s, int kind)
+{
+    size_t len = strlen(s), i;
+
+    if (kind != TT_WORD_STARTER && len && s[len - 1] == (kind == TT_WORD_BANG_NAME ? '!' : '.'))
+        len--;                 /* "Mr." is "Mr", "Yahoo!" is "Yahoo" */
+    if (len == 0 || strchr(s, ' ')) {
+        err_at(w, n, TT_ERR_RULE, "%s '%s' must be one word",
+               kind == TT_WORD_STARTER    ? "starter"
+               : kind == TT_WORD_BANG_NAME ? "exclamation name"
+                                           : "abbreviation",
+               s);
+        return 0;
+    }
+    if (kind != TT_WORD_STARTER)
+        return 1;
+    for (i = 0; i < len && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')); i++)
+        ;
+    if (i < len || s[0] < 'A' || s[0] > 'Z' || len > 16) {
+        err_at(w, n, TT_ERR_RULE,
+               "starter '%s' must be a capitalised word of at most 16 ASCII letters", s);
+        return 0;
+    }
+    return 1;
+}
+
 static void seg_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, void *vctx)
 {
+    seg_ctx *c = vctx;
     tt_loader *ld = w->ld;
     yaml_node_item_t *it;
+    size_t l;
     int kind;
-    (void)vctx;
-    if (!strcmp(key, "abbreviations")) {
-        kind = TT_ABBR_NEVER_ENDS;
-    } else if (!strcmp(key, "abbreviations-may-end")) {
-        kind = TT_ABBR_MAY_END;
-    } else {
+
+    if (!strcmp(key, "replace")) {
+        if (!get_bool(w, v, "replace", &c->replace))
+            c->replace_key = k;
+        return;
+    }
+    for (l = 0; l < sizeof SEG_LISTS / sizeof *SEG_LISTS && strcmp(key, SEG_LISTS[l].key); l++)
+        ;
+    if (l == sizeof SEG_LISTS / sizeof *SEG_LISTS) {
         err_at(w, k, TT_ERR_RULE,
-               "unknown key '%s' in segmenter (expected abbreviations, abbreviations-may-end)",
+               "unknown key '%s' in segmenter (expected abbreviations, abbreviations-may-end, "
+               "starters, exclamation-names, replace)",
                key);
         return;
     }
+    kind = SEG_LISTS[l].kind;
     if (v->type != YAML_SEQUENCE_NODE) {
         err_at(w, v, TT_ERR_RULE, "'%s' must be a list of strings, found %s", key,
                kind_name(v));
         return;
     }
+    c->given |= (unsigned)kind;
     for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
         yaml_node_t *n = yaml_document_get_node(w->doc, *it);
         char *s;
         if (!n || !(s = get_string(w, n, key)))
             continue;
-        if (!*s || !strcmp(s, ".") || strchr(s, ' ')) {   /* "." is empty once its period goes */
-            err_at(w, n, TT_ERR_RULE, "abbreviation '%s' must be one word", s);
+        if (!seg_word_ok(w, n, s, kind)) {
             tt_free(s);
             continue;
         }
@@ -756,8 +848,31 @@ static void seg_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, v
             return;
         }
         ld->abbrevs[ld->nabbrevs].word = s;
-        ld->abbrevs[ld->nabbrevs++].kind = kind;
+        ld->abbrevs[ld->nabbrevs].kind = kind;
+        ld->abbrevs[ld->nabbrevs++].builtin = 0;
     }
+}
+
+/* A `segmenter:` mapping: its lists extend the built-in ones; with `replace: true` each list
+ * it gives replaces the built-in list of that kind (whatever the order of the files). */
+static void read_segmenter(walk *w, yaml_node_t *v)
+{
+    tt_loader *ld = w->ld;
+    seg_ctx c = {0, 0, NULL};
+    size_t i, n = 0;
+
+    if (each_pair(w, v, "segmenter", seg_pair, &c) || !c.replace)
+        return;
+    if (!c.given) {
+        err_at(w, c.replace_key, TT_ERR_RULE,
+               "'replace: true' needs the lists it replaces (abbreviations, "
+               "abbreviations-may-end, starters, exclamation-names) in the same mapping");
+        return;
+    }
+    for (i = 0; i < ld->nabbrevs; i++)
+        if (!ld->abbrevs[i].builtin || !((unsigned)ld->abbrevs[i].kind & c.given))
+            ld->abbrevs[n++] = ld->abbrevs[i];
+    ld->nabbrevs = n;
 }
 
 static void share_pair(walk *w, const char *what, yaml_node_t *v, double *out)
@@ -868,7 +983,7 @@ static void top_pair(walk *w, const char *key, yaml_node_t *k, yaml_node_t *v, v
     } else if (!strcmp(key, "definitions")) {
         each_pair(w, v, "definitions", def_pair, NULL);
     } else if (!strcmp(key, "segmenter")) {
-        each_pair(w, v, "segmenter", seg_pair, NULL);
+        read_segmenter(w, v);
     } else if (!strcmp(key, "article")) {
         read_article(w, v);
     } else if (!strcmp(key, "topics")) {

@@ -79,8 +79,9 @@ typedef struct tt_src_article {
 } tt_src_article;
 
 typedef struct tt_src_abbrev {
-    char *word;
+    const char *word;          /* owned, or in the loader's builtin_words when builtin */
     int kind;                  /* tt_abbr_kind (segment.h) */
+    int builtin;               /* from the built-in data (segment_data.c), not a rule file */
 } tt_src_abbrev;
 
 typedef struct tt_src_def {
@@ -97,8 +98,9 @@ struct tt_loader {
     size_t ntopics, topiccap;
     tt_src_def *defs;
     size_t ndefs, defcap;
-    tt_src_abbrev *abbrevs;    /* segmenter: abbreviations and abbreviations-may-end */
+    tt_src_abbrev *abbrevs;    /* segmenter words: the built-in ones, then the rules' */
     size_t nabbrevs, abbrevcap;
+    char *builtin_words;       /* the built-in words, NUL-separated */
     tt_src_article article;
     int built;
     int nomem;

@@ -19,19 +19,21 @@
  *     or further dotted part (an address, a path, a file name).
  *  B. A candidate followed by the end of the text or by a blank line always ends the sentence.
  *  C. Lists: a sentence may start with a bullet (U+2022 U+2023 U+2043 U+25AA U+25CF U+25E6) and
- *     a marker ("1." "1.)" "1)" "a." "b)", then white space); the marker never ends anything.
- *     Inside such a sentence the next marker of the same kind ("2." after "1.", "b." after "a.")
- *     starts a new sentence, and so does a bullet after white space anywhere.
+ *     a marker ("1." "1.)" "1)" "a." "b)" "iv." "II)", then white space); the marker never ends
+ *     anything.  Inside such a sentence the next marker of the same kind ("2." after "1.", "b."
+ *     after "a.", "III." after "II.") starts a new sentence, and so does a bullet after white
+ *     space anywhere.
  *  D. Ellipses: dots between brackets ("[...]", "(...)") are never an end; a spaced ". . ."
  *     after white space is an omission inside the sentence, never an end (a fourth dot, or a
  *     period glued to the word before, makes it the end of one).
  *  E. A candidate followed (across spaces or one line end) by an ASCII lowercase letter never
  *     ends it: "said the U.S. would", "“Why now?” he asked", "wait... what".
- *  F. Only a cluster that is exactly one '.' is examined further; every other cluster ('?',
- *     '!', "?!", "...", "…", ". . . .", ".”", ".)") ends the sentence.  For the single period,
- *     with W = the word before it (back to white space, opening quotes and brackets stripped)
- *     and N = the class of the next word (a sentence starter such as "The", "He", "I", "But" -
- *     see STARTERS; a number; a title such as "Mr." - an abbreviation that never ends; other):
+ *  F. Only a cluster that is exactly one '.' or one '!' is examined further; every other
+ *     cluster ('?', "?!", "...", "…", ". . . .", ".”", ".)") ends the sentence.  With W = the
+ *     word before it (back to white space, opening quotes and brackets stripped) and N = the
+ *     class of the next word (a starter such as "The", "He", "I", "But": the segmenter's
+ *     TT_WORD_STARTER words, built in by segment_data.c; a number; a title such as "Mr.", an
+ *     abbreviation that never ends; other), a single period:
  *       1. W is "a.m", "p.m", "A.M" or "P.M": ends before a starter; not before a number, a
  *          non-capital or when the time opens the sentence ("At 5 a.m. Mr. Smith went");
  *          otherwise ends only before a title or at a line end ("at 6 P.M. Mr. Smith then",
@@ -45,11 +47,14 @@
  *       5. W is one ASCII capital (an initial, or the pronoun "I"): ends only before a starter
  *          ("Lloyd J. Austin", but "you and I. Did you").
  *       6. otherwise the sentence ends.
+ *       7. A single '!' ends the sentence unless W is a name that ends in '!' ("Yahoo"): as
+ *          in 4 ("Yahoo! Japan said", but "at Yahoo! The company").
  *  G. A line end that does not follow a candidate cluster ends the sentence (headlines,
  *     captions, "TOKYO (Kyodo) --" datelines, "| KYODO" credit lines), unless the next line is
  *     not blank and its first non-space byte is an ASCII lowercase letter (a hard-wrapped
  *     line: the line end is plain white space) and the sentence itself does not start with a
- *     lowercase letter (one item per line: "features\ncontact manager").
+ *     lowercase letter (one item per line: "features\ncontact manager") and the next line does
+ *     not start with a list marker ("Contents:\ni. one").
  *
  * There is no length limit: the caller handles over-long sentences.
  */
@@ -69,7 +74,7 @@ typedef struct abbr_slot {
     size_t off;     /* offset of the word in pool */
     uint32_t len;   /* 0 marks an empty slot (words are never empty) */
     uint32_t hash;
-    int kind;       /* tt_abbr_kind */
+    unsigned kinds; /* tt_abbr_kind bits */
 } abbr_slot;
 
 struct tt_segmenter {
@@ -139,15 +144,25 @@ static abbr_slot *abbr_slot_of(const tt_segmenter *seg, const unsigned char *w, 
     }
 }
 
-/* The tt_abbr_kind of w[0..n), or 0 when it is not an abbreviation. */
-static int abbr_kind(const tt_segmenter *seg, const unsigned char *w, size_t n)
+/* The tt_abbr_kind bits of w[0..n), or 0 when it is no segmenter word. */
+static unsigned word_kinds(const tt_segmenter *seg, const unsigned char *w, size_t n)
 {
     const abbr_slot *sl;
 
     if (!seg || n == 0 || n > seg->max_len)
         return 0;
     sl = abbr_slot_of(seg, w, n, hash_bytes(w, n));
-    return sl ? sl->kind : 0;
+    return sl ? sl->kinds : 0;
+}
+
+/* The abbreviation kind of w[0..n) (a word of both kinds never ends), or 0. */
+static int abbr_kind(const tt_segmenter *seg, const unsigned char *w, size_t n)
+{
+    unsigned k = word_kinds(seg, w, n);
+
+    if (k & TT_ABBR_NEVER_ENDS)
+        return TT_ABBR_NEVER_ENDS;
+    return (k & TT_ABBR_MAY_END) ? TT_ABBR_MAY_END : 0;
 }
 
 static void abbr_place(abbr_slot *slots, size_t nslots, abbr_slot s)
@@ -166,16 +181,18 @@ int tt_segmenter_add_abbreviation(tt_segmenter *seg, const char *word, size_t le
     abbr_slot s, *old;
     uint32_t h;
 
-    if (!seg || !word || (kind != TT_ABBR_NEVER_ENDS && kind != TT_ABBR_MAY_END))
+    if (!seg || !word ||
+        (kind != TT_ABBR_NEVER_ENDS && kind != TT_ABBR_MAY_END && kind != TT_WORD_STARTER &&
+         kind != TT_WORD_BANG_NAME))
         return -1;
-    if (len > 0 && w[len - 1] == '.')
+    if (len > 0 && w[len - 1] == (kind == TT_WORD_BANG_NAME ? '!' : '.') &&
+        kind != TT_WORD_STARTER)
         len--;
     if (len == 0 || len > 0x7fffffffu)
         return -1;
     h = hash_bytes(w, len);
     if ((old = abbr_slot_of(seg, w, len, h)) != NULL) {
-        if (kind == TT_ABBR_NEVER_ENDS)
-            old->kind = TT_ABBR_NEVER_ENDS;    /* the safer reading wins */
+        old->kinds |= (unsigned)kind;
         return 0;
     }
 
@@ -204,7 +221,7 @@ int tt_segmenter_add_abbreviation(tt_segmenter *seg, const char *word, size_t le
     s.off = seg->pool_len;
     s.len = (uint32_t)len;
     s.hash = h;
-    s.kind = kind;
+    s.kinds = (unsigned)kind;
     abbr_place(seg->slots, seg->nslots, s);
     seg->pool_len += len;
     seg->count++;
@@ -213,44 +230,22 @@ int tt_segmenter_add_abbreviation(tt_segmenter *seg, const char *word, size_t le
     return 0;
 }
 
-/* ------------------------------------------------------------------------------------------ */
-/* Sentence starters: capitalised words that, after an abbreviation that may end a sentence,
- * an acronym or an initial, mark a new sentence.  Pronouns, articles, determiners, auxiliary
- * verbs, conjunctions, sentence adverbs and prepositions that open a clause - words that do not
- * continue a name ("Acme Co. Chairman", "the U.S. Navy").  Sorted (strcmp order). */
-static const char *const STARTERS[] = {
-    "A", "About", "After", "Afterwards", "All", "Also", "Although", "An", "And", "Another",
-    "Are", "As", "At", "Because", "Before", "Both", "But", "By", "Can", "Could", "Despite",
-    "Did", "Do", "Does", "During", "Each", "Earlier", "Every", "Few", "For", "From",
-    "Furthermore", "Had", "Has", "Have", "He", "Hence", "Her", "Here", "His", "How", "However",
-    "I", "If", "In", "Instead", "Is", "It", "Its", "Later", "Let", "Many", "Meanwhile",
-    "Moreover", "Most", "My", "Nevertheless", "No", "None", "Nonetheless", "Not", "Now", "Of",
-    "On", "Once", "One", "Only", "Or", "Other", "Our", "Over", "Please", "Several", "She",
-    "Should", "Since", "So", "Some", "Still", "Such", "That", "The", "Their", "Then", "There",
-    "These", "They", "This", "Those", "Though", "Thus", "To", "Today", "Tomorrow", "Under",
-    "Until", "Was", "We", "Were", "What", "When", "Where", "Whether", "Which", "While", "Who",
-    "Why", "With", "Would", "Yesterday", "Yet", "You", "Your",
-};
-
-static int is_starter(const unsigned char *w, size_t n)
+int tt_segmenter_add_builtin(tt_segmenter *seg, unsigned kinds)
 {
-    size_t lo = 0, hi = sizeof STARTERS / sizeof *STARTERS;
+    size_t g;
 
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2, i;
-        const char *sw = STARTERS[mid];
-        int c = 0;
+    for (g = 0; g < tt_segment_builtin_count; g++) {
+        const char *p = tt_segment_builtin[g].words;
 
-        for (i = 0; i < n && sw[i] && (c = (int)w[i] - (unsigned char)sw[i]) == 0; i++)
-            ;
-        if (c == 0)
-            c = i < n ? 1 : sw[i] ? -1 : 0;     /* w longer, shorter, or equal */
-        if (c == 0)
-            return 1;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
+        if (!((unsigned)tt_segment_builtin[g].kind & kinds))
+            continue;
+        while (*p) {
+            size_t n = strcspn(p, " ");
+            if (n && tt_segmenter_add_abbreviation(seg, p, n, tt_segment_builtin[g].kind))
+                return -1;
+            p += n;
+            p += *p == ' ';
+        }
     }
     return 0;
 }
@@ -427,6 +422,19 @@ static size_t token_start(const unsigned char *t, size_t s, size_t k)
     return ws;
 }
 
+/* Start of the word W that ends at t[k] (the token, opening quotes and brackets skipped), or
+ * NO_POS when the token is too long to be anything special. */
+static size_t word_start(const unsigned char *t, size_t s, size_t k)
+{
+    size_t ws = token_start(t, s, k), o;
+
+    if (ws == NO_POS)
+        return NO_POS;
+    while (ws < k && (o = opener_at(t, ws, k)) != 0)
+        ws += o;
+    return ws;
+}
+
 /* "U.S", "e.g", "Ph.D": groups of 1-2 ASCII letters joined by single periods, >= 2 groups. */
 static int is_dotted_acronym(const unsigned char *w, size_t n)
 {
@@ -462,28 +470,86 @@ static int word_is(const unsigned char *w, size_t n, const char *lit)
 /* Lists. */
 
 enum { LIST_NONE, LIST_DOT, LIST_DOTPAREN, LIST_PAREN };
+enum { STYLE_NUMBER, STYLE_LETTER, STYLE_ROMAN, STYLE_ROMAN_UPPER };
 
 typedef struct list_state {
     int kind;          /* LIST_*: "1." "1.)" "1)" after which the open sentence started */
-    int alpha;         /* lettered ("a." "b.") rather than numbered */
+    int style;         /* STYLE_*: numbered, lettered ("a." "b."), roman ("i." "ii.", "IV.") */
     unsigned next;     /* the number or letter the next item carries */
 } list_state;
 
-/* A list marker at t[p] ("12." "3.)" "4)" "a." "b)", 1-3 digits or one ASCII letter, then
- * white space): fills *ls and returns its width, or 0 (ls untouched). */
-static size_t list_marker(const unsigned char *t, size_t p, size_t len, list_state *ls)
+static int is_roman_char(unsigned char b)
+{
+    return b == 'i' || b == 'v' || b == 'x' || b == 'I' || b == 'V' || b == 'X';
+}
+
+/* The value (1-39) of w[0..n) as a roman numeral of one case in canonical form ("iv", not
+ * "iiii"; "XII", not "Xii"), with its style in *style; or 0. */
+static unsigned roman_value(const unsigned char *w, size_t n, int *style)
+{
+    static const char *const ONES[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
+    unsigned char lower = 0x20 & w[0];
+    unsigned v = 0, prev = 0, d;
+    size_t i, t;
+
+    if (n == 0 || n > 6)
+        return 0;
+    for (i = n; i-- > 0;) {
+        unsigned char c = w[i] | 0x20;
+        if ((w[i] & 0x20) != lower || !is_roman_char(w[i]))
+            return 0;
+        d = c == 'i' ? 1 : c == 'v' ? 5 : 10;
+        if (d < prev)
+            v -= d;
+        else
+            v += d;
+        prev = d > prev ? d : prev;
+    }
+    if (v == 0 || v > 39)
+        return 0;
+    for (t = 0; t < v / 10; t++)                 /* canonical: the tens, then ONES[v % 10] */
+        if ((w[t] | 0x20) != 'x')
+            return 0;
+    if (n != t + strlen(ONES[v % 10]))
+        return 0;
+    for (i = 0; i < n - t; i++)
+        if ((w[t + i] | 0x20) != ONES[v % 10][i])
+            return 0;
+    *style = lower ? STYLE_ROMAN : STYLE_ROMAN_UPPER;
+    return v;
+}
+
+/* A list marker at t[p] ("12." "3.)" "4)" "a." "b)" "iv." "II)": 1-3 digits, one ASCII
+ * letter or a roman numeral, then white space): fills *ls and returns its width, or 0 (ls
+ * untouched).  prev is the list of the sentence before (LIST_NONE if none): a lone "i" is a
+ * roman one unless it follows "h.", and "v" or "x" are roman only after "iv." or "ix.". */
+static size_t list_marker(const unsigned char *t, size_t p, size_t len, list_state *ls,
+                          const list_state *prev)
 {
     size_t q = p;
-    unsigned v = 0;
-    int alpha = 0, kind;
+    unsigned v = 0, r;
+    int style = STYLE_NUMBER, rstyle = 0, kind;
 
     while (q < len && q - p < 3 && is_digit(t[q]))
         v = v * 10 + (unsigned)(t[q++] - '0');
     if (q == p) {
-        if (q >= len || !is_alpha(t[q]))
+        while (q < len && q - p < 6 && is_alpha(t[q]))
+            q++;
+        if (q == p || q >= len || (t[q] != '.' && t[q] != ')'))
             return 0;
-        v = t[q++];
-        alpha = 1;
+        r = roman_value(t + p, q - p, &rstyle);
+        if (q - p > 1 ||
+            (r && prev->kind != LIST_NONE && prev->style == rstyle && prev->next == r) ||
+            (r == 1 && !(prev->kind != LIST_NONE && prev->style == STYLE_LETTER &&
+                         prev->next == t[p]))) {
+            if (!r)
+                return 0;
+            v = r;
+            style = rstyle;
+        } else {
+            v = t[p];
+            style = STYLE_LETTER;
+        }
     }
     if (q >= len)
         return 0;
@@ -503,29 +569,40 @@ static size_t list_marker(const unsigned char *t, size_t p, size_t len, list_sta
     if (q >= len || !ws_at(t, q, len))
         return 0;
     ls->kind = kind;
-    ls->alpha = alpha;
+    ls->style = style;
     ls->next = v + 1;
     return q - p;
 }
 
-/* Opens a sentence at s: notes a leading bullet and list marker, and returns where the scan
- * for its end starts (after them, so that "1." cannot end it). */
+/* Opens a sentence at s: notes a leading bullet and list marker in *ls (which holds the list
+ * of the sentence before), and returns where the scan for its end starts (after them, so that
+ * "1." cannot end it). */
 static size_t open_sentence(const unsigned char *t, size_t s, size_t len, list_state *ls)
 {
+    list_state prev;
     size_t p = s, b;
 
+    if (s < len && is_alpha(t[s])) {   /* the usual case: a word, not "a." "ii)" */
+        size_t q = s + 1;
+        if (is_roman_char(t[s]))
+            while (q < len && q - s < 6 && is_roman_char(t[q]))
+                q++;
+        if (!(q < len && (t[q] == '.' || t[q] == ')'))) {
+            ls->kind = LIST_NONE;
+            return s;
+        }
+    }
+    prev = *ls;
     ls->kind = LIST_NONE;
     if (s >= len)
         return s;
-    if (is_alpha(t[s]) && !(s + 1 < len && (t[s + 1] == '.' || t[s + 1] == ')')))
-        return s;                      /* the usual case: a word */
     b = bullet_at(t, s, len);
     if (b) {
         p += b;
         while (p < len && (t[p] == ' ' || t[p] == '\t'))
             p++;
     }
-    return p + list_marker(t, p, len, ls);
+    return p + list_marker(t, p, len, ls, &prev);
 }
 
 /* Whether the token t[w, k), just before a '.' or ')' at t[k], is the next marker of the list
@@ -535,11 +612,14 @@ static int next_list_item(const list_state *ls, const unsigned char *t, size_t s
 {
     size_t n = k - w, i;
     unsigned v = 0;
+    int style = 0;
 
     if (w == NO_POS || w <= s || n == 0)
         return 0;
-    if (ls->alpha)
+    if (ls->style == STYLE_LETTER)
         return n == 1 && t[w] == ls->next;
+    if (ls->style != STYLE_NUMBER)
+        return roman_value(t + w, n, &style) == ls->next && style == ls->style;
     if (n > 3)
         return 0;
     for (i = w; i < k; i++) {
@@ -548,6 +628,15 @@ static int next_list_item(const list_state *ls, const unsigned char *t, size_t s
         v = v * 10 + (unsigned)(t[i] - '0');
     }
     return v == ls->next;
+}
+
+/* Whether a list item opens at t[j] ("a) first", "ii. second"): a line that starts with one is
+ * a new item, never the hard-wrapped rest of the line before. */
+static int opens_list_item(const unsigned char *t, size_t j, size_t len)
+{
+    list_state ls = {LIST_NONE, STYLE_NUMBER, 0}, none = ls;
+
+    return list_marker(t, j, len, &ls, &none) != 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -578,7 +667,7 @@ static int next_class(const tt_segmenter *seg, const unsigned char *t, size_t j,
     if (q < len && !ws_at(t, q, len) && t[q] != ',' && t[q] != ';' && t[q] != ':' &&
         !(t[q] == '\'' || (t[q] == 0xE2 && q + 2 < len && t[q + 1] == 0x80 && t[q + 2] == 0x99)))
         return NEXT_OTHER;
-    return is_starter(t + p, q - p) ? NEXT_STARTER : NEXT_OTHER;
+    return (word_kinds(seg, t + p, q - p) & TT_WORD_STARTER) ? NEXT_STARTER : NEXT_OTHER;
 }
 
 /* An abbreviation that may end, or an acronym: the end before a starter, or at a line end
@@ -621,14 +710,12 @@ static int time_opens_sentence(const unsigned char *t, size_t s, size_t w)
 static int period_ends(const tt_segmenter *seg, const unsigned char *t, size_t len, size_t s,
                        size_t k, unsigned nl, size_t j)
 {
-    size_t ws = token_start(t, s, k), o, n;
+    size_t ws = word_start(t, s, k), n;
     const unsigned char *w;
     int kind, next;
 
     if (ws == NO_POS)
         return 1;                      /* too long to be anything special */
-    while (ws < k && (o = opener_at(t, ws, k)) != 0)
-        ws += o;
     w = t + ws;
     n = k - ws;
     if (n == 0)
@@ -656,19 +743,28 @@ static int period_ends(const tt_segmenter *seg, const unsigned char *t, size_t l
     return 1;                                                       /* F6 */
 }
 
+/* Rule F7 for a lone '!' at t[k] (arguments as period_ends): 1 if it ends the sentence. */
+static int bang_ends(const tt_segmenter *seg, const unsigned char *t, size_t len, size_t s,
+                     size_t k, unsigned nl, size_t j)
+{
+    size_t ws = word_start(t, s, k);
+
+    if (ws == NO_POS || !(word_kinds(seg, t + ws, k - ws) & TT_WORD_BANG_NAME))
+        return 1;
+    return may_end(next_class(seg, t, j, len), nl);
+}
+
 /* Rule A's exception for a single '.' at t[k] glued to a capitalised word at t[k + 1]
  * ("the island.Tomorrow"): 1 if the period ends the sentence [s, ...). */
 static int glued_period_ends(const tt_segmenter *seg, const unsigned char *t, size_t len,
                              size_t s, size_t k)
 {
-    size_t ws, p, o;
+    size_t ws, p;
 
     if (k + 2 >= len || !is_upper(t[k + 1]) || !is_lower(t[k + 2]))
         return 0;
-    if ((ws = token_start(t, s, k)) == NO_POS)
+    if ((ws = word_start(t, s, k)) == NO_POS)
         return 0;
-    while (ws < k && (o = opener_at(t, ws, k)) != 0)
-        ws += o;
     if (k - ws < 2 || !(is_lower(t[k - 1]) || is_digit(t[k - 1])))
         return 0;
     for (p = ws; p < k; p++)
@@ -719,7 +815,7 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
     size_t i = 0, s, k, c, j, e, w;
     uint32_t para = 0;
     unsigned nl;
-    list_state ls;
+    list_state ls = {LIST_NONE, STYLE_NUMBER, 0};
 
     out->len = 0;
     if (len == 0)
@@ -738,7 +834,8 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
             j = len;
         } else if (t[k] == '\n' || t[k] == '\r') {                  /* rule G */
             j = skip_gap(t, k, len, &nl);
-            if (j < len && nl < 2 && is_lower(t[j]) && !is_lower(t[s])) {
+            if (j < len && nl < 2 && is_lower(t[j]) && !is_lower(t[s]) &&
+                !opens_list_item(t, j, len)) {
                 i = j;                                              /* hard wrap */
                 continue;
             }
@@ -760,7 +857,7 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
             j = k;
         } else {                                                    /* rules A-F */
             unsigned dots = 0, marks = 0;
-            int spaced = 0, single;
+            int spaced = 0, single, bang;
 
             c = k;
             for (;;) {
@@ -789,6 +886,7 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
                 continue;
             }
             single = dots == 1 && !marks && !spaced;
+            bang = marks == 1 && !dots && t[k] == '!';
             if (single && ls.kind == LIST_DOTPAREN && c < len && t[c] == ')' &&
                 c + 1 < len && ws_at(t, c + 1, len) &&
                 next_list_item(&ls, t, s, w = token_start(t, s, k), k)) {
@@ -798,7 +896,7 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
             }
             while (c < len && t[c] != ' ' && (w = closer_at(t, c, len)) != 0) {
                 c += w;
-                single = 0;
+                single = bang = 0;
             }
             if (c < len && !ws_at(t, c, len)) {
                 if (single && glued_period_ends(seg, t, len, s, k)) {
@@ -817,7 +915,8 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
             j = skip_gap(t, c, len, &nl);
             if (j < len && nl < 2 &&
                 ((spaced && dots == 3 && ws_before(t, s, k)) ||     /* " . . . " */
-                 is_lower(t[j]) || (single && !period_ends(seg, t, len, s, k, nl, j)))) {
+                 is_lower(t[j]) || (single && !period_ends(seg, t, len, s, k, nl, j)) ||
+                 (bang && !bang_ends(seg, t, len, s, k, nl, j)))) {
                 i = j;
                 continue;
             }

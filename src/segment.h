@@ -22,25 +22,47 @@ typedef struct tt_span_vec {
 
 void tt_span_vec_release(tt_span_vec *vec);    /* frees v; the struct itself is the caller's */
 
-/* Segmentation data: the abbreviations after which a period may not end a sentence.
+/* Segmentation data: the words whose class decides a boundary - abbreviations after which a
+ * period may not end a sentence, sentence starters, names that end in '!'.
  * Immutable once built: one segmenter may be shared by threads. */
 typedef struct tt_segmenter tt_segmenter;
 
-/* What a period after an abbreviation means. */
+/* The class of a segmenter word.  A word may have several (they are bits): "No" is both a
+ * sentence starter and, as "No.", an abbreviation that may end. */
 typedef enum tt_abbr_kind {
     TT_ABBR_NEVER_ENDS = 1,    /* "Mr.", "Gen.", "e.g.": never the end of a sentence */
-    TT_ABBR_MAY_END = 2        /* "Co.", "Jr.", "Jan.", "No.": the end when the next word
+    TT_ABBR_MAY_END = 2,       /* "Co.", "Jr.", "Jan.", "No.": the end when the next word
                                 * starts a sentence ("He", "The"), or at a line end */
+    TT_WORD_STARTER = 4,       /* "The", "He", "However": a word that starts a sentence,
+                                * after an abbreviation that may end, an acronym or an initial */
+    TT_WORD_BANG_NAME = 8      /* "Yahoo!", "Jeopardy!": a name whose '!' is read like the
+                                * period of an abbreviation that may end */
 } tt_abbr_kind;
 
-tt_segmenter *tt_segmenter_new(void);          /* NULL on out of memory */
+/* The built-in segmenter data (src/segment_data.c): groups of words of one kind, separated by
+ * single spaces, written as a user writes them ("Mr." "Yahoo!").  Rules extend it or replace a
+ * kind's list (the `segmenter:` mapping, src/rules.c). */
+typedef struct tt_seg_words {
+    tt_abbr_kind kind;
+    const char *words;
+} tt_seg_words;
+
+extern const tt_seg_words tt_segment_builtin[];
+extern const size_t tt_segment_builtin_count;
+
+tt_segmenter *tt_segmenter_new(void);          /* NULL on out of memory; holds no words */
 void tt_segmenter_free(tt_segmenter *seg);     /* NULL is a no-op */
 
-/* Adds an abbreviation such as "Mr." or "Co." (the final period is optional and ignored;
- * compared case-sensitively).  A word added with both kinds is TT_ABBR_NEVER_ENDS.
- * Returns 0, or -1 on out of memory, an empty word or an unknown kind. */
+/* Adds a word of the given kind: an abbreviation such as "Mr." or "Co." (the final period is
+ * optional and ignored), a starter ("The"), a name ending in '!' (the '!' is optional and
+ * ignored).  Compared case-sensitively.  A word added as both kinds of abbreviation is
+ * TT_ABBR_NEVER_ENDS.  Returns 0, or -1 on out of memory, an empty word or an unknown kind. */
 int tt_segmenter_add_abbreviation(tt_segmenter *seg, const char *word, size_t len,
                                   tt_abbr_kind kind);
+
+/* Adds every built-in word whose kind is in the mask kinds (TT_ABBR_* | TT_WORD_*).
+ * Returns 0, or -1 on out of memory. */
+int tt_segmenter_add_builtin(tt_segmenter *seg, unsigned kinds);
 
 /* Splits text[0..len) into sentences, replacing the contents of out (out->len is set to the
  * number of sentences, the array is grown as needed).  The text must be valid UTF-8 without NUL

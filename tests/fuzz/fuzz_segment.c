@@ -24,6 +24,7 @@ static void setup(void)
     size_t i;
     seg = tt_segmenter_new();
     FUZZ_CHECK(seg != NULL);
+    FUZZ_CHECK(tt_segmenter_add_builtin(seg, TT_WORD_STARTER | TT_WORD_BANG_NAME) == 0);
     for (i = 0; i < sizeof ABBREVS / sizeof *ABBREVS; i++)
         FUZZ_CHECK(tt_segmenter_add_abbreviation(seg, ABBREVS[i], strlen(ABBREVS[i]),
                                                  TT_ABBR_NEVER_ENDS) == 0);

@@ -2,7 +2,7 @@
 """mkseeds.py HARNESS OUTDIR - fills OUTDIR with seed inputs for one fuzz harness, from the repo.
 
 rules:     rules/*.yaml, tests/data/rules-*/*.yaml, and each topic file of rules/ merged with
-           rules/definitions.yaml and rules/segmenter.yaml (one self-contained rule file)
+           rules/definitions.yaml and a segmenter: mapping (one self-contained rule file)
 condition: every condition:/when: of rules/*.yaml (folded scalars joined), as is and with its
            ids renamed to the harness's ids (a, b, c, missile, nk), plus tests/fuzz/seeds/condition/*
 segment, classify: samples/*.txt and tests/data/docs/*, tests/data/odd-case.txt
@@ -39,10 +39,10 @@ def rules_seeds(outdir):
     for p in files:
         put(outdir, read(p))
     defs = read("rules/definitions.yaml")
-    seg = read("rules/segmenter.yaml") if os.path.exists("rules/segmenter.yaml") else b""
-    seg_body = re.sub(rb"(?m)^version:.*\n", b"", seg)
+    seg_body = (b"segmenter:\n  abbreviations: [Adm., Gen.]\n  starters: [Separately]\n"
+                b"  exclamation-names: [Yahoo!]\n  abbreviations-may-end: [Co.]\n  replace: true\n")
     for p in sorted(glob.glob("rules/*.yaml")):
-        if p.endswith(("definitions.yaml", "segmenter.yaml")):
+        if p.endswith("definitions.yaml"):
             continue
         body = re.sub(rb"(?m)^version:.*\n", b"", read(p))
         put(outdir, defs + b"\n" + body)

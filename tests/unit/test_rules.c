@@ -406,7 +406,7 @@ static void test_rules_unknown_keys(void **state)
                {E, TT_ERR_RULE, "x.yaml", 3, 25, "abbreviation 'a b' must be one word"},
                {E, TT_ERR_RULE, "x.yaml", 4, 3,
                 "unknown key 'other' in segmenter (expected abbreviations, "
-                "abbreviations-may-end)"});
+                "abbreviations-may-end, starters, exclamation-names, replace)"});
     CHECK_FAIL("version: 1\n"
                "segmenter:\n"
                "  abbreviations: [Co., 'x y']\n"
@@ -414,6 +414,25 @@ static void test_rules_unknown_keys(void **state)
                {E, TT_ERR_RULE, "x.yaml", 3, 24, "abbreviation 'x y' must be one word"},
                {E, TT_ERR_RULE, "x.yaml", 4, 26,
                 "'abbreviations-may-end' must be a list of strings, found a scalar"});
+    CHECK_FAIL("version: 1\n"
+               "segmenter:\n"
+               "  starters: [Thereafter, the, 'Über', '!']\n"
+               "  exclamation-names: ['!', Yahoo!]\n"
+               "  replace: maybe\n" TOPIC_OK,
+               {E, TT_ERR_RULE, "x.yaml", 3, 26,
+                "starter 'the' must be a capitalised word of at most 16 ASCII letters"},
+               {E, TT_ERR_RULE, "x.yaml", 3, 31,
+                "starter 'Über' must be a capitalised word of at most 16 ASCII letters"},
+               {E, TT_ERR_RULE, "x.yaml", 3, 39,
+                "starter '!' must be a capitalised word of at most 16 ASCII letters"},
+               {E, TT_ERR_RULE, "x.yaml", 4, 23, "exclamation name '!' must be one word"},
+               {E, TT_ERR_RULE, "x.yaml", 5, 12, "'replace' must be true or false, found 'maybe'"});
+    CHECK_FAIL("version: 1\n"
+               "segmenter:\n"
+               "  replace: true\n" TOPIC_OK,
+               {E, TT_ERR_RULE, "x.yaml", 3, 3,
+                "'replace: true' needs the lists it replaces (abbreviations, "
+                "abbreviations-may-end, starters, exclamation-names) in the same mapping"});
 }
 
 static void test_rules_wrong_types(void **state)

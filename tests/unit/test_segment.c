@@ -22,6 +22,7 @@ typedef struct exp_span {
     uint32_t para;
 } exp_span;
 
+/* Both hold the built-in starters and exclamation names (segment_data.c) */
 static tt_segmenter *seg_abbr;    /* Mr Mrs Ms Dr Gen Lt Jan Feb No St Sgt */
 static tt_segmenter *seg_bare;    /* no abbreviations */
 
@@ -121,7 +122,9 @@ static int group_setup(void **state)
     (void)state;
     seg_abbr = tt_segmenter_new();
     seg_bare = tt_segmenter_new();
-    if (!seg_abbr || !seg_bare)
+    if (!seg_abbr || !seg_bare ||
+        tt_segmenter_add_builtin(seg_abbr, TT_WORD_STARTER | TT_WORD_BANG_NAME) ||
+        tt_segmenter_add_builtin(seg_bare, TT_WORD_STARTER | TT_WORD_BANG_NAME))
         return -1;
     for (i = 0; i < NABBRS; i++)
         if (tt_segmenter_add_abbreviation(seg_abbr, ABBRS[i], strlen(ABBRS[i]), NEVER) != 0)
