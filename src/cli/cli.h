@@ -51,6 +51,7 @@ struct cli_command {
 
 extern const cli_command cli_classify, cli_segment, cli_check, cli_test, cli_explain, cli_eval,
     cli_diff;
+extern const cli_command cli_merge;
 
 /* Parses argv with the command's table, calling on() for each option.  on() returns 0, or an
  * exit code to stop.  Returns -1 when the operands start at argv[optind], else an exit code

@@ -9,6 +9,7 @@
 static const cli_command *const commands[] = {
     &cli_classify, &cli_check, &cli_segment, &cli_test, &cli_explain, &cli_diff,
     &cli_eval,
+    &cli_merge,
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
