@@ -8,6 +8,10 @@ WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wwrite-strings -Wvla -Wformat=2 $(WERROR)
 PKGS     = libpcre2-8 yaml-0.1 jansson $(HS_PKG)
 B       ?= build
+# The shared library's ABI: SOVERSION is the SONAME's number (libtopictag.so.1), bumped when the
+# ABI breaks; SOFULL names the file.  The links libtopictag.so.1 and libtopictag.so point at it.
+SOVERSION = 1
+SOFULL    = $(SOVERSION).0.0
 # HYPERSCAN=auto (default) builds the optional Hyperscan/Vectorscan prefilter when pkg-config
 # finds libhs; HYPERSCAN=no leaves it out.
 HYPERSCAN ?= auto
@@ -58,8 +62,13 @@ $(B)/libtopictag.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/libtopictag.so: $(LIB_OBJ)
-	$(CC) -shared $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+$(B)/libtopictag.so.$(SOFULL): $(LIB_OBJ)
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,libtopictag.so.$(SOVERSION) -o $@ $^ $(PKG_LIBS) -lpthread
+
+# the links ldconfig and the linker follow: .so.1 (the SONAME) and .so (for -ltopictag)
+$(B)/libtopictag.so: $(B)/libtopictag.so.$(SOFULL)
+	ln -sf libtopictag.so.$(SOFULL) $(B)/libtopictag.so.$(SOVERSION)
+	ln -sf libtopictag.so.$(SOVERSION) $@
 
 $(B)/topictag: $(CLI_OBJ) $(B)/libtopictag.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libtopictag.a $(PKG_LIBS) -lpthread
@@ -106,7 +115,13 @@ install-test: all
 	  PKG_CONFIG_PATH=$$d/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(B)/install-test \
 	    $(CC) $(CFLAGS) $(LDFLAGS) -o $(B)/install-test/t $(B)/install-test/t.c \
 	    $$(PKG_CONFIG_PATH=$$d/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(B)/install-test pkg-config --cflags --libs --static topictag) && \
-	  LD_LIBRARY_PATH=$$d/lib $(B)/install-test/t && echo "install: 1 passed, 0 failed"
+	  LD_LIBRARY_PATH=$$d/lib $(B)/install-test/t && \
+	  readelf -d $$d/lib/libtopictag.so.$(SOFULL) | grep -q 'SONAME.*\[libtopictag\.so\.$(SOVERSION)\]' && \
+	  [ "$$(readlink $$d/lib/libtopictag.so)" = libtopictag.so.$(SOVERSION) ] && \
+	  [ "$$(readlink $$d/lib/libtopictag.so.$(SOVERSION))" = libtopictag.so.$(SOFULL) ] && \
+	  readelf -d $(B)/install-test/t | grep -q 'NEEDED.*\[libtopictag\.so\.$(SOVERSION)\]' && \
+	  echo "install: 1 passed, 0 failed (SONAME libtopictag.so.$(SOVERSION), links .so -> .so.$(SOVERSION) -> .so.$(SOFULL))" || \
+	  { echo "install: FAILED (the command, the library, its SONAME or its links)"; exit 1; }
 
 # The unit tests and the golden CLI runs under valgrind: no error, no leak.
 valgrind-test: $(B)/topictag $(UNIT_BIN)
@@ -149,17 +164,23 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/topictag $(DESTDIR)$(PREFIX)/bin/topictag
 	install -m 644 $(B)/libtopictag.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(B)/libtopictag.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(B)/libtopictag.so.$(SOFULL) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libtopictag.so.$(SOFULL) $(DESTDIR)$(PREFIX)/lib/libtopictag.so.$(SOVERSION)
+	ln -sf libtopictag.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libtopictag.so
 	install -m 644 include/topictag.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 rules/*.yaml rules/README.md $(DESTDIR)$(PREFIX)/share/topictag/rules/
 	install -m 644 docs/rules.md $(DESTDIR)$(PREFIX)/share/topictag/
 	install -m 644 docs/topictag.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@HS_PKG@|$(HS_PKG)|' -e 's|@VERSION@|$(shell sed -n 's/^#define TT_VERSION "\(.*\)"/\1/p' include/topictag.h)|' \
 	  topictag.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/topictag.pc
+	@# a real root (no DESTDIR): refresh the loader's cache so the new SONAME is found
+	@if [ -z "$(DESTDIR)" ] && command -v ldconfig >/dev/null 2>&1; then \
+	  echo ldconfig; ldconfig || echo "topictag: ldconfig failed: run it as root" >&2; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/topictag $(DESTDIR)$(PREFIX)/lib/libtopictag.a \
-	  $(DESTDIR)$(PREFIX)/lib/libtopictag.so $(DESTDIR)$(PREFIX)/include/topictag.h \
+	  $(DESTDIR)$(PREFIX)/lib/libtopictag.so $(DESTDIR)$(PREFIX)/lib/libtopictag.so.$(SOVERSION) \
+	  $(DESTDIR)$(PREFIX)/lib/libtopictag.so.$(SOFULL) $(DESTDIR)$(PREFIX)/include/topictag.h \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/topictag.pc $(DESTDIR)$(PREFIX)/share/man/man1/topictag.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/topictag
 

@@ -1,4 +1,4 @@
-/* classify.c - the classify, segment and check subcommands. */
+/* classify.c - the classify and segment subcommands. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,12 +74,6 @@ static const cli_option segment_options[] = {
     CLI_OPT_RULES,
     {'f', "format", 1, "FORMAT", "text (default): one sentence per line; jsonl: with byte spans"},
     OPT_INPUTS,
-};
-
-static const cli_option check_options[] = {
-    CLI_OPT_RULES,
-    {O_PREFILTER, "prefilter", 1, "NAME",
-     "literal (default) or hyperscan: the prefilter to build and report on"},
 };
 
 typedef struct settings {
@@ -167,7 +161,7 @@ static int classify_done(void *vctx, const char *name, const char *id, const tt_
     size_t ne = 0, i;
     if (!r && derr && derr->code == TT_ERR_NOMEM) {
         fprintf(stderr, "topictag: %s: %s\n", name, derr->message);
-        c->fatal = EXIT_FAIL;
+        c->fatal = EXIT_SYSTEM;
         return -1;
     }
     if (r) {
@@ -180,12 +174,12 @@ static int classify_done(void *vctx, const char *name, const char *id, const tt_
     if (ne || !r)
         c->failed++;
     if (c->snap && r && cli_snapshot_add(c->snap, c->rs, name, r)) {
-        c->fatal = EXIT_FAIL;
+        c->fatal = EXIT_SYSTEM;
         return -1;
     }
     if (c->rep && (rendered ? tt_report_emit(c->rep, rendered, r, derr)
                             : tt_report_document(c->rep, name, id, r, derr))) {
-        c->fatal = EXIT_FAIL;
+        c->fatal = EXIT_SYSTEM;
         return -1;
     }
     return 0;
@@ -202,7 +196,7 @@ static int segment_done(void *vctx, const char *name, const char *id, const tt_r
     if (!r) {
         warn_doc(name, derr ? derr->message : "cannot read");
         if (derr && derr->code == TT_ERR_NOMEM) {
-            c->fatal = EXIT_FAIL;
+            c->fatal = EXIT_SYSTEM;
             return -1;
         }
         c->failed++;
@@ -245,7 +239,7 @@ static int segment_done(void *vctx, const char *name, const char *id, const tt_r
         }
     }
     if (ferror(c->out)) {
-        c->fatal = EXIT_FAIL;
+        c->fatal = EXIT_SYSTEM;
         return -1;
     }
     return 0;
@@ -258,7 +252,7 @@ static int submit_doc(void *vctx, const char *name, const char *id, const char *
     if (!text && !derr ? tt_pool_submit_file(c->pool, name)
                        : tt_pool_submit(c->pool, name, id, text, len, derr)) {
         if (!c->fatal)
-            c->fatal = EXIT_FAIL;
+            c->fatal = EXIT_SYSTEM;
         return -1;
     }
     return 0;
@@ -300,7 +294,7 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
     }
     if (cmd == &cli_classify && !quiet && !(c.rep = tt_report_new(rs, &ro, out))) {
         fputs("topictag: out of memory\n", stderr);
-        return EXIT_FAIL;
+        return EXIT_SYSTEM;
     }
     {
         tt_limits lim;
@@ -317,7 +311,7 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
     }
     if (!c.pool) {
         fputs("topictag: out of memory\n", stderr);
-        rc = EXIT_FAIL;
+        rc = EXIT_SYSTEM;
     } else {
         /* with worker threads, they read the files too */
         tt_input_options in = s->in;
@@ -330,9 +324,9 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
         if (!walk)
             walk = tt_pool_finish(c.pool);
         if (walk && !c.fatal)
-            c.fatal = EXIT_FAIL;
+            c.fatal = EXIT_SYSTEM;
         if (c.rep && !c.fatal && tt_report_finish(c.rep))
-            c.fatal = EXIT_FAIL;
+            c.fatal = EXIT_SYSTEM;
         rc = c.fatal ? c.fatal : c.failed ? EXIT_INPUT : EXIT_OK;
     }
     tt_pool_free(c.pool);
@@ -348,7 +342,7 @@ static int watch_loop(const cli_command *cmd, const settings *s, FILE *out, cli_
     long runs = 0;
     int rc = EXIT_OK;
     if (!w)
-        return EXIT_FAIL;
+        return EXIT_SYSTEM;
     fflush(out);
     while (s->watch_count < 0 || runs < s->watch_count) {
         tt_ruleset *rs;
@@ -356,7 +350,7 @@ static int watch_loop(const cli_command *cmd, const settings *s, FILE *out, cli_
         int code;
         size_t n;
         if (cli_watch_wait(w)) {
-            rc = EXIT_FAIL;
+            rc = EXIT_SYSTEM;
             break;
         }
         runs++;
@@ -372,7 +366,7 @@ static int watch_loop(const cli_command *cmd, const settings *s, FILE *out, cli_
         cli_snapshot_release(snap);
         *snap = now;
         tt_ruleset_free(rs);
-        if (rc == EXIT_FAIL)
+        if (rc == EXIT_SYSTEM)
             break;
     }
     cli_watch_free(w);
@@ -397,68 +391,29 @@ static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
         return code;
     if (!(out = cli_open_output(s->output))) {
         tt_ruleset_free(rs);
-        return EXIT_FAIL;
+        return EXIT_SYSTEM;
     }
     /* a stream is read as it is written: -o FILE is then written in place, not replaced */
     if (s->line_buffered && cli_commit_output(out, s->output) != EXIT_OK) {
         tt_ruleset_free(rs);
         cli_finish_output(out, s->output, 0);
-        return EXIT_FAIL;
+        return EXIT_SYSTEM;
     }
     rc = classify_once(cmd, s, rs, out, 0, s->watch ? &snap : NULL, argc, argv);
     tt_ruleset_free(rs);
-    if (s->watch && rc != EXIT_FAIL && cli_commit_output(out, s->output) != EXIT_OK)
-        rc = EXIT_FAIL;
-    if (s->watch && rc != EXIT_FAIL)
+    if (s->watch && rc != EXIT_SYSTEM && cli_commit_output(out, s->output) != EXIT_OK)
+        rc = EXIT_SYSTEM;
+    if (s->watch && rc != EXIT_SYSTEM)
         rc = watch_loop(cmd, s, out, &snap, argc, argv);
     cli_snapshot_release(&snap);
     {
         /* after a fatal error the previous report stays */
-        int oc = cli_finish_output(out, out == stdout ? NULL : s->output, rc != EXIT_FAIL);
+        int oc = cli_finish_output(out, out == stdout ? NULL : s->output, rc != EXIT_SYSTEM);
         if (oc != EXIT_OK && (rc == EXIT_OK || rc == EXIT_INPUT))
             rc = oc;
     }
     return rc;
 }
-
-static int cmd_check(settings *s, int argc, char **argv)
-{
-    int code;
-    size_t nwarn = 0;
-    tt_ruleset *rs;
-    if (optind < argc)
-        return cli_usage_error("check takes no paths; name rule files with -r", argv[optind]);
-    rs = cli_load_rules(&s->rules, 1, &code, &nwarn);
-    if (!rs)
-        return code;
-    {
-        size_t i, np = tt_ruleset_pattern_count(rs), nf = 0, nhs = 0;
-        for (i = 0; i < np; i++) {
-            const tt_pattern_info *pi = tt_ruleset_pattern(rs, i);
-            if (pi->prefiltered) {
-                nf++;
-                nhs += pi->prefiltered == 2;
-                continue;
-            }
-            fprintf(stderr,
-                    "%s:%d:%d: note: pattern '%s' of topic '%s' defeats the prefilter (no "
-                    "literal of 3 or more bytes occurs in every match): it runs on every "
-                    "sentence where its topic may apply\n",
-                    pi->file, pi->line, pi->column, pi->id,
-                    tt_ruleset_topic(rs, pi->topic)->id);
-        }
-        if (nhs)
-            printf("%zu topics, %zu patterns (%zu prefiltered: %zu by hyperscan, %zu by "
-                   "literals), %zu warnings\n",
-                   tt_ruleset_topic_count(rs), np, nf, nhs, nf - nhs, nwarn);
-        else
-            printf("%zu topics, %zu patterns (%zu prefiltered), %zu warnings\n",
-                   tt_ruleset_topic_count(rs), np, nf, nwarn);
-    }
-    tt_ruleset_free(rs);
-    return EXIT_OK;
-}
-
 
 static int command(const cli_command *cmd, int argc, char **argv)
 {
@@ -470,7 +425,7 @@ static int command(const cli_command *cmd, int argc, char **argv)
     if (rc < 0 && s.role && !s.topic)
         rc = cli_usage_error("--role needs --topic", NULL);
     if (rc < 0)
-        rc = cmd == &cli_check ? cmd_check(&s, argc, argv) : cmd_run(cmd, &s, argc, argv);
+        rc = cmd_run(cmd, &s, argc, argv);
     cli_rules_release(&s.rules);
     return rc;
 }
@@ -489,8 +444,3 @@ const cli_command cli_segment = {
     "Print the sentences as the engine sees them: one per line (text), or with byte spans\n"
     "(jsonl).",
     segment_options, sizeof segment_options / sizeof *segment_options, command};
-
-const cli_command cli_check = {
-    "check", "topictag check [-r RULES]...",
-    "Validate rule files and print every problem as FILE:LINE:COLUMN: error|warning: ...",
-    check_options, sizeof check_options / sizeof *check_options, command};

@@ -20,6 +20,31 @@ static const cli_option help_options[] = {
     {'V', "version", 0, NULL, "show the version and exit"},
 };
 
+const char cli_exit_help[] =
+    "Exit status (when several apply, the first in this list wins: 8 2 3 4 7 6 5 1 0):\n"
+    "  0  success\n"
+    "  1  a negative answer: diff --fail-on-change found changes\n"
+    "  2  usage error\n"
+    "  3  invalid rules (with check --strict: rules with warnings)\n"
+    "  4  some input could not be read or classified (the others are still reported)\n"
+    "  5  a quality gate failed (eval --min-f1, --baseline)\n"
+    "  6  rule examples failed (test)\n"
+    "  7  nothing was checked: no document evaluated, or a gold record matching nothing\n"
+    "     under a gate\n"
+    "  8  output could not be written, out of memory, or a system call failed\n";
+
+/* SYSTEM, USAGE, RULES, INPUT, EMPTY, TESTS, GATE, NOMATCH, OK (cli.h says why) */
+int cli_exit_worst(int a, int b)
+{
+    static const int order[] = {EXIT_SYSTEM, EXIT_USAGE, EXIT_RULES, EXIT_INPUT, EXIT_EMPTY,
+                                EXIT_TESTS,  EXIT_GATE,  EXIT_NOMATCH};
+    size_t i;
+    for (i = 0; i < sizeof order / sizeof *order; i++)
+        if (a == order[i] || b == order[i])
+            return order[i];
+    return a ? a : b;
+}
+
 int cli_usage_error(const char *msg, const char *arg)
 {
     fprintf(stderr, "topictag: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
@@ -47,6 +72,7 @@ void cli_help(FILE *o, const cli_command *cmd)
         help_line(o, &cmd->options[i]);
     for (i = 0; i < sizeof help_options / sizeof *help_options; i++)
         help_line(o, &help_options[i]);
+    fprintf(o, "\n%s", cli_exit_help);
 }
 
 int cli_parse(const cli_command *cmd, int argc, char **argv,
@@ -103,7 +129,7 @@ int cli_rules_add(cli_rules *r, const char *path)
 {
     const char **np = realloc(r->paths, (size_t)(r->n + 1) * sizeof *np);
     if (!np)
-        return EXIT_FAIL;
+        return EXIT_SYSTEM;
     r->paths = np;
     r->paths[r->n++] = path;
     return 0;
@@ -118,8 +144,11 @@ void cli_rules_release(cli_rules *r)
 
 void cli_print_diag(FILE *o, const tt_diag *d)
 {
-    const tt_error *e = &d->error;
-    const char *sev = d->severity == TT_SEV_ERROR ? "error" : "warning";
+    cli_print_problem(o, d->severity == TT_SEV_ERROR ? "error" : "warning", &d->error);
+}
+
+void cli_print_problem(FILE *o, const char *sev, const tt_error *e)
+{
     if (e->file[0] && e->line)
         fprintf(o, "%s:%d:%d: %s: %s\n", e->file, e->line, e->column, sev, e->message);
     else if (e->file[0])
@@ -168,7 +197,27 @@ static int hs_cache_dir(tt_loader *ld)
     return tt_loader_set_cache(ld, path);
 }
 
+typedef struct print_diags {
+    int show_warnings;
+} print_diags;
+
+static void print_diag(void *ctx, const tt_diag *d)
+{
+    const print_diags *p = ctx;
+    if (d->severity == TT_SEV_WARNING && !p->show_warnings)
+        return;
+    cli_print_diag(stderr, d);
+}
+
 tt_ruleset *cli_load_rules(const cli_rules *r, int show_warnings, int *code, size_t *nwarn)
+{
+    print_diags p;
+    p.show_warnings = show_warnings;
+    return cli_load_rules_with(r, print_diag, &p, code, nwarn);
+}
+
+tt_ruleset *cli_load_rules_with(const cli_rules *r, void (*on_diag)(void *ctx, const tt_diag *d),
+                                void *ctx, int *code, size_t *nwarn)
 {
     tt_loader *ld = tt_loader_new();
     tt_ruleset *rs = NULL;
@@ -180,7 +229,7 @@ tt_ruleset *cli_load_rules(const cli_rules *r, int show_warnings, int *code, siz
     if (nwarn)
         *nwarn = 0;
     if (!ld) {
-        *code = EXIT_FAIL;
+        *code = EXIT_SYSTEM;
         return NULL;
     }
     {
@@ -189,7 +238,7 @@ tt_ruleset *cli_load_rules(const cli_rules *r, int show_warnings, int *code, siz
         if (pf && *pf && !strcmp(pf, "hyperscan")) {
             bad = tt_loader_set_prefilter(ld, TT_PREFILTER_HYPERSCAN);
             if (!bad && hs_cache_dir(ld)) {
-                *code = EXIT_FAIL;
+                *code = EXIT_SYSTEM;
                 tt_loader_free(ld);
                 fputs("topictag: out of memory\n", stderr);
                 return NULL;
@@ -213,7 +262,7 @@ tt_ruleset *cli_load_rules(const cli_rules *r, int show_warnings, int *code, siz
         deflt = cli_rules_default();
     for (k = 0; k < (deflt ? 1 : r->n); k++) {
         if (tt_loader_add_path(ld, deflt ? deflt : r->paths[k]) < 0) {
-            *code = EXIT_FAIL;
+            *code = EXIT_SYSTEM;
             tt_loader_free(ld);
             fputs("topictag: out of memory\n", stderr);
             return NULL;
@@ -222,18 +271,14 @@ tt_ruleset *cli_load_rules(const cli_rules *r, int show_warnings, int *code, siz
     rs = tt_loader_build(ld, &err);   /* even after errors: it finds the rest of them */
     for (i = 0; i < tt_loader_diag_count(ld); i++) {
         const tt_diag *d = tt_loader_diag(ld, i);
-        if (d->severity == TT_SEV_WARNING) {
-            if (nwarn)
-                (*nwarn)++;
-            if (!show_warnings)
-                continue;
-        }
-        cli_print_diag(stderr, d);
+        if (d->severity == TT_SEV_WARNING && nwarn)
+            (*nwarn)++;
+        on_diag(ctx, d);
     }
     if (!rs && tt_loader_diag_count(ld) == 0)
         fprintf(stderr, "topictag: error: %s\n", err.message);
     if (!rs && err.code == TT_ERR_NOMEM)
-        *code = EXIT_FAIL;
+        *code = EXIT_SYSTEM;
     tt_loader_free(ld);
     return rs;
 }
@@ -325,6 +370,23 @@ void cli_json(FILE *o, const char *s, size_t n)
     }
     fwrite(s + run, 1, n - run, o);
     putc('"', o);
+}
+
+void cli_xml(FILE *o, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", o); break;
+        case '>': fputs("&gt;", o); break;
+        case '&': fputs("&amp;", o); break;
+        case '"': fputs("&quot;", o); break;
+        default:
+            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+                putc(' ', o);
+            else
+                putc(*s, o);
+        }
+    }
 }
 
 void cli_oneline(FILE *o, const char *s, size_t n)

@@ -407,11 +407,11 @@ static int run(const cli_command *cmd, int argc, char **argv)
         tt_input_each(&s.in, argv + optind, argc - optind, each_doc, &c);
     if (c.nomem) {
         fputs("topictag: out of memory\n", stderr);
-        rc = EXIT_FAIL;
+        rc = EXIT_SYSTEM;
         goto done;
     }
     report(&c, &s, stdout);
-    rc = c.failed ? EXIT_INPUT : (s.fail_on_change && c.nchanges) ? EXIT_FAIL : EXIT_OK;
+    rc = c.failed ? EXIT_INPUT : (s.fail_on_change && c.nchanges) ? EXIT_NOMATCH : EXIT_OK;
 done:
     for (i = 0; i < c.nchanges; i++) {
         free(c.changes[i].document);

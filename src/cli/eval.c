@@ -11,10 +11,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "eval.h"
 #include "gold.h"
 #include "input.h"
 
-enum { O_GOLD = 256, O_ERRORS, O_MIN_F1, O_BASELINE, O_TOLERANCE };
+enum { O_GOLD = 256, O_ERRORS, O_MIN_F1, O_BASELINE, O_TOLERANCE, O_JUNIT };
 
 static const cli_option eval_options[] = {
     CLI_OPT_RULES,
@@ -23,10 +24,12 @@ static const cli_option eval_options[] = {
     {O_ERRORS, "errors", 1, "N",
      "list N false positives and negatives (default: 10 in text, all in json)"},
     {O_MIN_F1, "min-f1", 1, "X",
-     "exit 1 when a topic with gold sentences has a sentence F1 below X"},
+     "exit 5 when a topic with gold sentences has a sentence F1 below X"},
     {O_BASELINE, "baseline", 1, "FILE",
-     "exit 1 when a topic's F1 fell below that of FILE, an earlier `eval -f json`"},
+     "exit 5 when a topic's F1 fell below that of FILE, an earlier `eval -f json`"},
     {O_TOLERANCE, "tolerance", 1, "T", "with --baseline: how far an F1 may fall (default 0.02)"},
+    {O_JUNIT, "junit", 1, "FILE",
+     "also write the gates as JUnit XML to FILE: a testcase per topic and gate, and coverage"},
 };
 
 enum { FMT_TEXT, FMT_JSON, FMT_CSV };
@@ -38,6 +41,7 @@ typedef struct settings {
     long errors;           /* -1: the format's default */
     double min_f1;         /* < 0: no gate */
     const char *baseline;
+    const char *junit;     /* --junit FILE, or NULL */
     double tolerance;
     int tolerance_set;
 } settings;
@@ -64,6 +68,7 @@ static int on_option(void *ctx, int val, const char *arg)
     case 'r': return cli_rules_add(&s->rules, arg);
     case O_GOLD: s->gold = arg; return 0;
     case O_BASELINE: s->baseline = arg; return 0;
+    case O_JUNIT: s->junit = arg; return 0;
     case 'f':
         if (!strcmp(arg, "text"))
             s->format = FMT_TEXT;
@@ -92,53 +97,6 @@ static int on_option(void *ctx, int val, const char *arg)
 }
 
 /* ---- Scoring ------------------------------------------------------------------------------ */
-
-typedef struct counts {
-    size_t tp, fp, fn;
-} counts;
-
-/* One false positive or negative, kept for the report. */
-typedef struct miss {
-    int fp;                /* 1: false positive, 0: false negative */
-    char *document;
-    char *id;              /* or NULL */
-    long sentence;         /* -1: article level (documents labelled by article only) */
-    size_t start, end;
-    uint32_t topic;
-    char *text;            /* the sentence, or NULL */
-    uint32_t *patterns;    /* false positives: the distinct patterns that matched */
-    size_t npatterns;
-    long from;             /* tagged through context from this sentence, else -1 */
-} miss;
-
-/* An article whose role for a topic differs from the gold one. */
-typedef struct role_miss {
-    char *document;
-    char *id;              /* or NULL */
-    uint32_t topic;
-    int gold, predicted;   /* tt_role */
-} role_miss;
-
-typedef struct evaluation {
-    const tt_ruleset *rs;
-    tt_scanner *sc;
-    gold *g;
-    size_t ntopics, npatterns;
-    counts *sent, *art;           /* per topic */
-    counts *about;                /* per topic: the article is about it (primary, secondary) */
-    size_t roles[4][4];           /* [gold role][predicted role], articles with gold roles */
-    size_t rdocs;                 /* articles with gold roles */
-    role_miss *rmiss;
-    size_t nrmiss, caprmiss, rmisses;
-    size_t *pat_tagged, *pat_fp;  /* per pattern */
-    unsigned char *gm, *pm;       /* scratch: [sentence * ntopics + topic] */
-    size_t mcap;
-    size_t docs, sdocs, sentences, without_gold, failed;
-    size_t sfp, sfn, afp, afn;    /* listable misses: sentence level, article-only documents */
-    miss *misses;
-    size_t nmisses, capmisses, limit;
-    int fatal;
-} evaluation;
 
 static void miss_release(miss *m)
 {
@@ -384,10 +342,13 @@ static int each_doc(void *ctx, const char *name, const char *id, const char *tex
     tt_error err;
     size_t ne, i;
     int rc;
+    ev->read++;
     if (id)
         d = gold_find(ev->g, id, NULL);
     if (!d)
         d = gold_find(ev->g, NULL, name);
+    if (!d)
+        d = gold_find_path(ev->g, name);
     if (!text) {
         fprintf(stderr, "topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
         ev->failed++;
@@ -398,6 +359,11 @@ static int each_doc(void *ctx, const char *name, const char *id, const char *tex
     if (!d) {
         fprintf(stderr, "topictag: %s: no gold record: not evaluated\n", name);
         ev->without_gold++;
+        if (!ev->nogold && !(ev->nogold = strdup(name))) {
+            fputs("topictag: out of memory\n", stderr);
+            ev->fatal = 1;
+            return -1;
+        }
         return 0;
     }
     if (d->seen) {
@@ -430,12 +396,7 @@ static int each_doc(void *ctx, const char *name, const char *id, const char *tex
 /* ---- Metrics ------------------------------------------------------------------------------ */
 
 /* Precision, recall and F1; has_* = 0 when undefined (no prediction, no gold, neither). */
-typedef struct prf {
-    double p, r, f;
-    int has_p, has_r, has_f;
-} prf;
-
-static prf score(counts c)
+prf eval_score(counts c)
 {
     prf m;
     memset(&m, 0, sizeof m);
@@ -465,7 +426,7 @@ static void summarize(level *lv, size_t nt)
     memset(&lv->micro, 0, sizeof lv->micro);
     lv->macro_topics = 0;
     for (t = 0; t < nt; t++) {
-        prf m = score(lv->c[t]);
+        prf m = eval_score(lv->c[t]);
         lv->micro.tp += lv->c[t].tp;
         lv->micro.fp += lv->c[t].fp;
         lv->micro.fn += lv->c[t].fn;
@@ -476,7 +437,7 @@ static void summarize(level *lv, size_t nt)
         sr += m.r;
         sf += m.f;
     }
-    lv->micro_m = score(lv->micro);
+    lv->micro_m = eval_score(lv->micro);
     memset(&lv->macro_m, 0, sizeof lv->macro_m);
     if (lv->macro_topics) {
         double n = (double)lv->macro_topics;
@@ -533,7 +494,7 @@ static void text_level(FILE *o, const evaluation *ev, const level *lv, int w, co
     fprintf(o, "%s\n%-*s %5s %5s %5s %5s %5s %9s %7s %6s\n", title, w, "topic", "gold", "pred",
             "tp", "fp", "fn", "precision", "recall", "f1");
     for (t = 0; t < ev->ntopics; t++)
-        text_row(o, w, tt_ruleset_topic(ev->rs, t)->id, lv->c[t], score(lv->c[t]));
+        text_row(o, w, tt_ruleset_topic(ev->rs, t)->id, lv->c[t], eval_score(lv->c[t]));
     text_row(o, w, "micro average", lv->micro, lv->micro_m);
     snprintf(label, sizeof label, "macro average (%zu topic%s)", lv->macro_topics,
              plural(lv->macro_topics));
@@ -563,7 +524,7 @@ static void json_level(FILE *o, const evaluation *ev, const level *lv)
         fputs("      {\"topic\": ", o);
         cli_json(o, tt_ruleset_topic(ev->rs, t)->id, strlen(tt_ruleset_topic(ev->rs, t)->id));
         fputs(", ", o);
-        json_counts(o, lv->c[t], score(lv->c[t]));
+        json_counts(o, lv->c[t], eval_score(lv->c[t]));
         fprintf(o, "}%s\n", t + 1 < ev->ntopics ? "," : "");
     }
     fputs("    ],\n    \"micro\": {", o);
@@ -582,7 +543,7 @@ static void csv_level(FILE *o, const evaluation *ev, const level *lv)
     size_t t;
     for (t = 0; t <= ev->ntopics; t++) {
         counts c = t < ev->ntopics ? lv->c[t] : lv->micro;
-        prf m = t < ev->ntopics ? score(c) : lv->micro_m;
+        prf m = t < ev->ntopics ? eval_score(c) : lv->micro_m;
         fprintf(o, "%s,%s,%zu,%zu,%zu,%zu,%zu", lv->name,
                 t < ev->ntopics ? tt_ruleset_topic(ev->rs, t)->id : "(micro)", c.tp + c.fn,
                 c.tp + c.fp, c.tp, c.fp, c.fn);
@@ -840,126 +801,6 @@ static void report_json(FILE *o, const evaluation *ev, const level *sl, const le
     fputs(first ? "]\n}\n" : "\n  ]\n}\n", o);
 }
 
-/* ---- Gates -------------------------------------------------------------------------------- */
-
-/* --min-f1: every topic with gold sentences (with no sentence labels at all: gold articles)
- * must reach x.  Returns the number of topics below. */
-static int gate_min_f1(const evaluation *ev, double x)
-{
-    const counts *c = ev->sdocs ? ev->sent : ev->art;
-    size_t t;
-    int bad = 0;
-    for (t = 0; t < ev->ntopics; t++) {
-        prf m = score(c[t]);
-        if (c[t].tp + c[t].fn == 0 || m.f >= x - 1e-9)
-            continue;
-        fprintf(stderr, "topictag: min-f1: %s: %s F1 %.3f < %.3f\n",
-                tt_ruleset_topic(ev->rs, t)->id, ev->sdocs ? "sentence" : "article", m.f, x);
-        bad++;
-    }
-    return bad;
-}
-
-/* Reads the F1 of every topic of one level of an `eval -f json` output into f1[]; has[] says
- * which topics have one.  0, or -1 with msg set. */
-static int baseline_level(const tt_ruleset *rs, json_t *root, const char *name, double *f1,
-                          unsigned char *has, char *msg, size_t size)
-{
-    json_t *lv = json_object_get(root, name), *topics = json_object_get(lv, "topics"), *v;
-    size_t i;
-    if (!json_is_array(topics)) {
-        snprintf(msg, size, "no \"%s\": {\"topics\": [...]}", name);
-        return -1;
-    }
-    json_array_foreach(topics, i, v) {
-        json_t *id = json_object_get(v, "topic"), *f = json_object_get(v, "f1");
-        long t;
-        if (!json_is_string(id) || !(json_is_number(f) || json_is_null(f))) {
-            snprintf(msg, size, "%s topic %zu has no \"topic\" and \"f1\"", name, i);
-            return -1;
-        }
-        if ((t = tt_ruleset_find_topic(rs, json_string_value(id))) < 0) {
-            fprintf(stderr, "topictag: baseline topic '%s' is not in the rules: not compared\n",
-                    json_string_value(id));
-            continue;
-        }
-        if (json_is_number(f)) {
-            f1[t] = json_number_value(f);
-            has[t] = 1;
-        }
-    }
-    return 0;
-}
-
-typedef struct baseline {
-    double *f1[2];            /* sentence, article */
-    unsigned char *has[2];
-} baseline;
-
-static int baseline_load(baseline *b, const char *path, const tt_ruleset *rs)
-{
-    size_t nt = tt_ruleset_topic_count(rs);
-    json_error_t jerr;
-    json_t *root = json_load_file(path, 0, &jerr);
-    char msg[300];
-    int k;
-    if (!root) {
-        fprintf(stderr, "topictag: cannot read baseline %s: %s\n", path, jerr.text);
-        return EXIT_INPUT;
-    }
-    for (k = 0; k < 2; k++) {
-        b->f1[k] = calloc(nt + 1, sizeof *b->f1[k]);
-        b->has[k] = calloc(nt + 1, 1);
-        if (!b->f1[k] || !b->has[k]) {
-            json_decref(root);
-            fputs("topictag: out of memory\n", stderr);
-            return EXIT_FAIL;
-        }
-        if (baseline_level(rs, root, k ? "article" : "sentence", b->f1[k], b->has[k], msg,
-                           sizeof msg)) {
-            fprintf(stderr, "topictag: %s: not an `eval -f json` output: %s\n", path, msg);
-            json_decref(root);
-            return EXIT_INPUT;
-        }
-    }
-    json_decref(root);
-    return 0;
-}
-
-static void baseline_release(baseline *b)
-{
-    int k;
-    for (k = 0; k < 2; k++) {
-        free(b->f1[k]);
-        free(b->has[k]);
-    }
-}
-
-/* --baseline: no topic's F1 may drop by more than tol.  Returns the number of drops. */
-static int gate_baseline(const evaluation *ev, const baseline *b, double tol)
-{
-    size_t t;
-    int k, bad = 0;
-    for (k = 0; k < 2; k++) {
-        const counts *c = k ? ev->art : ev->sent;
-        for (t = 0; t < ev->ntopics; t++) {
-            prf m = score(c[t]);
-            double drop;
-            if (!b->has[k][t] || !m.has_f)
-                continue;
-            drop = b->f1[k][t] - m.f;
-            if (drop <= tol + 1e-9)
-                continue;
-            fprintf(stderr,
-                    "topictag: regression: %s: %s F1 %.3f -> %.3f (-%.3f, tolerance %.3f)\n",
-                    tt_ruleset_topic(ev->rs, t)->id, k ? "article" : "sentence", b->f1[k][t],
-                    m.f, drop, tol);
-            bad++;
-        }
-    }
-    return bad;
-}
-
 /* ---- The command -------------------------------------------------------------------------- */
 
 static int run(const cli_command *cmd, int argc, char **argv)
@@ -971,7 +812,9 @@ static int run(const cli_command *cmd, int argc, char **argv)
     evaluation ev;
     level sl, al, bl;
     char **paths = NULL;
-    int npaths = 0, rc, code, gates = 0;
+    int npaths = 0, rc, code, covered;
+    size_t uncovered;
+    eval_gates gates;
     size_t i;
     tt_limits lim;
     tt_input_options in;
@@ -979,6 +822,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
     memset(&g, 0, sizeof g);
     memset(&b, 0, sizeof b);
     memset(&ev, 0, sizeof ev);
+    memset(&gates, 0, sizeof gates);
     s.errors = -1;
     s.min_f1 = -1;
     s.tolerance = 0.02;
@@ -1022,7 +866,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
     ev.sc = tt_scanner_new(rs, &lim);
     if (!ev.sent || !ev.art || !ev.about || !ev.pat_tagged || !ev.pat_fp || !ev.sc) {
         fputs("topictag: out of memory\n", stderr);
-        rc = EXIT_FAIL;
+        rc = EXIT_SYSTEM;
         goto done;
     }
     memset(&in, 0, sizeof in);
@@ -1031,14 +875,9 @@ static int run(const cli_command *cmd, int argc, char **argv)
         ev.fatal) {
         if (!ev.fatal)
             fputs("topictag: out of memory\n", stderr);
-        rc = EXIT_FAIL;
+        rc = EXIT_SYSTEM;
         goto done;
     }
-    for (i = 0; i < g.n; i++)
-        if (!g.docs[i].seen)
-            fprintf(stderr, "%s:%zu: no document of the corpus matches %s '%s'\n", g.path,
-                    g.docs[i].line, g.docs[i].id ? "id" : "document",
-                    g.docs[i].id ? g.docs[i].id : g.docs[i].document);
     sl.name = "sentence";
     sl.c = ev.sent;
     al.name = "article";
@@ -1058,14 +897,24 @@ static int run(const cli_command *cmd, int argc, char **argv)
             csv_level(stdout, &ev, &bl);
     } else if (report_text(stdout, &ev, &sl, &al, &bl)) {
         fputs("topictag: out of memory\n", stderr);
-        rc = EXIT_FAIL;
+        rc = EXIT_SYSTEM;
         goto done;
     }
+    covered = gate_coverage(&gates, &ev, s.min_f1 >= 0 || s.baseline);
+    uncovered = gates.failed;   /* the quality gates' failures are counted after these */
     if (s.min_f1 >= 0)
-        gates += gate_min_f1(&ev, s.min_f1);
+        gate_min_f1(&gates, &ev, s.min_f1);
     if (s.baseline)
-        gates += gate_baseline(&ev, &b, s.tolerance);
-    rc = ev.failed ? EXIT_INPUT : gates ? EXIT_FAIL : EXIT_OK;
+        gate_baseline(&gates, &ev, &b, s.tolerance);
+    if (gates.nomem) {
+        fputs("topictag: out of memory\n", stderr);
+        rc = EXIT_SYSTEM;
+        goto done;
+    }
+    rc = cli_exit_worst(ev.failed ? EXIT_INPUT : EXIT_OK, covered);
+    rc = cli_exit_worst(rc, gates.failed > uncovered ? EXIT_GATE : EXIT_OK);
+    if (s.junit)
+        rc = cli_exit_worst(rc, eval_junit(&gates, s.junit));
 done:
     for (i = 0; i < ev.nmisses; i++)
         miss_release(&ev.misses[i]);
@@ -1080,6 +929,8 @@ done:
     free(ev.rmiss);
     free(ev.pat_tagged);
     free(ev.pat_fp);
+    free(ev.nogold);
+    eval_gates_release(&gates);
     free(ev.gm);
     free(ev.pm);
     tt_scanner_free(ev.sc);
@@ -1094,11 +945,13 @@ done:
 const cli_command cli_eval = {
     "eval",
     "topictag eval [-r RULES]... --gold FILE [-f FORMAT] [--min-f1 X] [--baseline FILE] "
-    "[CORPUS...]",
+    "[--junit FILE] [CORPUS...]",
     "Classify the corpus (files, folders of *.txt, *.jsonl; default: the documents the gold\n"
     "file names) and compare with the gold labels (JSON Lines, docs/eval.md): precision,\n"
     "recall and F1 per topic over sentences and over articles, micro and macro averages, the\n"
     "false positives and negatives, and how many tagged sentences each pattern matched in.\n"
-    "Exit status 1 when a gate fails (--min-f1, --baseline), 4 when a document could not be\n"
-    "read or classified or the gold or baseline file is wrong.",
+    "Exit status 5 when a gate fails (--min-f1, --baseline); 7 when no document was\n"
+    "evaluated, or, with a gate, a gold record matched no document (documents match by id,\n"
+    "by path as given and by real path); 4 when a document could not be read or classified\n"
+    "or the gold or baseline file is wrong.",
     eval_options, sizeof eval_options / sizeof *eval_options, run};

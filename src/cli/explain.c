@@ -360,7 +360,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
     cli_limits(&lim);
     if (!(sc = tt_scanner_new(rs, &lim))) {
         fputs("topictag: out of memory\n", stderr);
-        rc = EXIT_FAIL;
+        rc = EXIT_SYSTEM;
         goto done;
     }
     tt_scanner_set_explain(sc, 1);
@@ -385,7 +385,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
     }
     if (s.json)
         fputs("\n]}\n", stdout);
-    rc = wc.fatal ? EXIT_FAIL : wc.failed ? EXIT_INPUT : EXIT_OK;
+    rc = wc.fatal ? EXIT_SYSTEM : wc.failed ? EXIT_INPUT : EXIT_OK;
 done:
     tt_scanner_free(sc);
     tt_ruleset_free(rs);

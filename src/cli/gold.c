@@ -16,6 +16,7 @@ void gold_release(gold *g)
     for (i = 0; i < g->n; i++) {
         gold_doc *d = &g->docs[i];
         free(d->document);
+        free(d->canon);
         free(d->id);
         free(d->topics);
         free(d->roles);
@@ -25,6 +26,7 @@ void gold_release(gold *g)
     }
     free(g->docs);
     free(g->index);
+    free(g->canon);
     memset(g, 0, sizeof *g);
 }
 
@@ -57,6 +59,34 @@ gold_doc *gold_find(const gold *g, const char *id, const char *document)
             lo = mid + 1;
     }
     return NULL;
+}
+
+static int canon_cmp(const void *a, const void *b)
+{
+    const gold_doc *x = *(gold_doc *const *)a, *y = *(gold_doc *const *)b;
+    int c = strcmp(x->canon, y->canon);
+    return c ? c : (x->line < y->line ? -1 : x->line > y->line);
+}
+
+gold_doc *gold_find_path(const gold *g, const char *path)
+{
+    char *real = realpath(path, NULL);
+    size_t lo = 0, hi = g->ncanon;
+    gold_doc *found = NULL;
+    if (!real)
+        return NULL;
+    while (lo < hi && !found) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(real, g->canon[mid]->canon);
+        if (c == 0)
+            found = g->canon[mid];
+        else if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    free(real);
+    return found;
 }
 
 /* Reads a list of topic ids into flags[]; 0, or -1 with msg set. */
@@ -321,8 +351,41 @@ static int problem_cmp(const void *a, const void *b)
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* Indexes the records by the real path of their document; two records naming one file (by
+ * different spellings) are a problem.  0, or -1 on out of memory. */
+static int index_canon(gold *g, problems *ps)
+{
+    size_t i;
+    for (i = 0; i < g->n; i++) {
+        gold_doc *d = &g->docs[i];
+        if (!d->document || d->id)
+            continue;   /* a record with an id is found by its id */
+        errno = 0;
+        if (!(d->canon = realpath(d->document, NULL)) && errno == ENOMEM)
+            return -1;
+    }
+    if (!(g->canon = malloc((g->n + 1) * sizeof *g->canon)))
+        return -1;
+    for (i = 0; i < g->n; i++)
+        if (g->docs[i].canon)
+            g->canon[g->ncanon++] = &g->docs[i];
+    if (g->ncanon)
+        qsort(g->canon, g->ncanon, sizeof *g->canon, canon_cmp);
+    for (i = 1; i < g->ncanon; i++) {
+        const gold_doc *a = g->canon[i - 1], *b = g->canon[i];
+        char msg[600];
+        if (strcmp(a->canon, b->canon) || !strcmp(a->document, b->document))
+            continue;   /* the same spelling is reported as a second record */
+        snprintf(msg, sizeof msg, "document '%s' is the file of line %zu ('%s'): a second record",
+                 b->document, a->line, a->document);
+        if (add_problem(ps, b->line, msg))
+            return -1;
+    }
+    return 0;
+}
+
 /* Reads the gold file: every problem is printed as FILE:LINE: MESSAGE.  Returns 0,
- * EXIT_INPUT (the file is unreadable or wrong) or EXIT_FAIL (out of memory). */
+ * EXIT_INPUT (the file is unreadable or wrong) or EXIT_SYSTEM (out of memory). */
 int gold_load(gold *g, const char *path, const tt_ruleset *rs)
 {
     problems ps = {NULL, 0, 0};
@@ -360,7 +423,7 @@ int gold_load(gold *g, const char *path, const tt_ruleset *rs)
             json_decref(rec);
         }
         if (r < 0 || (r > 0 && add_problem(&ps, lineno, msg))) {
-            rc = EXIT_FAIL;
+            rc = EXIT_SYSTEM;
             break;
         }
     }
@@ -371,12 +434,14 @@ int gold_load(gold *g, const char *path, const tt_ruleset *rs)
     fclose(f);
     free(line);
     if (!rc && g->n && !(g->index = malloc(g->n * sizeof *g->index)))
-        rc = EXIT_FAIL;
+        rc = EXIT_SYSTEM;
     if (!rc) {
         for (i = 0; i < g->n; i++)
             g->index[i] = &g->docs[i];
         if (g->n)
             qsort(g->index, g->n, sizeof *g->index, doc_cmp);
+        if (index_canon(g, &ps))
+            rc = EXIT_SYSTEM;
     }
     for (i = 1; !rc && i < g->n; i++) {
         const gold_doc *a = g->index[i - 1], *b = g->index[i];
@@ -386,7 +451,7 @@ int gold_load(gold *g, const char *path, const tt_ruleset *rs)
         snprintf(msg, sizeof msg, "a second record for %s '%s' (the first is at line %zu)",
                  b->id ? "id" : "document", b->id ? b->id : b->document, a->line);
         if (add_problem(&ps, b->line, msg))
-            rc = EXIT_FAIL;
+            rc = EXIT_SYSTEM;
     }
     if (ps.n)
         qsort(ps.p, ps.n, sizeof *ps.p, problem_cmp);
@@ -394,7 +459,7 @@ int gold_load(gold *g, const char *path, const tt_ruleset *rs)
         fprintf(stderr, "%s:%zu: %s\n", path, ps.p[i].line, ps.p[i].msg);
     bad = ps.n;
     free(ps.p);
-    if (rc == EXIT_FAIL)
+    if (rc == EXIT_SYSTEM)
         fputs("topictag: out of memory\n", stderr);
     if (rc)
         return rc;
@@ -414,7 +479,7 @@ int gold_corpus(const gold *g, char ***paths, int *n)
     *n = 0;
     if (!p) {
         fputs("topictag: out of memory\n", stderr);
-        return EXIT_FAIL;
+        return EXIT_SYSTEM;
     }
     for (i = 0; i < g->n; i++) {
         const gold_doc *d = &g->docs[i];

@@ -17,6 +17,7 @@ typedef struct gold_sent {
 
 typedef struct gold_doc {
     char *document;        /* as reported by the input walk (a path), or NULL */
+    char *canon;           /* realpath(document), or NULL when it names no file */
     char *id;              /* a JSON Lines record id, or NULL */
     size_t line;           /* in the gold file */
     unsigned char *topics; /* [ntopics]: the article-level gold */
@@ -32,19 +33,25 @@ typedef struct gold {
     gold_doc *docs;
     size_t n, cap;
     gold_doc **index;      /* sorted by key, for lookups */
+    gold_doc **canon;      /* the records with a canonical path, sorted by it */
+    size_t ncanon;
 } gold;
 
 void gold_release(gold *g);
 
 /* The record of a document: by its id when it has one, else by its document name. */
 gold_doc *gold_find(const gold *g, const char *id, const char *document);
+/* The record whose document is the same file as path (by real path: `txt/a.txt` finds a gold
+ * `/data/txt/a.txt` and the other way round), or NULL. */
+gold_doc *gold_find_path(const gold *g, const char *path);
 
 /* Reads the gold file: every problem is printed as FILE:LINE: MESSAGE.  Returns 0,
- * EXIT_INPUT (the file is unreadable or wrong) or EXIT_FAIL (out of memory). */
+ * EXIT_INPUT (the file is unreadable or wrong, two records name one file) or EXIT_SYSTEM (out
+ * of memory). */
 int gold_load(gold *g, const char *path, const tt_ruleset *rs);
 
 /* The corpus by default: each distinct 'document' of the gold, in the order of the file
- * (*paths borrows the strings).  0, EXIT_USAGE or EXIT_FAIL (printed). */
+ * (*paths borrows the strings).  0, EXIT_USAGE or EXIT_SYSTEM (printed). */
 int gold_corpus(const gold *g, char ***paths, int *n);
 
 #endif

@@ -9,6 +9,7 @@
 static const cli_command *const commands[] = {
     &cli_classify, &cli_check, &cli_segment, &cli_test, &cli_explain, &cli_diff,
     &cli_eval,
+    &cli_merge,
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
 
@@ -21,11 +22,8 @@ static void main_help(FILE *o)
           o);
     for (i = 0; i < NCOMMANDS; i++)
         fprintf(o, "  %-10s %s\n", commands[i]->name, commands[i]->usage + 9);
-    fputs("\nRun 'topictag COMMAND --help' for a command's options.\n"
-          "Exit status: 0 ok, 1 output or system failure (or a failed test), 2 usage error,\n"
-          "3 invalid rules, 4 some input could not be read or classified (all others are still\n"
-          "reported).\n",
-          o);
+    fputs("\nRun 'topictag COMMAND --help' for a command's options.\n\n", o);
+    fputs(cli_exit_help, o);
 }
 
 int main(int argc, char **argv)
@@ -53,7 +51,7 @@ int main(int argc, char **argv)
     rc = commands[c]->run(commands[c], argc - 1, argv + 1);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "topictag: error writing standard output: %s\n", strerror(errno));
-        return EXIT_FAIL;
+        return EXIT_SYSTEM;
     }
     return rc;
 }

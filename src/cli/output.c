@@ -168,7 +168,7 @@ FILE *cli_open_output(const char *path)
     return o;
 }
 
-/* Flushes, syncs and renames the temporary file into place; EXIT_OK or EXIT_FAIL (printed). */
+/* Flushes, syncs and renames the temporary file into place; EXIT_OK or EXIT_SYSTEM (printed). */
 static int commit(FILE *o, const char *name)
 {
     char dir[4096];
@@ -176,11 +176,11 @@ static int commit(FILE *o, const char *name)
     int dfd;
     if (fflush(o) != 0 || ferror(o) || fsync(fileno(o)) != 0) {
         fprintf(stderr, "topictag: error writing %s: %s\n", name, strerror(errno));
-        return EXIT_FAIL;
+        return EXIT_SYSTEM;
     }
     if (rename(tmp_path, target) != 0) {
         fprintf(stderr, "topictag: cannot replace %s: %s\n", target, strerror(errno));
-        return EXIT_FAIL;
+        return EXIT_SYSTEM;
     }
     tmp_live = 0;
     /* the rename itself survives a crash once the folder is synced */
@@ -197,7 +197,7 @@ int cli_commit_output(FILE *o, const char *name)
 {
     int rc;
     if (o != tmp_file || !tmp_live)
-        return fflush(o) == 0 && !ferror(o) ? EXIT_OK : EXIT_FAIL;
+        return fflush(o) == 0 && !ferror(o) ? EXIT_OK : EXIT_SYSTEM;
     rc = commit(o, name);
     if (rc != EXIT_OK) {
         unlink(tmp_path);
@@ -231,7 +231,7 @@ int cli_finish_output(FILE *o, const char *name, int keep)
             fprintf(stderr, "topictag: error writing %s: %s\n", name, strerror(errno));
             bad = 1;
         }
-        return bad ? EXIT_FAIL : EXIT_OK;
+        return bad ? EXIT_SYSTEM : EXIT_OK;
     }
     bad = ferror(o) != 0;
     if (fclose(o) != 0)
@@ -239,7 +239,7 @@ int cli_finish_output(FILE *o, const char *name, int keep)
     if (bad) {
         fprintf(stderr, "topictag: error writing %s: %s\n", name ? name : "standard output",
                 strerror(errno));
-        return EXIT_FAIL;
+        return EXIT_SYSTEM;
     }
     return EXIT_OK;
 }

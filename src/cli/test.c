@@ -63,7 +63,9 @@ static const char *const kind_name[] = {"tag", "not", "todo", "todo-not"};
 
 typedef struct outcome {
     int result;
-    char detail[1024];     /* what was expected and found, for failures */
+    char expected[160];    /* "tag 'taiwan-strait' on sentence 2", "no 'x'" */
+    char found[320];       /* "it", "none", or why the text could not be checked */
+    char detail[1024];     /* expected, found and each sentence's patterns, for failures */
 } outcome;
 
 /* Appends a (after sep) to buf. */
@@ -121,16 +123,24 @@ static int run_example(const tt_ruleset *rs, tt_scanner *sc, const tt_example_in
         return -1;
     e = tt_result_errors(r, &ne);
     tt_result_sentences(r, &ns);
+    snprintf(out->expected, sizeof out->expected, "%stopic '%s'", want ? "" : "no ",
+             tt_ruleset_topic(rs, ex->topic)->id);
+    if (ex->sentence >= 0) {
+        size_t n = strlen(out->expected);
+        snprintf(out->expected + n, sizeof out->expected - n, " on sentence %ld", ex->sentence);
+    }
     if (ne) {
-        snprintf(out->detail, sizeof out->detail, "the text could not be classified: %s",
+        snprintf(out->found, sizeof out->found, "the text could not be classified: %s",
                  e[0].message);
+        snprintf(out->detail, sizeof out->detail, "%s", out->found);
         out->result = R_FAIL;
         return 0;
     }
     if (ex->sentence >= 0) {
         if ((size_t)ex->sentence >= ns) {
-            snprintf(out->detail, sizeof out->detail,
+            snprintf(out->found, sizeof out->found,
                      "there is no sentence %ld: the text has %zu sentences", ex->sentence, ns);
+            snprintf(out->detail, sizeof out->detail, "%s", out->found);
             out->result = R_FAIL;
             return 0;
         }
@@ -144,6 +154,7 @@ static int run_example(const tt_ruleset *rs, tt_scanner *sc, const tt_example_in
     } else {
         out->result = ex->kind == TT_EX_TODO || ex->kind == TT_EX_TODO_NOT ? R_TODO : R_FAIL;
     }
+    snprintf(out->found, sizeof out->found, "%s", got ? "it" : "none");
     /* say what fired, sentence by sentence */
     snprintf(out->detail, sizeof out->detail, "expected %s'%s'%s, found %s",
              want ? "" : "no ", tt_ruleset_topic(rs, ex->topic)->id,
@@ -158,23 +169,6 @@ static int run_example(const tt_ruleset *rs, tt_scanner *sc, const tt_example_in
         append(out->detail, sizeof out->detail, "", line);
     }
     return 0;
-}
-
-static void xml_str(FILE *o, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", o); break;
-        case '>': fputs("&gt;", o); break;
-        case '&': fputs("&amp;", o); break;
-        case '"': fputs("&quot;", o); break;
-        default:
-            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-                putc(' ', o);
-            else
-                putc(*s, o);
-        }
-    }
 }
 
 static void short_text(char *buf, size_t size, const char *text)
@@ -192,6 +186,44 @@ static void short_text(char *buf, size_t size, const char *text)
         buf[n++] = '.';
     }
     buf[n] = '\0';
+}
+
+/* A YAML string on one line, double-quoted. */
+static void yaml_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            putchar(' ');
+        else
+            putchar(*s);
+    }
+    putchar('"');
+}
+
+/* The TAP diagnostics of a failed example: where, expected, found, and (as in the text and
+ * JUnit reports) what fired in each sentence. */
+static void tap_failure(const tt_example_info *ex, const outcome *o)
+{
+    const char *p = strchr(o->detail, '\n');
+    printf("  ---\n  at: %s:%d:%d\n  expected: ", ex->file, ex->line, ex->column);
+    yaml_str(o->expected);
+    fputs("\n  found: ", stdout);
+    yaml_str(o->found);
+    putchar('\n');
+    if (p)
+        fputs("  sentences:\n", stdout);
+    while (p) {
+        const char *next = strchr(p + 1, '\n');
+        size_t n;
+        p += strspn(p, "\n ");
+        n = next ? (size_t)(next - p) : strlen(p);
+        printf("    - \"%.*s\"\n", (int)n, p);
+        p = next;
+    }
+    fputs("  ...\n", stdout);
 }
 
 /* What one run found, to print only what changed in the next (--watch). */
@@ -239,14 +271,14 @@ static int test_once(const settings *s, const tt_ruleset *rs, const memo *prev, 
     }
     if (!sc || !outs || (now && (!now->key || !now->result))) {
         fputs("topictag: out of memory\n", stderr);
-        rc = EXIT_FAIL;
+        rc = EXIT_SYSTEM;
         goto done;
     }
     tt_scanner_set_explain(sc, 1);
     for (i = 0; i < n; i++) {
         if (run_example(rs, sc, tt_ruleset_example(rs, i), &outs[i])) {
             fputs("topictag: out of memory\n", stderr);
-            rc = EXIT_FAIL;
+            rc = EXIT_SYSTEM;
             goto done;
         }
         count[outs[i].result]++;
@@ -255,7 +287,7 @@ static int test_once(const settings *s, const tt_ruleset *rs, const memo *prev, 
             const char *topic = tt_ruleset_topic(rs, ex->topic)->id;
             size_t len = strlen(topic) + strlen(ex->text) + 16;
             if (!(now->key[i] = malloc(len))) {
-                rc = EXIT_FAIL;
+                rc = EXIT_SYSTEM;
                 goto done;
             }
             snprintf(now->key[i], len, "%s\x1f%d\x1f%s", topic, (int)ex->kind, ex->text);
@@ -280,7 +312,7 @@ static int test_once(const settings *s, const tt_ruleset *rs, const memo *prev, 
                    : outs[i].result == R_TODO_FIXED ? " # TODO passes now: promote it"
                                                     : "");
             if (outs[i].result == R_FAIL)
-                printf("  ---\n  at: %s:%d:%d\n  ...\n", ex->file, ex->line, ex->column);
+                tap_failure(ex, &outs[i]);
         } else if (s->format == FMT_JSON) {
             fprintf(o, "%s{\"topic\": ", i ? ", " : "");
             cli_json(o, topic, strlen(topic));
@@ -320,7 +352,7 @@ static int test_once(const settings *s, const tt_ruleset *rs, const memo *prev, 
         FILE *j = fopen(s->junit, "w");
         if (!j) {
             fprintf(stderr, "topictag: cannot write %s\n", s->junit);
-            rc = EXIT_FAIL;
+            rc = EXIT_SYSTEM;
             goto done;
         }
         fprintf(j,
@@ -331,12 +363,12 @@ static int test_once(const settings *s, const tt_ruleset *rs, const memo *prev, 
         for (i = 0; i < n; i++) {
             const tt_example_info *ex = tt_ruleset_example(rs, i);
             fputs("<testcase classname=\"", j);
-            xml_str(j, tt_ruleset_topic(rs, ex->topic)->id);
+            cli_xml(j, tt_ruleset_topic(rs, ex->topic)->id);
             fprintf(j, "\" name=\"example %zu (%s) %s:%d\"", ex->number, kind_name[ex->kind],
                     ex->file, ex->line);
             if (outs[i].result == R_FAIL) {
                 fputs("><failure message=\"", j);
-                xml_str(j, outs[i].detail);
+                cli_xml(j, outs[i].detail);
                 fputs("\"/></testcase>\n", j);
             } else if (outs[i].result == R_TODO) {
                 fputs("><skipped message=\"known gap (todo)\"/></testcase>\n", j);
@@ -346,11 +378,11 @@ static int test_once(const settings *s, const tt_ruleset *rs, const memo *prev, 
         }
         fputs("</testsuite></testsuites>\n", j);
         if (cli_close_output(j, s->junit) != EXIT_OK) {
-            rc = EXIT_FAIL;
+            rc = EXIT_SYSTEM;
             goto done;
         }
     }
-    rc = count[R_FAIL] ? EXIT_FAIL : EXIT_OK;
+    rc = count[R_FAIL] ? EXIT_TESTS : EXIT_OK;
 done:
     free(outs);
     tt_scanner_free(sc);
@@ -383,13 +415,13 @@ static int run(const cli_command *cmd, int argc, char **argv)
         cli_watch *w = cli_watch_new(&s.rules);
         long runs = 0;
         if (!w) {
-            rc = EXIT_FAIL;
+            rc = EXIT_SYSTEM;
             goto done;
         }
         fflush(stdout);
         while (s.watch_count < 0 || runs < s.watch_count) {
             if (cli_watch_wait(w)) {
-                rc = EXIT_FAIL;
+                rc = EXIT_SYSTEM;
                 break;
             }
             runs++;
@@ -420,5 +452,5 @@ const cli_command cli_test = {
     "Run every inline example of the rule files (examples: under a topic) through the engine.\n"
     "tag: must carry the topic; not: must not; todo / todo-not: known gaps, reported as todo,\n"
     "and loudly when they start passing.  With sentence: N the expectation is about that\n"
-    "sentence of the text.  Exit status 1 when any example fails.",
+    "sentence of the text.  Exit status 6 when any example fails.",
     test_options, sizeof test_options / sizeof *test_options, run};
