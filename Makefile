@@ -34,7 +34,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps run test unit-test cli-test rules-test eval-baseline install-test valgrind-test clean install \
-        uninstall bench golden soak soak-test
+        uninstall bench golden soak soak-test browser-test screenshot
 
 all: $(B)/topictag $(B)/libtopictag.a $(B)/libtopictag.so
 
@@ -126,7 +126,18 @@ soak-test: $(B)/topictag
 soak: $(B)/topictag
 	@$(if $(SANITIZE),SOAK_NO_CAP=1) sh tests/soak.sh $(B)/topictag 1024
 
-test: all unit-test rules-test cli-test soak-test install-test
+test: all unit-test rules-test cli-test soak-test install-test browser-test
+
+# The HTML report in headless Chromium (tests/browser/run.sh installs what it needs as root,
+# else skips with the command to run).
+browser-test: $(B)/topictag
+	@sh tests/browser/run.sh $(B)/topictag
+
+# The README's picture of the samples' report, remade on purpose.
+screenshot: $(B)/topictag
+	$(B)/topictag classify -r rules -f html -o $(B)/samples-report.html samples/*.txt samples/wire/*.txt
+	chromium --headless --no-sandbox --hide-scrollbars --window-size=1100,1400 \
+	  --screenshot=$(CURDIR)/docs/report.png file://$(CURDIR)/$(B)/samples-report.html
 
 # Rewrites the golden CLI outputs on purpose; review the diff before committing.
 golden: $(B)/topictag

@@ -13,13 +13,15 @@
 #include "cli.h"
 #include "gold.h"
 #include "input.h"
+#include "eval.h"
+#include "progress.h"
 
 enum { O_GOLD = 256, O_ERRORS, O_MIN_F1, O_BASELINE, O_TOLERANCE };
 
 static const cli_option eval_options[] = {
     CLI_OPT_RULES,
     {O_GOLD, "gold", 1, "FILE", "the gold labels, JSON Lines (see docs/eval.md); required"},
-    {'f', "format", 1, "FORMAT", "text (default), json or csv"},
+    {'f', "format", 1, "FORMAT", "text (default), json, csv or html"},
     {O_ERRORS, "errors", 1, "N",
      "list N false positives and negatives (default: 10 in text, all in json)"},
     {O_MIN_F1, "min-f1", 1, "X",
@@ -27,9 +29,10 @@ static const cli_option eval_options[] = {
     {O_BASELINE, "baseline", 1, "FILE",
      "exit 1 when a topic's F1 fell below that of FILE, an earlier `eval -f json`"},
     {O_TOLERANCE, "tolerance", 1, "T", "with --baseline: how far an F1 may fall (default 0.02)"},
+    CLI_OPT_PROGRESS,
 };
 
-enum { FMT_TEXT, FMT_JSON, FMT_CSV };
+enum { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_HTML };
 
 typedef struct settings {
     cli_rules rules;
@@ -40,6 +43,7 @@ typedef struct settings {
     const char *baseline;
     double tolerance;
     int tolerance_set;
+    int progress;          /* CLI_PROGRESS_* */
 } settings;
 
 /* A number in [lo, hi], else a usage error naming the option. */
@@ -71,9 +75,13 @@ static int on_option(void *ctx, int val, const char *arg)
             s->format = FMT_JSON;
         else if (!strcmp(arg, "csv"))
             s->format = FMT_CSV;
+        else if (!strcmp(arg, "html"))
+            s->format = FMT_HTML;
         else
-            return cli_usage_error("unknown format (expected text, json, csv)", arg);
+            return cli_usage_error("unknown format (expected text, json, csv, html)", arg);
         return 0;
+    case CLI_OPT_PROGRESS_VALS:
+    case CLI_OPT_PROGRESS_VALS + 1: cli_progress_option(val, &s->progress); return 0;
     case O_ERRORS: {
         long n;
         int rc = cli_parse_count(arg, 0, LONG_MAX, &n, "--errors must be a number, 0 or more");
@@ -92,53 +100,6 @@ static int on_option(void *ctx, int val, const char *arg)
 }
 
 /* ---- Scoring ------------------------------------------------------------------------------ */
-
-typedef struct counts {
-    size_t tp, fp, fn;
-} counts;
-
-/* One false positive or negative, kept for the report. */
-typedef struct miss {
-    int fp;                /* 1: false positive, 0: false negative */
-    char *document;
-    char *id;              /* or NULL */
-    long sentence;         /* -1: article level (documents labelled by article only) */
-    size_t start, end;
-    uint32_t topic;
-    char *text;            /* the sentence, or NULL */
-    uint32_t *patterns;    /* false positives: the distinct patterns that matched */
-    size_t npatterns;
-    long from;             /* tagged through context from this sentence, else -1 */
-} miss;
-
-/* An article whose role for a topic differs from the gold one. */
-typedef struct role_miss {
-    char *document;
-    char *id;              /* or NULL */
-    uint32_t topic;
-    int gold, predicted;   /* tt_role */
-} role_miss;
-
-typedef struct evaluation {
-    const tt_ruleset *rs;
-    tt_scanner *sc;
-    gold *g;
-    size_t ntopics, npatterns;
-    counts *sent, *art;           /* per topic */
-    counts *about;                /* per topic: the article is about it (primary, secondary) */
-    size_t roles[4][4];           /* [gold role][predicted role], articles with gold roles */
-    size_t rdocs;                 /* articles with gold roles */
-    role_miss *rmiss;
-    size_t nrmiss, caprmiss, rmisses;
-    size_t *pat_tagged, *pat_fp;  /* per pattern */
-    unsigned char *gm, *pm;       /* scratch: [sentence * ntopics + topic] */
-    size_t mcap;
-    size_t docs, sdocs, sentences, without_gold, failed;
-    size_t sfp, sfn, afp, afn;    /* listable misses: sentence level, article-only documents */
-    miss *misses;
-    size_t nmisses, capmisses, limit;
-    int fatal;
-} evaluation;
 
 static void miss_release(miss *m)
 {
@@ -384,6 +345,7 @@ static int each_doc(void *ctx, const char *name, const char *id, const char *tex
     tt_error err;
     size_t ne, i;
     int rc;
+    cli_progress_add(ev->progress, text ? len : 0);
     if (id)
         d = gold_find(ev->g, id, NULL);
     if (!d)
@@ -429,13 +391,7 @@ static int each_doc(void *ctx, const char *name, const char *id, const char *tex
 
 /* ---- Metrics ------------------------------------------------------------------------------ */
 
-/* Precision, recall and F1; has_* = 0 when undefined (no prediction, no gold, neither). */
-typedef struct prf {
-    double p, r, f;
-    int has_p, has_r, has_f;
-} prf;
-
-static prf score(counts c)
+prf eval_score(counts c)
 {
     prf m;
     memset(&m, 0, sizeof m);
@@ -448,14 +404,6 @@ static prf score(counts c)
     return m;
 }
 
-typedef struct level {
-    const char *name;             /* "sentence" or "article" */
-    const counts *c;              /* per topic */
-    counts micro;
-    prf micro_m, macro_m;
-    size_t macro_topics;          /* topics with gold or predictions */
-} level;
-
 /* Micro: over the summed counts.  Macro: the mean over the topics with gold or predictions,
  * an undefined precision or recall counting as 0. */
 static void summarize(level *lv, size_t nt)
@@ -465,7 +413,7 @@ static void summarize(level *lv, size_t nt)
     memset(&lv->micro, 0, sizeof lv->micro);
     lv->macro_topics = 0;
     for (t = 0; t < nt; t++) {
-        prf m = score(lv->c[t]);
+        prf m = eval_score(lv->c[t]);
         lv->micro.tp += lv->c[t].tp;
         lv->micro.fp += lv->c[t].fp;
         lv->micro.fn += lv->c[t].fn;
@@ -476,7 +424,7 @@ static void summarize(level *lv, size_t nt)
         sr += m.r;
         sf += m.f;
     }
-    lv->micro_m = score(lv->micro);
+    lv->micro_m = eval_score(lv->micro);
     memset(&lv->macro_m, 0, sizeof lv->macro_m);
     if (lv->macro_topics) {
         double n = (double)lv->macro_topics;
@@ -533,7 +481,7 @@ static void text_level(FILE *o, const evaluation *ev, const level *lv, int w, co
     fprintf(o, "%s\n%-*s %5s %5s %5s %5s %5s %9s %7s %6s\n", title, w, "topic", "gold", "pred",
             "tp", "fp", "fn", "precision", "recall", "f1");
     for (t = 0; t < ev->ntopics; t++)
-        text_row(o, w, tt_ruleset_topic(ev->rs, t)->id, lv->c[t], score(lv->c[t]));
+        text_row(o, w, tt_ruleset_topic(ev->rs, t)->id, lv->c[t], eval_score(lv->c[t]));
     text_row(o, w, "micro average", lv->micro, lv->micro_m);
     snprintf(label, sizeof label, "macro average (%zu topic%s)", lv->macro_topics,
              plural(lv->macro_topics));
@@ -563,7 +511,7 @@ static void json_level(FILE *o, const evaluation *ev, const level *lv)
         fputs("      {\"topic\": ", o);
         cli_json(o, tt_ruleset_topic(ev->rs, t)->id, strlen(tt_ruleset_topic(ev->rs, t)->id));
         fputs(", ", o);
-        json_counts(o, lv->c[t], score(lv->c[t]));
+        json_counts(o, lv->c[t], eval_score(lv->c[t]));
         fprintf(o, "}%s\n", t + 1 < ev->ntopics ? "," : "");
     }
     fputs("    ],\n    \"micro\": {", o);
@@ -582,7 +530,7 @@ static void csv_level(FILE *o, const evaluation *ev, const level *lv)
     size_t t;
     for (t = 0; t <= ev->ntopics; t++) {
         counts c = t < ev->ntopics ? lv->c[t] : lv->micro;
-        prf m = t < ev->ntopics ? score(c) : lv->micro_m;
+        prf m = t < ev->ntopics ? eval_score(c) : lv->micro_m;
         fprintf(o, "%s,%s,%zu,%zu,%zu,%zu,%zu", lv->name,
                 t < ev->ntopics ? tt_ruleset_topic(ev->rs, t)->id : "(micro)", c.tp + c.fn,
                 c.tp + c.fp, c.tp, c.fp, c.fn);
@@ -850,7 +798,7 @@ static int gate_min_f1(const evaluation *ev, double x)
     size_t t;
     int bad = 0;
     for (t = 0; t < ev->ntopics; t++) {
-        prf m = score(c[t]);
+        prf m = eval_score(c[t]);
         if (c[t].tp + c[t].fn == 0 || m.f >= x - 1e-9)
             continue;
         fprintf(stderr, "topictag: min-f1: %s: %s F1 %.3f < %.3f\n",
@@ -943,7 +891,7 @@ static int gate_baseline(const evaluation *ev, const baseline *b, double tol)
     for (k = 0; k < 2; k++) {
         const counts *c = k ? ev->art : ev->sent;
         for (t = 0; t < ev->ntopics; t++) {
-            prf m = score(c[t]);
+            prf m = eval_score(c[t]);
             double drop;
             if (!b->has[k][t] || !m.has_f)
                 continue;
@@ -971,7 +919,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
     evaluation ev;
     level sl, al, bl;
     char **paths = NULL;
-    int npaths = 0, rc, code, gates = 0;
+    int npaths = 0, rc, code, gates = 0, walk;
     size_t i;
     tt_limits lim;
     tt_input_options in;
@@ -1012,7 +960,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
     else if (s.errors >= 0)
         ev.limit = (size_t)s.errors;
     else
-        ev.limit = s.format == FMT_TEXT ? 10 : SIZE_MAX;
+        ev.limit = s.format == FMT_TEXT ? 10 : SIZE_MAX;   /* html: all, like json */
     cli_limits(&lim);
     ev.sent = calloc(ev.ntopics + 1, sizeof *ev.sent);
     ev.art = calloc(ev.ntopics + 1, sizeof *ev.art);
@@ -1026,9 +974,12 @@ static int run(const cli_command *cmd, int argc, char **argv)
         goto done;
     }
     memset(&in, 0, sizeof in);
-    if (tt_input_each(&in, paths ? paths : argv + optind, paths ? npaths : argc - optind,
-                      each_doc, &ev) != 0 ||
-        ev.fatal) {
+    ev.progress = cli_progress_new(s.progress, "eval", paths ? paths : argv + optind,
+                                   paths ? npaths : argc - optind, NULL);
+    walk = tt_input_each(&in, paths ? paths : argv + optind, paths ? npaths : argc - optind,
+                         each_doc, &ev);
+    cli_progress_end(ev.progress);
+    if (walk != 0 || ev.fatal) {
         if (!ev.fatal)
             fputs("topictag: out of memory\n", stderr);
         rc = EXIT_FAIL;
@@ -1050,6 +1001,9 @@ static int run(const cli_command *cmd, int argc, char **argv)
     summarize(&bl, ev.ntopics);
     if (s.format == FMT_JSON) {
         report_json(stdout, &ev, &sl, &al, &bl);
+    } else if (s.format == FMT_HTML) {
+        if (eval_report_html(stdout, &ev, &sl, &al, &bl, &s.rules))
+            fputs("topictag: out of memory\n", stderr);
     } else if (s.format == FMT_CSV) {
         fputs("level,topic,gold,predicted,tp,fp,fn,precision,recall,f1\n", stdout);
         csv_level(stdout, &ev, &sl);
