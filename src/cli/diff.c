@@ -216,6 +216,7 @@ static int each_doc(void *vctx, const char *name, const char *id, const char *te
     c->docs++;
     cli_progress_add(c->progress, text ? len : 0);
     if (!text) {
+        cli_progress_clear(c->progress);
         fprintf(stderr, "topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
         c->failed++;
         return 0;
@@ -229,12 +230,14 @@ static int each_doc(void *vctx, const char *name, const char *id, const char *te
     tt_result_errors(a, &ne);
     if (ne) {
         const tt_doc_error *e = tt_result_errors(a, &ne);
+        cli_progress_clear(c->progress);
         fprintf(stderr, "topictag: %s: %s\n", name, e[0].message);
         c->failed++;
     } else {
         tt_result_errors(b, &ne);
         if (ne) {
             const tt_doc_error *e = tt_result_errors(b, &ne);
+            cli_progress_clear(c->progress);
             fprintf(stderr, "topictag: %s: %s\n", name, e[0].message);
             c->failed++;
         }

@@ -351,6 +351,7 @@ static int each_doc(void *ctx, const char *name, const char *id, const char *tex
     if (!d)
         d = gold_find(ev->g, NULL, name);
     if (!text) {
+        cli_progress_clear(ev->progress);
         fprintf(stderr, "topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
         ev->failed++;
         if (d)
@@ -358,21 +359,26 @@ static int each_doc(void *ctx, const char *name, const char *id, const char *tex
         return 0;
     }
     if (!d) {
+        cli_progress_clear(ev->progress);
         fprintf(stderr, "topictag: %s: no gold record: not evaluated\n", name);
         ev->without_gold++;
         return 0;
     }
     if (d->seen) {
+        cli_progress_clear(ev->progress);
         fprintf(stderr, "topictag: %s: read a second time: evaluated once\n", name);
         return 0;
     }
     d->seen = 1;
     if (!(r = tt_classify(ev->sc, text, len, &err))) {
+        cli_progress_clear(ev->progress);
         fprintf(stderr, "topictag: %s: %s\n", name, err.message);
         ev->fatal = 1;
         return -1;
     }
     e = tt_result_errors(r, &ne);
+    if (ne)
+        cli_progress_clear(ev->progress);
     for (i = 0; i < ne; i++)
         fprintf(stderr, "topictag: %s: %s: not evaluated\n", name, e[i].message);
     if (ne) {
