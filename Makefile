@@ -38,7 +38,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps run test unit-test cli-test rules-test eval-baseline install-test valgrind-test clean install \
-        uninstall bench golden soak soak-test memory-test
+        uninstall bench golden soak soak-test memory-test browser-test screenshot
 
 all: $(B)/topictag $(B)/libtopictag.a $(B)/libtopictag.so
 
@@ -149,7 +149,18 @@ $(B)/tests/peak_rss: tests/memory/peak_rss.c
 memory-test: $(B)/topictag $(B)/tests/peak_rss
 	@TT_SANITIZE='$(SANITIZE)' sh tests/memory.sh $(B)/topictag $(B)/tests/peak_rss
 
-test: all unit-test rules-test cli-test soak-test memory-test install-test
+test: all unit-test rules-test cli-test soak-test memory-test install-test browser-test
+
+# The HTML report in headless Chromium (tests/browser/run.sh installs what it needs as root,
+# else skips with the command to run).
+browser-test: $(B)/topictag
+	@sh tests/browser/run.sh $(B)/topictag
+
+# The README's picture of the samples' report, remade on purpose.
+screenshot: $(B)/topictag
+	$(B)/topictag classify -r rules -f html -o $(B)/samples-report.html samples/*.txt samples/wire/*.txt
+	chromium --headless --no-sandbox --hide-scrollbars --window-size=1100,1400 \
+	  --screenshot=$(CURDIR)/docs/report.png file://$(CURDIR)/$(B)/samples-report.html
 
 # Rewrites the golden CLI outputs on purpose; review the diff before committing.
 golden: $(B)/topictag

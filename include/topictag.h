@@ -4,7 +4,7 @@
  *
  * Flow:  tt_loader (YAML rule files) -> tt_ruleset (compiled, immutable, shareable between
  *        threads) -> tt_scanner (per-thread scratch) -> tt_result (sentences, topics, matches)
- *        -> tt_report (text, JSON, JSON Lines, CSV, TSV).
+ *        -> tt_report (text, JSON, JSON Lines, CSV, TSV, HTML).
  *
  * Conventions: byte offsets are into the text exactly as given; line and column numbers are
  * 1-based (0 = unknown); functions that take a tt_error * accept NULL and fill it on failure;
@@ -360,10 +360,11 @@ typedef enum tt_format {
     TT_FORMAT_JSON,       /* one JSON document for the batch */
     TT_FORMAT_JSONL,      /* one JSON object per document per line, streamed */
     TT_FORMAT_CSV,        /* one row per (tagged sentence, topic) */
-    TT_FORMAT_TSV
+    TT_FORMAT_TSV,
+    TT_FORMAT_HTML        /* one self-contained page: overview, chart, articles (report_html.c) */
 } tt_format;
 
-/* Parses "text", "json", "jsonl", "csv", "tsv"; returns -1 if unknown. */
+/* Parses "text", "json", "jsonl", "csv", "tsv", "html"; returns -1 if unknown. */
 TT_API int tt_format_parse(const char *name);
 
 typedef struct tt_report_options {
@@ -376,7 +377,15 @@ typedef struct tt_report_options {
                              the others are neither written nor counted in the summary */
     uint32_t select_topic;
     int select_role;      /* tt_role, TT_ROLE_MENTIONED or more */
+    long html_inline_max; /* HTML: the text of the first N documents is shown in the page, the
+                             others get their topics and a link to their file; 0 means
+                             TT_HTML_INLINE_MAX, a negative value none */
+    const char *html_rules;  /* HTML: the rules as named, shown in the totals (NULL: not shown) */
+    const char *html_date;   /* HTML: a date shown in the totals; NULL (the default) shows none,
+                                so the same inputs give the same bytes */
 } tt_report_options;
+
+#define TT_HTML_INLINE_MAX 1000
 
 typedef struct tt_report tt_report;
 
@@ -395,8 +404,8 @@ TT_API int tt_report_document(tt_report *rep, const char *name, const char *id,
  * tt_report_document would write it, into a buffer the caller owns, without writing or
  * counting it.  It only reads rep, so threads may call it at once, each with its own buffer.
  * tt_report_emit then writes a rendering, in document order, and counts the document for the
- * summary (r and derr as given to tt_report_render).  Only the JSON and JSON Lines formats
- * render apart: for the others tt_report_render returns 1 and tt_report_document is the way.
+ * summary (r and derr as given to tt_report_render).  Only the JSON, JSON Lines and HTML
+ * formats render apart: for the others tt_report_render returns 1 and tt_report_document is the way.
  * A buffer is reused from one document to the next and freed with tt_report_buf_release. */
 typedef struct tt_report_buf {
     char *data;
@@ -420,6 +429,16 @@ TT_API tt_role tt_result_role(const tt_result *r, uint32_t topic);
  * do: "key": "name" when name is valid UTF-8, else "key_bytes": "<base64 of its bytes>",
  * since a JSON string cannot hold other bytes.  Returns 0, or -1 when writing failed. */
 TT_API int tt_json_name(FILE *out, const char *key, const char *name);
+
+/* Pages in the HTML report's style, for other tools (topictag eval -f html).
+ * tt_html_text writes s[0..n) escaped exactly as the report escapes untrusted text (& < > " '
+ * U+2028 U+2029 as references, control characters as U+FFFD); tt_html_page_begin writes the
+ * page up to <main> (a Content-Security-Policy that forbids network access and every script,
+ * the report's style: colour classes hN (highlight) and kN (label) for topic N mod 8, err,
+ * meta, t, lb); tt_html_page_end closes it.  Each returns 0, or -1 when writing failed. */
+TT_API int tt_html_text(FILE *out, const char *s, size_t n);
+TT_API int tt_html_page_begin(FILE *out, const char *title);
+TT_API int tt_html_page_end(FILE *out);
 
 /* Number of documents reported so far that had an error. */
 TT_API size_t tt_report_failed(const tt_report *rep);

@@ -377,6 +377,25 @@ def main():
         with open(segp, "rb") as f:
             nsent = sum(1 for _ in f)
         row("segment only -j1", corpus, nbytes, secs, rss, docs, nsent)
+        # the HTML report against JSON Lines: the same job writing the page instead, the two
+        # in alternation (best of each); the ratio is in the last column
+        html_out = os.path.join(OUT, "out.html")
+        for label, extra in (("shipped rules -j1 html", ["-j", "1"]),
+                             ("shipped rules -j2 html", ["-j", "2"])):
+            common = [exe, "classify", "-r", shipped] + extra
+            jsonl_argv = common + ["-f", "jsonl", "--summary", "-o", outp, corpus]
+            html_argv = common + ["-f", "html", "-o", html_out, corpus]
+            j_best = h_best = None
+            for _ in range(REPEAT):
+                j = run(jsonl_argv)
+                j_best = j if j_best is None or j[0] < j_best[0] else j_best
+                h = run(html_argv)
+                h_best = h if h_best is None or h[0] < h_best[0] else h_best
+            if h_best[2] not in (0, 4):
+                sys.exit(f"bench: topictag exited {h_best[2]}")
+            s = summary_of(outp)
+            row(label, corpus, nbytes, h_best[0], h_best[1], s["documents"], s["sentences"],
+                f"{h_best[0] / j_best[0]:.2f}xJSONL")
         for name, (secs, rss, _) in peer_secs.items():
             what = {"hyperscan": f"Hyperscan scan, {n247} patterns",
                     "yara": f"yara -p 1, {n247} patterns", "rg": f"rg -j1 ASCII, {n247} patterns",

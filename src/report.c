@@ -12,7 +12,7 @@
 
 int tt_format_parse(const char *name)
 {
-    static const char *const names[] = {"text", "json", "jsonl", "csv", "tsv"};
+    static const char *const names[] = {"text", "json", "jsonl", "csv", "tsv", "html"};
     size_t i;
     for (i = 0; i < sizeof names / sizeof *names; i++)
         if (!strcmp(name, names[i]))
@@ -45,6 +45,9 @@ tt_report *tt_report_new(const tt_ruleset *rs, const tt_report_options *opt, FIL
     case TT_FORMAT_TSV:
         rep->ops = &tt_report_csv_ops;
         break;
+    case TT_FORMAT_HTML:
+        rep->ops = &tt_report_html_ops;
+        break;
     default:
         rep->ops = &tt_report_text_ops;
         break;
@@ -60,6 +63,7 @@ void tt_report_free(tt_report *rep)
     tt_free(rep->topic_roles);
     tt_free(rep->topic_sents);
     tt_free(rep->ob.s);
+    tt_free(rep->rows.s);
     tt_free(rep);
 }
 

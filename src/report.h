@@ -70,11 +70,20 @@ struct tt_report {
     size_t *topic_sents;       /* per topic: sentences carrying it */
     size_t *topic_roles;       /* per topic and role: [topic * 4 + role] documents */
     tt_obuf ob;                /* the document being rendered (json, jsonl) */
+    tt_obuf rows;              /* html: the table of articles, written at the end */
 };
 
 extern const tt_report_ops tt_report_text_ops;
 extern const tt_report_ops tt_report_json_ops;   /* json and jsonl */
 extern const tt_report_ops tt_report_csv_ops;    /* csv and tsv */
+extern const tt_report_ops tt_report_html_ops;
+
+/* Appends s[0..n) as HTML text, safe in an element and in a quoted attribute (report_html.c):
+ * & < > " ' as references, U+2028 and U+2029 as references, control characters other than
+ * tab and line ends as U+FFFD.  The one door for untrusted text into the page. */
+void tt_ob_html(tt_obuf *b, const char *s, size_t n);
+/* Appends the base64 of s[0..n) (report_names.c). */
+void tt_ob_base64(tt_obuf *b, const unsigned char *s, size_t n);
 
 /* Shared helpers for the writers. */
 void tt_json_string(FILE *out, const char *s, size_t n);      /* a quoted JSON string */

@@ -12,7 +12,7 @@ static int valid_utf8(const char *s, size_t n)
     return tt_utf8_check((const unsigned char *)s, n) == n;
 }
 
-static void ob_base64(tt_obuf *b, const unsigned char *s, size_t n)
+void tt_ob_base64(tt_obuf *b, const unsigned char *s, size_t n)
 {
     static const char abc[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -41,7 +41,7 @@ void tt_ob_json_name(tt_obuf *b, const char *key, const char *name)
         return;
     }
     tt_ob_puts(b, "_bytes\": \"");
-    ob_base64(b, (const unsigned char *)name, n);
+    tt_ob_base64(b, (const unsigned char *)name, n);
     tt_ob_put(b, "\"", 1);
 }
 

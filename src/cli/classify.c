@@ -3,11 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "input.h"
 #include "pool.h"
+#include "progress.h"
 #include "watch.h"
 
 enum {
@@ -28,6 +30,8 @@ enum {
     O_TOPIC,
     O_ROLE,
     O_LINE_BUFFERED,
+    O_HTML_INLINE_MAX,
+    O_TIMESTAMP,
 };
 
 #define OPT_INPUTS                                                                            \
@@ -45,8 +49,14 @@ enum {
 
 static const cli_option classify_options[] = {
     CLI_OPT_RULES,
-    {'f', "format", 1, "FORMAT", "text (default), json, jsonl, csv, tsv"},
+    {'f', "format", 1, "FORMAT", "text (default), json, jsonl, csv, tsv, html"},
     OPT_INPUTS,
+    {O_HTML_INLINE_MAX, "html-inline-max", 1, "N",
+     "html: show the text of the first N articles (default 1000); the others get their topics "
+     "and a link"},
+    {O_TIMESTAMP, "timestamp", 0, NULL,
+     "html: show the date of the run (off: the same inputs give the same bytes)"},
+    CLI_OPT_PROGRESS,
     {O_TAGGED_ONLY, "tagged-only", 0, NULL, "json/jsonl: list only sentences that carry a topic"},
     {O_SUMMARY, "summary", 0, NULL, "jsonl: end with a {\"summary\": ...} line"},
     {O_TOPIC, "topic", 1, "ID", "report only the articles that carry topic ID"},
@@ -81,7 +91,11 @@ typedef struct settings {
     const char *format;
     const char *output;
     tt_input_options in;
-    int tagged_only, summary, no_jit, no_prefilter, line_buffered;
+    int tagged_only, summary, no_jit, no_prefilter, line_buffered, timestamp;
+    long html_inline_max;  /* -1: the default */
+    int progress;             /* CLI_PROGRESS_* */
+    char rules_label[1024];   /* html: the rules as named */
+    char date[64];            /* html --timestamp: when the run started */
     const char *topic;     /* --topic, or NULL */
     int role;              /* --role, or 0 */
     int jobs;
@@ -116,6 +130,12 @@ static int on_option(void *ctx, int val, const char *arg)
         return 0;
     case O_SUMMARY: s->summary = 1; return 0;
     case O_LINE_BUFFERED: s->line_buffered = 1; return 0;
+    case O_TIMESTAMP: s->timestamp = 1; return 0;
+    case CLI_OPT_PROGRESS_VALS:
+    case CLI_OPT_PROGRESS_VALS + 1: cli_progress_option(val, &s->progress); return 0;
+    case O_HTML_INLINE_MAX:
+        return cli_parse_count(arg, 0, LONG_MAX, &s->html_inline_max,
+                               "--html-inline-max must be a number, 0 or more");
     case O_NO_JIT: s->no_jit = 1; return 0;
     case O_NO_PREFILTER: s->no_prefilter = 1; return 0;
     case O_PREFILTER:
@@ -147,6 +167,7 @@ typedef struct run_ctx {
     size_t failed;
     int fatal;
     cli_snapshot *snap;        /* --watch: record the tags */
+    cli_progress *progress;    /* or NULL */
 } run_ctx;
 
 static void warn_doc(const char *name, const char *msg)
@@ -164,11 +185,15 @@ static int classify_done(void *vctx, const char *name, const char *id, const tt_
         c->fatal = EXIT_SYSTEM;
         return -1;
     }
+    cli_progress_add(c->progress, r ? tt_result_length(r) : 0);
+    if (r && tt_result_errors(r, &ne) && ne)
+        cli_progress_clear(c->progress);
     if (r) {
         const tt_doc_error *e = tt_result_errors(r, &ne);
         for (i = 0; i < ne; i++)
             warn_doc(name, e[i].message);
     } else if (derr) {
+        cli_progress_clear(c->progress);
         warn_doc(name, derr->message);
     }
     if (ne || !r)
@@ -276,6 +301,9 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
     ro.format = (tt_format)tt_format_parse(s->format ? s->format : "text");
     ro.tagged_only = s->tagged_only;
     ro.summary = s->summary;
+    ro.html_inline_max = s->html_inline_max < 0 ? 0 : s->html_inline_max ? s->html_inline_max : -1;
+    ro.html_rules = s->rules_label;
+    ro.html_date = s->timestamp ? s->date : NULL;
     if (s->topic) {
         long t = tt_ruleset_find_topic(rs, s->topic);
         if (t < 0) {
@@ -320,9 +348,13 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
         in.max_size = s->max_size;     /* stop reading there: the limit bounds memory */
         in.idle = tt_pool_drain;       /* a live feed: write what is done before waiting */
         in.idle_ctx = c.pool;
+        if (cmd == &cli_classify && !quiet)
+            c.progress = cli_progress_new(s->progress, "classify", argv + optind, argc - optind,
+                                          s->in.include);
         walk = tt_input_each(&in, argv + optind, argc - optind, submit_doc, &c);
         if (!walk)
             walk = tt_pool_finish(c.pool);
+        cli_progress_end(c.progress);
         if (walk && !c.fatal)
             c.fatal = EXIT_SYSTEM;
         if (c.rep && !c.fatal && tt_report_finish(c.rep))
@@ -373,6 +405,27 @@ static int watch_loop(const cli_command *cmd, const settings *s, FILE *out, cli_
     return rc;
 }
 
+/* What the HTML report shows of the run: the rules as named and (--timestamp) the date. */
+static void describe_run(settings *s)
+{
+    size_t used = 0;
+    int i;
+    if (!s->rules.n)
+        snprintf(s->rules_label, sizeof s->rules_label, "%s", cli_rules_default());
+    for (i = 0; i < s->rules.n && used < sizeof s->rules_label; i++) {
+        int k = snprintf(s->rules_label + used, sizeof s->rules_label - used, "%s%s",
+                         i ? ", " : "", s->rules.paths[i]);
+        used += k > 0 ? (size_t)k : 0;
+    }
+    if (s->timestamp) {
+        time_t now = time(NULL);
+        struct tm tm;
+        if (!gmtime_r(&now, &tm) ||
+            !strftime(s->date, sizeof s->date, "%Y-%m-%d %H:%M:%S UTC", &tm))
+            snprintf(s->date, sizeof s->date, "unknown");
+    }
+}
+
 static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
 {
     int rc, code;
@@ -382,13 +435,14 @@ static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
     memset(&snap, 0, sizeof snap);
     if (cmd == &cli_classify) {
         if (tt_format_parse(s->format ? s->format : "text") < 0)
-            return cli_usage_error("unknown format (expected text, json, jsonl, csv, tsv)",
+            return cli_usage_error("unknown format (expected text, json, jsonl, csv, tsv, html)",
                                    s->format);
     } else if (s->format && strcmp(s->format, "jsonl") != 0 && strcmp(s->format, "text") != 0) {
         return cli_usage_error("unknown format (expected text, jsonl)", s->format);
     }
     if (!(rs = cli_load_rules(&s->rules, 0, &code, NULL)))
         return code;
+    describe_run(s);
     if (!(out = cli_open_output(s->output))) {
         tt_ruleset_free(rs);
         return EXIT_SYSTEM;
@@ -421,6 +475,7 @@ static int command(const cli_command *cmd, int argc, char **argv)
     int rc;
     memset(&s, 0, sizeof s);
     s.watch_count = -1;
+    s.html_inline_max = -1;
     rc = cli_parse(cmd, argc, argv, on_option, &s);
     if (rc < 0 && s.role && !s.topic)
         rc = cli_usage_error("--role needs --topic", NULL);

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "input.h"
+#include "progress.h"
 
 enum { O_AGAINST = 256, O_FAIL_ON_CHANGE, O_INCLUDE, O_LIMIT };
 
@@ -18,6 +19,7 @@ static const cli_option diff_options[] = {
     {O_FAIL_ON_CHANGE, "fail-on-change", 0, NULL, "exit 1 when any sentence gains or loses a topic"},
     {O_INCLUDE, "include", 1, "GLOB", "files to read inside folders (default *.txt)"},
     {O_LIMIT, "limit", 1, "N", "text/markdown: list at most N changed sentences (default 200)"},
+    CLI_OPT_PROGRESS,
 };
 
 enum { FMT_TEXT, FMT_JSON, FMT_MD };
@@ -26,6 +28,7 @@ typedef struct settings {
     cli_rules old_rules, new_rules;
     int format;
     int fail_on_change;
+    int progress;          /* CLI_PROGRESS_* */
     long limit;
     tt_input_options in;
 } settings;
@@ -37,6 +40,8 @@ static int on_option(void *ctx, int val, const char *arg)
     case 'r': return cli_rules_add(&s->old_rules, arg);
     case O_AGAINST: return cli_rules_add(&s->new_rules, arg);
     case O_FAIL_ON_CHANGE: s->fail_on_change = 1; return 0;
+    case CLI_OPT_PROGRESS_VALS:
+    case CLI_OPT_PROGRESS_VALS + 1: cli_progress_option(val, &s->progress); return 0;
     case O_INCLUDE: s->in.include = arg; return 0;
     case O_LIMIT:
         return cli_parse_count(arg, 0, LONG_MAX, &s->limit, "--limit must be a number, 0 or more");
@@ -69,6 +74,7 @@ typedef struct topic_count {
 } topic_count;
 
 typedef struct diff_ctx {
+    cli_progress *progress;    /* or NULL */
     const tt_ruleset *old_rs, *new_rs;
     tt_scanner *old_sc, *new_sc;
     change *changes;
@@ -208,7 +214,9 @@ static int each_doc(void *vctx, const char *name, const char *id, const char *te
     size_t ne;
     (void)id;
     c->docs++;
+    cli_progress_add(c->progress, text ? len : 0);
     if (!text) {
+        cli_progress_clear(c->progress);
         fprintf(stderr, "topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
         c->failed++;
         return 0;
@@ -222,12 +230,14 @@ static int each_doc(void *vctx, const char *name, const char *id, const char *te
     tt_result_errors(a, &ne);
     if (ne) {
         const tt_doc_error *e = tt_result_errors(a, &ne);
+        cli_progress_clear(c->progress);
         fprintf(stderr, "topictag: %s: %s\n", name, e[0].message);
         c->failed++;
     } else {
         tt_result_errors(b, &ne);
         if (ne) {
             const tt_doc_error *e = tt_result_errors(b, &ne);
+            cli_progress_clear(c->progress);
             fprintf(stderr, "topictag: %s: %s\n", name, e[0].message);
             c->failed++;
         }
@@ -403,8 +413,12 @@ static int run(const cli_command *cmd, int argc, char **argv)
         c.nomem = add_topic(&c, tt_ruleset_topic(old_rs, i)->id) != 0;
     for (i = 0; i < tt_ruleset_topic_count(new_rs) && !c.nomem; i++)
         c.nomem = add_topic(&c, tt_ruleset_topic(new_rs, i)->id) != 0;
-    if (!c.nomem)
+    if (!c.nomem) {
+        c.progress = cli_progress_new(s.progress, "diff", argv + optind, argc - optind,
+                                      s.in.include);
         tt_input_each(&s.in, argv + optind, argc - optind, each_doc, &c);
+        cli_progress_end(c.progress);
+    }
     if (c.nomem) {
         fputs("topictag: out of memory\n", stderr);
         rc = EXIT_SYSTEM;

@@ -14,13 +14,15 @@
 #include "eval.h"
 #include "gold.h"
 #include "input.h"
+#include "eval.h"
+#include "progress.h"
 
 enum { O_GOLD = 256, O_ERRORS, O_MIN_F1, O_BASELINE, O_TOLERANCE, O_JUNIT };
 
 static const cli_option eval_options[] = {
     CLI_OPT_RULES,
     {O_GOLD, "gold", 1, "FILE", "the gold labels, JSON Lines (see docs/eval.md); required"},
-    {'f', "format", 1, "FORMAT", "text (default), json or csv"},
+    {'f', "format", 1, "FORMAT", "text (default), json, csv or html"},
     {O_ERRORS, "errors", 1, "N",
      "list N false positives and negatives (default: 10 in text, all in json)"},
     {O_MIN_F1, "min-f1", 1, "X",
@@ -30,9 +32,10 @@ static const cli_option eval_options[] = {
     {O_TOLERANCE, "tolerance", 1, "T", "with --baseline: how far an F1 may fall (default 0.02)"},
     {O_JUNIT, "junit", 1, "FILE",
      "also write the gates as JUnit XML to FILE: a testcase per topic and gate, and coverage"},
+    CLI_OPT_PROGRESS,
 };
 
-enum { FMT_TEXT, FMT_JSON, FMT_CSV };
+enum { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_HTML };
 
 typedef struct settings {
     cli_rules rules;
@@ -44,6 +47,7 @@ typedef struct settings {
     const char *junit;     /* --junit FILE, or NULL */
     double tolerance;
     int tolerance_set;
+    int progress;          /* CLI_PROGRESS_* */
 } settings;
 
 /* A number in [lo, hi], else a usage error naming the option. */
@@ -76,9 +80,13 @@ static int on_option(void *ctx, int val, const char *arg)
             s->format = FMT_JSON;
         else if (!strcmp(arg, "csv"))
             s->format = FMT_CSV;
+        else if (!strcmp(arg, "html"))
+            s->format = FMT_HTML;
         else
-            return cli_usage_error("unknown format (expected text, json, csv)", arg);
+            return cli_usage_error("unknown format (expected text, json, csv, html)", arg);
         return 0;
+    case CLI_OPT_PROGRESS_VALS:
+    case CLI_OPT_PROGRESS_VALS + 1: cli_progress_option(val, &s->progress); return 0;
     case O_ERRORS: {
         long n;
         int rc = cli_parse_count(arg, 0, LONG_MAX, &n, "--errors must be a number, 0 or more");
@@ -343,6 +351,7 @@ static int each_doc(void *ctx, const char *name, const char *id, const char *tex
     size_t ne, i;
     int rc;
     ev->read++;
+    cli_progress_add(ev->progress, text ? len : 0);
     if (id)
         d = gold_find(ev->g, id, NULL);
     if (!d)
@@ -350,6 +359,7 @@ static int each_doc(void *ctx, const char *name, const char *id, const char *tex
     if (!d)
         d = gold_find_path(ev->g, name);
     if (!text) {
+        cli_progress_clear(ev->progress);
         fprintf(stderr, "topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
         ev->failed++;
         if (d)
@@ -357,6 +367,7 @@ static int each_doc(void *ctx, const char *name, const char *id, const char *tex
         return 0;
     }
     if (!d) {
+        cli_progress_clear(ev->progress);
         fprintf(stderr, "topictag: %s: no gold record: not evaluated\n", name);
         ev->without_gold++;
         if (!ev->nogold && !(ev->nogold = strdup(name))) {
@@ -367,16 +378,20 @@ static int each_doc(void *ctx, const char *name, const char *id, const char *tex
         return 0;
     }
     if (d->seen) {
+        cli_progress_clear(ev->progress);
         fprintf(stderr, "topictag: %s: read a second time: evaluated once\n", name);
         return 0;
     }
     d->seen = 1;
     if (!(r = tt_classify(ev->sc, text, len, &err))) {
+        cli_progress_clear(ev->progress);
         fprintf(stderr, "topictag: %s: %s\n", name, err.message);
         ev->fatal = 1;
         return -1;
     }
     e = tt_result_errors(r, &ne);
+    if (ne)
+        cli_progress_clear(ev->progress);
     for (i = 0; i < ne; i++)
         fprintf(stderr, "topictag: %s: %s: not evaluated\n", name, e[i].message);
     if (ne) {
@@ -408,14 +423,6 @@ prf eval_score(counts c)
         m.f = 2.0 * (double)c.tp / (double)(2 * c.tp + c.fp + c.fn);
     return m;
 }
-
-typedef struct level {
-    const char *name;             /* "sentence" or "article" */
-    const counts *c;              /* per topic */
-    counts micro;
-    prf micro_m, macro_m;
-    size_t macro_topics;          /* topics with gold or predictions */
-} level;
 
 /* Micro: over the summed counts.  Macro: the mean over the topics with gold or predictions,
  * an undefined precision or recall counting as 0. */
@@ -812,7 +819,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
     evaluation ev;
     level sl, al, bl;
     char **paths = NULL;
-    int npaths = 0, rc, code, covered;
+    int npaths = 0, rc, code, covered, walk;
     size_t uncovered;
     eval_gates gates;
     size_t i;
@@ -856,7 +863,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
     else if (s.errors >= 0)
         ev.limit = (size_t)s.errors;
     else
-        ev.limit = s.format == FMT_TEXT ? 10 : SIZE_MAX;
+        ev.limit = s.format == FMT_TEXT ? 10 : SIZE_MAX;   /* html: all, like json */
     cli_limits(&lim);
     ev.sent = calloc(ev.ntopics + 1, sizeof *ev.sent);
     ev.art = calloc(ev.ntopics + 1, sizeof *ev.art);
@@ -870,9 +877,12 @@ static int run(const cli_command *cmd, int argc, char **argv)
         goto done;
     }
     memset(&in, 0, sizeof in);
-    if (tt_input_each(&in, paths ? paths : argv + optind, paths ? npaths : argc - optind,
-                      each_doc, &ev) != 0 ||
-        ev.fatal) {
+    ev.progress = cli_progress_new(s.progress, "eval", paths ? paths : argv + optind,
+                                   paths ? npaths : argc - optind, NULL);
+    walk = tt_input_each(&in, paths ? paths : argv + optind, paths ? npaths : argc - optind,
+                         each_doc, &ev);
+    cli_progress_end(ev.progress);
+    if (walk != 0 || ev.fatal) {
         if (!ev.fatal)
             fputs("topictag: out of memory\n", stderr);
         rc = EXIT_SYSTEM;
@@ -889,6 +899,9 @@ static int run(const cli_command *cmd, int argc, char **argv)
     summarize(&bl, ev.ntopics);
     if (s.format == FMT_JSON) {
         report_json(stdout, &ev, &sl, &al, &bl);
+    } else if (s.format == FMT_HTML) {
+        if (eval_report_html(stdout, &ev, &sl, &al, &bl, &s.rules))
+            fputs("topictag: out of memory\n", stderr);
     } else if (s.format == FMT_CSV) {
         fputs("level,topic,gold,predicted,tp,fp,fn,precision,recall,f1\n", stdout);
         csv_level(stdout, &ev, &sl);

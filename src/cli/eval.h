@@ -1,5 +1,6 @@
 /* eval.h - what the parts of `topictag eval` share: the counts gathered while scoring the
- * corpus against the gold (eval.c) and the gates that judge them (eval_gate.c). */
+ * corpus against the gold (eval.c), the gates that judge them (eval_gate.c) and the report
+ * writers (eval.c: text, JSON, CSV; eval_html.c: HTML). */
 #ifndef TT_CLI_EVAL_H
 #define TT_CLI_EVAL_H
 
@@ -7,8 +8,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "gold.h"
 #include "topictag.h"
+
+struct cli_progress;
 
 typedef struct counts {
     size_t tp, fp, fn;
@@ -57,6 +61,7 @@ typedef struct evaluation {
     miss *misses;
     size_t nmisses, capmisses, limit;
     int fatal;
+    struct cli_progress *progress;  /* or NULL */
 } evaluation;
 
 /* Precision, recall and F1; has_* = 0 when undefined (no prediction, no gold, neither). */
@@ -112,5 +117,18 @@ int gate_coverage(eval_gates *gs, const evaluation *ev, int gating);
 /* Writes the checks as JUnit XML to path, one testcase per check, so a CI page shows which
  * topic missed which threshold.  EXIT_OK or EXIT_SYSTEM (printed). */
 int eval_junit(const eval_gates *gs, const char *path);
+
+typedef struct level {
+    const char *name;             /* "sentence" or "article" */
+    const counts *c;              /* per topic */
+    counts micro;
+    prf micro_m, macro_m;
+    size_t macro_topics;          /* topics with gold or predictions */
+} level;
+
+/* The HTML page of an evaluation (eval_html.c); rules are named in the explain command
+ * lines.  Returns 0, or -1 when writing failed or memory ran out. */
+int eval_report_html(FILE *o, const evaluation *ev, const level *sl, const level *al,
+                     const level *bl, const cli_rules *rules);
 
 #endif

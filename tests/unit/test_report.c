@@ -407,7 +407,7 @@ static void test_report_json(void **state)
 /* An empty batch is still one valid JSON document. */
 static void test_report_json_empty_batch(void **state)
 {
-    tt_report_options opt = {TT_FORMAT_JSON, 0, 0, 0, 0, 0, 0};
+    tt_report_options opt = {TT_FORMAT_JSON, 0, 0, 0, 0, 0, 0, 0, NULL, NULL};
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
@@ -447,7 +447,7 @@ static void test_report_json_pattern_error(void **state)
     tt_ruleset *ers;
     tt_scanner *esc;
     tt_limits lim;
-    tt_report_options opt = {TT_FORMAT_JSONL, 0, 0, 0, 0, 0, 0};
+    tt_report_options opt = {TT_FORMAT_JSONL, 0, 0, 0, 0, 0, 0, 0, NULL, NULL};
     tt_report *rep;
     char *buf = NULL, *text;
     size_t len = 0, n = 3000;
@@ -741,7 +741,7 @@ static void test_report_text(void **state)
         "  nk                                       2          3        2          0          0\n"
         "  quiet                                    1          1        1          0          0\n";
     static const char two[] = "Hello. Pyongyang zzz missile\tin\ntwo lines.";
-    tt_report_options opt = {TT_FORMAT_TEXT, 0, 0, 0, 0, 0, 0};
+    tt_report_options opt = {TT_FORMAT_TEXT, 0, 0, 0, 0, 0, 0, 0, NULL, NULL};
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
@@ -780,7 +780,7 @@ static void test_report_write_errors(void **state)
 
     (void)state;
     for (f = TT_FORMAT_TEXT; f <= TT_FORMAT_TSV; f++) {
-        tt_report_options opt = {f, 0, 1, 1, 0, 0, 0};   /* stream: JSONL flushes per document */
+        tt_report_options opt = {f, 0, 1, 1, 0, 0, 0, 0, NULL, NULL};   /* stream: JSONL flushes per document */
         FILE *out = fopen("/dev/full", "w");
         tt_report *rep;
         int rd, rf;
@@ -827,7 +827,7 @@ static void test_report_status_names(void **state)
 
 static void test_report_out_of_memory(void **state)
 {
-    tt_report_options opt = {TT_FORMAT_JSON, 0, 0, 0, 0, 0, 0};
+    tt_report_options opt = {TT_FORMAT_JSON, 0, 0, 0, 0, 0, 0, 0, NULL, NULL};
     long n;
     int done = 0;
 
