@@ -8,6 +8,9 @@ WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wwrite-strings -Wvla -Wformat=2 $(WERROR)
 PKGS     = libpcre2-8 yaml-0.1 jansson $(HS_PKG)
 B       ?= build
+# the Python whose site-packages `make install` puts the topictag package in
+PYTHON  ?= python3
+PYTHON_SITE ?= $(shell $(PYTHON) scripts/python-site.py $(PREFIX) 2>/dev/null)
 # HYPERSCAN=auto (default) builds the optional Hyperscan/Vectorscan prefilter when pkg-config
 # finds libhs; HYPERSCAN=no leaves it out.
 HYPERSCAN ?= auto
@@ -34,7 +37,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps run test unit-test cli-test rules-test eval-baseline install-test valgrind-test clean install \
-        uninstall bench golden soak soak-test
+        uninstall bench golden soak soak-test python-test
 
 all: $(B)/topictag $(B)/libtopictag.a $(B)/libtopictag.so
 
@@ -106,7 +109,13 @@ install-test: all
 	  PKG_CONFIG_PATH=$$d/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(B)/install-test \
 	    $(CC) $(CFLAGS) $(LDFLAGS) -o $(B)/install-test/t $(B)/install-test/t.c \
 	    $$(PKG_CONFIG_PATH=$$d/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(B)/install-test pkg-config --cflags --libs --static topictag) && \
-	  LD_LIBRARY_PATH=$$d/lib $(B)/install-test/t && echo "install: 1 passed, 0 failed"
+	  LD_LIBRARY_PATH=$$d/lib $(B)/install-test/t && \
+	  cd / && PYTHONPATH=$(CURDIR)/$(B)/install-test$(PYTHON_SITE) TOPICTAG_LIB=$(CURDIR)/$$d/lib/libtopictag.so \
+	    $(PYTHON) -c "import topictag, topictag._config as c; \
+	      assert (c.LIBDIR, c.RULESDIR) == ('/usr/lib', '/usr/share/topictag/rules'), c.LIBDIR; \
+	      rs = topictag.Ruleset.from_path('$(CURDIR)/'+'$$d/share/topictag/rules'); \
+	      assert rs.classify('China held drills around Taiwan.')['topics']" && \
+	  echo "install: 2 passed, 0 failed"
 
 # The unit tests and the golden CLI runs under valgrind: no error, no leak.
 valgrind-test: $(B)/topictag $(UNIT_BIN)
@@ -126,14 +135,20 @@ soak-test: $(B)/topictag
 soak: $(B)/topictag
 	@$(if $(SANITIZE),SOAK_NO_CAP=1) sh tests/soak.sh $(B)/topictag 1024
 
-test: all unit-test rules-test cli-test soak-test install-test
+# The Python binding (python/topictag) under $(PYTHON) and Debian's python3, a Dask cluster on
+# loopback, the GNU parallel recipe (python/tests/run.sh).
+python-test: all
+	@SANITIZE='$(SANITIZE)' PYTHON='$(PYTHON)' CC='$(CC)' sh python/tests/run.sh $(B)
+
+test: all unit-test rules-test cli-test soak-test install-test python-test
 
 # Rewrites the golden CLI outputs on purpose; review the diff before committing.
 golden: $(B)/topictag
 	@UPDATE=1 sh tests/cli/run.sh $(B)/topictag
 
-bench: $(B)/topictag
+bench: $(B)/topictag $(B)/libtopictag.so
 	@python3 scripts/bench.py $(B)/topictag
+	@/usr/bin/python3 scripts/bench_python.py $(B)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
@@ -148,12 +163,17 @@ install: all
 	install -m 644 docs/topictag.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@HS_PKG@|$(HS_PKG)|' -e 's|@VERSION@|$(shell sed -n 's/^#define TT_VERSION "\(.*\)"/\1/p' include/topictag.h)|' \
 	  topictag.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/topictag.pc
+	install -d $(DESTDIR)$(PYTHON_SITE)/topictag
+	install -m 644 $(filter-out %/_config.py,$(wildcard python/topictag/*.py)) \
+	  $(DESTDIR)$(PYTHON_SITE)/topictag/
+	printf 'LIBDIR = "%s"\nRULESDIR = "%s"\n' '$(PREFIX)/lib' '$(PREFIX)/share/topictag/rules' \
+	  > $(DESTDIR)$(PYTHON_SITE)/topictag/_config.py
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/topictag $(DESTDIR)$(PREFIX)/lib/libtopictag.a \
 	  $(DESTDIR)$(PREFIX)/lib/libtopictag.so $(DESTDIR)$(PREFIX)/include/topictag.h \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/topictag.pc $(DESTDIR)$(PREFIX)/share/man/man1/topictag.1
-	rm -rf $(DESTDIR)$(PREFIX)/share/topictag
+	rm -rf $(DESTDIR)$(PREFIX)/share/topictag $(DESTDIR)$(PYTHON_SITE)/topictag
 
 clean:
 	rm -rf $(B)
