@@ -160,6 +160,7 @@ install: all
 	install -m 644 include/topictag.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 rules/*.yaml rules/README.md $(DESTDIR)$(PREFIX)/share/topictag/rules/
 	install -m 644 docs/rules.md $(DESTDIR)$(PREFIX)/share/topictag/
+	install -m 644 docs/python.md $(DESTDIR)$(PREFIX)/share/topictag/
 	install -m 644 docs/topictag.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@HS_PKG@|$(HS_PKG)|' -e 's|@VERSION@|$(shell sed -n 's/^#define TT_VERSION "\(.*\)"/\1/p' include/topictag.h)|' \
 	  topictag.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/topictag.pc

@@ -6,6 +6,7 @@ records.  Run under Debian's /usr/bin/python3 (python3-distributed)."""
 import atexit
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -50,6 +51,7 @@ class Cluster:
         self.workers = [self._spawn([sys.executable, "-m", "distributed.cli.dask_worker",
                                      *common, "--nthreads", "1", "--no-nanny",
                                      "--no-dashboard", "--scheduler-file", self.file,
+                                     "--local-directory", self.dir,
                                      "--name", f"w{k}"], env) for k in range(n)]
         self.client = distributed.Client(scheduler_file=self.file, timeout=START_TIMEOUT)
         self.client.wait_for_workers(n, timeout=START_TIMEOUT)
@@ -80,9 +82,15 @@ class Cluster:
             self.client = None
         for p in reversed(self.procs):
             if p.poll() is None:
+                os.kill(p.pid, signal.SIGTERM)
+        for p in reversed(self.procs):
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
                 os.kill(p.pid, signal.SIGKILL)
-            p.wait(timeout=30)
+                p.wait(timeout=30)
         self.procs = []
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def cli_corpus():
@@ -159,7 +167,9 @@ class DaskCluster(unittest.TestCase):
             ttd.write_jsonl(ttd.classify_bag(bag, self.rs), os.path.join(d, "ok-*.jsonl"),
                             self.rs)
             with open(os.path.join(d, "ok-0.jsonl")) as f:
-                self.assertEqual(json.loads(f.readline())["digest"], self.rs.digest)
+                lines = f.read().split("\n")
+            self.assertEqual(lines[-1], "", "the last record ends with a newline")
+            self.assertEqual([json.loads(x)["digest"] for x in lines[:-1]], [self.rs.digest] * 2)
         # a worker whose library would compute another digest for the same text refuses
         with self.assertRaisesRegex(topictag.RuleError, "digest"):
             topictag._cached(self.rs.sources, "sha256:" + "0" * 64)

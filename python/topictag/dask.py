@@ -149,7 +149,8 @@ def write_jsonl(bag, pattern, rules, compute=True):
     dask.bag.to_textfiles), refusing any record whose digest is not rules'.  Returns the
     file names (with compute=False, the delayed writes, for Client.compute)."""
     digest = _digest(rules)
-    return bag.map_partitions(_checked_lines, digest).to_textfiles(pattern, compute=compute)
+    return bag.map_partitions(_checked_lines, digest).to_textfiles(pattern, compute=compute,
+                                                                    last_endline=True)
 
 
 _COLUMNS = ("row", "document", "id", "digest", "sentence", "start", "end", "topic", "score",
