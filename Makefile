@@ -110,7 +110,8 @@ install-test: all
 	    $(CC) $(CFLAGS) $(LDFLAGS) -o $(B)/install-test/t $(B)/install-test/t.c \
 	    $$(PKG_CONFIG_PATH=$$d/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(B)/install-test pkg-config --cflags --libs --static topictag) && \
 	  LD_LIBRARY_PATH=$$d/lib $(B)/install-test/t && \
-	  cd / && PYTHONPATH=$(CURDIR)/$(B)/install-test$(PYTHON_SITE) TOPICTAG_LIB=$(CURDIR)/$$d/lib/libtopictag.so \
+	  cd / && $(if $(SANITIZE),LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" ASAN_OPTIONS=detect_leaks=0) \
+	  PYTHONPATH=$(CURDIR)/$(B)/install-test$(PYTHON_SITE) TOPICTAG_LIB=$(CURDIR)/$$d/lib/libtopictag.so \
 	    $(PYTHON) -c "import topictag, topictag._config as c; \
 	      assert (c.LIBDIR, c.RULESDIR) == ('/usr/lib', '/usr/share/topictag/rules'), c.LIBDIR; \
 	      rs = topictag.Ruleset.from_path('$(CURDIR)/'+'$$d/share/topictag/rules'); \

@@ -153,6 +153,30 @@ class DaskCluster(unittest.TestCase):
         # the cluster lost a worker
         self.assertEqual(len(self.cluster.client.scheduler_info()["workers"]), 1)
 
+    def test_read_jsonl_blocks_and_bad_lines(self):
+        # blocks far smaller than a line, blank and bad lines: the same names, ids and
+        # records as the CLI reading the same file (the JSON parser's wording aside)
+        with open(CORPUS, "rb") as f:
+            head = [next(f) for _ in range(5)]
+        lines = [head[0], b"\n", b"notjson\n", head[1], b'{"id": 9, "text": 1}\n', b"[2]\n",
+                 head[2], head[3] + head[4].rstrip(b"\n")]
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "a.jsonl")
+            with open(path, "wb") as f:
+                f.write(b"".join(lines))
+            out, rc = util.cli("classify", "-r", RULES, "-f", "jsonl", path)
+            for bs in (300, 5000, 1 << 20):
+                with dask.config.set(scheduler="sync"):
+                    got = ttd.classify_bag(ttd.read_jsonl(path, blocksize=bs), self.rs).compute()
+                want = [json.loads(x) for x in out.splitlines()]
+                for r in got + want:
+                    r.pop("digest", None)
+                    for e in r["errors"]:
+                        if e["message"].startswith("malformed JSON record"):
+                            e["message"] = "malformed JSON record"
+                self.assertEqual([canon(r) for r in got], [canon(r) for r in want], bs)
+        self.assertEqual(len(want), 8)
+
     def test_mixed_digests_refused(self):
         other = topictag.Ruleset.from_yaml(
             "version: 1\ntopic:\n  id: t\n  title: T\n  patterns:\n    - id: a\n"
@@ -190,6 +214,17 @@ class DaskCluster(unittest.TestCase):
                                 ("a", "sentence", "taiwan-strait", ""),
                                 ("c", "error", "", "invalid-utf8")])
         self.assertEqual(set(df["digest"]), {self.rs.digest})
+        with tempfile.TemporaryDirectory() as d:
+            try:
+                import pyarrow  # noqa: F401
+            except ImportError:
+                with self.assertRaisesRegex(ImportError, "needs pyarrow"):
+                    ttd.write_parquet(out, os.path.join(d, "p"), self.rs)
+                return
+            with dask.config.set(scheduler="sync"):
+                ttd.write_parquet(out, os.path.join(d, "p"), self.rs)
+            back = pd.read_parquet(os.path.join(d, "p"))
+            self.assertEqual(len(back), len(df))
 
 
 if __name__ == "__main__":

@@ -71,9 +71,33 @@ def _as_bytes(text):
     return text.encode("utf-8", "surrogatepass")
 
 
-def _walk(root):
-    """The rule files below root, in the order tt_loader_add_path reads them: names sorted
-    bytewise, folders walked where they sort, *.yaml and *.yml, dot files skipped."""
+def _record_id(v):
+    """An id as the CLI carries it from a JSON record: a string, or an integer written out;
+    other values (floats, booleans, null) carry none."""
+    if isinstance(v, str):
+        return v.encode("utf-8", "surrogatepass")
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v).encode()
+    return None
+
+
+def _jsonl_record(line, text_field="text", id_field="id"):
+    """(id, text, problem) from one JSON Lines record, as the CLI reads it: problem is the
+    bad-input message when the line is not a JSON object with a string text field."""
+    try:
+        o = json.loads(line)
+    except ValueError as e:
+        return None, None, f"malformed JSON record: {e}"
+    if not isinstance(o, dict):
+        return None, None, "malformed JSON record: not a JSON object"
+    if not isinstance(o.get(text_field), str):
+        return o.get(id_field), None, f"record has no string field '{text_field}'"
+    return o.get(id_field), o[text_field], None
+
+
+def _walk(root, suffixes=(b".yaml", b".yml")):
+    """The files below root ending in one of suffixes, in the order the library and the CLI
+    walk folders: names sorted bytewise, folders walked where they sort, dot files skipped."""
     out, seen = [], set()
 
     def rec(d):
@@ -87,7 +111,7 @@ def _walk(root):
             full = os.path.join(os.fsencode(d), n)
             if os.path.isdir(full):
                 rec(full)
-            elif n.endswith(b".yaml") or n.endswith(b".yml"):
+            elif n.endswith(suffixes):
                 out.append(os.fsdecode(full))
         seen.discard((st.st_dev, st.st_ino))
 
@@ -251,9 +275,21 @@ class Ruleset:
         data = _as_bytes(text)
         sc = self._scanner()
         r = self._run(_L.tt_classify, sc, data)
-        rc = _L.tt_report_render(self._handle.rep, os.fsencode(name),
-                                 None if id is None else str(id).encode("utf-8", "surrogatepass"),
-                                 r, None, ctypes.byref(sc.buf))
+        rc = _L.tt_report_render(self._handle.rep, os.fsencode(name), _record_id(id), r, None,
+                                 ctypes.byref(sc.buf))
+        if rc != 0:
+            raise MemoryError("topictag: out of memory")
+        return ctypes.string_at(sc.buf.data, sc.buf.len)
+
+    def render_failed(self, message, *, code="bad-input", id=None, name="-"):
+        """The JSON Lines record the CLI writes for a document it could not read ("io") or an
+        input record it could not use ("bad-input": a line that is not a JSON object, or has
+        no string text field): no sentences, the error with message."""
+        err = _Error(code={"io": _lib.TT_ERR_IO, "bad-input": _lib.TT_ERR_INPUT}[code],
+                     message=message.encode()[:255])
+        sc = self._scanner()
+        rc = _L.tt_report_render(self._handle.rep, os.fsencode(name), _record_id(id), None,
+                                 ctypes.byref(err), ctypes.byref(sc.buf))
         if rc != 0:
             raise MemoryError("topictag: out of memory")
         return ctypes.string_at(sc.buf.data, sc.buf.len)
@@ -336,4 +372,4 @@ def _cached(sources, digest):
         return rs
 
 
-from ._records import to_records  # noqa: E402  (uses Ruleset's records only)
+from ._records import to_records  # noqa: E402

@@ -42,14 +42,12 @@ def load_rules(paths):
 
 
 def documents(paths, opt):
-    """(name, id, text or None, (error code, message) or None) for each document, in the CLI's order."""
+    """(name, id, text or None, what was wrong when text is None) for each document, in the
+    CLI's order; what was wrong is a message (bad input) or ("io", message)."""
     for p in paths or ["-"]:
         if p != "-" and os.path.isdir(p):
-            for d, dirs, files in os.walk(p):
-                dirs.sort()
-                for n in sorted(files):
-                    if n.endswith(".txt") and not n.startswith("."):
-                        yield from documents([os.path.join(d, n)], opt)
+            for f in topictag._walk(p, (b".txt",)):
+                yield from documents([f], opt)
             continue
         if p.endswith(".jsonl") or (p == "-" and opt.input == "jsonl"):
             f = sys.stdin.buffer if p == "-" else open(p, "rb")
@@ -57,17 +55,8 @@ def documents(paths, opt):
                 for no, line in enumerate(f, 1):
                     if not line.strip():
                         continue
-                    name = f"{p}:{no}"
-                    try:
-                        o = json.loads(line)
-                        text = o[opt.text_field]
-                        if not isinstance(text, str):
-                            raise ValueError(f"'{opt.text_field}' is not a string")
-                    except (ValueError, KeyError) as e:
-                        yield name, None, None, ("bad-input", f"bad JSON record: {e}")
-                        continue
-                    i = o.get(opt.id_field)
-                    yield name, (None if i is None else str(i)), text, None
+                    i, text, bad = topictag._jsonl_record(line, opt.text_field, opt.id_field)
+                    yield f"{p}:{no}", i, text, bad
             continue
         try:
             if p == "-":
@@ -76,7 +65,7 @@ def documents(paths, opt):
                 with open(p, "rb") as f:
                     yield p, None, f.read(), None
         except OSError as e:
-            yield p, None, None, ("io", e.strerror)
+            yield p, None, None, ("io", f"cannot read: {e.strerror}")
 
 
 def main(argv=None):
@@ -108,9 +97,9 @@ def main(argv=None):
         for name, i, text, err in documents(opt.paths, opt):
             if text is None:
                 failed = 1
-                print(f"topictag: {name}: {err[1]}", file=sys.stderr)
-                rec = {"document": name, "errors": [{"code": err[0], "message": err[1]}]}
-                out.write(json.dumps(rec).encode() + b"\n")
+                code, msg = err if isinstance(err, tuple) else ("bad-input", err)
+                print(f"topictag: {name}: {msg}", file=sys.stderr)
+                out.write(rs.render_failed(msg, code=code, id=i, name=name))
                 continue
             raw = rs.render(text, id=i, name=name)
             if not raw.endswith(b'"errors": []}\n'):

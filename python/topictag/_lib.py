@@ -83,6 +83,8 @@ class ReportBuf(ctypes.Structure):
 
 
 TT_FORMAT_JSONL = 2
+TT_ERR_IO = 2
+TT_ERR_INPUT = 13
 TT_SEV_ERROR = 0
 TT_VIA_CONTEXT = 1
 TT_VIA_ARTICLE = 2

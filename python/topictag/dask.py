@@ -38,8 +38,7 @@ def _classify_part(part, sources, digest):
     out = []
     for d in part:
         if isinstance(d, dict) and "bad" in d:
-            rec = {"document": d["name"], "sentences": [], "topics": [],
-                   "errors": [{"code": "bad-input", "offset": 0, "message": d["bad"]}]}
+            rec = json.loads(rs.render_failed(d["bad"], id=d.get("id"), name=d["name"]))
         elif isinstance(d, dict):
             rec = rs.classify(d["text"], id=d.get("id"), name=d.get("name", "-"),
                               errors="record")
@@ -87,15 +86,8 @@ def _read_block(path, start, end, first_line, text_field, id_field):
     for no, line in enumerate(_block_lines(path, start, end), first_line):
         if not line.strip():
             continue
-        name = f"{path}:{no}"
-        try:
-            o = json.loads(line)
-            text = o[text_field]
-        except (ValueError, KeyError, TypeError) as e:
-            out.append({"name": name, "id": None, "bad": f"bad JSON record: {e}"})
-            continue
-        i = o.get(id_field)
-        out.append({"name": name, "id": None if i is None else str(i), "text": text})
+        i, text, bad = topictag._jsonl_record(line, text_field, id_field)
+        out.append({"name": f"{path}:{no}", "id": i, "text": text, **({"bad": bad} if bad else {})})
     return out
 
 
