@@ -12,6 +12,9 @@ B       ?= build
 # ABI breaks; SOFULL names the file.  The links libtopictag.so.1 and libtopictag.so point at it.
 SOVERSION = 1
 SOFULL    = $(SOVERSION).0.0
+# the Python whose site-packages `make install` puts the topictag package in
+PYTHON  ?= python3
+PYTHON_SITE ?= $(shell $(PYTHON) scripts/python-site.py $(PREFIX) 2>/dev/null)
 # HYPERSCAN=auto (default) builds the optional Hyperscan/Vectorscan prefilter when pkg-config
 # finds libhs; HYPERSCAN=no leaves it out.
 HYPERSCAN ?= auto
@@ -38,7 +41,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps run test unit-test cli-test rules-test eval-baseline install-test valgrind-test clean install \
-        uninstall bench golden soak soak-test memory-test browser-test screenshot
+        uninstall bench golden soak soak-test memory-test browser-test screenshot python-test
 
 all: $(B)/topictag $(B)/libtopictag.a $(B)/libtopictag.so
 
@@ -120,8 +123,15 @@ install-test: all
 	  [ "$$(readlink $$d/lib/libtopictag.so)" = libtopictag.so.$(SOVERSION) ] && \
 	  [ "$$(readlink $$d/lib/libtopictag.so.$(SOVERSION))" = libtopictag.so.$(SOFULL) ] && \
 	  readelf -d $(B)/install-test/t | grep -q 'NEEDED.*\[libtopictag\.so\.$(SOVERSION)\]' && \
-	  echo "install: 1 passed, 0 failed (SONAME libtopictag.so.$(SOVERSION), links .so -> .so.$(SOVERSION) -> .so.$(SOFULL))" || \
-	  { echo "install: FAILED (the command, the library, its SONAME or its links)"; exit 1; }
+	  echo "install: SONAME libtopictag.so.$(SOVERSION), links .so -> .so.$(SOVERSION) -> .so.$(SOFULL)" || \
+	  { echo "install: FAILED (the command, the library, its SONAME or its links)"; exit 1; }; \
+	  cd / && $(if $(SANITIZE),LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" ASAN_OPTIONS=detect_leaks=0) \
+	  PYTHONPATH=$(CURDIR)/$(B)/install-test$(PYTHON_SITE) TOPICTAG_LIB=$(CURDIR)/$$d/lib/libtopictag.so \
+	    $(PYTHON) -c "import topictag, topictag._config as c; \
+	      assert (c.LIBDIR, c.RULESDIR) == ('/usr/lib', '/usr/share/topictag/rules'), c.LIBDIR; \
+	      rs = topictag.Ruleset.from_path('$(CURDIR)/'+'$$d/share/topictag/rules'); \
+	      assert rs.classify('China held drills around Taiwan.')['topics']" && \
+	  echo "install: 2 passed, 0 failed"
 
 # The unit tests and the golden CLI runs under valgrind: no error, no leak.
 valgrind-test: $(B)/topictag $(UNIT_BIN)
@@ -149,7 +159,7 @@ $(B)/tests/peak_rss: tests/memory/peak_rss.c
 memory-test: $(B)/topictag $(B)/tests/peak_rss
 	@TT_SANITIZE='$(SANITIZE)' sh tests/memory.sh $(B)/topictag $(B)/tests/peak_rss
 
-test: all unit-test rules-test cli-test soak-test memory-test install-test browser-test
+test: all unit-test rules-test cli-test soak-test memory-test install-test python-test browser-test
 
 # The HTML report in headless Chromium (tests/browser/run.sh installs what it needs as root,
 # else skips with the command to run).
@@ -162,12 +172,18 @@ screenshot: $(B)/topictag
 	chromium --headless --no-sandbox --hide-scrollbars --window-size=1100,1400 \
 	  --screenshot=$(CURDIR)/docs/report.png file://$(CURDIR)/$(B)/samples-report.html
 
+# The Python binding (python/topictag) under $(PYTHON) and Debian's python3, a Dask cluster on
+# loopback, the GNU parallel recipe (python/tests/run.sh).
+python-test: all
+	@SANITIZE='$(SANITIZE)' PYTHON='$(PYTHON)' CC='$(CC)' sh python/tests/run.sh $(B)
+
 # Rewrites the golden CLI outputs on purpose; review the diff before committing.
 golden: $(B)/topictag
 	@UPDATE=1 sh tests/cli/run.sh $(B)/topictag
 
-bench: $(B)/topictag
+bench: $(B)/topictag $(B)/libtopictag.so
 	@python3 scripts/bench.py $(B)/topictag
+	@/usr/bin/python3 scripts/bench_python.py $(B)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
@@ -181,19 +197,25 @@ install: all
 	install -m 644 include/topictag.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 rules/*.yaml rules/README.md $(DESTDIR)$(PREFIX)/share/topictag/rules/
 	install -m 644 docs/rules.md $(DESTDIR)$(PREFIX)/share/topictag/
+	install -m 644 docs/python.md $(DESTDIR)$(PREFIX)/share/topictag/
 	install -m 644 docs/topictag.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@HS_PKG@|$(HS_PKG)|' -e 's|@VERSION@|$(shell sed -n 's/^#define TT_VERSION "\(.*\)"/\1/p' include/topictag.h)|' \
 	  topictag.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/topictag.pc
 	@# a real root (no DESTDIR): refresh the loader's cache so the new SONAME is found
 	@if [ -z "$(DESTDIR)" ] && command -v ldconfig >/dev/null 2>&1; then \
 	  echo ldconfig; ldconfig || echo "topictag: ldconfig failed: run it as root" >&2; fi
+	install -d $(DESTDIR)$(PYTHON_SITE)/topictag
+	install -m 644 $(filter-out %/_config.py,$(wildcard python/topictag/*.py)) \
+	  $(DESTDIR)$(PYTHON_SITE)/topictag/
+	printf 'LIBDIR = "%s"\nRULESDIR = "%s"\n' '$(PREFIX)/lib' '$(PREFIX)/share/topictag/rules' \
+	  > $(DESTDIR)$(PYTHON_SITE)/topictag/_config.py
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/topictag $(DESTDIR)$(PREFIX)/lib/libtopictag.a \
 	  $(DESTDIR)$(PREFIX)/lib/libtopictag.so $(DESTDIR)$(PREFIX)/lib/libtopictag.so.$(SOVERSION) \
 	  $(DESTDIR)$(PREFIX)/lib/libtopictag.so.$(SOFULL) $(DESTDIR)$(PREFIX)/include/topictag.h \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/topictag.pc $(DESTDIR)$(PREFIX)/share/man/man1/topictag.1
-	rm -rf $(DESTDIR)$(PREFIX)/share/topictag
+	rm -rf $(DESTDIR)$(PREFIX)/share/topictag $(DESTDIR)$(PYTHON_SITE)/topictag
 
 clean:
 	rm -rf $(B)
