@@ -57,6 +57,7 @@ static int on_option(void *ctx, int val, const char *arg)
 /* One changed sentence: the topic ids it gained and lost (in the old or new ruleset). */
 typedef struct change {
     char *document;
+    char *id;                  /* the JSON Lines record's id, or NULL */
     char *text;
     size_t index, start, end;
     char *gained;              /* space-separated topic ids */
@@ -129,7 +130,8 @@ static int append_id(char **list, const char *id)
 
 /* Compares the two results sentence by sentence; sentences are matched by byte span, so a
  * changed segmentation shows as a loss on the old span and a gain on the new one. */
-static int compare(diff_ctx *c, const char *name, const tt_result *a, const tt_result *b)
+static int compare(diff_ctx *c, const char *name, const char *docid, const tt_result *a,
+                   const tt_result *b)
 {
     size_t na, nb, i = 0, j = 0, k;
     const tt_sentence *sa = tt_result_sentences(a, &na);
@@ -186,12 +188,13 @@ static int compare(diff_ctx *c, const char *name, const tt_result *a, const tt_r
                 c->changes = nc;
             }
             ch.document = strdup(name);
+            ch.id = docid ? strdup(docid) : NULL;
             ch.text = strndup(text + z->start, z->end - z->start);
             ch.index = (size_t)(z - (y ? sb : sa));
             ch.start = z->start;
             ch.end = z->end;
             c->changes[c->nchanges++] = ch;
-            if (!ch.document || !ch.text)
+            if (!ch.document || !ch.text || (docid && !ch.id))
                 return -1;
         }
     }
@@ -206,7 +209,6 @@ static int each_doc(void *vctx, const char *name, const char *id, const char *te
     const tt_result *a, *b;
     tt_error err;
     size_t ne;
-    (void)id;
     c->docs++;
     if (!text) {
         fprintf(stderr, "topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
@@ -232,7 +234,7 @@ static int each_doc(void *vctx, const char *name, const char *id, const char *te
             c->failed++;
         }
     }
-    if (compare(c, name, a, b)) {
+    if (compare(c, name, id, a, b)) {
         c->nomem = 1;
         return -1;
     }
@@ -301,6 +303,10 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
             const change *ch = &c->changes[i];
             fprintf(o, "%s{", i ? ",\n" : "\n");
             tt_json_name(o, "document", ch->document);
+            if (ch->id) {
+                fputs(", \"id\": ", o);
+                cli_json(o, ch->id, strlen(ch->id));
+            }
             fprintf(o, ", \"sentence\": %zu, \"start\": %zu, \"end\": %zu, \"gained\": ", ch->index,
                     ch->start, ch->end);
             json_ids(o, ch->gained);
@@ -345,6 +351,8 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
     for (i = 0; i < c->nchanges && (long)shown < s->limit; i++, shown++) {
         const change *ch = &c->changes[i];
         fprintf(o, "%s [%zu]", ch->document, ch->index);
+        if (ch->id)
+            fprintf(o, " (id %s)", ch->id);
         print_ids(o, '+', ch->gained);
         print_ids(o, '-', ch->lost);
         fputs("\n    ", o);
@@ -415,6 +423,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
 done:
     for (i = 0; i < c.nchanges; i++) {
         free(c.changes[i].document);
+        free(c.changes[i].id);
         free(c.changes[i].text);
         free(c.changes[i].gained);
         free(c.changes[i].lost);
