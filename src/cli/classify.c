@@ -279,7 +279,7 @@ static int segment_done(void *vctx, const char *name, const char *id, const tt_r
         fprintf(c->out, "==> %s <==\n", name);
     for (i = 0; i < ns; i++) {
         if (c->segment_jsonl) {
-            putc('{', c->out);
+            fprintf(c->out, "{\"schema\": %d, ", TT_JSON_SCHEMA);
             tt_json_name(c->out, "document", name);
             if (id) {
                 fputs(", \"id\": ", c->out);

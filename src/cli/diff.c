@@ -288,9 +288,10 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
 {
     size_t i, shown = 0;
     if (s->format == FMT_JSON) {
-        fprintf(o, "{\"documents\": %zu, \"sentences\": %zu, \"changed_sentences\": %zu, "
+        fprintf(o, "{\"schema\": %d, \"document_count\": %zu, \"sentences\": %zu, "
+                   "\"changed_sentences\": %zu, "
                    "\"resegmented_documents\": %zu, \"topics\": [",
-                c->docs, c->sentences, c->nchanges, c->resegmented);
+                TT_JSON_SCHEMA, c->docs, c->sentences, c->nchanges, c->resegmented);
         for (i = 0; i < c->ntopics; i++) {
             fprintf(o, "%s{\"id\": ", i ? ", " : "");
             cli_json(o, c->topics[i].id, strlen(c->topics[i].id));

@@ -470,7 +470,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
     wc.json = s.json;
     wc.id = s.id;
     if (s.json)
-        fputs("{\"documents\": [\n", stdout);
+        printf("{\"schema\": %d, \"documents\": [\n", TT_JSON_SCHEMA);
     if (s.text) {
         int r = explain_doc(&o, sc, "--text", s.text, strlen(s.text), topic, s.json, 1);
         wc.fatal = r < 0;

@@ -275,7 +275,7 @@ static int test_once(const settings *s, const tt_ruleset *rs, const memo *prev, 
     if (s->format == FMT_TAP)
         printf("TAP version 13\n1..%zu\n", nrun);
     else if (s->format == FMT_JSON)
-        fputs("{\"examples\": [", o);
+        fprintf(o, "{\"schema\": %d, \"examples\": [", TT_JSON_SCHEMA);
     for (i = 0; i < n; i++) {
         const tt_example_info *ex = tt_ruleset_example(rs, i);
         const char *topic = tt_ruleset_topic(rs, ex->topic)->id;
