@@ -355,6 +355,9 @@ TT_API const tt_doc_error *tt_result_errors(const tt_result *r, size_t *n);
 
 /* ---- Reports ---------------------------------------------------------------------------- */
 
+/* The version of every JSON and JSON Lines output ("schema": N; docs/schema/). */
+#define TT_JSON_SCHEMA 1
+
 typedef enum tt_format {
     TT_FORMAT_TEXT = 0,   /* for people: tagged sentences per document, then a summary */
     TT_FORMAT_JSON,       /* one JSON document for the batch */

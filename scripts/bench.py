@@ -365,7 +365,7 @@ def main():
             if code not in (0, 4):
                 sys.exit(f"bench: topictag exited {code}")
             s = summary_of(outp)
-            docs, sents = s["documents"], s["sentences"]
+            docs, sents = s["document_count"], s["sentences"]
             ratio = f"{secs / hs_best[0]:.2f}xHS" if paired else None
             row(label, corpus, nbytes, secs, rss, docs, sents, ratio)
         # the segmenter alone: read, segment, write each sentence with its span (issue 10)
@@ -413,7 +413,7 @@ def main():
             sys.exit(f"bench: topictag exited {code}")
         s = summary_of(outp)
         row(f"bench {n247} -j1 JSON Lines, tagged-only", big, os.path.getsize(big), secs, rss,
-            s["documents"], s["sentences"])
+            s["document_count"], s["sentences"])
 
 
 if __name__ == "__main__":

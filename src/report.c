@@ -230,7 +230,7 @@ void tt_json_summary(tt_report *rep)
 {
     size_t i, nt = tt_ruleset_topic_count(rep->rs);
     FILE *o = rep->out;
-    fprintf(o, "{\"documents\": %zu, \"failed\": %zu, \"sentences\": %zu, "
+    fprintf(o, "{\"document_count\": %zu, \"failed\": %zu, \"sentences\": %zu, "
                "\"tagged_sentences\": %zu, \"topics\": [",
             rep->ndocs, rep->nfailed, rep->nsentences, rep->ntagged);
     for (i = 0; i < nt; i++) {

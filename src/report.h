@@ -9,6 +9,9 @@
 
 struct tt_obuf;
 
+#define TT_STR_(x) #x
+#define TT_STR(x) TT_STR_(x)   /* a number macro as a string literal */
+
 typedef struct tt_report_ops {
     int (*begin)(tt_report *rep);
     int (*document)(tt_report *rep, const char *name, const char *id, const tt_result *r,

@@ -7,7 +7,7 @@
 static int json_begin(tt_report *rep)
 {
     if (rep->opt.format == TT_FORMAT_JSON)
-        fputs("{\"documents\": [\n", rep->out);
+        fputs("{\"schema\": " TT_STR(TT_JSON_SCHEMA) ", \"documents\": [\n", rep->out);
     return 0;
 }
 
@@ -92,7 +92,9 @@ static void json_render(const tt_report *rep, tt_obuf *b, const char *name, cons
     const char *text = r ? tt_result_text(r) : NULL;
     int first = 1;
 
-    tt_ob_puts(b, "{");
+    /* a JSON Lines record stands alone: it carries the version; a JSON batch once, on top */
+    tt_ob_puts(b, rep->opt.format == TT_FORMAT_JSONL ? "{\"schema\": " TT_STR(TT_JSON_SCHEMA) ", "
+                                                      : "{");
     tt_ob_json_name(b, "document", name ? name : "-");
     if (id) {
         tt_ob_puts(b, ", \"id\": ");
@@ -194,7 +196,7 @@ static int json_finish(tt_report *rep)
         tt_json_summary(rep);
         fputs("}\n", rep->out);
     } else if (rep->opt.summary) {
-        fputs("{\"summary\": ", rep->out);
+        fputs("{\"schema\": " TT_STR(TT_JSON_SCHEMA) ", \"summary\": ", rep->out);
         tt_json_summary(rep);
         fputs("}\n", rep->out);
     }

@@ -105,6 +105,11 @@ class Binding(unittest.TestCase):
             out, rc = cli(*args)
             self.assertEqual(rc, 0)
             want = json.loads(out)["documents"][0]
+            # the CLI also names the clauses that block a false condition ("blocking"); the
+            # binding gives the condition with every clause's value and leaves that out
+            for s in want["sentences"]:
+                for t in s["topics"]:
+                    t["condition"].pop("blocking", None)
             got = self.rs.explain(text, topic=topic)
             self.assertEqual(got, want)
             self.assertTrue(any(t["tagged"] for s in got["sentences"] for t in s["topics"]))

@@ -39,7 +39,7 @@ class Parallel(unittest.TestCase):
                                 "jsonl", "-f", "jsonl", "-"], stdin=f,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertGreater(p.stdout.count(b'{"document": "-:1", '), 2, "not cut into jobs")
+        self.assertGreater(p.stdout.count(b'"document": "-:1", '), 2, "not cut into jobs")
         self.assertEqual(by_id(p.stdout), want)
 
 if __name__ == "__main__":

@@ -34,6 +34,10 @@ def lib_version():
 version = lib_version()
 __version__ = version
 
+# The version of the JSON the CLI and the library write ("schema" in every record; the
+# library's TT_JSON_SCHEMA, docs/schema/): records built here in Python carry the same.
+SCHEMA = 1
+
 
 class RuleError(ValueError):
     """Rules that failed to load.  str() is the first error as `file:line:col: error: msg`;
@@ -317,8 +321,8 @@ class Ruleset:
                 yield self.classify(d, errors="record", **kw)
 
     def segment(self, text):
-        """The sentences the engine sees, as `topictag segment -f jsonl` lists them: index,
-        start, end (byte offsets), paragraph, text.  Raises DocumentError for a rejected
+        """The sentences the engine sees, as `topictag segment -f jsonl` lists them: schema,
+        index, start, end (byte offsets), paragraph, text.  Raises DocumentError for a rejected
         document."""
         data = _as_bytes(text)
         sc = self._scanner()
@@ -326,7 +330,7 @@ class Ruleset:
         self._raise_rejected(r, data)
         n = ctypes.c_size_t()
         s = _L.tt_result_sentences(r, ctypes.byref(n))
-        return [{"index": i, "start": s[i].start, "end": s[i].end,
+        return [{"schema": SCHEMA, "index": i, "start": s[i].start, "end": s[i].end,
                  "paragraph": s[i].paragraph, "text": _decode(data[s[i].start:s[i].end])}
                 for i in range(n.value)]
 

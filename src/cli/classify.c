@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "encoding.h"
 #include "input.h"
 #include "pool.h"
 #include "progress.h"
+#include "select.h"
 #include "watch.h"
 
 enum {
@@ -32,12 +34,18 @@ enum {
     O_LINE_BUFFERED,
     O_HTML_INLINE_MAX,
     O_TIMESTAMP,
+    O_ALLOW_EMPTY,
+    O_ENCODING,
+    O_LOSSY,
 };
 
 #define OPT_INPUTS                                                                            \
     {'o', "output", 1, "FILE", "write the report to FILE instead of stdout"},                 \
-        {O_INCLUDE, "include", 1, "GLOB", "files to read inside folders (default *.txt)"},    \
-        {O_INPUT, "input", 1, "KIND", "what stdin holds: text (default) or jsonl"},           \
+        {O_INCLUDE, "include", 1, "GLOB",                                                     \
+         "files to read inside folders (default *.txt; *.jsonl files are JSON Lines)"},       \
+        {O_INPUT, "input", 1, "KIND",                                                         \
+         "what stdin holds: text or jsonl (default: jsonl when its first line is a JSON "     \
+         "object)"},                                                                          \
         {O_ID_FIELD, "id-field", 1, "NAME",                                                   \
          "JSON Lines: the field holding the article id (default id)"},                        \
         {O_TEXT_FIELD, "text-field", 1, "NAME",                                               \
@@ -45,7 +53,15 @@ enum {
         {O_TITLE_FIELD, "title-field", 1, "NAME",                                             \
          "JSON Lines: the field holding the headline (default title; '' for none)"},          \
         {'j', "jobs", 1, "N",                                                                 \
-         "classify on N threads (default: the number of cores); output order is unchanged"}
+         "classify on N threads (default: the number of cores); output order is unchanged"},  \
+        {O_ALLOW_EMPTY, "allow-empty", 0, NULL,                                               \
+         "no documents at all is not an error (default: a warning and exit 7)"},              \
+        {O_ENCODING, "encoding", 1, "NAME",                                                   \
+         "what the input bytes are: utf8 (default), latin1, cp1252; offsets then count "      \
+         "bytes of the UTF-8 text"},                                                          \
+        {O_LOSSY, "lossy", 0, NULL,                                                           \
+         "replace invalid UTF-8 with U+FFFD (counted, warned) instead of rejecting the "      \
+         "article"}
 
 static const cli_option classify_options[] = {
     CLI_OPT_RULES,
@@ -59,7 +75,14 @@ static const cli_option classify_options[] = {
     CLI_OPT_PROGRESS,
     {O_TAGGED_ONLY, "tagged-only", 0, NULL, "json/jsonl: list only sentences that carry a topic"},
     {O_SUMMARY, "summary", 0, NULL, "jsonl: end with a {\"summary\": ...} line"},
-    {O_TOPIC, "topic", 1, "ID", "report only the articles that carry topic ID"},
+    {O_TOPIC, "topic", 1, "ID[,ID...]",
+     "report only the articles that carry one of these topics (any role, or --role)"},
+    {'l', "files-with-topics", 0, NULL,
+     "list the articles (JSON Lines: their ids) that carry the --topic topics (default: any "
+     "topic); exit 1 when none does"},
+    {'c', "count", 0, NULL,
+     "print NAME:COUNT, the sentences tagged with the --topic topics, per article; exit 1 "
+     "when all counts are 0"},
     {O_ROLE, "role", 1, "ROLE",
      "with --topic: only where ID is at least ROLE: primary, secondary or mentioned"},
     {O_LINE_BUFFERED, "line-buffered", 0, NULL,
@@ -91,11 +114,12 @@ typedef struct settings {
     const char *format;
     const char *output;
     tt_input_options in;
-    int tagged_only, summary, no_jit, no_prefilter, line_buffered, timestamp;
+    int tagged_only, summary, no_jit, no_prefilter, line_buffered, timestamp, allow_empty;
     long html_inline_max;  /* -1: the default */
     int progress;             /* CLI_PROGRESS_* */
     char rules_label[1024];   /* html: the rules as named */
     char date[64];            /* html --timestamp: when the run started */
+    int list, count;       /* -l, -c */
     const char *topic;     /* --topic, or NULL */
     int role;              /* --role, or 0 */
     int jobs;
@@ -114,9 +138,9 @@ static int on_option(void *ctx, int val, const char *arg)
     case 'j': return cli_parse_jobs(arg, &s->jobs);
     case O_INCLUDE: s->in.include = arg; return 0;
     case O_INPUT:
-        if (!strcmp(arg, "jsonl"))
-            s->in.stdin_jsonl = 1;
-        else if (strcmp(arg, "text") != 0)
+        s->in.stdin_jsonl = !strcmp(arg, "jsonl");
+        s->in.stdin_text = !strcmp(arg, "text");
+        if (!s->in.stdin_jsonl && !s->in.stdin_text)
             return cli_usage_error("--input must be text or jsonl", arg);
         return 0;
     case O_ID_FIELD: s->in.id_field = arg; return 0;
@@ -124,6 +148,8 @@ static int on_option(void *ctx, int val, const char *arg)
     case O_TITLE_FIELD: s->in.title_field = arg; return 0;
     case O_TAGGED_ONLY: s->tagged_only = 1; return 0;
     case O_TOPIC: s->topic = arg; return 0;
+    case 'l': s->list = 1; return 0;
+    case 'c': s->count = 1; return 0;
     case O_ROLE:
         if ((s->role = tt_role_parse(arg)) <= TT_ROLE_NONE)
             return cli_usage_error("--role must be primary, secondary or mentioned", arg);
@@ -136,6 +162,12 @@ static int on_option(void *ctx, int val, const char *arg)
     case O_HTML_INLINE_MAX:
         return cli_parse_count(arg, 0, LONG_MAX, &s->html_inline_max,
                                "--html-inline-max must be a number, 0 or more");
+    case O_ALLOW_EMPTY: s->allow_empty = 1; return 0;
+    case O_ENCODING:
+        if ((s->in.encoding = cli_encoding_parse(arg)) < 0)
+            return cli_usage_error("--encoding must be utf8, latin1 or cp1252", arg);
+        return 0;
+    case O_LOSSY: s->in.lossy = 1; return 0;
     case O_NO_JIT: s->no_jit = 1; return 0;
     case O_NO_PREFILTER: s->no_prefilter = 1; return 0;
     case O_PREFILTER:
@@ -165,10 +197,27 @@ typedef struct run_ctx {
     int segment_jsonl;
     int multi;
     size_t failed;
+    size_t ndocs;              /* documents submitted (read or not) */
     int fatal;
     cli_snapshot *snap;        /* --watch: record the tags */
     cli_progress *progress;    /* or NULL */
+    cli_topics sel;            /* --topic, --role */
+    int list, count;           /* -l, -c: grep's answers instead of a report */
+    size_t matched;            /* -l, -c: documents that carry the topics */
 } run_ctx;
+
+/* -l and -c: the article's name (a JSON Lines record: its id) when it carries the topics, or
+ * NAME:COUNT of its tagged sentences. */
+static int grep_answer(run_ctx *c, const char *name, const char *id, const tt_result *r)
+{
+    size_t n = cli_topics_document(&c->sel, r) ? cli_topics_sentences(&c->sel, r) : 0;
+    c->matched += n > 0;
+    if (c->count)
+        fprintf(c->out, "%s:%zu\n", id ? id : name, n);
+    else if (n)
+        fprintf(c->out, "%s\n", id ? id : name);
+    return ferror(c->out) ? -1 : 0;
+}
 
 static void warn_doc(const char *name, const char *msg)
 {
@@ -202,6 +251,12 @@ static int classify_done(void *vctx, const char *name, const char *id, const tt_
         c->fatal = EXIT_SYSTEM;
         return -1;
     }
+    if ((c->list || c->count) && grep_answer(c, name, id, r)) {
+        c->fatal = EXIT_SYSTEM;
+        return -1;
+    }
+    if (c->rep && c->sel.n && !cli_topics_document(&c->sel, r))
+        return 0;
     if (c->rep && (rendered ? tt_report_emit(c->rep, rendered, r, derr)
                             : tt_report_document(c->rep, name, id, r, derr))) {
         c->fatal = EXIT_SYSTEM;
@@ -247,7 +302,7 @@ static int segment_done(void *vctx, const char *name, const char *id, const tt_r
         fprintf(c->out, "==> %s <==\n", name);
     for (i = 0; i < ns; i++) {
         if (c->segment_jsonl) {
-            putc('{', c->out);
+            fprintf(c->out, "{\"schema\": %d, ", TT_JSON_SCHEMA);
             tt_json_name(c->out, "document", name);
             if (id) {
                 fputs(", \"id\": ", c->out);
@@ -274,6 +329,7 @@ static int submit_doc(void *vctx, const char *name, const char *id, const char *
                       size_t len, const tt_error *derr)
 {
     run_ctx *c = vctx;
+    c->ndocs++;
     if (!text && !derr ? tt_pool_submit_file(c->pool, name)
                        : tt_pool_submit(c->pool, name, id, text, len, derr)) {
         if (!c->fatal)
@@ -304,24 +360,22 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
     ro.html_inline_max = s->html_inline_max < 0 ? 0 : s->html_inline_max ? s->html_inline_max : -1;
     ro.html_rules = s->rules_label;
     ro.html_date = s->timestamp ? s->date : NULL;
-    if (s->topic) {
-        long t = tt_ruleset_find_topic(rs, s->topic);
-        if (t < 0) {
-            fprintf(stderr, "topictag: --topic: no topic '%s' in the rules\n", s->topic);
-            return EXIT_USAGE;
-        }
-        ro.select = 1;
-        ro.select_topic = (uint32_t)t;
-        ro.select_role = s->role ? s->role : TT_ROLE_MENTIONED;
-    }
+    if ((rc = cli_topics_parse(rs, s->topic, s->role, &c.sel)) != EXIT_OK)
+        return rc;
+    c.list = s->list;
+    c.count = s->count;
+    /* the articles without the --topic topics are left out here, neither written nor
+     * counted in the summary */
     {
         /* a pipe or terminal gets each document as soon as it is done; a file is written in
          * large blocks */
         struct stat st;
         ro.stream = fstat(fileno(out), &st) != 0 || !S_ISREG(st.st_mode) || s->line_buffered;
     }
-    if (cmd == &cli_classify && !quiet && !(c.rep = tt_report_new(rs, &ro, out))) {
+    if (cmd == &cli_classify && !quiet && !c.list && !c.count &&
+        !(c.rep = tt_report_new(rs, &ro, out))) {
         fputs("topictag: out of memory\n", stderr);
+        cli_topics_release(&c.sel);
         return EXIT_SYSTEM;
     }
     {
@@ -344,7 +398,8 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
         /* with worker threads, they read the files too */
         tt_input_options in = s->in;
         int walk;
-        in.defer_read = (s->jobs ? s->jobs : cli_default_jobs()) > 1;
+        /* converted text is read here, where it is converted */
+        in.defer_read = (s->jobs ? s->jobs : cli_default_jobs()) > 1 && !in.encoding && !in.lossy;
         in.max_size = s->max_size;     /* stop reading there: the limit bounds memory */
         in.idle = tt_pool_drain;       /* a live feed: write what is done before waiting */
         in.idle_ctx = c.pool;
@@ -360,9 +415,19 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
         if (c.rep && !c.fatal && tt_report_finish(c.rep))
             c.fatal = EXIT_SYSTEM;
         rc = c.fatal ? c.fatal : c.failed ? EXIT_INPUT : EXIT_OK;
+        if (rc == EXIT_OK && (c.list || c.count) && !c.matched)
+            rc = EXIT_NOMATCH;   /* grep's answer: if topictag classify -l ...; then */
+        if (rc == EXIT_OK && !c.ndocs && !quiet && !s->allow_empty) {
+            /* a batch of nothing must not look like a clean run */
+            fputs("topictag: warning: no documents to read; --allow-empty accepts an empty "
+                  "batch\n",
+                  stderr);
+            rc = EXIT_EMPTY;
+        }
     }
     tt_pool_free(c.pool);
     tt_report_free(c.rep);
+    cli_topics_release(&c.sel);
     return rc;
 }
 
@@ -479,6 +544,10 @@ static int command(const cli_command *cmd, int argc, char **argv)
     rc = cli_parse(cmd, argc, argv, on_option, &s);
     if (rc < 0 && s.role && !s.topic)
         rc = cli_usage_error("--role needs --topic", NULL);
+    if (rc < 0 && s.list && s.count)
+        rc = cli_usage_error("-l and -c cannot be combined", NULL);
+    if (rc < 0 && (s.list || s.count) && (s.watch || s.format))
+        rc = cli_usage_error("-l and -c print names, not a report: no -f or --watch", NULL);
     if (rc < 0)
         rc = cmd_run(cmd, &s, argc, argv);
     cli_rules_release(&s.rules);

@@ -23,14 +23,14 @@ static const cli_option help_options[] = {
 const char cli_exit_help[] =
     "Exit status (when several apply, the first in this list wins: 8 2 3 4 7 6 5 1 0):\n"
     "  0  success\n"
-    "  1  a negative answer: diff --fail-on-change found changes\n"
+    "  1  a negative answer: classify -l/-c found nothing, diff --fail-on-change found changes\n"
     "  2  usage error\n"
     "  3  invalid rules (with check --strict: rules with warnings)\n"
     "  4  some input could not be read or classified (the others are still reported)\n"
     "  5  a quality gate failed (eval --min-f1, --baseline)\n"
     "  6  rule examples failed (test)\n"
-    "  7  nothing was checked: no document evaluated, or a gold record matching nothing\n"
-    "     under a gate\n"
+    "  7  nothing was checked: no document read (unless --allow-empty), no document\n"
+    "     evaluated, or a gold record matching nothing under a gate\n"
     "  8  output could not be written, out of memory, or a system call failed\n";
 
 /* SYSTEM, USAGE, RULES, INPUT, EMPTY, TESTS, GATE, NOMATCH, OK (cli.h says why) */

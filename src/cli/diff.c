@@ -62,6 +62,7 @@ static int on_option(void *ctx, int val, const char *arg)
 /* One changed sentence: the topic ids it gained and lost (in the old or new ruleset). */
 typedef struct change {
     char *document;
+    char *id;                  /* the JSON Lines record's id, or NULL */
     char *text;
     size_t index, start, end;
     char *gained;              /* space-separated topic ids */
@@ -135,7 +136,8 @@ static int append_id(char **list, const char *id)
 
 /* Compares the two results sentence by sentence; sentences are matched by byte span, so a
  * changed segmentation shows as a loss on the old span and a gain on the new one. */
-static int compare(diff_ctx *c, const char *name, const tt_result *a, const tt_result *b)
+static int compare(diff_ctx *c, const char *name, const char *docid, const tt_result *a,
+                   const tt_result *b)
 {
     size_t na, nb, i = 0, j = 0, k;
     const tt_sentence *sa = tt_result_sentences(a, &na);
@@ -192,12 +194,13 @@ static int compare(diff_ctx *c, const char *name, const tt_result *a, const tt_r
                 c->changes = nc;
             }
             ch.document = strdup(name);
+            ch.id = docid ? strdup(docid) : NULL;
             ch.text = strndup(text + z->start, z->end - z->start);
             ch.index = (size_t)(z - (y ? sb : sa));
             ch.start = z->start;
             ch.end = z->end;
             c->changes[c->nchanges++] = ch;
-            if (!ch.document || !ch.text)
+            if (!ch.document || !ch.text || (docid && !ch.id))
                 return -1;
         }
     }
@@ -212,7 +215,6 @@ static int each_doc(void *vctx, const char *name, const char *id, const char *te
     const tt_result *a, *b;
     tt_error err;
     size_t ne;
-    (void)id;
     c->docs++;
     cli_progress_add(c->progress, text ? len : 0);
     if (!text) {
@@ -242,7 +244,7 @@ static int each_doc(void *vctx, const char *name, const char *id, const char *te
             c->failed++;
         }
     }
-    if (compare(c, name, a, b)) {
+    if (compare(c, name, id, a, b)) {
         c->nomem = 1;
         return -1;
     }
@@ -296,9 +298,10 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
 {
     size_t i, shown = 0;
     if (s->format == FMT_JSON) {
-        fprintf(o, "{\"documents\": %zu, \"sentences\": %zu, \"changed_sentences\": %zu, "
+        fprintf(o, "{\"schema\": %d, \"document_count\": %zu, \"sentences\": %zu, "
+                   "\"changed_sentences\": %zu, "
                    "\"resegmented_documents\": %zu, \"topics\": [",
-                c->docs, c->sentences, c->nchanges, c->resegmented);
+                TT_JSON_SCHEMA, c->docs, c->sentences, c->nchanges, c->resegmented);
         for (i = 0; i < c->ntopics; i++) {
             fprintf(o, "%s{\"id\": ", i ? ", " : "");
             cli_json(o, c->topics[i].id, strlen(c->topics[i].id));
@@ -311,6 +314,10 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
             const change *ch = &c->changes[i];
             fprintf(o, "%s{", i ? ",\n" : "\n");
             tt_json_name(o, "document", ch->document);
+            if (ch->id) {
+                fputs(", \"id\": ", o);
+                cli_json(o, ch->id, strlen(ch->id));
+            }
             fprintf(o, ", \"sentence\": %zu, \"start\": %zu, \"end\": %zu, \"gained\": ", ch->index,
                     ch->start, ch->end);
             json_ids(o, ch->gained);
@@ -355,6 +362,8 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
     for (i = 0; i < c->nchanges && (long)shown < s->limit; i++, shown++) {
         const change *ch = &c->changes[i];
         fprintf(o, "%s [%zu]", ch->document, ch->index);
+        if (ch->id)
+            fprintf(o, " (id %s)", ch->id);
         print_ids(o, '+', ch->gained);
         print_ids(o, '-', ch->lost);
         fputs("\n    ", o);
@@ -429,6 +438,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
 done:
     for (i = 0; i < c.nchanges; i++) {
         free(c.changes[i].document);
+        free(c.changes[i].id);
         free(c.changes[i].text);
         free(c.changes[i].gained);
         free(c.changes[i].lost);

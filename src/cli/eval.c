@@ -743,7 +743,7 @@ static void report_json(FILE *o, const evaluation *ev, const level *sl, const le
                         const level *bl)
 {
     size_t i, k, first = 1;
-    fputs("{\n  \"gold\": ", o);
+    fprintf(o, "{\n  \"schema\": %d,\n  \"gold\": ", TT_JSON_SCHEMA);
     cli_json(o, ev->g->path, strlen(ev->g->path));
     fprintf(o,
             ",\n  \"documents\": {\"evaluated\": %zu, \"by_sentence\": %zu, \"sentences\": %zu, "

@@ -1,19 +1,26 @@
 /* explain.c - `topictag explain`: why each sentence was, or was not, tagged. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "blocking.h"
 #include "cli.h"
 #include "input.h"
+#include "select.h"
 
-enum { O_TOPIC = 256, O_TEXT, O_COLOR };
+enum { O_TOPIC = 256, O_TEXT, O_COLOR, O_SENTENCE, O_ID, O_SPAN };
 
 static const cli_option explain_options[] = {
     CLI_OPT_RULES,
     {O_TOPIC, "topic", 1, "ID", "explain this topic only, including why it was not tagged"},
     {O_TEXT, "text", 1, "TEXT", "explain TEXT instead of reading PATH"},
     {'f', "format", 1, "FORMAT", "text (default) or json"},
-    {O_COLOR, "color", 1, "WHEN", "never, always or auto (default: when stdout is a terminal)"},
+    {O_COLOR, "color", 1, "WHEN",
+     "never, always or auto (default: when stdout is a terminal and NO_COLOR is not set)"},
+    {O_SENTENCE, "sentence", 1, "N", "explain only sentence N (0-based, as eval prints [N])"},
+    {O_ID, "id", 1, "ID", "JSON Lines: explain only the record with this id"},
+    {O_SPAN, "span", 1, "S:E", "explain only the sentences overlapping bytes [S, E)"},
 };
 
 typedef struct settings {
@@ -22,7 +29,25 @@ typedef struct settings {
     const char *text;
     int json;
     int color;
+    long sentence;             /* --sentence, or -1 */
+    const char *id;            /* --id, or NULL */
+    long span[2];              /* --span, or -1 */
 } settings;
+
+/* --span S:E with S <= E */
+static int parse_span(const char *arg, long span[2])
+{
+    const char *colon = strchr(arg, ':');
+    char first[32];
+    const char *msg = "--span needs START:END, byte offsets with START <= END";
+    if (!colon || (size_t)(colon - arg) >= sizeof first)
+        return cli_usage_error(msg, arg);
+    snprintf(first, sizeof first, "%.*s", (int)(colon - arg), arg);
+    if (cli_parse_count(first, 0, LONG_MAX, &span[0], msg) ||
+        cli_parse_count(colon + 1, 0, LONG_MAX, &span[1], msg))
+        return EXIT_USAGE;
+    return span[0] <= span[1] ? EXIT_OK : cli_usage_error(msg, arg);
+}
 
 static int on_option(void *ctx, int val, const char *arg)
 {
@@ -47,6 +72,11 @@ static int on_option(void *ctx, int val, const char *arg)
         else
             return cli_usage_error("--color must be never, always or auto", arg);
         return 0;
+    case O_SENTENCE:
+        return cli_parse_count(arg, 0, LONG_MAX, &s->sentence,
+                               "--sentence needs a sentence index, 0 or more");
+    case O_ID: s->id = arg; return 0;
+    case O_SPAN: return parse_span(arg, s->span);
     }
     return EXIT_USAGE;
 }
@@ -55,10 +85,41 @@ typedef struct out {
     FILE *o;
     int color;
     const tt_ruleset *rs;
+    long sentence;             /* explain only this sentence (-1: all) */
+    long span[2];              /* ... or those overlapping this span (-1: all) */
+    size_t *shown;             /* sentences explained so far */
 } out;
 
 static const char *c_on(const out *o, const char *code) { return o->color ? code : ""; }
 static const char *c_off(const out *o) { return o->color ? "\033[0m" : ""; }
+
+/* Whether sentence i, [start, end), is one the user asked about. */
+static int wanted(const out *o, size_t i, const tt_sentence *s)
+{
+    if (o->sentence >= 0)
+        return (size_t)o->sentence == i;
+    if (o->span[0] >= 0)   /* an empty span asks about the sentence that holds it */
+        return (size_t)o->span[0] < s->end && (size_t)o->span[1] >= s->start &&
+               ((size_t)o->span[1] > s->start || o->span[0] == o->span[1]);
+    return 1;
+}
+
+/* "condition: ..." for people: a false condition leads with the clauses that block it. */
+static void text_condition(const out *o, const char *label, const char *buf)
+{
+    size_t spans[8][2], n = cli_blocking(buf, spans, 8), k;
+    FILE *f = o->o;
+    if (!n || (n == 1 && spans[0][0] == 0 && buf[spans[0][1]] == ' ')) {   /* all of it */
+        fprintf(f, "    %s: %s\n", label, buf);
+        return;
+    }
+    fprintf(f, "    %s: false, blocked by ", label);
+    for (k = 0; k < n; k++)
+        fprintf(f, "%s%s%.*s%s", k ? ", " : "", c_on(o, "\033[1;31m"),
+                (int)(spans[k][1] - spans[k][0]), buf + spans[k][0], c_off(o));
+    fprintf(f, "\n      in %s\n", buf);
+}
+
 
 /* The reasons a topic was not tagged on a sentence, in the order they were decided. */
 static int why_not(const tt_trace *t, const tt_topic_info *ti, char reasons[4][160])
@@ -121,12 +182,12 @@ static void text_trace(const out *o, const tt_result *r, const tt_trace *t)
     }
     if (t->match_count) {
         tt_ruleset_render_condition(rs, t->topic, 0, m, t->match_count, buf, sizeof buf);
-        fprintf(f, "    condition: %s\n", buf);
+        text_condition(o, "condition", buf);
         fprintf(f, "    score: %g %s threshold %g\n", t->score,
                 t->score >= t->threshold ? ">=" : "<", t->threshold);
         if (ti->has_context) {
             tt_ruleset_render_condition(rs, t->topic, 1, m, t->match_count, buf, sizeof buf);
-            fprintf(f, "    context.when: %s\n", buf);
+            text_condition(o, "context.when", buf);
             if (t->context_source == 1 && t->context_link != t->context_from)
                 fprintf(f, "    context: [%ld] continues [%ld], which carries the topic directly, "
                            "within the window of %u\n",
@@ -175,6 +236,16 @@ static void json_trace(const out *o, const tt_result *r, const tt_trace *t)
     v = tt_ruleset_render_condition(rs, t->topic, 0, m, t->match_count, buf, sizeof buf);
     fprintf(f, ", \"condition\": {\"value\": %s, \"clauses\": ", v == 1 ? "true" : "false");
     cli_json(f, buf, strlen(buf));
+    {
+        size_t spans[8][2], n = cli_blocking(buf, spans, 8), j;
+        fputs(", \"blocking\": [", f);
+        for (j = 0; j < n; j++) {
+            if (j)
+                fputs(", ", f);
+            cli_json(f, buf + spans[j][0], spans[j][1] - spans[j][0]);
+        }
+        fputs("]", f);
+    }
     fputs("}", f);
     if (ti->has_context) {
         v = tt_ruleset_render_condition(rs, t->topic, 1, m, t->match_count, buf, sizeof buf);
@@ -235,6 +306,7 @@ static int explain_doc(const out *o, tt_scanner *sc, const char *name, const cha
     size_t ns, nt, ne, i, k;
     FILE *f = o->o;
     int failed = 0;
+    size_t shown_before = 0;   /* JSON: sentences written for this document */
     if (!r) {
         fprintf(stderr, "topictag: %s: %s\n", name, err.message);
         return -1;
@@ -261,12 +333,15 @@ static int explain_doc(const out *o, tt_scanner *sc, const char *name, const cha
         while (k < nt && tr[k].sentence == i)
             k++;
         b = k;
+        if (!wanted(o, i, &s[i]))
+            continue;
+        (*o->shown)++;
         for (j = a; j < b; j++)
             if ((topic < 0 && tr[j].match_count) || (long)tr[j].topic == topic)
                 any = 1;
         if (json) {
-            fprintf(f, "%s{\"index\": %zu, \"start\": %zu, \"end\": %zu, \"text\": ", i ? ", " : "",
-                    i, s[i].start, s[i].end);
+            fprintf(f, "%s{\"index\": %zu, \"start\": %zu, \"end\": %zu, \"text\": ",
+                    shown_before++ ? ", " : "", i, s[i].start, s[i].end);
             cli_json(f, text + s[i].start, s[i].end - s[i].start);
             fputs(", \"topics\": [", f);
             any = 0;
@@ -306,6 +381,8 @@ typedef struct walk_ctx {
     long topic;
     int json;
     int docs;
+    const char *id;            /* --id */
+    int matched_id;
     int failed;
     int fatal;
 } walk_ctx;
@@ -315,7 +392,9 @@ static int each_doc(void *vctx, const char *name, const char *id, const char *te
 {
     walk_ctx *c = vctx;
     int rc;
-    (void)id;
+    if (c->id && (!id || strcmp(id, c->id) != 0))
+        return 0;   /* --id: another record */
+    c->matched_id = 1;
     if (!text) {
         fprintf(stderr, "topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
         c->failed = 1;
@@ -340,11 +419,18 @@ static int run(const cli_command *cmd, int argc, char **argv)
     out o;
     int rc, code;
     long topic = -1;
+    size_t shown = 0;
     memset(&s, 0, sizeof s);
     s.color = -1;
+    s.sentence = -1;
+    s.span[0] = s.span[1] = -1;
     rc = cli_parse(cmd, argc, argv, on_option, &s);
     if (rc >= 0)
         goto done;
+    if (s.sentence >= 0 && s.span[0] >= 0) {
+        rc = cli_usage_error("give either --sentence or --span, not both", NULL);
+        goto done;
+    }
     if (s.text && optind < argc) {
         rc = cli_usage_error("give either --text or paths, not both", argv[optind]);
         goto done;
@@ -354,7 +440,8 @@ static int run(const cli_command *cmd, int argc, char **argv)
         goto done;
     }
     if (s.topic && (topic = tt_ruleset_find_topic(rs, s.topic)) < 0) {
-        rc = cli_usage_error("no such topic in the rules", s.topic);
+        rc = cli_unknown("no such topic in the rules", s.topic, cli_topic_id, rs,
+                         tt_ruleset_topic_count(rs));
         goto done;
     }
     cli_limits(&lim);
@@ -366,14 +453,24 @@ static int run(const cli_command *cmd, int argc, char **argv)
     tt_scanner_set_explain(sc, 1);
     o.o = stdout;
     o.rs = rs;
-    o.color = !s.json && (s.color == 1 || (s.color < 0 && isatty(STDOUT_FILENO)));
+    {
+        /* https://no-color.org: NO_COLOR set and not empty turns off colour by default */
+        const char *nc = getenv("NO_COLOR");
+        o.color = !s.json && (s.color == 1 || (s.color < 0 && isatty(STDOUT_FILENO) &&
+                                               !(nc && *nc)));
+    }
+    o.sentence = s.sentence;
+    o.span[0] = s.span[0];
+    o.span[1] = s.span[1];
+    o.shown = &shown;
     memset(&wc, 0, sizeof wc);
     wc.o = &o;
     wc.sc = sc;
     wc.topic = topic;
     wc.json = s.json;
+    wc.id = s.id;
     if (s.json)
-        fputs("{\"documents\": [\n", stdout);
+        printf("{\"schema\": %d, \"documents\": [\n", TT_JSON_SCHEMA);
     if (s.text) {
         int r = explain_doc(&o, sc, "--text", s.text, strlen(s.text), topic, s.json, 1);
         wc.fatal = r < 0;
@@ -386,6 +483,15 @@ static int run(const cli_command *cmd, int argc, char **argv)
     if (s.json)
         fputs("\n]}\n", stdout);
     rc = wc.fatal ? EXIT_SYSTEM : wc.failed ? EXIT_INPUT : EXIT_OK;
+    if (rc == EXIT_OK && s.id && !wc.matched_id) {
+        fprintf(stderr, "topictag: --id: no JSON Lines record has the id '%s'\n", s.id);
+        rc = EXIT_NOMATCH;
+    } else if (rc == EXIT_OK && !shown && (s.sentence >= 0 || s.span[0] >= 0)) {
+        fputs(s.sentence >= 0 ? "topictag: --sentence: the article has no such sentence\n"
+                              : "topictag: --span: no sentence overlaps the span\n",
+              stderr);
+        rc = EXIT_NOMATCH;
+    }
 done:
     tt_scanner_free(sc);
     tt_ruleset_free(rs);
@@ -398,5 +504,7 @@ const cli_command cli_explain = {
     "For each sentence, show every pattern that matched (id, span, text), the condition with\n"
     "the value of each clause, the exclusions that vetoed, the context inherited and from\n"
     "which sentence, and the score against the threshold.  With --topic, also say why a\n"
-    "sentence was not tagged with that topic.",
+    "sentence was not tagged with that topic; a false condition leads with the clauses that\n"
+    "block it.  --sentence N, --span S:E and --id ID explain exactly the sentence eval\n"
+    "printed as a false positive or negative.",
     explain_options, sizeof explain_options / sizeof *explain_options, run};

@@ -1,6 +1,7 @@
 /* input.c - reads articles from files, folders (recursively, sorted), stdin and JSON Lines.
  * A document that cannot be read is reported through the callback and the walk goes on. */
 #include "input.h"
+#include "encoding.h"
 #include "jsonl.h"
 
 #include <dirent.h>
@@ -24,7 +25,18 @@ typedef struct walker {
     void *ctx;
     struct { dev_t dev; ino_t ino; } stack[MAX_DEPTH];   /* folders being walked */
     int depth;
+    size_t delivered;          /* documents handed to fn */
+    size_t skipped_jsonl;      /* *.jsonl files in folders not read (no --include) */
+    char skipped_name[256];    /* the first of them */
 } walker;
+
+/* Hands one document (read or not) to the caller, counted. */
+static int emit(walker *w, const char *name, const char *id, const char *text, size_t len,
+                const tt_error *err)
+{
+    w->delivered++;
+    return w->fn(w->ctx, name, id, text, len, err);
+}
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
@@ -39,7 +51,47 @@ static int report_error(walker *w, const char *name, tt_status code, const char 
     va_start(ap, fmt);
     vsnprintf(e.message, sizeof e.message, fmt, ap);
     va_end(ap);
-    return w->fn(w->ctx, name, NULL, NULL, 0, &e);
+    return emit(w, name, NULL, NULL, 0, &e);
+}
+
+/* Whether --encoding or --lossy asks for a conversion of these bytes. */
+static int converting(const walker *w, const char *text, size_t len)
+{
+    return (w->opt->encoding || w->opt->lossy) &&
+           cli_encoding_needed((cli_encoding)w->opt->encoding, w->opt->lossy, text, len);
+}
+
+/* Converts text (see converting) into *conv and says what was replaced: on stderr, and to
+ * the replaced hook.  Returns 0, or -1 on out of memory. */
+static int convert(walker *w, const char *name, const char *text, size_t len, char **conv,
+                   size_t *clen)
+{
+    size_t nrep;
+    if (cli_encoding_convert((cli_encoding)w->opt->encoding, text, len, conv, clen, &nrep))
+        return -1;
+    if (nrep) {
+        fprintf(stderr,
+                "topictag: %s: warning: %zu byte%s not valid %s replaced with U+FFFD\n", name,
+                nrep, nrep == 1 ? "" : "s", w->opt->encoding ? "Windows-1252" : "UTF-8");
+        if (w->opt->replaced)
+            w->opt->replaced(w->ctx, name, nrep);
+    }
+    return 0;
+}
+
+/* Hands one read document to the callback, converted first with --encoding or --lossy. */
+static int deliver(walker *w, const char *name, const char *text, size_t len)
+{
+    char *conv;
+    size_t clen;
+    int rc;
+    if (!converting(w, text, len))
+        return emit(w, name, NULL, text, len, NULL);
+    if (convert(w, name, text, len, &conv, &clen))
+        return -1;
+    rc = emit(w, name, NULL, conv, clen, NULL);
+    free(conv);
+    return rc;
 }
 
 static size_t limit_of(size_t max)
@@ -65,34 +117,12 @@ void tt_input_too_large(tt_error *e, const char *name, int rc, size_t len, size_
                  limit_of(max));
 }
 
-/* Reads path, relative to the folder dirfd (AT_FDCWD: the current one); "-" is stdin.  Stops
- * at max (see tt_read_file): the size limit limits memory too. */
-static int read_file_at(int dirfd, const char *path, size_t max, char **buf, size_t *len)
+/* Reads fd to its end into b (malloc'd, cap bytes, the first n already read) and returns as
+ * read_file_at; want, when not 0, is the size of a regular file (no extra read at its end).
+ * b is freed on every return but 0; fd is closed unless it is stdin. */
+static int read_rest(int fd, size_t max, char *b, size_t n, size_t cap, size_t want,
+                     char **buf, size_t *len)
 {
-    int fd = strcmp(path, "-") ? openat(dirfd, path, O_RDONLY | O_CLOEXEC) : 0;
-    size_t cap = 1 << 16, n = 0, want = 0;
-    char *b;
-    struct stat st;
-    max = limit_of(max);
-    *buf = NULL;
-    if (fd < 0)
-        return -1;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        if ((unsigned long long)st.st_size > max) {
-            if (fd)
-                close(fd);
-            *len = (size_t)st.st_size;
-            return 1;   /* not read at all */
-        }
-        want = (size_t)st.st_size;   /* a regular file: stop at its size, no extra read */
-        cap = want + 1;
-    }
-    if (!(b = malloc(cap))) {
-        if (fd)
-            close(fd);
-        errno = ENOMEM;
-        return -1;
-    }
     for (;;) {
         ssize_t r;
         if (n + 1 >= cap) {
@@ -146,6 +176,37 @@ static int read_file_at(int dirfd, const char *path, size_t max, char **buf, siz
     *buf = b;
     *len = n;
     return 0;
+}
+
+/* Reads path, relative to the folder dirfd (AT_FDCWD: the current one); "-" is stdin.  Stops
+ * at max (see tt_read_file): the size limit limits memory too. */
+static int read_file_at(int dirfd, const char *path, size_t max, char **buf, size_t *len)
+{
+    int fd = strcmp(path, "-") ? openat(dirfd, path, O_RDONLY | O_CLOEXEC) : 0;
+    size_t cap = 1 << 16, want = 0;
+    char *b;
+    struct stat st;
+    max = limit_of(max);
+    *buf = NULL;
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        if ((unsigned long long)st.st_size > max) {
+            if (fd)
+                close(fd);
+            *len = (size_t)st.st_size;
+            return 1;   /* not read at all */
+        }
+        want = (size_t)st.st_size;   /* a regular file: stop at its size, no extra read */
+        cap = want + 1;
+    }
+    if (!(b = malloc(cap))) {
+        if (fd)
+            close(fd);
+        errno = ENOMEM;
+        return -1;
+    }
+    return read_rest(fd, max, b, 0, cap, want, buf, len);
 }
 
 int tt_read_file(const char *path, size_t max, char **buf, size_t *len)
@@ -254,7 +315,7 @@ static int no_text_field(walker *w, const char *where, const char *id, const cha
     memset(&e, 0, sizeof e);
     e.code = TT_ERR_INPUT;
     snprintf(e.message, sizeof e.message, "record has no string field '%s'", txf);
-    return w->fn(w->ctx, where, id, NULL, 0, &e);
+    return emit(w, where, id, NULL, 0, &e);
 }
 
 /* Whether s[0..n) contains needle[0..nl) (nl > 0): memmem is not POSIX. */
@@ -289,10 +350,13 @@ static char *titled_text(const char *title, size_t tlen, const char *text, size_
     return s;
 }
 
-/* One JSON Lines stream: each line a record; a bad line is a per-record error. */
-static int each_jsonl(walker *w, const char *name, int fd)
+/* One JSON Lines stream: each line a record; a bad line is a per-record error.  seed (may be
+ * NULL; malloc'd, seedcap bytes, taken over) holds its first nseed bytes, already read. */
+static int each_jsonl(walker *w, const char *name, int fd, char *seed, size_t nseed,
+                      size_t seedcap)
 {
     cli_jbuf idb = {NULL, 0, 0}, txb = {NULL, 0, 0};
+    char *conv = NULL;         /* the line converted by --encoding or --lossy */
     line_reader lr;
     const char *line;
     size_t lineno = 0, n, max = limit_of(w->opt->max_size);
@@ -305,6 +369,9 @@ static int each_jsonl(walker *w, const char *name, int fd)
      * limit on a record, not by the longest line */
     memset(&lr, 0, sizeof lr);
     lr.fd = fd;
+    lr.buf = seed;
+    lr.end = nseed;
+    lr.cap = seedcap;
     while ((got = next_line(w, &lr, max + LINE_SLACK, &line, &n)) > 0) {
         char where[4096], idbuf[64];
         json_error_t jerr;
@@ -318,7 +385,7 @@ static int each_jsonl(walker *w, const char *name, int fd)
             snprintf(e.message, sizeof e.message,
                      "record too large (a line of %zu bytes; the limit is %zu bytes of text)",
                      n, max);
-            if ((rc = w->fn(w->ctx, where, NULL, NULL, 0, &e)))
+            if ((rc = emit(w, where, NULL, NULL, 0, &e)))
                 break;
             continue;
         }
@@ -326,6 +393,15 @@ static int each_jsonl(walker *w, const char *name, int fd)
             n--;
         if (n == 0)
             continue;   /* blank lines between records are allowed */
+        free(conv);
+        conv = NULL;
+        if (converting(w, line, n)) {   /* JSON is ASCII: the record's strings convert */
+            if (convert(w, where, line, n, &conv, &n)) {
+                rc = -1;
+                break;
+            }
+            line = conv;
+        }
         if (!(tifl && contains(line, (size_t)n, tif, tifl))) {   /* a title: jansson's path */
             /* most records are flat objects of strings: decoded without a jansson tree */
             const char *fid, *ftext;
@@ -339,7 +415,7 @@ static int each_jsonl(walker *w, const char *name, int fd)
                 if (!ftext) {
                     rc = no_text_field(w, where, fid, txf);
                 } else {
-                    rc = w->fn(w->ctx, where, fid, ftext, flen, NULL);
+                    rc = emit(w, where, fid, ftext, flen, NULL);
                 }
                 if (rc)
                     break;
@@ -371,10 +447,10 @@ static int each_jsonl(walker *w, const char *name, int fd)
             size_t len;
             char *t = titled_text(json_string_value(jtitle), json_string_length(jtitle),
                                   json_string_value(jtext), json_string_length(jtext), &len);
-            rc = t ? w->fn(w->ctx, where, id, t, len, NULL) : -1;
+            rc = t ? emit(w, where, id, t, len, NULL) : -1;
             free(t);
         } else {
-            rc = w->fn(w->ctx, where, id, json_string_value(jtext), json_string_length(jtext),
+            rc = emit(w, where, id, json_string_value(jtext), json_string_length(jtext),
                        NULL);
         }
         json_decref(rec);
@@ -387,6 +463,7 @@ static int each_jsonl(walker *w, const char *name, int fd)
     else if (!rc && got == LINE_STOP)
         rc = -1;
     free(lr.buf);
+    free(conv);
     cli_jbuf_release(&idb);
     cli_jbuf_release(&txb);
     return rc;
@@ -405,28 +482,119 @@ static int do_file(walker *w, const char *path, int jsonl, int regular, int dirf
         int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
         if (fd < 0)
             return report_error(w, path, TT_ERR_IO, "cannot read: %s", strerror(errno));
-        rc = each_jsonl(w, path, fd);
+        rc = each_jsonl(w, path, fd, NULL, 0, 0);
         if (fd)
             close(fd);
         return rc;
     }
     if (w->opt->defer_read && regular)
-        return w->fn(w->ctx, path, NULL, NULL, 0, NULL);   /* the callback reads it */
+        return emit(w, path, NULL, NULL, 0, NULL);   /* the callback reads it */
     rc = dirfd == AT_FDCWD ? tt_read_file(path, w->opt->max_size, &buf, &len)
                            : read_file_at(dirfd, rel, w->opt->max_size, &buf, &len);
     if (rc > 0) {
         tt_error e;
         tt_input_too_large(&e, path, rc, len, w->opt->max_size);
-        return w->fn(w->ctx, path, NULL, NULL, 0, &e);
+        return emit(w, path, NULL, NULL, 0, &e);
     }
     if (rc < 0)
         return report_error(w, path, TT_ERR_IO, "cannot read: %s", strerror(errno));
-    rc = w->fn(w->ctx, path, NULL, buf, len, NULL);
+    rc = deliver(w, path, buf, len);
     free(buf);
     return rc;
 }
 
 static int do_path(walker *w, const char *path, int explicit_path);
+
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Standard input without --input: JSON Lines when its first non-blank byte is '{' and its
+ * first line parses as a JSON object (said on stderr), else prose.  The bytes read to decide
+ * are handed on, so nothing is read twice. */
+static int do_stdin(walker *w)
+{
+    size_t max = limit_of(w->opt->max_size), cap = BLOCK, n = 0, i = 0;
+    char *b, *nl = NULL;
+    int jsonl = 0;
+    if (isatty(STDIN_FILENO))
+        fputs("topictag: reading standard input (end it with Ctrl-D; name files or folders to "
+              "read them instead)\n",
+              stderr);
+    if (w->opt->stdin_jsonl || w->opt->stdin_text)
+        return do_file(w, "-", w->opt->stdin_jsonl, 0, AT_FDCWD, NULL);
+    if (!(b = malloc(cap)))
+        return -1;
+    for (;;) {   /* up to the end of the first line that starts with '{' */
+        ssize_t r;
+        while (i < n && is_blank(b[i]))
+            i++;
+        if (i < n && b[i] != '{')
+            break;
+        if (i < n && (nl = memchr(b + i, '\n', n - i)))
+            break;
+        if (n > max + LINE_SLACK)
+            break;   /* too long to be a record: prose, which will be too large */
+        if (cap - n < BLOCK / 4) {
+            char *nb = realloc(b, cap * 2);
+            if (!nb) {
+                free(b);
+                return -1;
+            }
+            b = nb;
+            cap *= 2;
+        }
+        r = read(STDIN_FILENO, b + n, cap - n - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            if (r < 0) {
+                int saved = errno;
+                free(b);
+                errno = saved;
+                return report_error(w, "-", TT_ERR_IO, "cannot read: %s", strerror(errno));
+            }
+            break;
+        }
+        n += (size_t)r;
+    }
+    if (i < n && b[i] == '{') {
+        size_t ln = (nl ? (size_t)(nl - b) : n) - i, cn, nrep;
+        char *conv = NULL;
+        json_t *rec;
+        /* judged as it will be read: after --encoding or --lossy */
+        if (converting(w, b + i, ln) &&
+            cli_encoding_convert((cli_encoding)w->opt->encoding, b + i, ln, &conv, &cn, &nrep)) {
+            free(b);
+            return -1;
+        }
+        rec = json_loadb(conv ? conv : b + i, conv ? cn : ln, JSON_ALLOW_NUL, NULL);
+        jsonl = json_is_object(rec);
+        json_decref(rec);
+        free(conv);
+    }
+    if (jsonl) {
+        fputs("topictag: standard input: read as JSON Lines (its first line is a JSON object); "
+              "--input text reads it as prose\n",
+              stderr);
+        return each_jsonl(w, "-", STDIN_FILENO, b, n, cap);
+    }
+    {
+        char *buf;
+        size_t len;
+        int rc = read_rest(STDIN_FILENO, max, b, n, cap, 0, &buf, &len);
+        if (rc > 0) {
+            tt_error e;
+            tt_input_too_large(&e, "-", rc, len, w->opt->max_size);
+            return emit(w, "-", NULL, NULL, 0, &e);
+        }
+        if (rc < 0)
+            return errno == ENOMEM ? -1
+                                   : report_error(w, "-", TT_ERR_IO, "cannot read: %s",
+                                                  strerror(errno));
+        rc = deliver(w, "-", buf, len);
+        free(buf);
+        return rc;
+    }
+}
 
 typedef struct entry {
     char *full;                /* path/name */
@@ -439,8 +607,15 @@ static int cmp_entry(const void *a, const void *b)
     return strcmp(((const entry *)a)->full, ((const entry *)b)->full);
 }
 
-static int included(const walker *w, const char *base)
+/* Whether a file found inside a folder is read; a *.jsonl file left out is counted, so that a
+ * walk that finds nothing else can say why. */
+static int included(walker *w, const char *base)
 {
+    if (!w->opt->include && has_suffix(base, ".jsonl")) {
+        if (!w->skipped_jsonl++)
+            snprintf(w->skipped_name, sizeof w->skipped_name, "%s", base);
+        return 0;
+    }
     return fnmatch(w->opt->include ? w->opt->include : "*.txt", base, 0) == 0;
 }
 
@@ -513,7 +688,7 @@ static int do_path(walker *w, const char *path, int explicit_path)
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     if (!strcmp(path, "-"))
-        return do_file(w, path, w->opt->stdin_jsonl, 0, AT_FDCWD, NULL);
+        return do_stdin(w);
     if (stat(path, &st) != 0) {
         if (!explicit_path && errno == ELOOP)
             return report_error(w, path, TT_ERR_IO, "cannot read: %s", strerror(errno));
@@ -539,9 +714,16 @@ int tt_input_each(const tt_input_options *opt, char *const *paths, int npaths, t
     w.opt = opt;
     w.fn = fn;
     w.ctx = ctx;
+    w.fn = fn;
     if (npaths == 0)
         return do_path(&w, "-", 1);
     for (i = 0; i < npaths && !rc; i++)
         rc = do_path(&w, paths[i], 1);
+    if (!rc && !w.delivered && w.skipped_jsonl)
+        fprintf(stderr,
+                "topictag: note: %zu JSON Lines file%s in the folders not read (%s%s): folders "
+                "are searched for *.txt; --include '*.jsonl' reads JSON Lines\n",
+                w.skipped_jsonl, w.skipped_jsonl == 1 ? "" : "s", w.skipped_name,
+                w.skipped_jsonl == 1 ? "" : ", ...");
     return rc;
 }

@@ -7,8 +7,11 @@
 #include "topictag.h"
 
 typedef struct tt_input_options {
-    const char *include;       /* glob for files inside folders; default "*.txt" */
-    int stdin_jsonl;           /* stdin is JSON Lines */
+    const char *include;       /* glob for files inside folders; default *.txt (a walk
+                                  that reads nothing says which *.jsonl it left out) */
+    int stdin_jsonl;           /* stdin is JSON Lines (--input jsonl) */
+    int stdin_text;            /* stdin is prose (--input text); neither: JSON Lines when its
+                                  first line is a JSON object, said on stderr */
     const char *id_field;      /* default "id" */
     const char *text_field;    /* default "text" */
     const char *title_field;   /* default "title"; "" for none: a record's title becomes the
@@ -17,6 +20,11 @@ typedef struct tt_input_options {
                                   err NULL and reads name itself (on another thread) */
     size_t max_size;           /* a document larger than this is not read whole but reported
                                   as too-large; 0: the library's default (64 MiB) */
+    int encoding;              /* cli_encoding (encoding.h): what the bytes are; 0: UTF-8 */
+    int lossy;                 /* invalid UTF-8 becomes U+FFFD (counted, warned) */
+    /* may be NULL: told how many bytes of a document were replaced with U+FFFD, before the
+       document itself reaches the callback */
+    void (*replaced)(void *ctx, const char *name, size_t count);
     int (*idle)(void *idle_ctx);   /* may be NULL: called before a read from a pipe or terminal
                                       that would wait, so that what is done can be written
                                       (a live feed); returns 0, or -1 to stop */

@@ -33,9 +33,7 @@ static int put(cli_jbuf *b, const void *s, size_t n)
     return OK;
 }
 
-/* Length of the valid UTF-8 sequence at p[i] (first byte >= 0x80), or 0: the checks jansson
- * makes (no overlong forms, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_seq(const unsigned char *p, size_t i, size_t n)
+size_t cli_utf8_seq(const unsigned char *p, size_t i, size_t n)
 {
     unsigned c = p[i], v;
     size_t len, k;
@@ -133,7 +131,7 @@ static int string_at(const unsigned char *p, size_t n, size_t *pos, cli_jbuf *ou
             continue;
         }
         if (c >= 0x80) {
-            size_t len = utf8_seq(p, i, n);
+            size_t len = cli_utf8_seq(p, i, n);
             if (!len)
                 return BAIL;
             i += len;

@@ -24,4 +24,8 @@ int cli_jsonl_fast(const char *line, size_t n, const char *idf, const char *txf,
 
 void cli_jbuf_release(cli_jbuf *b);
 
+/* Length of the valid UTF-8 sequence at p[i] (i < n, first byte >= 0x80), or 0: the checks
+ * jansson makes (no overlong forms, no surrogates, nothing above U+10FFFF). */
+size_t cli_utf8_seq(const unsigned char *p, size_t i, size_t n);
+
 #endif

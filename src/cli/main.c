@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "select.h"
 
 static const cli_command *const commands[] = {
     &cli_classify, &cli_check, &cli_segment, &cli_test, &cli_explain, &cli_diff,
@@ -12,6 +13,23 @@ static const cli_command *const commands[] = {
     &cli_merge,
 };
 #define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static const char *command_name(const void *ctx, size_t i)
+{
+    (void)ctx;
+    return commands[i]->name;
+}
+
+/* The command named name; NULL after printing the error (with the nearest name). */
+static const cli_command *find_command(const char *name)
+{
+    size_t c;
+    for (c = 0; c < NCOMMANDS; c++)
+        if (!strcmp(name, commands[c]->name))
+            return commands[c];
+    cli_unknown("unknown command", name, command_name, NULL, NCOMMANDS);
+    return NULL;
+}
 
 static void main_help(FILE *o)
 {
@@ -22,17 +40,25 @@ static void main_help(FILE *o)
           o);
     for (i = 0; i < NCOMMANDS; i++)
         fprintf(o, "  %-10s %s\n", commands[i]->name, commands[i]->usage + 9);
-    fputs("\nRun 'topictag COMMAND --help' for a command's options.\n\n", o);
+    fputs("\nRun 'topictag help COMMAND' (or 'topictag COMMAND --help') for a command's "
+          "options.\n\n",
+          o);
     fputs(cli_exit_help, o);
 }
 
 int main(int argc, char **argv)
 {
-    size_t c;
+    const cli_command *cmd;
     int rc;
     if (argc < 2) {
         main_help(stderr);
         return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "help") && argc > 2) {   /* topictag help COMMAND */
+        if (!(cmd = find_command(argv[2])))
+            return EXIT_USAGE;
+        cli_help(stdout, cmd);
+        return cli_close_output(stdout, NULL);
     }
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
         main_help(stdout);
@@ -43,12 +69,9 @@ int main(int argc, char **argv)
                tt_have_hyperscan() ? " hyperscan" : "");
         return cli_close_output(stdout, NULL);
     }
-    for (c = 0; c < NCOMMANDS; c++)
-        if (!strcmp(argv[1], commands[c]->name))
-            break;
-    if (c == NCOMMANDS)
-        return cli_usage_error("unknown command", argv[1]);
-    rc = commands[c]->run(commands[c], argc - 1, argv + 1);
+    if (!(cmd = find_command(argv[1])))
+        return EXIT_USAGE;
+    rc = cmd->run(cmd, argc - 1, argv + 1);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "topictag: error writing standard output: %s\n", strerror(errno));
         return EXIT_SYSTEM;

@@ -98,6 +98,7 @@ static int merge_value(json_t *into, json_t *from, const char *key, char *msg, s
 
 typedef struct merger {
     json_t *sum;           /* the merged summary object, or NULL before the first */
+    json_int_t schema;     /* the summary lines' "schema" (they must agree), or -1: none */
     size_t n;              /* summaries merged */
 } merger;
 
@@ -133,6 +134,19 @@ static int merge_file(merger *m, const char *path)
             continue;   /* a record whose text merely mentions "summary" */
         }
         found++;
+        {
+            json_t *sv = json_object_get(rec, "schema");
+            json_int_t schema = json_is_integer(sv) ? json_integer_value(sv) : -1;
+            if (m->sum && schema != m->schema) {
+                fprintf(stderr, "%s:%zu: cannot merge this summary: schema %" JSON_INTEGER_FORMAT
+                                " after schema %" JSON_INTEGER_FORMAT "\n",
+                        name, lineno, schema, m->schema);
+                json_decref(rec);
+                rc = EXIT_INPUT;
+                break;
+            }
+            m->schema = schema;
+        }
         if (!m->sum) {
             m->sum = json_incref(sum);
             m->n++;
@@ -200,7 +214,11 @@ static int run(const cli_command *cmd, int argc, char **argv)
         rc = EXIT_SYSTEM;
         goto done;
     }
-    fprintf(out, "{\"summary\": %s}\n", text);
+    if (m.schema >= 0)   /* as classify writes it: {"schema": N, "summary": {...}} */
+        fprintf(out, "{\"schema\": %" JSON_INTEGER_FORMAT ", \"summary\": %s}\n", m.schema,
+                text);
+    else
+        fprintf(out, "{\"summary\": %s}\n", text);
     rc = cli_close_output(out, out == stdout ? NULL : s.output);
     fprintf(stderr, "topictag: merged %zu summar%s\n", m.n, m.n == 1 ? "y" : "ies");
 done:

@@ -6,9 +6,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "select.h"
 #include "watch.h"
 
-enum { O_JUNIT = 256, O_WATCH, O_WATCH_COUNT };
+enum { O_JUNIT = 256, O_WATCH, O_WATCH_COUNT, O_TOPIC };
 
 static const cli_option test_options[] = {
     CLI_OPT_RULES,
@@ -18,6 +19,8 @@ static const cli_option test_options[] = {
     {O_WATCH, "watch", 0, NULL,
      "re-run whenever a rule file changes, printing the examples whose outcome changed"},
     {O_WATCH_COUNT, "watch-count", 1, "N", "with --watch: stop after N re-runs (for scripts)"},
+    {O_TOPIC, "topic", 1, "ID[,ID...]",
+     "run only the examples of these topics (inside the full ruleset)"},
 };
 
 enum { FMT_TEXT, FMT_TAP, FMT_JSON };
@@ -29,6 +32,8 @@ typedef struct settings {
     int verbose;
     int watch;
     long watch_count;
+    const char *topic;         /* --topic */
+    cli_topics sel;            /* its topics, once the rules are loaded */
 } settings;
 
 static int on_option(void *ctx, int val, const char *arg)
@@ -42,6 +47,7 @@ static int on_option(void *ctx, int val, const char *arg)
         return cli_parse_count(arg, 0, LONG_MAX, &s->watch_count,
                                "--watch-count must be a number, 0 or more");
     case O_JUNIT: s->junit = arg; return 0;
+    case O_TOPIC: s->topic = arg; return 0;
     case 'f':
         if (!strcmp(arg, "text"))
             s->format = FMT_TEXT;
@@ -247,7 +253,7 @@ static int memo_find(const memo *m, const char *key)
 {
     size_t i;
     for (i = 0; i < m->n; i++)
-        if (!strcmp(m->key[i], key))
+        if (m->key[i] && !strcmp(m->key[i], key))   /* NULL: not run (--topic) */
             return m->result[i];
     return -1;
 }
@@ -259,7 +265,7 @@ static int test_once(const settings *s, const tt_ruleset *rs, const memo *prev, 
     tt_scanner *sc = NULL;
     tt_limits lim;
     outcome *outs = NULL;
-    size_t n = tt_ruleset_example_count(rs), i, count[4] = {0, 0, 0, 0};
+    size_t n = tt_ruleset_example_count(rs), i, count[4] = {0, 0, 0, 0}, nrun = 0, k = 0;
     int rc = EXIT_OK;
     FILE *o = stdout;
     cli_limits(&lim);
@@ -276,6 +282,9 @@ static int test_once(const settings *s, const tt_ruleset *rs, const memo *prev, 
     }
     tt_scanner_set_explain(sc, 1);
     for (i = 0; i < n; i++) {
+        if (!cli_topics_has(&s->sel, tt_ruleset_example(rs, i)->topic))
+            continue;   /* --topic: another topic's example */
+        nrun++;
         if (run_example(rs, sc, tt_ruleset_example(rs, i), &outs[i])) {
             fputs("topictag: out of memory\n", stderr);
             rc = EXIT_SYSTEM;
@@ -296,17 +305,20 @@ static int test_once(const settings *s, const tt_ruleset *rs, const memo *prev, 
         }
     }
     if (s->format == FMT_TAP)
-        printf("TAP version 13\n1..%zu\n", n);
+        printf("TAP version 13\n1..%zu\n", nrun);
     else if (s->format == FMT_JSON)
-        fputs("{\"examples\": [", o);
+        fprintf(o, "{\"schema\": %d, \"examples\": [", TT_JSON_SCHEMA);
     for (i = 0; i < n; i++) {
         const tt_example_info *ex = tt_ruleset_example(rs, i);
         const char *topic = tt_ruleset_topic(rs, ex->topic)->id;
         char text[100];
+        if (!cli_topics_has(&s->sel, ex->topic))
+            continue;
+        k++;
         short_text(text, sizeof text, ex->text);
         if (s->format == FMT_TAP) {
             printf("%s %zu - %s example %zu (%s): %s%s\n",
-                   outs[i].result == R_FAIL || outs[i].result == R_TODO ? "not ok" : "ok", i + 1,
+                   outs[i].result == R_FAIL || outs[i].result == R_TODO ? "not ok" : "ok", k,
                    topic, ex->number, kind_name[ex->kind], text,
                    outs[i].result == R_TODO         ? " # TODO known gap"
                    : outs[i].result == R_TODO_FIXED ? " # TODO passes now: promote it"
@@ -314,7 +326,7 @@ static int test_once(const settings *s, const tt_ruleset *rs, const memo *prev, 
             if (outs[i].result == R_FAIL)
                 tap_failure(ex, &outs[i]);
         } else if (s->format == FMT_JSON) {
-            fprintf(o, "%s{\"topic\": ", i ? ", " : "");
+            fprintf(o, "%s{\"topic\": ", k > 1 ? ", " : "");
             cli_json(o, topic, strlen(topic));
             fprintf(o, ", \"number\": %zu, \"kind\": \"%s\", \"result\": \"%s\", \"file\": ",
                     ex->number, kind_name[ex->kind], outcome_name[outs[i].result]);
@@ -359,9 +371,11 @@ static int test_once(const settings *s, const tt_ruleset *rs, const memo *prev, 
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 "<testsuites><testsuite name=\"topictag rule examples\" tests=\"%zu\" "
                 "failures=\"%zu\" skipped=\"%zu\">\n",
-                n, count[R_FAIL], count[R_TODO]);
+                nrun, count[R_FAIL], count[R_TODO]);
         for (i = 0; i < n; i++) {
             const tt_example_info *ex = tt_ruleset_example(rs, i);
+            if (!cli_topics_has(&s->sel, ex->topic))
+                continue;
             fputs("<testcase classname=\"", j);
             cli_xml(j, tt_ruleset_topic(rs, ex->topic)->id);
             fprintf(j, "\" name=\"example %zu (%s) %s:%d\"", ex->number, kind_name[ex->kind],
@@ -410,6 +424,8 @@ static int run(const cli_command *cmd, int argc, char **argv)
         rc = code;
         goto done;
     }
+    if ((rc = cli_topics_parse(rs, s.topic, 0, &s.sel)) != EXIT_OK)
+        goto done;
     rc = test_once(&s, rs, NULL, s.watch ? &prev : NULL);
     if (s.watch) {
         cli_watch *w = cli_watch_new(&s.rules);
@@ -430,6 +446,9 @@ static int run(const cli_command *cmd, int argc, char **argv)
                 fprintf(stderr, "topictag: the rules have errors: still watching\n");
                 continue;
             }
+            cli_topics_release(&s.sel);   /* the topics may have moved */
+            if (cli_topics_parse(rs, s.topic, 0, &s.sel) != EXIT_OK)
+                continue;
             puts("-- rules changed: examples whose outcome changed");
             rc = test_once(&s, rs, &prev, &now);
             fflush(stdout);
@@ -442,6 +461,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
 done:
     memo_release(&prev);
     memo_release(&now);
+    cli_topics_release(&s.sel);
     tt_ruleset_free(rs);
     cli_rules_release(&s.rules);
     return rc;

@@ -356,7 +356,7 @@ static void check_summary(json_t *s)
 {
     json_t *tops;
 
-    assert_int_equal(get_int(s, "documents"), 4);
+    assert_int_equal(get_int(s, "document_count"), 4);
     assert_int_equal(get_int(s, "failed"), 2);
     assert_int_equal(get_int(s, "sentences"), 4);
     assert_int_equal(get_int(s, "tagged_sentences"), 3);
@@ -392,7 +392,8 @@ static void test_report_json(void **state)
     for (tagged_only = 0; tagged_only <= 1; tagged_only++) {
         buf = run_batch(TT_FORMAT_JSON, tagged_only, 0, &len);
         root = parse_json(buf, len);
-        assert_int_equal(json_object_size(root), 2);
+        assert_int_equal(json_object_size(root), 3);
+        assert_int_equal(get_int(root, "schema"), TT_JSON_SCHEMA);
         docs = get_arr(root, "documents", 4);
         check_doc_a(json_array_get(docs, 0), tagged_only);
         check_doc_b(json_array_get(docs, 1));
@@ -424,7 +425,7 @@ static void test_report_json_empty_batch(void **state)
     root = parse_json(buf, len);
     get_arr(root, "documents", 0);
     s = get(root, "summary");
-    assert_int_equal(get_int(s, "documents"), 0);
+    assert_int_equal(get_int(s, "document_count"), 0);
     assert_int_equal(get_int(s, "failed"), 0);
     json_decref(root);
     free(buf);
@@ -533,8 +534,12 @@ static void test_report_jsonl(void **state)
 
             n = split_lines(buf, len, ls, ll, 10);
             assert_int_equal(n, summary ? 5 : 4);
-            for (i = 0; i < n; i++)
+            for (i = 0; i < n; i++) {
+                /* every record carries the version; the rest is as in JSON */
                 o[i] = parse_json(ls[i], ll[i]);
+                assert_int_equal(get_int(o[i], "schema"), TT_JSON_SCHEMA);
+                json_object_del(o[i], "schema");
+            }
             check_doc_a(o[0], tagged_only);
             check_doc_b(o[1]);
             check_doc_missing(o[2]);
