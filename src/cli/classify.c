@@ -27,6 +27,7 @@ enum {
     O_TOPIC,
     O_ROLE,
     O_LINE_BUFFERED,
+    O_STATS,
 };
 
 #define OPT_INPUTS                                                                            \
@@ -77,6 +78,8 @@ static const cli_option check_options[] = {
     CLI_OPT_RULES,
     {O_PREFILTER, "prefilter", 1, "NAME",
      "literal (default) or hyperscan: the prefilter to build and report on"},
+    {O_STATS, "stats", 0, NULL,
+     "also list how each pattern is decided: a literal set needs no PCRE2"},
 };
 
 typedef struct settings {
@@ -84,7 +87,7 @@ typedef struct settings {
     const char *format;
     const char *output;
     tt_input_options in;
-    int tagged_only, summary, no_jit, no_prefilter, line_buffered;
+    int tagged_only, summary, no_jit, no_prefilter, line_buffered, stats;
     const char *topic;     /* --topic, or NULL */
     int role;              /* --role, or 0 */
     int jobs;
@@ -118,6 +121,7 @@ static int on_option(void *ctx, int val, const char *arg)
         return 0;
     case O_SUMMARY: s->summary = 1; return 0;
     case O_LINE_BUFFERED: s->line_buffered = 1; return 0;
+    case O_STATS: s->stats = 1; return 0;
     case O_NO_JIT: s->no_jit = 1; return 0;
     case O_NO_PREFILTER: s->no_prefilter = 1; return 0;
     case O_PREFILTER:
@@ -417,6 +421,31 @@ static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
     return rc;
 }
 
+/* check --stats: how each pattern is decided, then the counts. */
+static void print_stats(const tt_ruleset *rs)
+{
+    size_t i, np = tt_ruleset_pattern_count(rs), n[4] = {0, 0, 0, 0};
+    static const char *const how[] = {
+        "PCRE2 alone, wherever its topic may apply",
+        "literal hits, then PCRE2",
+        "Hyperscan, then PCRE2",
+        "a literal set, decided by its literal hits without PCRE2",
+    };
+    for (i = 0; i < np; i++) {
+        const tt_pattern_info *pi = tt_ruleset_pattern(rs, i);
+        int k = pi->literal_set ? 3 : pi->prefiltered;
+        n[k]++;
+        printf("%s:%d:%d: %s/%s: %s", pi->file, pi->line, pi->column,
+               tt_ruleset_topic(rs, pi->topic)->id, pi->id, how[k]);
+        if (pi->literal_set)
+            printf(" (%zu string%s)", pi->literal_set, pi->literal_set == 1 ? "" : "s");
+        printf("\n");
+    }
+    printf("%zu literal sets, %zu by literal hits then PCRE2, %zu by Hyperscan then PCRE2, "
+           "%zu by PCRE2 alone\n",
+           n[3], n[1], n[2], n[0]);
+}
+
 static int cmd_check(settings *s, int argc, char **argv)
 {
     int code;
@@ -443,6 +472,8 @@ static int cmd_check(settings *s, int argc, char **argv)
                     pi->file, pi->line, pi->column, pi->id,
                     tt_ruleset_topic(rs, pi->topic)->id);
         }
+        if (s->stats)
+            print_stats(rs);
         if (nhs)
             printf("%zu topics, %zu patterns (%zu prefiltered: %zu by hyperscan, %zu by "
                    "literals), %zu warnings\n",
