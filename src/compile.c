@@ -60,6 +60,7 @@ void tt_ruleset_free(tt_ruleset *rs)
     for (i = 0; rs->litpat && i < rs->npatterns; i++)
         tt_litpat_release(&rs->litpat[i]);
     tt_free(rs->litpat);
+    tt_free(rs->maxlen);
     tt_free(rs->in_hs);
     tt_free(rs->examples);
     tt_free(rs);
@@ -978,7 +979,8 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
     size_t p = 0, t, i, any = 0;
     int rc = -1;
     if (!sets || !lits || !lens || !nlits ||
-        !(rs->litpat = tt_calloc(rs->npatterns + 1, sizeof *rs->litpat)))
+        !(rs->litpat = tt_calloc(rs->npatterns + 1, sizeof *rs->litpat)) ||
+        !(rs->maxlen = tt_calloc(rs->npatterns + 1, sizeof *rs->maxlen)))
         goto out;
     if (ld->prefilter == TT_PREFILTER_HYPERSCAN && build_hsfilter(rs, ld))
         goto out;
@@ -1025,6 +1027,9 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
             lens[p] = sets[p].len;
             rs->patterns[p].prefiltered = nlits[p] > 0;
             rs->patterns[p].literal_set = rs->litpat[p].n;
+            if (nlits[p] && !rs->litpat[p].n &&
+                tt_regex_max_length(rx, strlen(rx), &rs->maxlen[p]) != 0)
+                rs->maxlen[p] = 0;   /* its search starts where the last one ended */
             any += nlits[p] > 0;
         }
     }

@@ -396,6 +396,27 @@ static int run_literal_set(tt_scanner *sc, uint32_t p, size_t si)
     return 0;
 }
 
+/* Where a match of pattern p at or after off can start at the earliest: every match holds one
+ * of p's literal hits whole and spans at most rs->maxlen[p] bytes, so none starts before the
+ * first hit that begins at off or later ends, minus that length.  end when no hit is left.
+ * PCRE2 still sees the text before (lookbehind, \b), as the subject begins with the text. */
+static size_t reach_from(const tt_scanner *sc, uint32_t p, size_t off, size_t end)
+{
+    const tt_prefilter *pf = sc->rs->pf;
+    size_t h, i, most = sc->rs->maxlen[p];
+    for (h = sc->hit_first; h < sc->hit_end; h++) {
+        size_t n, e = sc->hits[h].end;
+        const uint32_t *pats = tt_prefilter_patterns(pf, sc->hits[h].state, &n);
+        if (e - tt_prefilter_literal_len(pf, sc->hits[h].state) < off)
+            continue;
+        for (i = 0; i < n && pats[i] != p; i++)
+            ;
+        if (i < n)   /* the first such hit by end */
+            return most == TT_MAXLEN_UNBOUNDED || e - off <= most ? off : e - most;
+    }
+    return end;
+}
+
 /* Runs pattern p over sentence si: leftmost-first, non-overlapping matches inside the
  * sentence, appended to sc->tm.  The subject ends at the sentence end, so a pattern never
  * matches across a sentence boundary; lookbehind can still see the text before it.
@@ -410,9 +431,12 @@ static int run_pattern(tt_scanner *sc, uint32_t p, size_t si)
     size_t off = r->sent[si].start, end = r->sent[si].end;
     uint32_t opts = PCRE2_NO_UTF_CHECK | (sc->lim.no_jit ? PCRE2_NO_JIT : 0);
     int jit = sc->jitted[p];
+    int near = sc->lits_decide && rs->maxlen[p] != 0;
     if (sc->lits_decide && rs->litpat[p].n)
         return run_literal_set(sc, p, si);
     while (off < end) {
+        if (near && (off = reach_from(sc, p, off, end)) >= end)
+            break;
         /* the JIT entry point skips pcre2_match's checks (the text was checked once) */
         int rc = jit ? pcre2_jit_match(code, (PCRE2_SPTR)text, end, off, 0, sc->md, sc->mctx)
                      : pcre2_match(code, (PCRE2_SPTR)text, end, off, opts, sc->md, sc->mctx);

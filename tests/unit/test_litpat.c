@@ -17,6 +17,7 @@
 #include "alloc.h"
 #include "litpat.h"
 #include "topictag.h"
+#include "same_matches.h"
 
 typedef struct alt_want {
     const char *s;
@@ -243,48 +244,14 @@ static void test_litpat_scanner(void **state)
     static const char text[] =
         "Taiwan and TAIWANESE taiwan tai. The US and U.S. taiwanese-tai met.\n\n"
         "Taiwanese taiwan USA US. Tai taiwanesetaiwan.";
-    tt_loader *ld = tt_loader_new();
-    tt_ruleset *rs;
-    tt_scanner *sc, *all;
-    tt_limits lim;
-    tt_error err;
-    const tt_result *r1, *r2;
-    const tt_match *m1, *m2;
-    size_t n1, n2, i;
+    tt_ruleset *rs = sm_load(RULES);
+    size_t i;
     (void)state;
-    assert_non_null(ld);
-    tt_loader_add_buffer(ld, "t.yaml", RULES, strlen(RULES));
-    rs = tt_loader_build(ld, &err);
-    for (i = 0; i < tt_loader_diag_count(ld); i++)
-        print_message("rules: %d:%d: %s\n", tt_loader_diag(ld, i)->error.line,
-                      tt_loader_diag(ld, i)->error.column, tt_loader_diag(ld, i)->error.message);
-    assert_non_null(rs);
-    tt_loader_free(ld);
     for (i = 0; i < 5; i++) {   /* e is not a set; c multiplies out to four strings */
         static const size_t nstrings[] = {2, 2, 4, 2, 0};
         assert_int_equal(tt_ruleset_pattern(rs, i)->literal_set, nstrings[i]);
     }
-    tt_limits_init(&lim);
-    sc = tt_scanner_new(rs, &lim);
-    lim.no_prefilter = 1;
-    all = tt_scanner_new(rs, &lim);
-    assert_non_null(sc);
-    assert_non_null(all);
-    r1 = tt_classify(sc, text, strlen(text), &err);
-    assert_non_null(r1);
-    r2 = tt_classify(all, text, strlen(text), &err);
-    assert_non_null(r2);
-    m1 = tt_result_matches(r1, &n1);
-    m2 = tt_result_matches(r2, &n2);
-    assert_true(n1 > 10);
-    assert_int_equal(n1, n2);
-    for (i = 0; i < n1; i++) {
-        assert_int_equal(m1[i].pattern, m2[i].pattern);
-        assert_int_equal(m1[i].start, m2[i].start);
-        assert_int_equal(m1[i].end, m2[i].end);
-    }
-    tt_scanner_free(sc);
-    tt_scanner_free(all);
+    assert_true(sm_compare(rs, text) > 10);
     tt_ruleset_free(rs);
 }
 
