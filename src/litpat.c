@@ -114,6 +114,16 @@ static int product(parser *ps, list *a, const list *b)
         a->n *= b->n;
         return 0;
     }
+    if (b->n == 1) {   /* one more character, most often: appended in place */
+        for (i = 0; i < a->n; i++) {
+            tt_sb_add(&a->v[i], b->v[0].s, b->v[0].len);
+            if (a->v[i].nomem) {
+                ps->status = NO_MEM;
+                return -1;
+            }
+        }
+        return 0;
+    }
     for (i = 0; i < a->n; i++) {
         for (j = 0; j < b->n; j++) {
             if (push(ps, &r, a->v[i].s, a->v[i].len))
