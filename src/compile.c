@@ -866,7 +866,7 @@ static void build_article(build *b, tt_sbuf *src)
 /* The prefilter keys long literals by their first eight bytes and compares each literal of a
  * key in turn: a set whose strings share them more often costs more in comparisons than PCRE2
  * would, so it stays a regex. */
-#define MAX_SHARED 8
+#define MAX_SHARED 64
 
 int tt_loader_set_prefilter(tt_loader *ld, tt_prefilter_kind kind)
 {
