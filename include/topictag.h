@@ -152,6 +152,8 @@ typedef struct tt_pattern_info {
     int prefiltered;           /* 0: runs on every sentence where its topic may apply;
                                   1: only where one of its literals occurs (see check);
                                   2: only where the Hyperscan prefilter reports it */
+    size_t literal_set;        /* > 0: a literal set of that many strings, its matches decided
+                                  from its literal hits without PCRE2 (check --stats) */
 } tt_pattern_info;
 
 /* An inline example of a rule file (topic: examples:), run by `topictag test`. */

@@ -284,6 +284,11 @@ def main():
     for label, rules in loads:
         secs, rss, _ = best([exe, "check", "-r", rules])
         print(f"load+compile {label}: {secs * 1000:.1f} ms, {rss / 1024:.1f} MB")
+    # how the shipped rules' patterns are decided (literal sets need no PCRE2)
+    stats = subprocess.run([exe, "check", "--stats", "-r", shipped], capture_output=True,
+                           text=True).stdout.splitlines()
+    if len(stats) >= 2:
+        print(f"shipped rules: {stats[-2]}")
     if has_hs:
         for label, rules in loads[:2]:
             nocache = dict(os.environ, TOPICTAG_CACHE_DIR="")
@@ -336,7 +341,8 @@ def main():
                       ["-j", "1", "--prefilter", "hyperscan"]),
                      (f"bench {n247} -j2 hyperscan", bench247,
                       ["-j", "2", "--prefilter", "hyperscan"]),
-                     ("shipped -j1 hyperscan", shipped, ["-j", "1", "--prefilter", "hyperscan"])]
+                     ("shipped -j1 hyperscan", shipped, ["-j", "1", "--prefilter", "hyperscan"]),
+                     ("shipped -j2 hyperscan", shipped, ["-j", "2", "--prefilter", "hyperscan"])]
         runs += [("floor: 1 pattern, never matches -j1", floor, ["-j", "1"])]
         if not QUICK:
             runs += [(f"bench {n} -j1", p, ["-j", "1"]) for p, n in subsets]

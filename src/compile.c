@@ -57,6 +57,10 @@ void tt_ruleset_free(tt_ruleset *rs)
         pcre2_code_free(rs->aside_code);
     tt_prefilter_free(rs->pf);
     tt_hsfilter_free(rs->hs);
+    for (i = 0; rs->litpat && i < rs->npatterns; i++)
+        tt_litpat_release(&rs->litpat[i]);
+    tt_free(rs->litpat);
+    tt_free(rs->maxlen);
     tt_free(rs->in_hs);
     tt_free(rs->examples);
     tt_free(rs);
@@ -858,6 +862,12 @@ static void build_article(build *b, tt_sbuf *src)
  * Literals shorter than this hit too often to be worth it: such patterns always run. */
 #define MIN_LITERAL 3
 #define MAX_LITERAL 16
+/* The most strings a literal set may multiply out to (each is a prefilter literal). */
+#define MAX_SET 1024
+/* The prefilter keys long literals by their first eight bytes and compares each literal of a
+ * key in turn: a set whose strings share them more often costs more in comparisons than PCRE2
+ * would, so it stays a regex. */
+#define MAX_SHARED 64
 
 int tt_loader_set_prefilter(tt_loader *ld, tt_prefilter_kind kind)
 {
@@ -903,6 +913,64 @@ out:
     return nomem ? -1 : 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The most strings of lp that begin with the same eight bytes (ASCII case folded), or
+ * (size_t)-1 on out of memory. */
+static size_t shared_keys(const tt_litpat *lp)
+{
+    uint64_t *key = tt_malloc((lp->n + 1) * sizeof *key);
+    size_t i, k, run = 1, most = 1;
+    if (!key)
+        return (size_t)-1;
+    for (i = 0; i < lp->n; i++) {
+        key[i] = 0;
+        for (k = 0; k < 8 && k < lp->alt[i].len; k++)
+            key[i] = key[i] << 8 | (uint64_t)(lp->alt[i].s[k] | 0x20);
+        key[i] = key[i] << 8 * (8 - k) | (uint64_t)k;   /* a shorter string: its own key */
+    }
+    qsort(key, lp->n, sizeof *key, cmp_u64);
+    for (i = 1; i < lp->n; i++) {
+        run = key[i] == key[i - 1] ? run + 1 : 1;
+        if (run > most)
+            most = run;
+    }
+    tt_free(key);
+    return most;
+}
+
+/* Whether pattern p is a literal set (litpat.c): then rs->litpat[p] holds its strings and set
+ * its prefilter literals, every string whole.  1 when it is, 0 when not, -1 on out of memory. */
+static int literal_set(tt_ruleset *rs, size_t p, int caseless, tt_litset *set)
+{
+    const char *rx = rs->patterns[p].regex;
+    tt_litpat *lp = &rs->litpat[p];
+    size_t i, shared;
+    int r = tt_litpat_parse(rx, strlen(rx), caseless, MAX_SET, MIN_LITERAL, lp);
+    if (r <= 0)
+        return r;
+    if ((shared = shared_keys(lp)) == (size_t)-1)
+        return -1;
+    if (shared > MAX_SHARED) {
+        tt_litpat_release(lp);
+        return 0;
+    }
+    if (!(set->s = tt_calloc(lp->n + 1, sizeof *set->s)) ||
+        !(set->len = tt_calloc(lp->n + 1, sizeof *set->len)))
+        return -1;
+    for (i = 0; i < lp->n; i++) {
+        if (!(set->s[i] = tt_strndup((const char *)lp->alt[i].s, lp->alt[i].len)))
+            return -1;
+        set->len[i] = lp->alt[i].len;
+        set->n++;
+    }
+    return 1;
+}
+
 static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
 {
     tt_litset *sets = tt_calloc(rs->npatterns + 1, sizeof *sets);
@@ -911,7 +979,9 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
     size_t *nlits = tt_calloc(rs->npatterns + 1, sizeof *nlits);
     size_t p = 0, t, i, any = 0;
     int rc = -1;
-    if (!sets || !lits || !lens || !nlits)
+    if (!sets || !lits || !lens || !nlits ||
+        !(rs->litpat = tt_calloc(rs->npatterns + 1, sizeof *rs->litpat)) ||
+        !(rs->maxlen = tt_calloc(rs->npatterns + 1, sizeof *rs->maxlen)))
         goto out;
     if (ld->prefilter == TT_PREFILTER_HYPERSCAN && build_hsfilter(rs, ld))
         goto out;
@@ -923,15 +993,20 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
                 rs->patterns[p].prefiltered = 2;   /* by the database, not by literals */
                 continue;
             }
-            r = tt_literal_extract(rx, strlen(rx),
+            r = literal_set(rs, p, ld->topics[t].patterns[i].ignore_case, &sets[p]);
+            if (r == 0)
+                r = tt_literal_extract(rx, strlen(rx),
                                        ld->topics[t].patterns[i].ignore_case |
                                            TT_LIT_KS_FOLDED,
                                        MIN_LITERAL, &sets[p]);
             if (r < 0)
                 goto out;
             /* any part of a required literal is required too: keep at most MAX_LITERAL
-             * bytes of each (a smaller automaton that stays in cache), without duplicates */
-            {
+             * bytes of each (a smaller automaton that stays in cache), without duplicates;
+             * a literal set keeps its whole strings, whose hits are its matches */
+            if (rs->litpat[p].n) {
+                nlits[p] = sets[p].n;
+            } else {
                 size_t k, j, m = 0;
                 for (k = 0; r && k < sets[p].n; k++) {
                     size_t len = sets[p].len[k] < MAX_LITERAL ? sets[p].len[k] : MAX_LITERAL;
@@ -952,6 +1027,10 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
             lits[p] = sets[p].s;
             lens[p] = sets[p].len;
             rs->patterns[p].prefiltered = nlits[p] > 0;
+            rs->patterns[p].literal_set = rs->litpat[p].n;
+            if (nlits[p] && !rs->litpat[p].n &&
+                tt_regex_max_length(rx, strlen(rx), &rs->maxlen[p]) != 0)
+                rs->maxlen[p] = 0;   /* its search starts where the last one ended */
             any += nlits[p] > 0;
         }
     }

@@ -9,6 +9,8 @@
 #include "article.h"
 #include "condition.h"
 #include "hsfilter.h"
+#include "litpat.h"
+#include "maxlen.h"
 #include "prefilter.h"
 #include "segment.h"
 #include "topictag.h"
@@ -42,6 +44,11 @@ struct tt_ruleset {
     tt_prefilter *pf;          /* NULL when no pattern has a usable literal */
     tt_hsfilter *hs;           /* the Hyperscan prefilter, or NULL */
     unsigned char *in_hs;      /* per pattern: prefiltered by hs (not by pf) */
+    tt_litpat *litpat;         /* per pattern: its strings when it is a literal set (n > 0):
+                                  its literal hits decide it, without PCRE2 */
+    size_t *maxlen;            /* per pattern prefiltered by literals: the longest match in
+                                  bytes (TT_MAXLEN_UNBOUNDED: no bound), so PCRE2 starts near
+                                  the first hit; 0: it starts where the last match ended */
     tt_example_info *examples;
     size_t nexamples;
     char **strings;            /* every string the infos point to */

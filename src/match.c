@@ -41,6 +41,10 @@ struct tt_scanner {
     tt_span_vec spans;
     tt_pf_hit *hits;           /* literal hits of the current document */
     size_t hitcap;
+    size_t hit_first, hit_end; /* the hits of the current sentence: hits[first .. end) */
+    int lits_decide;           /* the literal hits decide the literal sets (rs->litpat) */
+    size_t *starts;            /* a literal set's candidate match starts in a sentence */
+    size_t startcap;
     tt_hs_scratch *hss;        /* the Hyperscan prefilter's scratch (rs->hs), or NULL */
     tt_pf_hit *hshits;         /* its reports for the current document (state = pattern) */
     size_t hshitcap;
@@ -135,6 +139,7 @@ void tt_scanner_free(tt_scanner *sc)
     pcre2_jit_stack_free(sc->jit);
     tt_span_vec_release(&sc->spans);
     tt_free(sc->hits);
+    tt_free(sc->starts);
     tt_hs_scratch_free(sc->hss);
     tt_free(sc->hshits);
     tt_free(sc->hs_pats);
@@ -341,6 +346,77 @@ static size_t utf8_step(const char *text, size_t len, size_t at)
     return n;
 }
 
+static int add_match(tt_scanner *sc, uint32_t p, size_t start, size_t end)
+{
+    tt_match *m;
+    if (tt_grow(&sc->tm, &sc->tmcap, sc->ntm + 1, sizeof *sc->tm))
+        return -1;
+    m = &sc->tm[sc->ntm++];
+    m->pattern = p;
+    m->start = start;
+    m->end = end;
+    return 0;
+}
+
+/* A literal set on sentence si, without PCRE2: each match starts where one of its strings
+ * occurs, which its literal hits in the sentence say; from the leftmost start on, the first
+ * string that fits there wins (litpat.c), and the next match starts after it, as run_pattern
+ * loops.  Returns 0, or -1 on out of memory. */
+static int run_literal_set(tt_scanner *sc, uint32_t p, size_t si)
+{
+    const tt_prefilter *pf = sc->rs->pf;
+    const tt_litpat *lp = &sc->rs->litpat[p];
+    size_t a = sc->res.sent[si].start, end = sc->res.sent[si].end, off = a, ns = 0, h, i;
+    for (h = sc->hit_first; h < sc->hit_end; h++) {
+        size_t n, st;
+        const uint32_t *pats = tt_prefilter_patterns(pf, sc->hits[h].state, &n);
+        for (i = 0; i < n && pats[i] != p; i++)
+            ;
+        if (i == n)
+            continue;
+        st = sc->hits[h].end - tt_prefilter_literal_len(pf, sc->hits[h].state);
+        if (st < a)
+            continue;   /* it begins in the sentence before */
+        if (tt_grow(&sc->starts, &sc->startcap, ns + 1, sizeof *sc->starts))
+            return -1;
+        /* hits come by end: insert by start (few per sentence) */
+        for (i = ns++; i > 0 && sc->starts[i - 1] > st; i--)
+            sc->starts[i] = sc->starts[i - 1];
+        sc->starts[i] = st;
+    }
+    for (i = 0; i < ns; i++) {
+        size_t len;
+        if (sc->starts[i] < off || (len = tt_litpat_first_at(lp, sc->res.text, sc->starts[i],
+                                                              end)) == 0)
+            continue;
+        if (add_match(sc, p, sc->starts[i], sc->starts[i] + len))
+            return -1;
+        off = sc->starts[i] + len;
+    }
+    return 0;
+}
+
+/* Where a match of pattern p at or after off can start at the earliest: every match holds one
+ * of p's literal hits whole and spans at most rs->maxlen[p] bytes, so none starts before the
+ * first hit that begins at off or later ends, minus that length.  end when no hit is left.
+ * PCRE2 still sees the text before (lookbehind, \b), as the subject begins with the text. */
+static size_t reach_from(const tt_scanner *sc, uint32_t p, size_t off, size_t end)
+{
+    const tt_prefilter *pf = sc->rs->pf;
+    size_t h, i, most = sc->rs->maxlen[p];
+    for (h = sc->hit_first; h < sc->hit_end; h++) {
+        size_t n, e = sc->hits[h].end;
+        const uint32_t *pats = tt_prefilter_patterns(pf, sc->hits[h].state, &n);
+        if (e - tt_prefilter_literal_len(pf, sc->hits[h].state) < off)
+            continue;
+        for (i = 0; i < n && pats[i] != p; i++)
+            ;
+        if (i < n)   /* the first such hit by end */
+            return most == TT_MAXLEN_UNBOUNDED || e - off <= most ? off : e - most;
+    }
+    return end;
+}
+
 /* Runs pattern p over sentence si: leftmost-first, non-overlapping matches inside the
  * sentence, appended to sc->tm.  The subject ends at the sentence end, so a pattern never
  * matches across a sentence boundary; lookbehind can still see the text before it.
@@ -355,7 +431,12 @@ static int run_pattern(tt_scanner *sc, uint32_t p, size_t si)
     size_t off = r->sent[si].start, end = r->sent[si].end;
     uint32_t opts = PCRE2_NO_UTF_CHECK | (sc->lim.no_jit ? PCRE2_NO_JIT : 0);
     int jit = sc->jitted[p];
+    int near = sc->lits_decide && rs->maxlen[p] != 0;
+    if (sc->lits_decide && rs->litpat[p].n)
+        return run_literal_set(sc, p, si);
     while (off < end) {
+        if (near && (off = reach_from(sc, p, off, end)) >= end)
+            break;
         /* the JIT entry point skips pcre2_match's checks (the text was checked once) */
         int rc = jit ? pcre2_jit_match(code, (PCRE2_SPTR)text, end, off, 0, sc->md, sc->mctx)
                      : pcre2_match(code, (PCRE2_SPTR)text, end, off, opts, sc->md, sc->mctx);
@@ -383,13 +464,8 @@ static int run_pattern(tt_scanner *sc, uint32_t p, size_t si)
         }
         ov = pcre2_get_ovector_pointer(sc->md);
         if (ov[1] > ov[0]) {
-            tt_match *m;
-            if (tt_grow(&sc->tm, &sc->tmcap, sc->ntm + 1, sizeof *sc->tm))
+            if (add_match(sc, p, ov[0], ov[1]))
                 return -1;
-            m = &sc->tm[sc->ntm++];
-            m->pattern = p;
-            m->start = ov[0];
-            m->end = ov[1];
             off = ov[1];
         } else {
             /* an empty match counts for nothing; go on one character later */
@@ -675,6 +751,7 @@ static int tag_sentences(tt_scanner *sc)
      * a document gets the same results, where a failed scan would read as out of memory */
     if (filtered && (has_odd_case(r->text, r->len) || (rs->hs && r->len > 0xFFFFFFFFu)))
         filtered = 0;
+    sc->lits_decide = 0;
     if (!filtered) {
         for (s = 0; s < r->nsent; s++) {
             enter_sentence(sc, s);
@@ -684,6 +761,7 @@ static int tag_sentences(tt_scanner *sc)
         }
         return 0;
     }
+    sc->lits_decide = pf != NULL;
     if (pf && tt_prefilter_scan(pf, (const unsigned char *)r->text, r->len, &sc->hits, &nh,
                                 &sc->hitcap))
         return -1;
@@ -695,6 +773,7 @@ static int tag_sentences(tt_scanner *sc)
         /* hits ending before this sentence belong to no sentence (between sentences) */
         while (h < nh && sc->hits[h].end <= r->sent[s].start)
             h++;
+        sc->hit_first = h;
         for (; h < nh && sc->hits[h].end <= end; h++) {
             size_t n;
             const uint32_t *pats = tt_prefilter_patterns(pf, sc->hits[h].state, &n);
@@ -724,6 +803,7 @@ static int tag_sentences(tt_scanner *sc)
                 a += x <= y;
                 b += y <= x;
             }
+            sc->hit_end = h;
             enter_sentence(sc, s);
             if (classify_sentence(sc, (uint32_t)s, sc->runlist, nr))
                 return -1;

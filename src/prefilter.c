@@ -4,7 +4,11 @@
  * into a 64 Kibit bitmap of the literals' first four bytes (a second bitmap holds the
  * three-byte literals).  Positions are independent of each other, so the loop has no
  * dependency chain from byte to byte and the bitmaps stay in the L1 cache; only the rare set
- * bits lead to a hash-table lookup and a comparison of the whole literal.
+ * bits lead to a hash-table lookup and a comparison of the whole literal.  Literals of eight
+ * bytes or more sit in a second table keyed by their first eight bytes: a literal set such as
+ * "the meeting", "the talks", ... puts many literals on one four-byte key, and a text
+ * position that starts with "the " then looks up one chain of its next four bytes instead of
+ * comparing every one of them.
  *
  * Folding with | 0x20 maps A-Z onto a-z and also merges some punctuation (e.g. '[' and '{'):
  * that can only add candidates, never lose one, since the literals are folded the same way
@@ -26,15 +30,17 @@ typedef struct literal {
     size_t pat_first, npats;   /* its patterns: pats[pat_first ...] */
 } literal;
 
-typedef struct table {         /* key (first 3 or 4 folded bytes) -> first literal */
-    uint32_t *keys;
-    uint32_t *head;
+typedef struct table {         /* key (first 3, 4 or 8 folded bytes) -> first literal */
+    uint64_t *keys;
+    uint32_t *head;            /* a chain, or UINT32_MAX */
+    unsigned char *used;       /* 1: holds a key; | 2 (t4): literals of this key in t8 too */
     size_t cap;                /* power of two */
 } table;
 
 struct tt_prefilter {
     uint64_t bm4[(1u << BITS) / 64];
     table t4;
+    table t8;                  /* literals of 8 bytes or more, by their first 8 */
     uint32_t *chain_lit;       /* chain entries: a literal, and the next entry of the key */
     uint32_t *chain_next;
     size_t nchain, chaincap;
@@ -58,12 +64,21 @@ static uint32_t load_order(uint32_t w)
 #endif
 }
 
-static uint32_t key_of(const unsigned char *s, size_t n)
+static uint64_t load_order64(uint64_t w)
 {
-    uint32_t k = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return __builtin_bswap64(w);
+#else
+    return w;
+#endif
+}
+
+static uint64_t key_of(const unsigned char *s, size_t n)
+{
+    uint64_t k = 0;
     size_t i;
     for (i = 0; i < n; i++)
-        k |= (uint32_t)fold(s[i]) << (8 * i);
+        k |= (uint64_t)fold(s[i]) << (8 * i);
     return k;
 }
 
@@ -80,12 +95,14 @@ static uint32_t mix(uint32_t h)
     return h;
 }
 
-static uint32_t *table_slot(const table *t, uint32_t key)
+/* The slot of key, or the empty slot where it would go.  A four-byte key has no high half, so
+ * its slot is where the bare 32-bit mix puts it. */
+static size_t table_slot(const table *t, uint64_t key)
 {
-    size_t i = mix(key) & (t->cap - 1);
-    while (t->head[i] != UINT32_MAX && t->keys[i] != key)
+    size_t i = mix((uint32_t)key ^ mix((uint32_t)(key >> 32))) & (t->cap - 1);
+    while (t->used[i] && t->keys[i] != key)
         i = (i + 1) & (t->cap - 1);
-    return &t->head[i];
+    return i;
 }
 
 static int table_init(table *t, size_t n)
@@ -96,11 +113,19 @@ static int table_init(table *t, size_t n)
         t->cap *= 2;
     t->keys = tt_malloc(t->cap * sizeof *t->keys);
     t->head = tt_malloc(t->cap * sizeof *t->head);
-    if (!t->keys || !t->head)
+    t->used = tt_calloc(t->cap, 1);
+    if (!t->keys || !t->head || !t->used)
         return -1;
     for (i = 0; i < t->cap; i++)
         t->head[i] = UINT32_MAX;
     return 0;
+}
+
+static void table_release(table *t)
+{
+    tt_free(t->keys);
+    tt_free(t->head);
+    tt_free(t->used);
 }
 
 void tt_prefilter_free(tt_prefilter *pf)
@@ -113,8 +138,8 @@ void tt_prefilter_free(tt_prefilter *pf)
     tt_free(pf->lits);
     tt_free(pf->pats);
     tt_free(pf->always);
-    tt_free(pf->t4.keys);
-    tt_free(pf->t4.head);
+    table_release(&pf->t4);
+    table_release(&pf->t8);
     tt_free(pf->chain_lit);
     tt_free(pf->chain_next);
     tt_free(pf);
@@ -128,17 +153,23 @@ static int chain_init(tt_prefilter *pf, size_t n)
     return pf->chain_lit && pf->chain_next ? 0 : -1;
 }
 
-/* Adds literal l under key (its chain keeps the entry order). */
-static int enter(tt_prefilter *pf, uint32_t key, uint32_t l)
+/* Adds literal l under its four-byte key, or under its eight-byte key key8 in t8 when it is
+ * that long (a chain keeps the entry order). */
+static int enter(tt_prefilter *pf, uint32_t key, uint64_t key8, int long8, uint32_t l)
 {
-    uint32_t *slot = table_slot(&pf->t4, key);
+    size_t slot = table_slot(&pf->t4, key);
+    table *t = long8 ? &pf->t8 : &pf->t4;
+    size_t at = long8 ? table_slot(t, key8) : slot;
     uint32_t h = HASH(key);
     if (pf->nchain == pf->chaincap)
         return -1;
-    pf->t4.keys[slot - pf->t4.head] = key;
+    pf->t4.keys[slot] = key;
+    pf->t4.used[slot] |= (unsigned char)(long8 ? 3 : 1);
+    t->keys[at] = long8 ? key8 : key;
+    t->used[at] |= 1;
     pf->chain_lit[pf->nchain] = l;
-    pf->chain_next[pf->nchain] = *slot;
-    *slot = (uint32_t)pf->nchain++;
+    pf->chain_next[pf->nchain] = t->head[at];
+    t->head[at] = (uint32_t)pf->nchain++;
     pf->bm4[h / 64] |= 1ull << (h % 64);
     return 0;
 }
@@ -166,7 +197,7 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, co
 {
     tt_prefilter *pf = tt_calloc(1, sizeof *pf);
     entry *e = NULL;
-    size_t p, i, j, total = 0, ne = 0, n4 = 0, n3 = 0;
+    size_t p, i, j, total = 0, ne = 0, n4 = 0, n3 = 0, n8 = 0;
     if (!pf)
         return NULL;
     pf->npatterns = npatterns;
@@ -214,6 +245,7 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, co
                 n3++;
             else
                 n4++;
+            n8 += l->len >= 8;
         } else {
             l = &pf->lits[pf->nlits - 1];
             if (e[i].pattern == e[i - 1].pattern)
@@ -223,18 +255,20 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, co
     }
     /* a three-byte literal is entered once per possible fourth byte (folded, so 128 keys at
      * most): the scan then needs one lookup per position */
-    if (table_init(&pf->t4, n4 + n3 * 128) || chain_init(pf, n4 + n3 * 128))
+    if (table_init(&pf->t4, n4 + n3 * 128) || table_init(&pf->t8, n8) ||
+        chain_init(pf, n4 + n3 * 128))
         goto fail;
     for (j = pf->nlits; j-- > 0;) {
         literal *l = &pf->lits[j];
-        uint32_t key = key_of(l->s, l->len < 4 ? 3 : 4);
+        uint32_t key = (uint32_t)key_of(l->s, l->len < 4 ? 3 : 4);
         if (l->len >= 4) {
-            if (enter(pf, key, (uint32_t)j))
+            if (enter(pf, key, l->len >= 8 ? key_of(l->s, 8) : 0, l->len >= 8, (uint32_t)j))
                 goto fail;
             continue;
         }
         for (i = 0; i < 256; i++)
-            if (fold((unsigned char)i) == i && enter(pf, key | (uint32_t)i << 24, (uint32_t)j))
+            if (fold((unsigned char)i) == i &&
+                enter(pf, key | (uint32_t)i << 24, 0, 0, (uint32_t)j))
                 goto fail;
     }
     for (i = 0; i < ne; i++)
@@ -249,17 +283,17 @@ fail:
     return NULL;
 }
 
-/* Appends a hit for every literal with this key that occurs at text[i]. */
-static int verify(const tt_prefilter *pf, uint32_t key, const unsigned char *text, size_t len,
-                  size_t i, tt_pf_hit **hits, size_t *n, size_t *cap)
+/* Appends a hit for every literal of chain e that occurs at text[i], whose first `from` bytes
+ * are known to match. */
+static int walk(const tt_prefilter *pf, uint32_t e, size_t from, const unsigned char *text,
+                size_t len, size_t i, tt_pf_hit **hits, size_t *n, size_t *cap)
 {
-    uint32_t e = *table_slot(&pf->t4, key);
     for (; e != UINT32_MAX; e = pf->chain_next[e]) {
         const literal *lit = &pf->lits[pf->chain_lit[e]];
         size_t k;
         if (i + lit->len > len)
             continue;
-        for (k = 4; k < lit->len; k++)
+        for (k = from; k < lit->len; k++)
             if (fold(text[i + k]) != lit->s[k])
                 break;
         if (k < lit->len)
@@ -271,6 +305,23 @@ static int verify(const tt_prefilter *pf, uint32_t key, const unsigned char *tex
         (*n)++;
     }
     return 0;
+}
+
+/* Appends a hit for every literal with this four-byte key that occurs at text[i]. */
+static int verify(const tt_prefilter *pf, uint32_t key, const unsigned char *text, size_t len,
+                  size_t i, tt_pf_hit **hits, size_t *n, size_t *cap)
+{
+    size_t slot = table_slot(&pf->t4, key);
+    uint64_t w;
+    if (!pf->t4.used[slot])
+        return 0;
+    if (walk(pf, pf->t4.head[slot], 4, text, len, i, hits, n, cap))
+        return -1;
+    if (!(pf->t4.used[slot] & 2) || i + 8 > len)
+        return 0;
+    memcpy(&w, text + i, 8);
+    slot = table_slot(&pf->t8, load_order64(w) | 0x2020202020202020ull);
+    return pf->t8.used[slot] ? walk(pf, pf->t8.head[slot], 8, text, len, i, hits, n, cap) : 0;
 }
 
 int tt_prefilter_scan(const tt_prefilter *pf, const unsigned char *text, size_t len,
@@ -321,6 +372,11 @@ const uint32_t *tt_prefilter_patterns(const tt_prefilter *pf, uint32_t state, si
 {
     *n = pf->lits[state].npats;
     return pf->pats + pf->lits[state].pat_first;
+}
+
+size_t tt_prefilter_literal_len(const tt_prefilter *pf, uint32_t state)
+{
+    return pf->lits[state].len;
 }
 
 int tt_prefilter_always(const tt_prefilter *pf, size_t p) { return pf->always[p]; }

@@ -29,6 +29,9 @@ int tt_prefilter_scan(const tt_prefilter *pf, const unsigned char *text, size_t 
 /* The patterns whose literals end at a hit with this state. */
 const uint32_t *tt_prefilter_patterns(const tt_prefilter *pf, uint32_t state, size_t *n);
 
+/* The length of the literal of a hit with this state (the hit starts at end - length). */
+size_t tt_prefilter_literal_len(const tt_prefilter *pf, uint32_t state);
+
 /* 1 when pattern p has no literal and must run wherever its topic may apply. */
 int tt_prefilter_always(const tt_prefilter *pf, size_t p);
 

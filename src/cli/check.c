@@ -7,7 +7,7 @@
 
 #include "cli.h"
 
-enum { O_PREFILTER = 256, O_STRICT };
+enum { O_PREFILTER = 256, O_STRICT, O_STATS };
 
 static const cli_option check_options[] = {
     CLI_OPT_RULES,
@@ -16,6 +16,8 @@ static const cli_option check_options[] = {
     {O_STRICT, "strict", 0, NULL, "warnings fail the run too (exit 3)"},
     {O_PREFILTER, "prefilter", 1, "NAME",
      "literal (default) or hyperscan: the prefilter to build and report on"},
+    {O_STATS, "stats", 0, NULL,
+     "also list how each pattern is decided: a literal set needs no PCRE2"},
 };
 
 enum { FMT_TEXT, FMT_LINE, FMT_JSON, FMT_SARIF };
@@ -24,6 +26,7 @@ typedef struct settings {
     cli_rules rules;
     int format;
     int strict;
+    int stats;
 } settings;
 
 static int on_option(void *ctx, int val, const char *arg)
@@ -32,6 +35,7 @@ static int on_option(void *ctx, int val, const char *arg)
     switch (val) {
     case 'r': return cli_rules_add(&s->rules, arg);
     case O_STRICT: s->strict = 1; return 0;
+    case O_STATS: s->stats = 1; return 0;
     case 'f':
         if (!strcmp(arg, "text"))
             s->format = FMT_TEXT;
@@ -52,6 +56,32 @@ static int on_option(void *ctx, int val, const char *arg)
         return 0;
     }
     return EXIT_USAGE;
+}
+
+/* --stats: how each pattern is decided, then the counts. */
+static void print_stats(FILE *o, const tt_ruleset *rs)
+{
+    size_t i, np = tt_ruleset_pattern_count(rs), n[4] = {0, 0, 0, 0};
+    static const char *const how[] = {
+        "PCRE2 alone, wherever its topic may apply",
+        "literal hits, then PCRE2",
+        "Hyperscan, then PCRE2",
+        "a literal set, decided by its literal hits without PCRE2",
+    };
+    for (i = 0; i < np; i++) {
+        const tt_pattern_info *pi = tt_ruleset_pattern(rs, i);
+        int k = pi->literal_set ? 3 : pi->prefiltered;
+        n[k]++;
+        fprintf(o, "%s:%d:%d: %s/%s: %s", pi->file, pi->line, pi->column,
+                tt_ruleset_topic(rs, pi->topic)->id, pi->id, how[k]);
+        if (pi->literal_set)
+            fprintf(o, " (%zu string%s)", pi->literal_set, pi->literal_set == 1 ? "" : "s");
+        fputc('\n', o);
+    }
+    fprintf(o,
+            "%zu literal sets, %zu by literal hits then PCRE2, %zu by Hyperscan then PCRE2, "
+            "%zu by PCRE2 alone\n",
+            n[3], n[1], n[2], n[0]);
 }
 
 /* A diagnostic kept for the report; notes are the CLI's own (patterns that defeat the
@@ -285,6 +315,8 @@ static int run(const cli_command *cmd, int argc, char **argv)
     case FMT_JSON: report_json(stdout, &fs, rs); break;
     case FMT_SARIF: report_sarif(stdout, &fs); break;
     }
+    if (rs && s.stats)
+        print_stats(s.format == FMT_TEXT ? stdout : stderr, rs);
     if (rs) {
         size_t np = tt_ruleset_pattern_count(rs), nf = 0, nhs = 0;
         /* the summary is the report in text; beside machine output it goes to stderr */
@@ -313,7 +345,7 @@ done:
 }
 
 const cli_command cli_check = {
-    "check", "topictag check [-r RULES]... [-f text|github|line|json|sarif] [--strict]",
+    "check", "topictag check [-r RULES]... [-f text|github|line|json|sarif] [--strict] [--stats]",
     "Validate rule files and print every problem as FILE:LINE:COLUMN: error|warning: ...\n"
     "(text: on stderr, the summary on stdout; github or line: the same lines on stdout, ready\n"
     "for CI annotations; json; sarif: SARIF 2.1.0 for code-scanning pages).  Exit status 3\n"
