@@ -92,7 +92,7 @@ run: $(B)/topictag
 unit-test: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-cli-test: $(B)/topictag
+cli-test: $(B)/topictag $(B)/libtopictag.so
 	@TT_SANITIZE='$(SANITIZE)' sh tests/cli/run.sh $(B)/topictag
 
 # The shipped rules: valid, their inline examples pass, and the samples evaluation does not
@@ -134,7 +134,7 @@ install-test: all
 	  echo "install: 2 passed, 0 failed"
 
 # The unit tests and the golden CLI runs under valgrind: no error, no leak.
-valgrind-test: $(B)/topictag $(UNIT_BIN)
+valgrind-test: $(B)/topictag $(B)/libtopictag.so $(UNIT_BIN)
 	@EXTRA_TOOLS=valgrind sh scripts/deps.sh
 	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; \
 	  valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
