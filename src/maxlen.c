@@ -71,8 +71,8 @@ static size_t escape(walker *w)
     case 'X':             /* a grapheme cluster */
     case 'g': case 'k':   /* back references */
         return UNB;
-    case 'R':
-        return 2;
+    case 'R':             /* \r\n, or one vertical space: U+2028 and U+2029 take 3 bytes */
+        return 3;
     case 'x': case 'o': case 'p': case 'P':
         if (!braces(w)) {   /* \xhh, \pL */
             size_t k;

@@ -45,6 +45,7 @@ static void test_maxlen_values(void **state)
     assert_int_equal(max_of("(?i)abc(?-i:de)(?#note)"), 5);
     assert_int_equal(max_of("a{"), 2);   /* not a quantifier: a literal brace */
     assert_int_equal(max_of("^ab$"), 2);
+    assert_int_equal(max_of("a\\Rb"), 5);   /* \R: U+2028 is 3 bytes */
     assert_int_equal(max_of("(?<n>ab)\\k<n>"), UNB);
     assert_int_equal(max_of("(ab)\\1"), UNB);
     assert_int_equal(max_of("a+"), UNB);
@@ -72,11 +73,13 @@ static void test_maxlen_bounds_pcre2(void **state)
     static const char *const patterns[] = {
         "\\bthe (?:[a-z-]{1,3} ){0,2}(?:attack|strike)s?\\b", "colou?r", "a|bcd|ef",
         "(?<=t)he\\b", "[\\x{2019}']s\\b", "t.e", "\\w\\w?\\W", "(?:ab|c){2,3}d?",
+        "o\\Rb", "\\R\\R",
     };
     static const char *const texts[] = {
         "the big red attacks and the strike, the a-b cd strikes; the attackers",
         "colour color colouur abcdef bcd ef", "the then he th\xE2\x80\x99s it's",
         "ababab abcd ccd cabcd \xC3\xA9t\xC3\xA9 x\xE2\x80\x99y",
+        "foo\xE2\x80\xA8" "barbaz foo\r\nbar \xE2\x80\xA9\xE2\x80\xA8",
     };
     size_t p, t;
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
