@@ -1,4 +1,5 @@
 """test_binding.py - the ctypes binding against the CLI: same records, errors, threads, memory."""
+import ctypes
 import glob
 import json
 import os
@@ -85,6 +86,33 @@ class Binding(unittest.TestCase):
         self.assertEqual((s0["kind"], s0["text"], s0["start"], s0["end"]),
                          ("headline", "China drills around Taiwan", 0, 26))
         self.assertEqual([t["id"] for t in rec["topics"]], ["taiwan-strait"])
+
+    def test_struct_sizes_match_the_header(self):
+        # the library copies whole structs the binding passes in (tt_report_options): a
+        # field the header gained and _lib.py lacks makes C read past Python's buffer
+        cc = shutil.which("cc") or shutil.which("gcc")
+        if not cc:
+            self.skipTest("no C compiler to read the header's struct sizes: apt-get install gcc")
+        from topictag import _lib
+        names = {"Error": "tt_error", "Diag": "tt_diag", "Limits": "tt_limits",
+                 "Match": "tt_match", "Sentence": "tt_sentence", "DocError": "tt_doc_error",
+                 "Trace": "tt_trace", "TopicInfo": "tt_topic_info",
+                 "PatternInfo": "tt_pattern_info", "ReportOptions": "tt_report_options",
+                 "ReportBuf": "tt_report_buf"}
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "sizes.c")
+            with open(src, "w") as f:
+                f.write("#include <stdio.h>\n#include <topictag.h>\nint main(void) {\n")
+                for c_name in names.values():
+                    f.write(f'    printf("%zu\\n", sizeof({c_name}));\n')
+                f.write("    return 0;\n}\n")
+            exe = os.path.join(d, "sizes")
+            subprocess.run([cc, "-I", os.path.join(util.ROOT, "include"), "-o", exe, src],
+                           check=True)
+            sizes = subprocess.run([exe], check=True, capture_output=True,
+                                   text=True).stdout.split()
+        for (py_name, c_name), size in zip(names.items(), sizes):
+            self.assertEqual(ctypes.sizeof(getattr(_lib, py_name)), int(size), c_name)
 
     def test_segment_equals_cli(self):
         p = "samples/wire/w11-asia-briefing-taiwan-typhoon-kyodo.txt"

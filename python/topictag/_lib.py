@@ -69,13 +69,15 @@ class TopicInfo(ctypes.Structure):
 class PatternInfo(ctypes.Structure):
     _fields_ = [("id", c_char_p), ("topic", c_uint32), ("exclude", c_int),
                 ("weight", c_double), ("regex", c_char_p), ("file", c_char_p),
-                ("line", c_int), ("column", c_int), ("prefiltered", c_int)]
+                ("line", c_int), ("column", c_int), ("prefiltered", c_int),
+                ("literal_set", c_size_t)]
 
 
 class ReportOptions(ctypes.Structure):
     _fields_ = [("format", c_int), ("tagged_only", c_int), ("summary", c_int),
                 ("stream", c_int), ("select", c_int), ("select_topic", c_uint32),
-                ("select_role", c_int)]
+                ("select_role", c_int), ("html_inline_max", ctypes.c_long),
+                ("html_rules", c_char_p), ("html_date", c_char_p)]
 
 
 class ReportBuf(ctypes.Structure):
