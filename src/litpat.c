@@ -447,7 +447,9 @@ static int build(tt_litpat *lp, const list *l, size_t min_len)
                 return NOT_SET;   /* it can match the empty string */
             continue;
         }
-        if (a->len < min_len) {
+        if (a->len < min_len || a->len > TT_LITPAT_MAX_LEN) {
+            /* too short to prefilter; or so long that sorting hits by their end (prefilter.c)
+             * would cost hits x length: PCRE2 decides those */
             tt_free(a->s);
             a->s = NULL;
             return NOT_SET;

@@ -21,6 +21,9 @@ typedef struct tt_litalt {
     unsigned char pre, post;   /* TT_LP_*: the character before s, the one after it */
 } tt_litalt;
 
+/* The longest string of a literal set, in bytes: a longer one leaves its pattern to PCRE2. */
+#define TT_LITPAT_MAX_LEN 64
+
 typedef struct tt_litpat {
     tt_litalt *alt;            /* in PCRE2's order of preference */
     size_t n;

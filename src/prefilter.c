@@ -353,8 +353,9 @@ int tt_prefilter_scan(const tt_prefilter *pf, const unsigned char *text, size_t 
             return -1;
     }
     /* The scan finds hits by start; callers walk them by end (tag_sentences stops at the
-     * first hit past a sentence end).  Literals are short, so each hit moves back only past
-     * the few hits that start earlier but end later: insertion sort, stable. */
+     * first hit past a sentence end).  Literals are short (at most 16 bytes, a literal set's
+     * strings at most TT_LITPAT_MAX_LEN), so each hit moves back only past the few hits that
+     * start earlier but end later: insertion sort, stable. */
     for (i = 1; i < n; i++) {
         tt_pf_hit x = (*hits)[i];
         size_t m = i;

@@ -581,7 +581,7 @@ static void close_section(tt_report *rep)
 /* The table row's opening, before the rendered cells. */
 static void open_row(tt_report *rep, const char *attr, size_t n)
 {
-    char num[64];
+    char num[128];   /* 38 bytes of markup and three counts of up to 20 digits */
     int k = snprintf(num, sizeof num, "<tr data-t=\"");
     tt_ob_put(&rep->rows, num, (size_t)k);
     tt_ob_put(&rep->rows, attr, n);

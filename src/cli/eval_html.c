@@ -81,8 +81,9 @@ static void role_table(FILE *o, const evaluation *ev)
     fputs("</tbody></table>\n", o);
 }
 
-/* Appends s to the command line, quoted for a POSIX shell when it needs it: 'it'\''s'. */
-static void shell_quote(char **cmd, size_t *len, size_t *cap, const char *s)
+/* Appends s to the command line, quoted for a POSIX shell when it needs it: 'it'\''s'.
+ * Returns 0, or -1 on out of memory (the line is then left as it was). */
+static int shell_quote(char **cmd, size_t *len, size_t *cap, const char *s)
 {
     size_t need = *len + 4 * strlen(s) + 8;
     int plain = *s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -91,7 +92,7 @@ static void shell_quote(char **cmd, size_t *len, size_t *cap, const char *s)
     if (need > *cap) {
         char *n = realloc(*cmd, need * 2);
         if (!n)
-            return;
+            return -1;
         *cmd = n;
         *cap = need * 2;
     }
@@ -99,7 +100,7 @@ static void shell_quote(char **cmd, size_t *len, size_t *cap, const char *s)
     *p++ = ' ';
     if (plain) {
         *len += 1 + (size_t)snprintf(p, *cap - *len - 1, "%s", s);
-        return;
+        return 0;
     }
     *p++ = '\'';
     for (; *s; s++) {
@@ -113,27 +114,41 @@ static void shell_quote(char **cmd, size_t *len, size_t *cap, const char *s)
     *p++ = '\'';
     *p = 0;
     *len = (size_t)(p - *cmd);
+    return 0;
 }
 
 /* The explain command for a miss: the whole document when it is a file (context counts),
  * the sentence alone for a JSON Lines record.  Written escaped; -1 on out of memory. */
 static int explain_cmd(FILE *o, const evaluation *ev, const cli_rules *rules, const miss *m)
 {
-    char *cmd = NULL;
+    char *cmd = NULL, num[32];
     size_t len = 0, cap = 0;
-    int i, record = m->id || strstr(m->document, ".jsonl:");
+    int i, bad = 0, record = m->id || strstr(m->document, ".jsonl:");
     if (!(cmd = malloc(cap = 256)))
         return -1;
     len = (size_t)snprintf(cmd, cap, "topictag explain");
     for (i = 0; i < rules->n; i++) {
-        shell_quote(&cmd, &len, &cap, "-r");
-        shell_quote(&cmd, &len, &cap, rules->paths[i]);
+        bad |= shell_quote(&cmd, &len, &cap, "-r");
+        bad |= shell_quote(&cmd, &len, &cap, rules->paths[i]);
     }
-    shell_quote(&cmd, &len, &cap, "--topic");
-    shell_quote(&cmd, &len, &cap, topic_id(ev, m->topic));
-    if (record && m->text)
-        shell_quote(&cmd, &len, &cap, "--text");
-    shell_quote(&cmd, &len, &cap, record && m->text ? m->text : m->document);
+    bad |= shell_quote(&cmd, &len, &cap, "--topic");
+    bad |= shell_quote(&cmd, &len, &cap, topic_id(ev, m->topic));
+    if (record && m->text) {
+        bad |= shell_quote(&cmd, &len, &cap, "--text");
+        bad |= shell_quote(&cmd, &len, &cap, m->text);
+    } else {
+        if (m->sentence >= 0) {   /* the whole document explains context; show that sentence */
+            snprintf(num, sizeof num, "%ld", m->sentence);
+            bad |= shell_quote(&cmd, &len, &cap, "--sentence");
+            bad |= shell_quote(&cmd, &len, &cap, num);
+        }
+        bad |= shell_quote(&cmd, &len, &cap, "--");   /* a name that starts with '-' */
+        bad |= shell_quote(&cmd, &len, &cap, m->document);
+    }
+    if (bad) {
+        free(cmd);
+        return -1;
+    }
     fputs("<code class=cmd>", o);
     tt_html_text(o, cmd, len);
     fputs("</code>", o);

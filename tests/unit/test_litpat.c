@@ -93,6 +93,8 @@ static void test_litpat_not_sets(void **state)
         "abc|", "(?:abc|)", "ab", "abc|de", "abc)", "(abc", "[abc", "\\d{3}", "a\\sb", "\\x41bc",
         "caf\xC3\xA9",   /* caseless: PCRE2 folds e with an acute accent */
         "\\b(?:\\b)\\b",
+        /* a string longer than TT_LITPAT_MAX_LEN (65 bytes): sorting hits by end stays cheap */
+        "abc|aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     };
     size_t i;
     (void)state;
