@@ -10,6 +10,7 @@ to another file of docs/schema); TT_SCHEMA_MINI=1 forces it.  Prints one line pe
 1 on any violation."""
 import json
 import os
+import shlex
 import subprocess
 import sys
 
@@ -108,7 +109,7 @@ def make_checker():
 
 
 def main():
-    topictag = sys.argv[1]
+    topictag = shlex.split(sys.argv[1])   # a command: under VALGRIND=1, valgrind ... topictag
     if os.geteuid() == 0 and not os.environ.get("TT_SCHEMA_MINI"):
         try:
             import jsonschema  # noqa: F401
@@ -134,7 +135,7 @@ def main():
     ]
     bad = 0
     for label, schema, lines, args in runs:
-        out = subprocess.run([topictag] + args, stdout=subprocess.PIPE,
+        out = subprocess.run(topictag + args, stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL).stdout.decode()
         values = [json.loads(l) for l in out.splitlines() if l.strip()] if lines else [json.loads(out)]
         problems = []
