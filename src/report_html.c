@@ -199,11 +199,16 @@ static void ob_html_name(tt_obuf *b, const char *name)
 }
 
 /* A path as a relative URL: every byte but unreserved ones and '/' percent-encoded, so no
- * scheme (javascript:) can appear and nothing leaves the attribute. */
+ * scheme (javascript:) can appear and nothing leaves the attribute; leading slashes become one,
+ * the same file, for "//host/x" would be a link to another host. */
 static void ob_href(tt_obuf *b, const char *path, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t i;
+    while (n > 1 && path[0] == '/' && path[1] == '/') {
+        path++;
+        n--;
+    }
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)path[i];
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
