@@ -554,6 +554,7 @@ static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
     } else if (s->format && strcmp(s->format, "jsonl") != 0 && strcmp(s->format, "text") != 0) {
         return cli_usage_error("unknown format (expected text, jsonl)", s->format);
     }
+    s->rules.segment_only = cmd == &cli_segment;   /* no pattern is compiled */
     if (!(rs = cli_load_rules(&s->rules, 0, &code, NULL)))
         return code;
     describe_run(s);
@@ -615,5 +616,7 @@ const cli_command cli_classify = {
 const cli_command cli_segment = {
     "segment", "topictag segment [-r RULES]... [-f text|jsonl] [PATH...]",
     "Print the sentences as the engine sees them: one per line (text), or with byte spans\n"
-    "(jsonl).",
+    "(jsonl).  Only the rules' segmenter data is read (no pattern is compiled): errors in the\n"
+    "YAML or a segmenter: mapping fail with exit 3; an invalid regex or condition is not checked\n"
+    "here (topictag check finds it).",
     segment_options, sizeof segment_options / sizeof *segment_options, command};
