@@ -1228,6 +1228,15 @@ static void test_rules_out_of_memory(void **state)
     assert_true(failed_runs > 10);
 }
 
+/* A loader holding text read as rule file name; rc is what reading it returns. */
+static tt_loader *loader_with(const char *name, const char *text, int rc)
+{
+    tt_loader *ld = tt_loader_new();
+    assert_non_null(ld);
+    assert_int_equal(tt_loader_add_buffer(ld, name, text, strlen(text)), rc);
+    return ld;
+}
+
 /* tt_loader_build_segmenter: the rule files' segmenter words, no pattern compiled (an invalid
  * regex does not stop it, where tt_loader_build fails), read errors still fail it. */
 static void test_rules_segmenter_only(void **state)
@@ -1247,9 +1256,7 @@ static void test_rules_segmenter_only(void **state)
     tt_error err;
 
     (void)state;
-    ld = tt_loader_new();
-    assert_non_null(ld);
-    assert_int_equal(tt_loader_add_buffer(ld, "x.yaml", bad_regex, strlen(bad_regex)), 0);
+    ld = loader_with("x.yaml", bad_regex, 0);
     rs = tt_loader_build_segmenter(ld, &err);
     assert_non_null(rs);
     assert_int_equal(err.code, TT_OK);
@@ -1268,16 +1275,12 @@ static void test_rules_segmenter_only(void **state)
     tt_scanner_free(sc);
     tt_ruleset_free(rs);
 
-    ld = tt_loader_new();                            /* the full build rejects the regex */
-    assert_non_null(ld);
-    assert_int_equal(tt_loader_add_buffer(ld, "x.yaml", bad_regex, strlen(bad_regex)), 0);
+    ld = loader_with("x.yaml", bad_regex, 0);       /* the full build rejects the regex */
     assert_null(tt_loader_build(ld, &err));
     assert_int_equal(err.code, TT_ERR_REGEX);
     tt_loader_free(ld);
 
-    ld = tt_loader_new();                            /* a bad segmenter mapping fails it */
-    assert_non_null(ld);
-    assert_int_equal(tt_loader_add_buffer(ld, "s.yaml", bad_segmenter, strlen(bad_segmenter)), 1);
+    ld = loader_with("s.yaml", bad_segmenter, 1);   /* a bad segmenter mapping fails it */
     assert_null(tt_loader_build_segmenter(ld, &err));
     assert_int_equal(err.code, TT_ERR_RULE);
     assert_int_equal(err.line, 3);
