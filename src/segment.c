@@ -331,10 +331,11 @@ __attribute__((target("avx2"))) static size_t next_event_avx2(const unsigned cha
     if (len - k >= 32) {
         if ((bits = event_bits_avx2(t + k, rows)) != 0)
             return k + (size_t)__builtin_ctzll(bits);
-        if ((k += 32) == len)
-            return len;
+        k += 32;
     }
-    at = len - 32;             /* the last 32 bytes; those before k are done */
+    if (k == len)
+        return len;
+    at = len - 32;             /* the last 32 bytes; those before k are done (k - at < 32) */
     bits = event_bits_avx2(t + at, rows) >> (k - at);
     return bits ? k + (size_t)__builtin_ctzll(bits) : len;
 }
