@@ -43,7 +43,8 @@
  *       4. W is an abbreviation that may end ("Co", "Jr", "Jan", "No") or a dotted acronym
  *          (groups of 1-2 ASCII letters joined by '.', "U.S", "E.U", "Ph.D"): ends before a
  *          starter, and at a line end unless a number follows ("in the U.S. The talks", but
- *          "the U.S. Navy", "Acme Co. Chairman", "No. 5", "Jan.\n5").
+ *          "the U.S. Navy", "Acme Co. Chairman", "No. 5", "Jan.\n5"); a word that is also a
+ *          starter and is the whole sentence ends it before any capital ("No. Maybe.").
  *       5. W is one ASCII capital (an initial, or the pronoun "I"): ends only before a starter
  *          ("Lloyd J. Austin", but "you and I. Did you").
  *       6. otherwise the sentence ends.
@@ -895,8 +896,13 @@ static int period_ends(const tt_segmenter *seg, const unsigned char *t, size_t l
     kind = abbr_kind(seg, w, n);
     if (kind == TT_ABBR_NEVER_ENDS)
         return 0;                                                   /* F3 */
-    if (kind == TT_ABBR_MAY_END || is_dotted_acronym(w, n))
-        return may_end(next_class(seg, t, j, len), nl);             /* F4 */
+    if (kind == TT_ABBR_MAY_END || is_dotted_acronym(w, n)) {
+        next = next_class(seg, t, j, len);
+        if (ws == s && next != NEXT_DIGIT && is_upper(t[j]) &&
+            (word_kinds(seg, w, n) & TT_WORD_STARTER))
+            return 1;                  /* F4: a starter alone, "No. Maybe.", not "No. 5" */
+        return may_end(next, nl);                                   /* F4 */
+    }
     if (n == 1 && is_upper(w[0]))
         return next_class(seg, t, j, len) == NEXT_STARTER;          /* F5 */
     return 1;                                                       /* F6 */
