@@ -99,6 +99,15 @@ typedef enum tt_prefilter_kind {
                                   compiling it costs far more than the literal one */
 } tt_prefilter_kind;
 
+/* Like tt_loader_build for a ruleset that only segments (tt_segment; tt_classify tags
+ * nothing): the segmenter words (built in, then the rule files' `segmenter:` lists) and
+ * nothing else.  No pattern is compiled, so it costs next to nothing; the errors found while
+ * reading the files (YAML, unknown keys, a bad `segmenter:` mapping) still fail it, but those
+ * only tt_loader_build finds (an invalid regex, an undefined definition, no topics) do not.
+ * Returns the ruleset (tt_ruleset_free), or NULL with err set.  May be called once per
+ * loader, instead of tt_loader_build. */
+TT_API tt_ruleset *tt_loader_build_segmenter(tt_loader *ld, tt_error *err);
+
 /* Chooses the prefilter tt_loader_build will build.  Returns 0, or -1 when the library was
  * built without that kind (see tt_have_hyperscan). */
 TT_API int tt_loader_set_prefilter(tt_loader *ld, tt_prefilter_kind kind);

@@ -1074,6 +1074,48 @@ static int build_examples(tt_ruleset *rs, const tt_loader *ld)
     return nomem ? -1 : 0;
 }
 
+/* The segmenter of the loader's words (built in, then the rule files'): 0, or -1 on out of
+ * memory. */
+static int build_segmenter(tt_ruleset *rs, const tt_loader *ld)
+{
+    size_t i;
+
+    if (!(rs->seg = tt_segmenter_new()))
+        return -1;
+    for (i = 0; i < ld->nabbrevs; i++)
+        if (tt_segmenter_add_abbreviation(rs->seg, ld->abbrevs[i].word,
+                                          strlen(ld->abbrevs[i].word),
+                                          (tt_abbr_kind)ld->abbrevs[i].kind))
+            return -1;
+    return 0;
+}
+
+tt_ruleset *tt_loader_build_segmenter(tt_loader *ld, tt_error *err)
+{
+    tt_ruleset *rs;
+
+    if (ld->built) {
+        tt_error_set(err, TT_ERR_USAGE, "", 0, 0, "tt_loader_build called twice");
+        return NULL;
+    }
+    ld->built = 1;
+    if (!ld->nomem && ld->nerrors) {
+        first_error(ld, err);
+        return NULL;
+    }
+    rs = ld->nomem ? NULL : tt_calloc(1, sizeof *rs);
+    if (!rs || !(rs->topics = tt_calloc(1, sizeof *rs->topics)) ||
+        !(rs->rt = tt_calloc(1, sizeof *rs->rt)) || build_segmenter(rs, ld)) {
+        tt_ruleset_free(rs);
+        ld->nomem = 1;
+        tt_error_set(err, TT_ERR_NOMEM, "", 0, 0, "out of memory");
+        return NULL;
+    }
+    if (err)
+        memset(err, 0, sizeof *err);
+    return rs;
+}
+
 tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
 {
     build b;
@@ -1105,15 +1147,8 @@ tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
     rs->rt = tt_calloc(ld->ntopics + 1, sizeof *rs->rt);
     rs->patterns = tt_calloc(np + 1, sizeof *rs->patterns);
     rs->code = tt_calloc(np + 1, sizeof *rs->code);
-    rs->seg = tt_segmenter_new();
-    if (!rs->topics || !rs->rt || !rs->patterns || !rs->code || !rs->seg)
+    if (!rs->topics || !rs->rt || !rs->patterns || !rs->code || build_segmenter(rs, ld))
         goto nomem;
-
-    for (i = 0; i < ld->nabbrevs; i++)
-        if (tt_segmenter_add_abbreviation(rs->seg, ld->abbrevs[i].word,
-                                          strlen(ld->abbrevs[i].word),
-                                          (tt_abbr_kind)ld->abbrevs[i].kind))
-            goto nomem;
 
     for (i = 0; i < ld->ndefs; i++) {
         for (j = 0; j < i; j++) {

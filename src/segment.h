@@ -53,6 +53,10 @@ extern const size_t tt_segment_builtin_count;
 tt_segmenter *tt_segmenter_new(void);          /* NULL on out of memory; holds no words */
 void tt_segmenter_free(tt_segmenter *seg);     /* NULL is a no-op */
 
+/* Whether the scan for sentence ends uses AVX2 (on by default where the CPU has it; the
+ * result is the same either way).  For tests: returns whether it is now on. */
+int tt_segmenter_set_avx2(tt_segmenter *seg, int on);
+
 /* Adds a word of the given kind: an abbreviation such as "Mr." or "Co." (the final period is
  * optional and ignored), a starter ("The"), a name ending in '!' (the '!' is optional and
  * ignored).  Compared case-sensitively.  A word added as both kinds of abbreviation is

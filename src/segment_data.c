@@ -50,7 +50,8 @@ const tt_seg_words tt_segment_builtin[] = {
     /* pronouns, articles and determiners */
     {TT_WORD_STARTER, "A An The I He She It We They You My His Her Its Our Their Your This "
                       "That These Those Each Every Both All Another Other Some Several Many "
-                      "Most Few None No One Such"},
+                      "Most Few None No One Such Nobody Nothing Everyone Everybody Everything "
+                      "Someone Somebody Something Anyone Anybody Anything Neither Either"},
     /* auxiliary verbs and question words */
     {TT_WORD_STARTER, "Are Is Was Were Had Has Have Do Does Did Can Could Should Would Let "
                       "Please What When Where Which Who Why How Whether"},

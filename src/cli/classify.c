@@ -265,6 +265,65 @@ static int classify_done(void *vctx, const char *name, const char *id, const tt_
     return 0;
 }
 
+/* Writes v in decimal at p; returns the end. */
+static char *put_size(char *p, size_t v)
+{
+    char tmp[24];
+    int n = 0;
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+static char *put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* segment -f jsonl: one record per sentence.  What every record of the document shares, up to
+ * its index ({"schema": 1, "document": ..., "id": ..., "index": ), is written once, into
+ * memory (the name as tt_json_name writes it): per sentence, only numbers and the text remain.
+ * Returns 0, or -1 when writing failed or memory ran out. */
+static int segment_jsonl(FILE *out, const char *name, const char *id, const char *text,
+                         const tt_sentence *s, size_t ns)
+{
+    char *head = NULL, rec[160], *p;
+    size_t nhead = 0, i;
+    FILE *m = open_memstream(&head, &nhead);
+    int bad;
+    if (!m)
+        return -1;
+    fprintf(m, "{\"schema\": %d, ", TT_JSON_SCHEMA);
+    bad = tt_json_name(m, "document", name) != 0;
+    if (id) {
+        fputs(", \"id\": ", m);
+        cli_json(m, id, strlen(id));
+    }
+    fputs(", \"index\": ", m);
+    if (fclose(m) != 0 || bad) {
+        free(head);
+        return -1;
+    }
+    for (i = 0; i < ns; i++) {
+        p = put_size(rec, i);
+        p = put_size(put_str(p, ", \"start\": "), s[i].start);
+        p = put_size(put_str(p, ", \"end\": "), s[i].end);
+        p = put_size(put_str(p, ", \"paragraph\": "), s[i].paragraph);
+        p = put_str(p, ", \"text\": ");
+        fwrite(head, 1, nhead, out);
+        fwrite(rec, 1, (size_t)(p - rec), out);
+        cli_json(out, text + s[i].start, s[i].end - s[i].start);
+        fputs("}\n", out);
+    }
+    free(head);
+    return ferror(out) ? -1 : 0;
+}
+
 static int segment_done(void *vctx, const char *name, const char *id, const tt_result *r,
                         const tt_error *derr, const tt_report_buf *rendered)
 {
@@ -300,23 +359,13 @@ static int segment_done(void *vctx, const char *name, const char *id, const tt_r
     s = tt_result_sentences(r, &ns);
     if (!c->segment_jsonl && c->multi)
         fprintf(c->out, "==> %s <==\n", name);
-    for (i = 0; i < ns; i++) {
-        if (c->segment_jsonl) {
-            fprintf(c->out, "{\"schema\": %d, ", TT_JSON_SCHEMA);
-            tt_json_name(c->out, "document", name);
-            if (id) {
-                fputs(", \"id\": ", c->out);
-                cli_json(c->out, id, strlen(id));
-            }
-            fprintf(c->out, ", \"index\": %zu, \"start\": %zu, \"end\": %zu, \"paragraph\": %u, "
-                            "\"text\": ",
-                    i, s[i].start, s[i].end, s[i].paragraph);
-            cli_json(c->out, text + s[i].start, s[i].end - s[i].start);
-            fputs("}\n", c->out);
-        } else {
-            cli_oneline(c->out, text + s[i].start, s[i].end - s[i].start);
-            putc('\n', c->out);
-        }
+    if (c->segment_jsonl && ns && segment_jsonl(c->out, name, id, text, s, ns)) {
+        c->fatal = EXIT_SYSTEM;
+        return -1;
+    }
+    for (i = 0; !c->segment_jsonl && i < ns; i++) {
+        cli_oneline(c->out, text + s[i].start, s[i].end - s[i].start);
+        putc('\n', c->out);
     }
     if (ferror(c->out)) {
         c->fatal = EXIT_SYSTEM;
@@ -505,6 +554,7 @@ static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
     } else if (s->format && strcmp(s->format, "jsonl") != 0 && strcmp(s->format, "text") != 0) {
         return cli_usage_error("unknown format (expected text, jsonl)", s->format);
     }
+    s->rules.segment_only = cmd == &cli_segment;   /* no pattern is compiled */
     if (!(rs = cli_load_rules(&s->rules, 0, &code, NULL)))
         return code;
     describe_run(s);
@@ -566,5 +616,7 @@ const cli_command cli_classify = {
 const cli_command cli_segment = {
     "segment", "topictag segment [-r RULES]... [-f text|jsonl] [PATH...]",
     "Print the sentences as the engine sees them: one per line (text), or with byte spans\n"
-    "(jsonl).",
+    "(jsonl).  Only the rules' segmenter data is read (no pattern is compiled): errors in the\n"
+    "YAML or a segmenter: mapping fail with exit 3; an invalid regex or condition is not checked\n"
+    "here (topictag check finds it).",
     segment_options, sizeof segment_options / sizeof *segment_options, command};

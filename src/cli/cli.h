@@ -66,6 +66,7 @@ typedef struct cli_rules {
     const char **paths;
     int n;
     const char *prefilter;     /* --prefilter NAME, or NULL: $TOPICTAG_PREFILTER, else literal */
+    int segment_only;          /* only the segmenter data: tt_loader_build_segmenter */
 } cli_rules;
 
 #define CLI_OPT_RULES                                                                         \

@@ -268,7 +268,8 @@ tt_ruleset *cli_load_rules_with(const cli_rules *r, void (*on_diag)(void *ctx, c
             return NULL;
         }
     }
-    rs = tt_loader_build(ld, &err);   /* even after errors: it finds the rest of them */
+    /* even after errors: it finds the rest of them */
+    rs = r->segment_only ? tt_loader_build_segmenter(ld, &err) : tt_loader_build(ld, &err);
     for (i = 0; i < tt_loader_diag_count(ld); i++) {
         const tt_diag *d = tt_loader_diag(ld, i);
         if (d->severity == TT_SEV_WARNING && nwarn)

@@ -1228,10 +1228,72 @@ static void test_rules_out_of_memory(void **state)
     assert_true(failed_runs > 10);
 }
 
+/* A loader holding text read as rule file name; rc is what reading it returns. */
+static tt_loader *loader_with(const char *name, const char *text, int rc)
+{
+    tt_loader *ld = tt_loader_new();
+    assert_non_null(ld);
+    assert_int_equal(tt_loader_add_buffer(ld, name, text, strlen(text)), rc);
+    return ld;
+}
+
+/* tt_loader_build_segmenter: the rule files' segmenter words, no pattern compiled (an invalid
+ * regex does not stop it, where tt_loader_build fails), read errors still fail it. */
+static void test_rules_segmenter_only(void **state)
+{
+    static const char bad_regex[] = "version: 1\n"
+                                    "topic:\n  id: t\n  title: T\n"
+                                    "  patterns:\n    - id: p\n      regex: '(unclosed'\n"
+                                    "segmenter:\n  abbreviations: [Xyz.]\n";
+    static const char bad_segmenter[] = "version: 1\nsegmenter:\n  abbreviation: [Xyz.]\n";
+    static const char text[] = "Ask Xyz. Smith now. Then go.";
+    tt_loader *ld;
+    tt_ruleset *rs;
+    tt_scanner *sc;
+    const tt_result *r;
+    const tt_sentence *sent;
+    size_t ns;
+    tt_error err;
+
+    (void)state;
+    ld = loader_with("x.yaml", bad_regex, 0);
+    rs = tt_loader_build_segmenter(ld, &err);
+    assert_non_null(rs);
+    assert_int_equal(err.code, TT_OK);
+    assert_null(tt_loader_build(ld, &err));          /* once per loader */
+    assert_int_equal(err.code, TT_ERR_USAGE);
+    tt_loader_free(ld);
+    sc = tt_scanner_new(rs, NULL);
+    assert_non_null(sc);
+    r = tt_segment(sc, text, strlen(text), &err);
+    assert_non_null(r);
+    sent = tt_result_sentences(r, &ns);
+    assert_int_equal(ns, 2);                         /* "Xyz." never ends a sentence */
+    assert_int_equal(sent[0].start, 0);
+    assert_int_equal(sent[0].end, strlen("Ask Xyz. Smith now."));
+    assert_int_equal(sent[1].start, strlen("Ask Xyz. Smith now. "));
+    tt_scanner_free(sc);
+    tt_ruleset_free(rs);
+
+    ld = loader_with("x.yaml", bad_regex, 0);       /* the full build rejects the regex */
+    assert_null(tt_loader_build(ld, &err));
+    assert_int_equal(err.code, TT_ERR_REGEX);
+    tt_loader_free(ld);
+
+    ld = loader_with("s.yaml", bad_segmenter, 1);   /* a bad segmenter mapping fails it */
+    assert_null(tt_loader_build_segmenter(ld, &err));
+    assert_int_equal(err.code, TT_ERR_RULE);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.column, 3);
+    assert_string_equal(err.file, "s.yaml");
+    tt_loader_free(ld);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rules_valid),
+        cmocka_unit_test(test_rules_segmenter_only),
         cmocka_unit_test(test_rules_defaults),
         cmocka_unit_test(test_rules_strings_outlive_loader),
         cmocka_unit_test(test_rules_yaml_syntax),

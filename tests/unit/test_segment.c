@@ -520,6 +520,67 @@ static void test_segment_exact_buffer(void **state)
     }
 }
 
+/* The AVX2 scan (32 and 64 bytes at a time, the last block overlapping the one before) finds
+ * the same events as the SSE2 and byte scans: random texts dense in event bytes, of every
+ * length up to 300, each in a buffer of exactly its length (ASan sees a read past the end). */
+static void test_segment_scan_paths(void **state)
+{
+    static const char *const atoms[] = {
+        ".", "!", "?", "\n", "\r", " ", "  ", "a", "word", "The", "U.S.", "Mr.", "3.5", "\xE2\x80\xA6",
+        "\xE2\x80\xA2 ", "\xE2\x80\x99", "\"", ")", "1. ", "\n\n", "e", "Zz", "\xC2\xA0",
+    };
+    tt_segmenter *fast = tt_segmenter_new(), *plain = tt_segmenter_new();
+    tt_span_vec a = {NULL, 0, 0}, b = {NULL, 0, 0};
+    uint32_t rnd = 12345;
+    size_t len, rep, i;
+
+    (void)state;
+    assert_non_null(fast);
+    assert_non_null(plain);
+    assert_int_equal(tt_segmenter_add_builtin(fast, ~0u), 0);
+    assert_int_equal(tt_segmenter_add_builtin(plain, ~0u), 0);
+    assert_int_equal(tt_segmenter_set_avx2(plain, 0), 0);
+    if (!tt_segmenter_set_avx2(fast, 1))
+        print_message("note: this CPU has no AVX2; only the SSE2 scan is checked\n");
+    for (len = 1; len <= 300; len++) {
+        for (rep = 0; rep < 20; rep++) {
+            char *buf = tt_malloc(len);
+            size_t n = 0;
+
+            assert_non_null(buf);
+            while (n < len) {
+                const char *at;
+                size_t an;
+
+                rnd = rnd * 1103515245u + 12345u;
+                at = atoms[(rnd >> 16) % (sizeof atoms / sizeof *atoms)];
+                an = strlen(at);
+                if (rnd & 0x8000u) {       /* plenty of plain bytes: long gaps between events */
+                    at = "abcdefghijklmnopqrstuvwxyz0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefgh";
+                    an = (rnd >> 8) % 70;
+                }
+                if (an > len - n)
+                    an = len - n;
+                memcpy(buf + n, at, an);
+                n += an;
+            }
+            assert_int_equal(tt_segment_text(fast, buf, len, &a), 0);
+            assert_int_equal(tt_segment_text(plain, buf, len, &b), 0);
+            assert_int_equal(a.len, b.len);
+            for (i = 0; i < a.len; i++) {
+                assert_int_equal(a.v[i].start, b.v[i].start);
+                assert_int_equal(a.v[i].end, b.v[i].end);
+                assert_int_equal(a.v[i].paragraph, b.v[i].paragraph);
+            }
+            tt_free(buf);
+        }
+    }
+    tt_span_vec_release(&a);
+    tt_span_vec_release(&b);
+    tt_segmenter_free(fast);
+    tt_segmenter_free(plain);
+}
+
 /* Fails allocation number n, n+1, ... for every n in turn while building a segmenter and
  * segmenting a text long enough to grow the output vector several times. */
 static void test_segment_out_of_memory(void **state)
@@ -588,6 +649,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_segment_simple),
+        cmocka_unit_test(test_segment_scan_paths),
         cmocka_unit_test(test_segment_paragraphs),
         cmocka_unit_test(test_segment_headline),
         cmocka_unit_test(test_segment_dateline),
