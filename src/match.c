@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "ascii.h"
 #include "compile.h"
 #include "utf8.h"
 
@@ -689,12 +690,6 @@ static int has_odd_case(const char *text, size_t len)
     return 0;
 }
 
-/* \w without PCRE2_UCP (and without HS_FLAG_UCP): ASCII letters, digits, underscore. */
-static int is_word_byte(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 /* Marks pattern p a candidate of the current sentence (once). */
 static void add_candidate(tt_scanner *sc, uint32_t p, size_t *nc)
 {
@@ -782,7 +777,7 @@ static int tag_sentences(tt_scanner *sc)
         }
         while (g < ng && sc->hshits[g].end <= r->sent[s].start)
             g++;
-        if (rs->hs && end < r->len && is_word_byte((unsigned char)r->text[end])) {
+        if (rs->hs && end < r->len && tt_is_word((unsigned char)r->text[end])) {
             /* a sentence cut inside a word: \b and \B at its end see the subject end in
              * PCRE2 but the next letter in the database, so every pattern of it may match */
             for (i = 0; i < sc->nhs_pats; i++)
