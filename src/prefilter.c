@@ -381,3 +381,25 @@ size_t tt_prefilter_literal_len(const tt_prefilter *pf, uint32_t state)
 }
 
 int tt_prefilter_always(const tt_prefilter *pf, size_t p) { return pf->always[p]; }
+
+size_t tt_prefilter_nliterals(const tt_prefilter *pf) { return pf->nlits; }
+
+/* lits[] is sorted as cmp_entry sorts: by length, then by the folded bytes */
+long tt_prefilter_find(const tt_prefilter *pf, const char *s, size_t len)
+{
+    size_t lo = 0, hi = pf->nlits;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2, k;
+        const literal *l = &pf->lits[mid];
+        int c = l->len < len ? -1 : l->len > len;
+        for (k = 0; !c && k < len; k++)
+            c = (int)l->s[k] - (int)fold((unsigned char)s[k]);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
