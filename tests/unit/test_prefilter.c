@@ -83,8 +83,8 @@ static void hits_of(const tt_prefilter *pf, const char *text, char *out, size_t 
 
 static void test_prefilter_scan_edges(void **state)
 {
-    static const char *const lits[] = {"abc", "bcab", "cabcab", "xyz12345", "end"};
-    tt_prefilter *pf = pf_of(lits, 5);
+    static const char *const lits[] = {"abc", "bcab", "cabcab", "xyz12345", "end", "xyz1"};
+    tt_prefilter *pf = pf_of(lits, 6);
     char got[512];
     (void)state;
     assert_non_null(pf);
@@ -93,9 +93,12 @@ static void test_prefilter_scan_edges(void **state)
     assert_string_equal(got, "3:abc 5:bcab 6:abc 8:cabcab 8:bcab");
     /* folded, a three-byte literal in the last three bytes, an eight-byte one whole */
     hits_of(pf, "ABC XYZ12345 END", got, sizeof got);
-    assert_string_equal(got, "3:ABC 12:XYZ12345 16:END");
+    assert_string_equal(got, "3:ABC 8:XYZ1 12:XYZ12345 16:END");
+    /* a four-byte key that also begins an eight-byte literal: the eight bytes decide */
+    hits_of(pf, "xyz1234X Xyz12345", got, sizeof got);
+    assert_string_equal(got, "4:xyz1 13:Xyz1 17:Xyz12345");
     /* cut short at the end: no hit past it */
-    hits_of(pf, "xyz1234 en", got, sizeof got);
+    hits_of(pf, "xyz234 en", got, sizeof got);
     assert_string_equal(got, "");
     hits_of(pf, "ab", got, sizeof got);
     assert_string_equal(got, "");
