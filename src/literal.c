@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "ascii.h"
 
 #define EXACT_MAX_N 64      /* strings in an exact set */
 #define EXACT_MAX_LEN 64    /* bytes per string of an exact set */
@@ -72,20 +73,6 @@ static int nomem(parser *p)
     p->st = ST_NOMEM;
     return -1;
 }
-
-static int is_digit(unsigned c) { return c >= '0' && c <= '9'; }
-
-static int is_alnum(unsigned c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_xdigit(unsigned c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static char fold(unsigned char c) { return (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c); }
 
 /* Length of the UTF-8 sequence led by c (the pattern was validated up front). */
 static size_t clen(unsigned char c)
@@ -342,7 +329,7 @@ static int atom_char(parser *p, summ *x, const unsigned char *b, size_t n)
         (n > 1 || (!p->ks_ok && (b[0] == 'k' || b[0] == 'K' || b[0] == 's' || b[0] == 'S'))))
         return 0;
     for (i = 0; i < n; i++)
-        buf[i] = fold(b[i]);
+        buf[i] = (char)tt_fold(b[i]);
     if (sset_push(&x->ex, buf, n)) {
         sset_free(&x->ex);
         return nomem(p);
@@ -377,7 +364,7 @@ static size_t quant_len(const parser *p, size_t i, int *min1)
         return 0;
     for (j = i + 1; j < p->len; j++) {
         unsigned c = s[j];
-        if (is_digit(c)) {
+        if (tt_is_digit(c)) {
             if (!comma && c != '0')
                 *min1 = 1;
         } else if (c == ',' && !comma)
@@ -404,7 +391,7 @@ static size_t past(const parser *p, size_t i, unsigned char term)
 static size_t skip_name(const parser *p, size_t i, unsigned char term)
 {
     size_t j = i;
-    while (j < p->len && (is_alnum(p->s[j]) || p->s[j] == '_' || p->s[j] >= 0x80))
+    while (j < p->len && (tt_is_alnum(p->s[j]) || p->s[j] == '_' || p->s[j] >= 0x80))
         j++;
     if (j == i || j >= p->len || p->s[j] != term)
         return 0;
@@ -545,7 +532,7 @@ static int parse_class(parser *p, summ *x)
                 i += 2;
                 continue;
             }
-            if (c >= 0x80 || is_alnum(c)) {
+            if (c >= 0x80 || tt_is_alnum(c)) {
                 simple = 0;
                 i += 1 + clen((unsigned char)c);
                 if (c == 'c' && i < len)
@@ -582,7 +569,7 @@ static int parse_class(parser *p, summ *x)
             return 0;
         }
         for (j = 0; j < ml[k]; j++)
-            buf[j] = fold(s[mo[k] + j]);
+            buf[j] = (char)tt_fold(s[mo[k] + j]);
         if (sset_add(&x->ex, buf, ml[k])) {
             sset_free(&x->ex);
             return nomem(p);
@@ -611,7 +598,7 @@ static int parse_escape(parser *p, summ *x)
         p->pos = i - 1 + clen((unsigned char)c);
         return 0;
     }
-    if (!is_alnum(c)) {         /* escaped punctuation: the character itself */
+    if (!tt_is_alnum(c)) {         /* escaped punctuation: the character itself */
         p->pos = i;
         return atom_char(p, x, s + i - 1, 1);
     }
@@ -628,7 +615,7 @@ static int parse_escape(parser *p, summ *x)
             if (!(i = past(p, i, '}')))
                 return give_up(p);
         } else
-            for (n = 0; n < 2 && i < len && is_xdigit(s[i]); n++)
+            for (n = 0; n < 2 && i < len && tt_is_xdigit(s[i]); n++)
                 i++;
         break;
     case 'o':
@@ -664,7 +651,7 @@ static int parse_escape(parser *p, summ *x)
         } else {
             if (i < len && (s[i] == '+' || s[i] == '-'))
                 i++;
-            while (i < len && is_digit(s[i]))
+            while (i < len && tt_is_digit(s[i]))
                 i++;
         }
         break;
@@ -682,8 +669,8 @@ static int parse_escape(parser *p, summ *x)
     default:
         /* \1..\9: a back reference or octal; taking all the digits as one unknown atom is
          * safe either way (it may swallow literal digits, which only loses information) */
-        if (is_digit(c))
-            while (i < len && is_digit(s[i]))
+        if (tt_is_digit(c))
+            while (i < len && tt_is_digit(s[i]))
                 i++;
         break;
     }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "ascii.h"
 
 #define M_B 0xF8u    /* \b */
 #define M_NB 0xF9u   /* \B */
@@ -143,13 +144,6 @@ fail:
     return -1;
 }
 
-static int is_word(unsigned c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-static unsigned fold(unsigned c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
-
 /* One character at ps->p (a UTF-8 sequence), into buf; its length, or 0 (status set). */
 static size_t character(parser *ps, unsigned char *buf)
 {
@@ -204,7 +198,7 @@ static int escape(parser *ps, unsigned char *out, int in_class)
         *out = M_B;
     else if (!in_class && c == 'B')
         *out = M_NB;
-    else if (c < 0x80 && c >= ' ' && !is_word(c))
+    else if (c < 0x80 && c >= ' ' && !tt_is_word(c))
         *out = (unsigned char)c;
     else {
         ps->status = NOT_SET;
@@ -239,7 +233,7 @@ static int char_class(parser *ps, list *out)
         lo = buf[0];
         if (ps->p + 1 < ps->e && *ps->p == '-' && ps->p[1] != ']') {
             unsigned hi = ps->p[1], c;
-            if (n != 1 || !is_word(lo) || !is_word(hi) || hi < lo || hi - lo > 25) {
+            if (n != 1 || !tt_is_word(lo) || !tt_is_word(hi) || hi < lo || hi - lo > 25) {
                 ps->status = NOT_SET;
                 return -1;
             }
@@ -365,7 +359,7 @@ static int alternation(parser *ps, list *out)
  * character there is c: narrows *need; 0, or -1 when the string can never match. */
 static int edge(unsigned m, int at_end, unsigned c, unsigned char *need)
 {
-    int w = is_word(c);
+    int w = tt_is_word(c);
     unsigned char want;
     if (m == (at_end ? M_NPW : M_NNW))   /* a lookaround that looks inside the string */
         return w ? -1 : 0;
@@ -385,10 +379,10 @@ static int edge(unsigned m, int at_end, unsigned c, unsigned char *need)
 static int inner(unsigned m, unsigned a, unsigned b)
 {
     if (m == M_B)
-        return is_word(a) != is_word(b);
+        return tt_is_word(a) != tt_is_word(b);
     if (m == M_NB)
-        return is_word(a) == is_word(b);
-    return !is_word(m == M_NPW ? a : b);
+        return tt_is_word(a) == tt_is_word(b);
+    return !tt_is_word(m == M_NPW ? a : b);
 }
 
 /* Turns a string with markers into an alternative; 1 when it can never match (dropped). */
@@ -422,7 +416,7 @@ static int same(const tt_litpat *lp, const tt_litalt *x, const tt_litalt *y)
     if (x->len != y->len || x->pre != y->pre || x->post != y->post)
         return 0;
     for (i = 0; i < x->len; i++)
-        if (lp->caseless ? fold(x->s[i]) != fold(y->s[i]) : x->s[i] != y->s[i])
+        if (lp->caseless ? tt_fold(x->s[i]) != tt_fold(y->s[i]) : x->s[i] != y->s[i])
             return 0;
     return 1;
 }
@@ -467,14 +461,14 @@ static int build(tt_litpat *lp, const list *l, size_t min_len)
         return NOT_SET;
     /* counting sort by first byte, stable */
     for (i = 0; i < lp->n; i++)
-        lp->first[(lp->caseless ? fold(lp->alt[i].s[0]) : lp->alt[i].s[0]) + 1]++;
+        lp->first[(lp->caseless ? tt_fold(lp->alt[i].s[0]) : lp->alt[i].s[0]) + 1]++;
     for (c = 1; c <= 256; c++)
         lp->first[c] += lp->first[c - 1];
     {
         uint32_t fill[256];
         memcpy(fill, lp->first, sizeof fill);
         for (i = 0; i < lp->n; i++)
-            lp->byfirst[fill[lp->caseless ? fold(lp->alt[i].s[0]) : lp->alt[i].s[0]]++] =
+            lp->byfirst[fill[lp->caseless ? tt_fold(lp->alt[i].s[0]) : lp->alt[i].s[0]]++] =
                 (uint32_t)i;
     }
     return 0;
@@ -529,8 +523,8 @@ static int fits(unsigned char need, int word)
 size_t tt_litpat_first_at(const tt_litpat *lp, const char *text, size_t at, size_t end)
 {
     const unsigned char *t = (const unsigned char *)text;
-    unsigned c0 = lp->caseless ? fold(t[at]) : t[at];
-    int before = at > 0 && is_word(t[at - 1]);
+    unsigned c0 = lp->caseless ? tt_fold(t[at]) : t[at];
+    int before = at > 0 && tt_is_word(t[at - 1]);
     uint32_t i;
     for (i = lp->first[c0]; i < lp->first[c0 + 1]; i++) {
         const tt_litalt *a = &lp->alt[lp->byfirst[i]];
@@ -538,13 +532,13 @@ size_t tt_litpat_first_at(const tt_litpat *lp, const char *text, size_t at, size
         if (a->len > end - at || !fits(a->pre, before))
             continue;
         if (lp->caseless) {
-            for (k = 0; k < a->len && fold(t[at + k]) == fold(a->s[k]); k++)
+            for (k = 0; k < a->len && tt_fold(t[at + k]) == tt_fold(a->s[k]); k++)
                 ;
         } else {
             for (k = 0; k < a->len && t[at + k] == a->s[k]; k++)
                 ;
         }
-        if (k == a->len && fits(a->post, at + a->len < end && is_word(t[at + a->len])))
+        if (k == a->len && fits(a->post, at + a->len < end && tt_is_word(t[at + a->len])))
             return a->len;
     }
     return 0;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "ascii.h"
 #include "compile.h"
 #include "utf8.h"
 
@@ -32,6 +33,17 @@ struct tt_result {
     size_t nerrors, errcap;
 };
 
+/* What the conditions of a topic answer when exactly the local patterns in mask may match:
+ * bits MAY_COND, MAY_WHEN, MAY_ART, MAY_BREAKS, and MAY_SET once filled in. */
+typedef struct tt_may_memo {
+    uint64_t mask;
+    uint32_t topic;
+    unsigned char bits;
+} tt_may_memo;
+
+enum { MAY_COND = 1, MAY_WHEN = 2, MAY_ART = 4, MAY_BREAKS = 8, MAY_SET = 16 };
+#define MEMO_SIZE 4096   /* entries, a power of two: 64 KiB */
+
 struct tt_scanner {
     const tt_ruleset *rs;
     tt_limits lim;
@@ -41,10 +53,17 @@ struct tt_scanner {
     tt_span_vec spans;
     tt_pf_hit *hits;           /* literal hits of the current document */
     size_t hitcap;
-    size_t hit_first, hit_end; /* the hits of the current sentence: hits[first .. end) */
     int lits_decide;           /* the literal hits decide the literal sets (rs->litpat) */
+    uint32_t *phit;            /* per candidate pattern: its first hit in the sentence's list */
+    uint32_t *plast;           /* per candidate pattern: its last hit in that list */
+    size_t *hstart, *hend;     /* the sentence's hits per pattern: start, end, next of the */
+    uint32_t *hnext;           /* same pattern (UINT32_MAX ends), in order of end */
+    size_t nhl, hlcap, hecap, hncap;
     size_t *starts;            /* a literal set's candidate match starts in a sentence */
     size_t startcap;
+    tt_may_memo *memo;         /* topic_may_apply's answers by topic and candidates */
+    unsigned char *lctx;       /* per literal (prefilter state): the contexts a hit of it can
+                                  be used in, a bit per (word byte before, word byte after) */
     tt_hs_scratch *hss;        /* the Hyperscan prefilter's scratch (rs->hs), or NULL */
     tt_pf_hit *hshits;         /* its reports for the current document (state = pattern) */
     size_t hshitcap;
@@ -69,6 +88,49 @@ struct tt_scanner {
 };
 
 #define JIT_STACK_MAX (8u << 20)
+
+/* The bit of sc->lctx for a hit with (1) or without (0) a word byte before and after it. */
+#define CTX_BIT(before, after) (1u << ((before) << 1 | (after)))
+
+/* The contexts a string with word-boundary conditions pre and post (TT_LP_*) fits in. */
+static unsigned ctx_bits(unsigned char pre, unsigned char post)
+{
+    unsigned b = 0, w, x;
+    for (w = 0; w < 2; w++)
+        for (x = 0; x < 2; x++)
+            if ((pre == TT_LP_ANY || (pre == TT_LP_WORD) == w) &&
+                (post == TT_LP_ANY || (post == TT_LP_WORD) == x))
+                b |= CTX_BIT(w, x);
+    return b;
+}
+
+/* sc->lctx: a literal that only literal sets use, and only as a whole word (\b at both ends,
+ * as most are), is useless where a letter touches it ("aid" in "said"): its hit is dropped
+ * before it makes its patterns candidates.  A literal any other pattern uses fits anywhere. */
+static int literal_contexts(tt_scanner *sc)
+{
+    const tt_ruleset *rs = sc->rs;
+    const tt_prefilter *pf = rs->pf;
+    size_t n = tt_prefilter_nliterals(pf), st, i, p;
+    if (!(sc->lctx = tt_calloc(n + 1, 1)))
+        return -1;
+    for (st = 0; st < n; st++) {
+        size_t np;
+        const uint32_t *pats = tt_prefilter_patterns(pf, (uint32_t)st, &np);
+        for (i = 0; i < np; i++)
+            if (!rs->litpat[pats[i]].n)
+                sc->lctx[st] = 0xF;
+    }
+    for (p = 0; p < rs->npatterns; p++) {
+        const tt_litpat *lp = &rs->litpat[p];
+        for (i = 0; i < lp->n; i++) {
+            long l = tt_prefilter_find(pf, (const char *)lp->alt[i].s, lp->alt[i].len);
+            if (l >= 0)
+                sc->lctx[l] |= (unsigned char)ctx_bits(lp->alt[i].pre, lp->alt[i].post);
+        }
+    }
+    return 0;
+}
 
 tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
 {
@@ -95,11 +157,15 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     sc->runlist = tt_calloc(rs->npatterns + 1, sizeof *sc->runlist);
     sc->acc = tt_calloc(nt, sizeof *sc->acc);
     sc->hs_pats = tt_calloc(rs->npatterns + 1, sizeof *sc->hs_pats);
+    sc->phit = tt_calloc(rs->npatterns + 1, sizeof *sc->phit);
+    sc->plast = tt_calloc(rs->npatterns + 1, sizeof *sc->plast);
+    sc->memo = tt_calloc(MEMO_SIZE, sizeof *sc->memo);
     if (rs->hs && !(sc->hss = tt_hs_scratch_new(rs->hs))) {
         tt_scanner_free(sc);
         return NULL;
     }
-    if (!sc->hs_pats || !sc->md || !sc->mctx || !sc->matched || !sc->val || !sc->cand ||
+    if (!sc->hs_pats || !sc->phit || !sc->plast || !sc->memo || !sc->md || !sc->mctx ||
+        !sc->matched || !sc->val || !sc->cand ||
         !sc->candlist || !sc->failed || !sc->jitted || !sc->always || !sc->always_pats ||
         !sc->runlist || !sc->acc || tt_article_init(&sc->art, rs->ntopics)) {
         tt_scanner_free(sc);
@@ -122,6 +188,10 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
             }
         }
     }
+    if (rs->pf && literal_contexts(sc)) {
+        tt_scanner_free(sc);
+        return NULL;
+    }
     pcre2_set_match_limit(sc->mctx, sc->lim.match_limit);
     pcre2_set_depth_limit(sc->mctx, sc->lim.depth_limit);
     pcre2_set_heap_limit(sc->mctx, sc->lim.heap_limit_kib);
@@ -140,6 +210,13 @@ void tt_scanner_free(tt_scanner *sc)
     tt_span_vec_release(&sc->spans);
     tt_free(sc->hits);
     tt_free(sc->starts);
+    tt_free(sc->phit);
+    tt_free(sc->plast);
+    tt_free(sc->hstart);
+    tt_free(sc->hend);
+    tt_free(sc->hnext);
+    tt_free(sc->memo);
+    tt_free(sc->lctx);
     tt_hs_scratch_free(sc->hss);
     tt_free(sc->hshits);
     tt_free(sc->hs_pats);
@@ -364,19 +441,11 @@ static int add_match(tt_scanner *sc, uint32_t p, size_t start, size_t end)
  * loops.  Returns 0, or -1 on out of memory. */
 static int run_literal_set(tt_scanner *sc, uint32_t p, size_t si)
 {
-    const tt_prefilter *pf = sc->rs->pf;
     const tt_litpat *lp = &sc->rs->litpat[p];
-    size_t a = sc->res.sent[si].start, end = sc->res.sent[si].end, off = a, ns = 0, h, i;
-    for (h = sc->hit_first; h < sc->hit_end; h++) {
-        size_t n, st;
-        const uint32_t *pats = tt_prefilter_patterns(pf, sc->hits[h].state, &n);
-        for (i = 0; i < n && pats[i] != p; i++)
-            ;
-        if (i == n)
-            continue;
-        st = sc->hits[h].end - tt_prefilter_literal_len(pf, sc->hits[h].state);
-        if (st < a)
-            continue;   /* it begins in the sentence before */
+    size_t end = sc->res.sent[si].end, off = sc->res.sent[si].start, ns = 0, i;
+    uint32_t h;
+    for (h = sc->cand[p] ? sc->phit[p] : UINT32_MAX; h != UINT32_MAX; h = sc->hnext[h]) {
+        size_t st = sc->hstart[h];
         if (tt_grow(&sc->starts, &sc->startcap, ns + 1, sizeof *sc->starts))
             return -1;
         /* hits come by end: insert by start (few per sentence) */
@@ -402,16 +471,11 @@ static int run_literal_set(tt_scanner *sc, uint32_t p, size_t si)
  * PCRE2 still sees the text before (lookbehind, \b), as the subject begins with the text. */
 static size_t reach_from(const tt_scanner *sc, uint32_t p, size_t off, size_t end)
 {
-    const tt_prefilter *pf = sc->rs->pf;
-    size_t h, i, most = sc->rs->maxlen[p];
-    for (h = sc->hit_first; h < sc->hit_end; h++) {
-        size_t n, e = sc->hits[h].end;
-        const uint32_t *pats = tt_prefilter_patterns(pf, sc->hits[h].state, &n);
-        if (e - tt_prefilter_literal_len(pf, sc->hits[h].state) < off)
-            continue;
-        for (i = 0; i < n && pats[i] != p; i++)
-            ;
-        if (i < n)   /* the first such hit by end */
+    size_t most = sc->rs->maxlen[p];
+    uint32_t h;
+    for (h = sc->cand[p] ? sc->phit[p] : UINT32_MAX; h != UINT32_MAX; h = sc->hnext[h]) {
+        size_t e = sc->hend[h];
+        if (sc->hstart[h] >= off)   /* the first such hit by end */
             return most == TT_MAXLEN_UNBOUNDED || e - off <= most ? off : e - most;
     }
     return end;
@@ -590,25 +654,71 @@ static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti)
     return 0;
 }
 
-/* Whether topic ti may apply to sentence s, judged from which patterns can match there:
- * val[] (per local pattern: 0 cannot match, 2 may) evaluated in three-valued logic.
- * A topic that cannot apply directly here nor inherit (article.c says whether a chain or the
- * article's topic is live) is skipped: none of its matches could show in the result, and
- * its cue cannot hold, so the model's state is the same as if it had run. */
-static int topic_may_apply(tt_scanner *sc, uint32_t s, uint32_t ti, const unsigned char *val)
+/* What the conditions of topic ti answer over val[] (per local pattern: 0 cannot match here,
+ * 2 may), in three-valued logic: MAY_* bits. */
+static unsigned may_bits(const tt_scanner *sc, uint32_t ti, const unsigned char *val)
+{
+    const tt_topic_info *info = &sc->rs->topics[ti];
+    const tt_topic_rt *rt = &sc->rs->rt[ti];
+    unsigned b = tt_cond_may(&rt->cond, val) ? MAY_COND : 0;
+    if (info->has_context && tt_cond_may(&rt->when, val))
+        b |= MAY_WHEN;
+    if (info->has_article && tt_cond_may(rt->art, val))
+        b |= MAY_ART;
+    if (rt->has_breaks && tt_cond_may(&rt->breaks, val))
+        b |= MAY_BREAKS;
+    return b;
+}
+
+/* may_bits() with val[] 2 for the patterns run[0..n) of topic ti and 0 for the others.  The
+ * sentences of a batch ask a topic about the same few sets of candidates again and again, so
+ * the answers are kept by (topic, set) when the topic has at most 64 patterns: a lookup
+ * instead of walking its conditions. */
+static unsigned may_bits_of(tt_scanner *sc, uint32_t ti, const uint32_t *run, size_t n)
+{
+    const tt_topic_rt *rt = &sc->rs->rt[ti];
+    tt_may_memo *m = NULL;
+    uint64_t mask = 0;
+    unsigned b;
+    size_t i;
+    if (rt->pcount <= 64) {
+        for (i = 0; i < n; i++)
+            mask |= 1ull << (run[i] - rt->pfirst);
+        m = &sc->memo[(uint32_t)(((mask ^ (mask >> 29) ^ ((uint64_t)ti << 40)) *
+                                  0x9E3779B97F4A7C15ull) >> 40) & (MEMO_SIZE - 1)];
+        if ((m->bits & MAY_SET) && m->mask == mask && m->topic == ti)
+            return m->bits;
+    }
+    for (i = 0; i < n; i++)
+        sc->val[run[i] - rt->pfirst] = 2;
+    b = may_bits(sc, ti, sc->val);
+    for (i = 0; i < n; i++)
+        sc->val[run[i] - rt->pfirst] = 0;
+    if (m) {
+        m->mask = mask;
+        m->topic = ti;
+        m->bits = (unsigned char)(b | MAY_SET);
+    }
+    return b;
+}
+
+/* Whether topic ti may apply to sentence s, judged from which patterns can match there: may
+ * holds their may_bits().  A topic that cannot apply directly here nor inherit (article.c
+ * says whether a chain or the article's topic is live) is skipped: none of its matches could
+ * show in the result, and its cue cannot hold, so the model's state is the same as if it had
+ * run. */
+static int topic_may_apply(tt_scanner *sc, uint32_t s, uint32_t ti, unsigned may)
 {
     const tt_ruleset *rs = sc->rs;
     const tt_topic_info *info = &rs->topics[ti];
-    const tt_topic_rt *rt = &rs->rt[ti];
     int live;
-    if (tt_cond_may(&rt->cond, val))
+    if (may & MAY_COND)
         return 1;
     if (!info->has_context || !(live = tt_article_live(&sc->art, info, ti, s, sc->res.sent)))
         return 0;
     /* it may inherit here, or its breaks condition may end the inheritance here */
-    return ((live & 1) && tt_cond_may(&rt->when, val)) ||
-           ((live & 2) && tt_cond_may(rt->art, val)) ||
-           (rt->has_breaks && tt_cond_may(&rt->breaks, val));
+    return ((live & 1) && (may & MAY_WHEN)) || ((live & 2) && (may & MAY_ART)) ||
+           (rs->rt[ti].has_breaks && (may & MAY_BREAKS));
 }
 
 /* Classifies sentence s of the document given the patterns that may match in it
@@ -644,13 +754,8 @@ static int classify_sentence(tt_scanner *sc, uint32_t s, const uint32_t *run, si
         int may_apply = 0;
         for (b = a; b < n && rs->patterns[run[b]].topic == ti; b++)
             may_apply |= rt->any_kid[run[b] - rt->pfirst];
-        if (!may_apply) {   /* else one of them alone may satisfy the condition */
-            for (i = a; i < b; i++)
-                sc->val[run[i] - rt->pfirst] = 2;
-            may_apply = topic_may_apply(sc, s, ti, sc->val);
-            for (i = a; i < b; i++)
-                sc->val[run[i] - rt->pfirst] = 0;
-        }
+        if (!may_apply)   /* else one of them alone may satisfy the condition */
+            may_apply = topic_may_apply(sc, s, ti, may_bits_of(sc, ti, run + a, b - a));
         if (may_apply) {
             sc->ntm = 0;
             for (i = a; i < b; i++)
@@ -689,18 +794,53 @@ static int has_odd_case(const char *text, size_t len)
     return 0;
 }
 
-/* \w without PCRE2_UCP (and without HS_FLAG_UCP): ASCII letters, digits, underscore. */
-static int is_word_byte(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 /* Marks pattern p a candidate of the current sentence (once). */
 static void add_candidate(tt_scanner *sc, uint32_t p, size_t *nc)
 {
     if (!sc->cand[p]) {
         sc->cand[p] = 1;
+        sc->phit[p] = UINT32_MAX;
         sc->candlist[(*nc)++] = p;
+    }
+}
+
+/* Pattern p has a literal hit at text[start .. end) in the current sentence: p becomes a
+ * candidate, and the hit joins p's list (in order of end), so that run_literal_set and
+ * reach_from look at p's own hits only.  0, or -1 on out of memory. */
+static int add_hit(tt_scanner *sc, uint32_t p, size_t start, size_t end, size_t *nc)
+{
+    uint32_t h = (uint32_t)sc->nhl;
+    if ((sc->nhl >= sc->hlcap || sc->nhl >= sc->hecap || sc->nhl >= sc->hncap) &&
+        (tt_grow(&sc->hstart, &sc->hlcap, sc->nhl + 1, sizeof *sc->hstart) ||
+         tt_grow(&sc->hend, &sc->hecap, sc->nhl + 1, sizeof *sc->hend) ||
+         tt_grow(&sc->hnext, &sc->hncap, sc->nhl + 1, sizeof *sc->hnext)))
+        return -1;
+    sc->nhl++;
+    sc->hstart[h] = start;
+    sc->hend[h] = end;
+    sc->hnext[h] = UINT32_MAX;
+    add_candidate(sc, p, nc);
+    if (sc->phit[p] == UINT32_MAX)
+        sc->phit[p] = h;
+    else
+        sc->hnext[sc->plast[p]] = h;
+    sc->plast[p] = h;
+    return 0;
+}
+
+/* Sorts the candidates: a few dozen at most in a sentence, most often. */
+static void sort_candidates(uint32_t *v, size_t n)
+{
+    size_t i, j;
+    if (n > 64) {
+        qsort(v, n, sizeof *v, cmp_u32);
+        return;
+    }
+    for (i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        for (j = i; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
     }
 }
 
@@ -770,19 +910,29 @@ static int tag_sentences(tt_scanner *sc)
         return -1;
     for (s = 0; s < r->nsent; s++) {
         size_t end = r->sent[s].end, nc = 0;
-        /* hits ending before this sentence belong to no sentence (between sentences) */
+        /* hits ending before this sentence belong to no sentence (between sentences); a
+         * hit that begins before it cannot lie inside a match in it */
         while (h < nh && sc->hits[h].end <= r->sent[s].start)
             h++;
-        sc->hit_first = h;
+        sc->nhl = 0;
         for (; h < nh && sc->hits[h].end <= end; h++) {
-            size_t n;
-            const uint32_t *pats = tt_prefilter_patterns(pf, sc->hits[h].state, &n);
+            uint32_t state = sc->hits[h].state;
+            size_t n, e = sc->hits[h].end, st = e - tt_prefilter_literal_len(pf, state);
+            const uint32_t *pats;
+            /* the subject ends at the sentence end: no word byte after it there */
+            if (st < r->sent[s].start ||
+                !(sc->lctx[state] &
+                  CTX_BIT(st > 0 && tt_is_word((unsigned char)r->text[st - 1]),
+                          e < end && tt_is_word((unsigned char)r->text[e]))))
+                continue;
+            pats = tt_prefilter_patterns(pf, state, &n);
             for (i = 0; i < n; i++)
-                add_candidate(sc, pats[i], &nc);
+                if (add_hit(sc, pats[i], st, e, &nc))
+                    return -1;
         }
         while (g < ng && sc->hshits[g].end <= r->sent[s].start)
             g++;
-        if (rs->hs && end < r->len && is_word_byte((unsigned char)r->text[end])) {
+        if (rs->hs && end < r->len && tt_is_word((unsigned char)r->text[end])) {
             /* a sentence cut inside a word: \b and \B at its end see the subject end in
              * PCRE2 but the next letter in the database, so every pattern of it may match */
             for (i = 0; i < sc->nhs_pats; i++)
@@ -794,8 +944,7 @@ static int tag_sentences(tt_scanner *sc)
          * literal, merged in pattern order */
         {
             size_t a = 0, b = 0, nr = 0;
-            if (nc > 1)
-                qsort(sc->candlist, nc, sizeof *sc->candlist, cmp_u32);
+            sort_candidates(sc->candlist, nc);
             while (a < nc || b < sc->nalways) {
                 uint32_t x = a < nc ? sc->candlist[a] : UINT32_MAX;
                 uint32_t y = b < sc->nalways ? sc->always_pats[b] : UINT32_MAX;
@@ -803,7 +952,6 @@ static int tag_sentences(tt_scanner *sc)
                 a += x <= y;
                 b += y <= x;
             }
-            sc->hit_end = h;
             enter_sentence(sc, s);
             if (classify_sentence(sc, (uint32_t)s, sc->runlist, nr))
                 return -1;

@@ -6,8 +6,9 @@
  * nothing (its text is not part of the match), and so do anchors and \b. */
 #include "maxlen.h"
 
-#include <ctype.h>
 #include <string.h>
+
+#include "ascii.h"
 
 #define UNB TT_MAXLEN_UNBOUNDED
 
@@ -76,7 +77,7 @@ static size_t escape(walker *w)
     case 'x': case 'o': case 'p': case 'P':
         if (!braces(w)) {   /* \xhh, \pL */
             size_t k;
-            for (k = 0; k < 2 && w->p < w->e && (c == 'x' ? isxdigit(*w->p) : k == 0); k++)
+            for (k = 0; k < 2 && w->p < w->e && (c == 'x' ? tt_is_xdigit(*w->p) : k == 0); k++)
                 w->p++;
         }
         return 4;
@@ -120,8 +121,7 @@ static size_t char_class(walker *w)
         if (*w->p == '\\') {
             if (w->p + 1 >= w->e)
                 return refuse(w);
-            if (w->p[1] >= 0x80 || (w->p[1] >= 'A' && w->p[1] <= 'Z') ||
-                (w->p[1] >= 'a' && w->p[1] <= 'z') || (w->p[1] >= '0' && w->p[1] <= '9'))
+            if (w->p[1] >= 0x80 || tt_is_alnum(w->p[1]))
                 n = 4;   /* \w, \x{..}, \p{..}, an octal byte: perhaps not ASCII */
             w->p += 2;
             continue;

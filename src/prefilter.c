@@ -8,7 +8,8 @@
  * bytes or more sit in a second table keyed by their first eight bytes: a literal set such as
  * "the meeting", "the talks", ... puts many literals on one four-byte key, and a text
  * position that starts with "the " then looks up one chain of its next four bytes instead of
- * comparing every one of them.
+ * comparing every one of them; a bitmap of those eight-byte keys comes first, since "the "
+ * begins a few long literals and most of the text's "the " none of them.
  *
  * Folding with | 0x20 maps A-Z onto a-z and also merges some punctuation (e.g. '[' and '{'):
  * that can only add candidates, never lose one, since the literals are folded the same way
@@ -23,6 +24,7 @@
 
 #define BITS 18                          /* bitmap size: 2^18 bits = 32 KiB */
 #define HASH(w) (((uint32_t)(w) * 0x9E3779B1u) >> (32 - BITS))
+#define HASH8(w) ((uint32_t)(((w) * 0x9E3779B97F4A7C15ull) >> (64 - BITS)))
 
 typedef struct literal {
     unsigned char *s;          /* folded bytes */
@@ -39,6 +41,9 @@ typedef struct table {         /* key (first 3, 4 or 8 folded bytes) -> first li
 
 struct tt_prefilter {
     uint64_t bm4[(1u << BITS) / 64];
+    uint64_t bm8[(1u << BITS) / 64];   /* the eight-byte keys of t8, hashed: most positions
+                                          whose first four bytes begin a long literal ("the ")
+                                          go no further than this bit */
     table t4;
     table t8;                  /* literals of 8 bytes or more, by their first 8 */
     uint32_t *chain_lit;       /* chain entries: a literal, and the next entry of the key */
@@ -167,6 +172,10 @@ static int enter(tt_prefilter *pf, uint32_t key, uint64_t key8, int long8, uint3
     pf->t4.used[slot] |= (unsigned char)(long8 ? 3 : 1);
     t->keys[at] = long8 ? key8 : key;
     t->used[at] |= 1;
+    if (long8) {
+        uint32_t h8 = HASH8(key8);
+        pf->bm8[h8 / 64] |= 1ull << (h8 % 64);
+    }
     pf->chain_lit[pf->nchain] = l;
     pf->chain_next[pf->nchain] = t->head[at];
     t->head[at] = (uint32_t)pf->nchain++;
@@ -313,6 +322,7 @@ static int verify(const tt_prefilter *pf, uint32_t key, const unsigned char *tex
 {
     size_t slot = table_slot(&pf->t4, key);
     uint64_t w;
+    uint32_t h;
     if (!pf->t4.used[slot])
         return 0;
     if (walk(pf, pf->t4.head[slot], 4, text, len, i, hits, n, cap))
@@ -320,7 +330,11 @@ static int verify(const tt_prefilter *pf, uint32_t key, const unsigned char *tex
     if (!(pf->t4.used[slot] & 2) || i + 8 > len)
         return 0;
     memcpy(&w, text + i, 8);
-    slot = table_slot(&pf->t8, load_order64(w) | 0x2020202020202020ull);
+    w = load_order64(w) | 0x2020202020202020ull;
+    h = HASH8(w);
+    if (!((pf->bm8[h / 64] >> (h % 64)) & 1))
+        return 0;
+    slot = table_slot(&pf->t8, w);
     return pf->t8.used[slot] ? walk(pf, pf->t8.head[slot], 8, text, len, i, hits, n, cap) : 0;
 }
 
@@ -381,3 +395,25 @@ size_t tt_prefilter_literal_len(const tt_prefilter *pf, uint32_t state)
 }
 
 int tt_prefilter_always(const tt_prefilter *pf, size_t p) { return pf->always[p]; }
+
+size_t tt_prefilter_nliterals(const tt_prefilter *pf) { return pf->nlits; }
+
+/* lits[] is sorted as cmp_entry sorts: by length, then by the folded bytes */
+long tt_prefilter_find(const tt_prefilter *pf, const char *s, size_t len)
+{
+    size_t lo = 0, hi = pf->nlits;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2, k;
+        const literal *l = &pf->lits[mid];
+        int c = l->len < len ? -1 : l->len > len;
+        for (k = 0; !c && k < len; k++)
+            c = (int)l->s[k] - (int)fold((unsigned char)s[k]);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}

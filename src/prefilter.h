@@ -32,6 +32,12 @@ const uint32_t *tt_prefilter_patterns(const tt_prefilter *pf, uint32_t state, si
 /* The length of the literal of a hit with this state (the hit starts at end - length). */
 size_t tt_prefilter_literal_len(const tt_prefilter *pf, uint32_t state);
 
+/* The number of distinct literals (hit states are 0 .. that - 1). */
+size_t tt_prefilter_nliterals(const tt_prefilter *pf);
+
+/* The state of the literal s[0..len) (folded as the scan folds), or -1 when it is none. */
+long tt_prefilter_find(const tt_prefilter *pf, const char *s, size_t len);
+
 /* 1 when pattern p has no literal and must run wherever its topic may apply. */
 int tt_prefilter_always(const tt_prefilter *pf, size_t p);
 

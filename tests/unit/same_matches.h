@@ -23,8 +23,8 @@ static tt_ruleset *sm_load(const char *yaml)
     return rs;
 }
 
-/* Classifies text with and without the prefilter; asserts the same matches; returns their
- * number. */
+/* Classifies text with and without the prefilter; asserts the same matches and the same tags
+ * (topic, context or not, matches); returns the number of matches. */
 static size_t sm_compare(const tt_ruleset *rs, const char *text)
 {
     tt_scanner *sc, *all;
@@ -32,7 +32,8 @@ static size_t sm_compare(const tt_ruleset *rs, const char *text)
     tt_error err;
     const tt_result *r1, *r2;
     const tt_match *m1, *m2;
-    size_t n1, n2, i;
+    const tt_tag *t1, *t2;
+    size_t n1, n2, nm, i;
     tt_limits_init(&lim);
     sc = tt_scanner_new(rs, &lim);
     lim.no_prefilter = 1;
@@ -51,9 +52,18 @@ static size_t sm_compare(const tt_ruleset *rs, const char *text)
         assert_int_equal(m1[i].start, m2[i].start);
         assert_int_equal(m1[i].end, m2[i].end);
     }
+    nm = n1;
+    t1 = tt_result_tags(r1, &n1);
+    t2 = tt_result_tags(r2, &n2);
+    assert_int_equal(n1, n2);
+    for (i = 0; i < n1; i++) {
+        assert_int_equal(t1[i].topic, t2[i].topic);
+        assert_int_equal(t1[i].via_context, t2[i].via_context);
+        assert_int_equal(t1[i].match_count, t2[i].match_count);
+    }
     tt_scanner_free(sc);
     tt_scanner_free(all);
-    return n1;
+    return nm;
 }
 
 #endif

@@ -1,0 +1,192 @@
+/* test_prefilter.c - unit tests of the literal prefilter (src/prefilter.c) and of how the
+ * scanner uses its hits (src/match.c): finding a literal's state, hits at the ends of the
+ * text, overlapping and case-folded hits, hits dropped for a letter touching a whole-word
+ * literal, conditions answered from the candidates; always the same matches and tags as
+ * without the prefilter. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "prefilter.h"
+#include "topictag.h"
+#include "same_matches.h"
+
+/* A prefilter over one pattern per literal. */
+static tt_prefilter *pf_of(const char *const *lits, size_t n)
+{
+    static char *s[16][1];
+    static size_t len[16][1];
+    char *const *pl[16];
+    size_t *plen[16], nl[16], i;
+    assert_true(n <= 16);
+    for (i = 0; i < n; i++) {
+        s[i][0] = (char *)lits[i];
+        len[i][0] = strlen(lits[i]);
+        pl[i] = s[i];
+        plen[i] = len[i];
+        nl[i] = 1;
+    }
+    return tt_prefilter_new(pl, plen, nl, n);
+}
+
+static void test_prefilter_find(void **state)
+{
+    static const char *const lits[] = {"Taiwan", "tai", "strait", "the talks", "the meeting",
+                                       "US-Japan", "abc"};
+    tt_prefilter *pf = pf_of(lits, 7);
+    size_t i, n;
+    (void)state;
+    assert_non_null(pf);
+    assert_int_equal(tt_prefilter_nliterals(pf), 7);
+    for (i = 0; i < 7; i++) {
+        long st = tt_prefilter_find(pf, lits[i], strlen(lits[i]));
+        const uint32_t *pats;
+        assert_true(st >= 0);
+        assert_int_equal(tt_prefilter_literal_len(pf, (uint32_t)st), strlen(lits[i]));
+        pats = tt_prefilter_patterns(pf, (uint32_t)st, &n);
+        assert_int_equal(n, 1);
+        assert_int_equal(pats[0], i);
+    }
+    /* folded as the scan folds; absent ones, prefixes and longer ones are none */
+    assert_int_equal(tt_prefilter_find(pf, "TAIWAN", 6), tt_prefilter_find(pf, "taiwan", 6));
+    assert_int_equal(tt_prefilter_find(pf, "THE TALKS", 9), tt_prefilter_find(pf, "the talks", 9));
+    assert_int_equal(tt_prefilter_find(pf, "taiwa", 5), -1);
+    assert_int_equal(tt_prefilter_find(pf, "taiwans", 7), -1);
+    assert_int_equal(tt_prefilter_find(pf, "zzz", 3), -1);
+    assert_int_equal(tt_prefilter_find(pf, "", 0), -1);
+    tt_prefilter_free(pf);
+}
+
+/* The hits of text as "end:literal" items, for comparing whole lists. */
+static void hits_of(const tt_prefilter *pf, const char *text, char *out, size_t size)
+{
+    tt_pf_hit *hits = NULL;
+    size_t n = 0, cap = 0, i, at = 0;
+    assert_int_equal(tt_prefilter_scan(pf, (const unsigned char *)text, strlen(text), &hits, &n,
+                                       &cap),
+                     0);
+    out[0] = 0;
+    for (i = 0; i < n; i++) {
+        size_t len = tt_prefilter_literal_len(pf, hits[i].state);
+        at += (size_t)snprintf(out + at, size - at, "%s%zu:%.*s", i ? " " : "", hits[i].end,
+                               (int)len, text + hits[i].end - len);
+    }
+    tt_free(hits);
+}
+
+static void test_prefilter_scan_edges(void **state)
+{
+    static const char *const lits[] = {"abc", "bcab", "cabcab", "xyz12345", "end", "xyz1"};
+    tt_prefilter *pf = pf_of(lits, 6);
+    char got[512];
+    (void)state;
+    assert_non_null(pf);
+    /* at the very start and the very end, overlapping, by end (ties: by start) */
+    hits_of(pf, "abcabcab", got, sizeof got);
+    assert_string_equal(got, "3:abc 5:bcab 6:abc 8:cabcab 8:bcab");
+    /* folded, a three-byte literal in the last three bytes, an eight-byte one whole */
+    hits_of(pf, "ABC XYZ12345 END", got, sizeof got);
+    assert_string_equal(got, "3:ABC 8:XYZ1 12:XYZ12345 16:END");
+    /* a four-byte key that also begins an eight-byte literal: the eight bytes decide */
+    hits_of(pf, "xyz1234X Xyz12345", got, sizeof got);
+    assert_string_equal(got, "4:xyz1 13:Xyz1 17:Xyz12345");
+    /* cut short at the end: no hit past it */
+    hits_of(pf, "xyz234 en", got, sizeof got);
+    assert_string_equal(got, "");
+    hits_of(pf, "ab", got, sizeof got);
+    assert_string_equal(got, "");
+    /* UTF-8 around a literal is just bytes */
+    hits_of(pf, "\xC3\xA9" "abc\xE2\x80\x99", got, sizeof got);
+    assert_string_equal(got, "5:abc");
+    tt_prefilter_free(pf);
+}
+
+/* Whole-word literal sets beside patterns that share their literals without word
+ * boundaries, a set with \B, one with a boundary at one end only; conditions with 'and',
+ * 'not' and context, so that the candidates of a sentence alone decide whether a topic runs. */
+static const char RULES[] =
+    "version: 1\n"
+    "topic:\n"
+    "  id: t\n"
+    "  title: T\n"
+    "  patterns:\n"
+    "    - {id: aid, regex: '\\b(?:aid|aids|unit)\\b', ignore_case: true}\n"
+    "    - {id: said, regex: 'said'}\n"
+    "    - {id: pla, regex: '\\bPLA\\b'}\n"
+    "    - {id: inner, regex: '\\Bland\\B'}\n"
+    "    - {id: pre, regex: '\\bwar'}\n"
+    "    - {id: post, regex: 'war\\b'}\n"
+    "    - {id: unit-re, regex: 'unit\\w*'}\n"
+    "    - {id: navy, regex: '\\b(?:navy|navies|naval)\\b'}\n"
+    "    - {id: china, regex: '\\b(?:China|Chinese)\\b'}\n"
+    "  condition: (aid and not said) or (pla and navy) or (pre and not post) or inner\n"
+    "  context:\n"
+    "    window: 2\n"
+    "    when: china or unit-re\n";
+
+/* a second topic whose local pattern 1 is another pattern with another condition */
+static const char RULES_U[] =
+    "version: 1\n"
+    "topic:\n"
+    "  id: u\n"
+    "  title: U\n"
+    "  patterns:\n"
+    "    - {id: navy, regex: '\\b(?:navy|naval)\\b'}\n"
+    "    - {id: china, regex: '\\b(?:China|Chinese)\\b'}\n"
+    "    - {id: neg, regex: '\\bnot\\b'}\n"
+    "  condition: (navy and china) or (china and not neg)\n";
+
+static void test_prefilter_scanner_words(void **state)
+{
+    static const char *const texts[] = {
+        "aid", "said", "Aid.", "He said aid would come. Aids, AIDS and unit.",
+        "The PLA navy. The PLAN navy. Explained: naval. PLA", "placid unitary community",
+        "warfare toward war. Postwar wars. war", "Island inland. landmark land lands.",
+        "China's navy. It said so. Then aid came. Unity of the unit.",
+        "\xC3\xA9" "aid\xC3\xA9 \xE2\x80\x9C" "aid\xE2\x80\x9D caf\xC3\xA9unit unit\xC3\xA9",
+        "Chinese naval drills. Not naval. Not China. China not. Chinese.",
+        "aid\n\npla PLA\n\nnavy.\n\nwar", "It said so. Chinese.",
+    };
+    tt_loader *ld = tt_loader_new();
+    tt_ruleset *rs;
+    tt_error err;
+    size_t i;
+    (void)state;
+    tt_ruleset_free(sm_load(RULES_U));   /* it loads alone, too */
+    assert_non_null(ld);
+    tt_loader_add_buffer(ld, "t.yaml", RULES, strlen(RULES));
+    tt_loader_add_buffer(ld, "u.yaml", RULES_U, strlen(RULES_U));
+    rs = tt_loader_build(ld, &err);
+    assert_non_null(rs);
+    tt_loader_free(ld);
+    assert_int_equal(tt_ruleset_topic_count(rs), 2);
+    for (i = 0; i < sizeof texts / sizeof *texts; i++)
+        sm_compare(rs, texts[i]);
+    /* the same scanner over many sentences: answers kept from one sentence to the next */
+    {
+        char big[8192];
+        size_t at = 0;
+        for (i = 0; at + 200 < sizeof big; i++)
+            at += (size_t)snprintf(big + at, sizeof big - at, "%s ",
+                                   texts[i % (sizeof texts / sizeof *texts)]);
+        sm_compare(rs, big);
+    }
+    tt_ruleset_free(rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_prefilter_find),
+        cmocka_unit_test(test_prefilter_scan_edges),
+        cmocka_unit_test(test_prefilter_scanner_words),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
