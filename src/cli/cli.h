@@ -66,6 +66,7 @@ typedef struct cli_rules {
     const char **paths;
     int n;
     const char *prefilter;     /* --prefilter NAME, or NULL: $TOPICTAG_PREFILTER, else literal */
+    int no_prefilter;          /* --no-prefilter: load for it (TT_PREFILTER_NONE) */
 } cli_rules;
 
 #define CLI_OPT_RULES                                                                         \
