@@ -91,12 +91,17 @@ TT_API int tt_loader_add_buffer(tt_loader *ld, const char *name, const char *dat
 TT_API tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err);
 
 /* Which prefilter decides the sentences each pattern runs on.  Results are the same with
- * either (and with tt_limits.no_prefilter): PCRE2 judges every match. */
+ * each (and with tt_limits.no_prefilter): PCRE2 judges every match. */
 typedef enum tt_prefilter_kind {
     TT_PREFILTER_LITERAL = 0,  /* built in (default): required literals, one hashed pass */
-    TT_PREFILTER_HYPERSCAN     /* a Hyperscan/Vectorscan database of the patterns it accepts,
+    TT_PREFILTER_HYPERSCAN,    /* a Hyperscan/Vectorscan database of the patterns it accepts,
                                   the literal prefilter for the others; optional at build time,
                                   compiling it costs far more than the literal one */
+    TT_PREFILTER_NONE          /* none: every pattern runs on every sentence where its topic
+                                  may apply, JIT-compiled (for a ruleset that will be run with
+                                  tt_limits.no_prefilter: with a prefilter, the patterns it
+                                  decides without PCRE2 are not JIT-compiled, and then run in
+                                  PCRE2's interpreter where the prefilter is off) */
 } tt_prefilter_kind;
 
 /* Like tt_loader_build for a ruleset that only segments (tt_segment; tt_classify tags
@@ -205,7 +210,8 @@ typedef struct tt_limits {
     uint32_t depth_limit;      /* PCRE2 depth limit (interpreter only); default 100,000 */
     uint32_t heap_limit_kib;   /* PCRE2 heap limit; default 64 MiB */
     int no_jit;                /* 1: use the PCRE2 interpreter, not the JIT (for valgrind) */
-    int no_prefilter;          /* 1: run every pattern on every document (same results) */
+    int no_prefilter;          /* 1: run every pattern on every document (same results; see
+                                  TT_PREFILTER_NONE) */
 } tt_limits;
 
 TT_API void tt_limits_init(tt_limits *lim);

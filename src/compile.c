@@ -378,8 +378,9 @@ static uint32_t compile_options(const tt_src_pattern *sp)
     return PCRE2_UTF | (sp->ignore_case ? PCRE2_CASELESS : 0);
 }
 
-/* Compiles one pattern; on error finds the failing item for a precise position. */
-static pcre2_code *compile_pattern(build *b, const tt_src_pattern *sp, const char *src)
+/* Compiles one pattern, JIT-compiled when jit is set (else jit_patterns() decides later); on
+ * error finds the failing item for a precise position. */
+static pcre2_code *compile_pattern(build *b, const tt_src_pattern *sp, const char *src, int jit)
 {
     int ec;
     PCRE2_SIZE eo;
@@ -387,7 +388,8 @@ static pcre2_code *compile_pattern(build *b, const tt_src_pattern *sp, const cha
                                      compile_options(sp), &ec, &eo, NULL);
     size_t i;
     if (code) {
-        pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);   /* without JIT it still works */
+        if (jit)
+            pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);   /* without JIT it still works */
         return code;
     }
     if (ec == PCRE2_ERROR_NOMEMORY) {
@@ -780,7 +782,7 @@ static int build_topic(build *b, size_t ti, tt_sbuf *src)
             bad = 1;
         } else if (src->nomem) {
             b->nomem = 1;
-        } else if (!(code = compile_pattern(b, sp, src->s ? src->s : ""))) {
+        } else if (!(code = compile_pattern(b, sp, src->s ? src->s : "", 0))) {
             bad = 1;
         } else if (matches_empty(code)) {
             tt_loader_diag_add(ld, TT_SEV_WARNING, TT_ERR_REGEX, &sp->items[0].pos,
@@ -827,7 +829,7 @@ static pcre2_code *article_regex(build *b, const tt_src_pattern *sp, tt_sbuf *sr
         b->nomem |= src->nomem;
         return NULL;
     }
-    code = compile_pattern(b, sp, src->s);
+    code = compile_pattern(b, sp, src->s, 1);
     if (code && matches_empty(code))
         tt_loader_diag_add(b->ld, TT_SEV_WARNING, TT_ERR_REGEX, &sp->items[0].pos,
                            "pattern '%s' can match the empty string", sp->id);
@@ -871,7 +873,8 @@ static void build_article(build *b, tt_sbuf *src)
 
 int tt_loader_set_prefilter(tt_loader *ld, tt_prefilter_kind kind)
 {
-    if (kind == TT_PREFILTER_LITERAL || (kind == TT_PREFILTER_HYPERSCAN && tt_hsfilter_available())) {
+    if (kind == TT_PREFILTER_LITERAL || kind == TT_PREFILTER_NONE ||
+        (kind == TT_PREFILTER_HYPERSCAN && tt_hsfilter_available())) {
         ld->prefilter = (int)kind;
         return 0;
     }
@@ -983,6 +986,10 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
         !(rs->litpat = tt_calloc(rs->npatterns + 1, sizeof *rs->litpat)) ||
         !(rs->maxlen = tt_calloc(rs->npatterns + 1, sizeof *rs->maxlen)))
         goto out;
+    if (ld->prefilter == TT_PREFILTER_NONE) {   /* every pattern runs: nothing to build */
+        rc = 0;
+        goto out;
+    }
     if (ld->prefilter == TT_PREFILTER_HYPERSCAN && build_hsfilter(rs, ld))
         goto out;
     for (t = 0; t < ld->ntopics; t++) {
@@ -1046,6 +1053,20 @@ out:
     tt_free(lens);
     tt_free(nlits);
     return rc;
+}
+
+/* JIT-compiles the patterns that PCRE2 runs on the prefilter's path.  A literal set's hits are
+ * its matches: PCRE2 runs it only without the prefilter (tt_limits.no_prefilter, explain, a
+ * document with a character whose case folding the literals do not model), where the
+ * interpreter does, as under --no-jit (TT_PREFILTER_NONE compiles them all).  JIT compilation
+ * of every pattern was 38% of the instructions of loading make bench's 10,000 patterns (0.55
+ * -> 0.36 s, 86 -> 58 MB peak). */
+static void jit_patterns(tt_ruleset *rs)
+{
+    size_t p;
+    for (p = 0; p < rs->npatterns; p++)
+        if (!rs->patterns[p].literal_set)
+            pcre2_jit_compile(rs->code[p], PCRE2_JIT_COMPLETE);
 }
 
 static int build_examples(tt_ruleset *rs, const tt_loader *ld)
@@ -1192,6 +1213,8 @@ tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
     }
     if (!b.nomem && !ld->nomem && ld->nerrors == 0 && build_prefilter(rs, ld))
         b.nomem = 1;
+    if (!b.nomem && !ld->nomem && ld->nerrors == 0)
+        jit_patterns(rs);
     if (!b.nomem && !ld->nomem && ld->nerrors == 0 && build_examples(rs, ld))
         b.nomem = 1;
     if (b.nomem || ld->nomem)

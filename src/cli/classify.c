@@ -169,7 +169,7 @@ static int on_option(void *ctx, int val, const char *arg)
         return 0;
     case O_LOSSY: s->in.lossy = 1; return 0;
     case O_NO_JIT: s->no_jit = 1; return 0;
-    case O_NO_PREFILTER: s->no_prefilter = 1; return 0;
+    case O_NO_PREFILTER: s->no_prefilter = s->rules.no_prefilter = 1; return 0;
     case O_PREFILTER:
         if (strcmp(arg, "literal") != 0 && strcmp(arg, "hyperscan") != 0)
             return cli_usage_error("--prefilter must be literal or hyperscan", arg);

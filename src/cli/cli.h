@@ -67,6 +67,7 @@ typedef struct cli_rules {
     int n;
     const char *prefilter;     /* --prefilter NAME, or NULL: $TOPICTAG_PREFILTER, else literal */
     int segment_only;          /* only the segmenter data: tt_loader_build_segmenter */
+    int no_prefilter;          /* --no-prefilter: load for it (TT_PREFILTER_NONE) */
 } cli_rules;
 
 #define CLI_OPT_RULES                                                                         \

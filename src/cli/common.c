@@ -257,6 +257,8 @@ tt_ruleset *cli_load_rules_with(const cli_rules *r, void (*on_diag)(void *ctx, c
             tt_loader_free(ld);
             return NULL;
         }
+        if (r->no_prefilter)
+            tt_loader_set_prefilter(ld, TT_PREFILTER_NONE);
     }
     if (r->n == 0)
         deflt = cli_rules_default();

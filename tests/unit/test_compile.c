@@ -1,0 +1,114 @@
+/* test_compile.c - what tt_loader_build JIT-compiles: the patterns PCRE2 runs on the
+ * prefilter's path, not the literal sets the prefilter decides alone; everything with
+ * TT_PREFILTER_NONE.  Reads the ruleset's PCRE2 codes (compile.h). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "compile.h"
+#include "topictag.h"
+
+#include "same_matches.h"
+
+static const char RULES[] = "version: 1\n"
+                            "topic:\n"
+                            "  id: t\n"
+                            "  title: T\n"
+                            "  patterns:\n"
+                            "    - {id: place, regex: '\\b(Taiwan|Taipei)\\b'}\n"
+                            "    - {id: fired, regex: 'missiles?\\s+fired', ignore_case: true}\n";
+
+static const char TEXT[] = "Taiwan said missiles  fired near Taipei. MISSILE FIRED. Taipeis.";
+
+static tt_ruleset *load(int kind)
+{
+    tt_loader *ld = tt_loader_new();
+    tt_ruleset *rs;
+    tt_error err;
+    assert_non_null(ld);
+    assert_int_equal(tt_loader_set_prefilter(ld, (tt_prefilter_kind)kind), 0);
+    assert_int_equal(tt_loader_add_buffer(ld, "t.yaml", RULES, strlen(RULES)), 0);
+    rs = tt_loader_build(ld, &err);
+    assert_non_null(rs);
+    tt_loader_free(ld);
+    return rs;
+}
+
+static size_t jit_size(const tt_ruleset *rs, size_t p)
+{
+    size_t n = 0;
+    assert_int_equal(pcre2_pattern_info(rs->code[p], PCRE2_INFO_JITSIZE, &n), 0);
+    return n;
+}
+
+static int have_jit(void)
+{
+    uint32_t jit = 0;
+    pcre2_config(PCRE2_CONFIG_JIT, &jit);
+    if (!jit)
+        print_message("PCRE2 was built without JIT: only the results are compared\n");
+    return jit != 0;
+}
+
+/* The literal set has no JIT code (the prefilter decides it); the regex has. */
+static void test_literal_sets_not_jitted(void **state)
+{
+    tt_ruleset *rs = sm_load(RULES);
+    (void)state;
+    assert_int_equal(tt_ruleset_pattern(rs, 0)->literal_set, 2);
+    assert_int_equal(tt_ruleset_pattern(rs, 1)->literal_set, 0);
+    assert_int_equal(tt_ruleset_pattern(rs, 1)->prefiltered, 1);
+    if (have_jit()) {
+        assert_int_equal(jit_size(rs, 0), 0);
+        assert_true(jit_size(rs, 1) > 0);
+    }
+    /* without the prefilter the literal set runs in the interpreter: the same matches */
+    assert_int_equal(sm_compare(rs, TEXT), 4);
+    tt_ruleset_free(rs);
+}
+
+/* TT_PREFILTER_NONE: no prefilter, every pattern JIT-compiled, the same matches. */
+static void test_prefilter_none(void **state)
+{
+    /* by sentence, then by pattern */
+    static const tt_match want[] = {{0, 0, 6}, {0, 33, 39}, {1, 12, 27}, {1, 41, 54}};
+    tt_ruleset *rs = load(TT_PREFILTER_NONE);
+    tt_scanner *sc = tt_scanner_new(rs, NULL);
+    const tt_result *r;
+    const tt_match *m;
+    size_t n, p;
+    tt_error err;
+    (void)state;
+    assert_null(rs->pf);
+    for (p = 0; p < 2; p++) {
+        assert_int_equal(tt_ruleset_pattern(rs, p)->prefiltered, 0);
+        assert_int_equal(tt_ruleset_pattern(rs, p)->literal_set, 0);
+        if (have_jit())
+            assert_true(jit_size(rs, p) > 0);
+    }
+    assert_non_null(sc);
+    r = tt_classify(sc, TEXT, strlen(TEXT), &err);
+    assert_non_null(r);
+    m = tt_result_matches(r, &n);
+    assert_int_equal(n, 4);
+    for (p = 0; p < n; p++) {
+        assert_int_equal(m[p].pattern, want[p].pattern);
+        assert_int_equal(m[p].start, want[p].start);
+        assert_int_equal(m[p].end, want[p].end);
+    }
+    tt_scanner_free(sc);
+    tt_ruleset_free(rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_literal_sets_not_jitted),
+        cmocka_unit_test(test_prefilter_none),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
