@@ -17,7 +17,7 @@
 #include "eval.h"
 #include "progress.h"
 
-enum { O_GOLD = 256, O_ERRORS, O_MIN_F1, O_BASELINE, O_TOLERANCE, O_JUNIT };
+enum { O_GOLD = 256, O_ERRORS, O_MIN_F1, O_BASELINE, O_TOLERANCE, O_JUNIT, O_TOPIC };
 
 static const cli_option eval_options[] = {
     CLI_OPT_RULES,
@@ -32,6 +32,8 @@ static const cli_option eval_options[] = {
     {O_TOLERANCE, "tolerance", 1, "T", "with --baseline: how far an F1 may fall (default 0.02)"},
     {O_JUNIT, "junit", 1, "FILE",
      "also write the gates as JUnit XML to FILE: a testcase per topic and gate, and coverage"},
+    {O_TOPIC, "topic", 1, "ID[,ID...]",
+     "score, report and gate only these topics (classified inside the full ruleset)"},
     CLI_OPT_PROGRESS,
 };
 
@@ -45,6 +47,7 @@ typedef struct settings {
     double min_f1;         /* < 0: no gate */
     const char *baseline;
     const char *junit;     /* --junit FILE, or NULL */
+    const char *topic;     /* --topic, or NULL */
     double tolerance;
     int tolerance_set;
     int progress;          /* CLI_PROGRESS_* */
@@ -73,6 +76,7 @@ static int on_option(void *ctx, int val, const char *arg)
     case O_GOLD: s->gold = arg; return 0;
     case O_BASELINE: s->baseline = arg; return 0;
     case O_JUNIT: s->junit = arg; return 0;
+    case O_TOPIC: s->topic = arg; return 0;
     case 'f':
         if (!strcmp(arg, "text"))
             s->format = FMT_TEXT;
@@ -119,6 +123,8 @@ static int add_miss(evaluation *ev, int fp, const char *name, const char *id, lo
                     const tt_result *r, const tt_sentence *s, uint32_t topic, const tt_tag *tag)
 {
     miss *m;
+    if (!eval_topic_on(ev, topic))
+        return 0;   /* --topic: another topic's miss is not an error of this evaluation */
     if (fp)
         *(sentence >= 0 ? &ev->sfp : &ev->afp) += 1;
     else
@@ -182,6 +188,8 @@ static int score_roles(evaluation *ev, const gold_doc *d, const char *name, cons
             k++;
         if (k < ntt && tot[k].topic == t)
             p = (int)tot[k].role;
+        if (!eval_topic_on(ev, t))
+            continue;
         if (g >= TT_ROLE_SECONDARY && p >= TT_ROLE_SECONDARY)
             ev->about[t].tp++;
         else if (g >= TT_ROLE_SECONDARY)
@@ -410,6 +418,11 @@ static int each_doc(void *ctx, const char *name, const char *id, const char *tex
 
 /* ---- Metrics ------------------------------------------------------------------------------ */
 
+int eval_topic_on(const evaluation *ev, size_t t)
+{
+    return cli_topics_has(&ev->only, (uint32_t)t);
+}
+
 /* Precision, recall and F1; has_* = 0 when undefined (no prediction, no gold, neither). */
 prf eval_score(counts c)
 {
@@ -426,14 +439,16 @@ prf eval_score(counts c)
 
 /* Micro: over the summed counts.  Macro: the mean over the topics with gold or predictions,
  * an undefined precision or recall counting as 0. */
-static void summarize(level *lv, size_t nt)
+static void summarize(level *lv, const evaluation *ev)
 {
     size_t t;
     double sp = 0, sr = 0, sf = 0;
     memset(&lv->micro, 0, sizeof lv->micro);
     lv->macro_topics = 0;
-    for (t = 0; t < nt; t++) {
+    for (t = 0; t < ev->ntopics; t++) {
         prf m = eval_score(lv->c[t]);
+        if (!eval_topic_on(ev, t))
+            continue;
         lv->micro.tp += lv->c[t].tp;
         lv->micro.fp += lv->c[t].fp;
         lv->micro.fn += lv->c[t].fn;
@@ -501,7 +516,8 @@ static void text_level(FILE *o, const evaluation *ev, const level *lv, int w, co
     fprintf(o, "%s\n%-*s %5s %5s %5s %5s %5s %9s %7s %6s\n", title, w, "topic", "gold", "pred",
             "tp", "fp", "fn", "precision", "recall", "f1");
     for (t = 0; t < ev->ntopics; t++)
-        text_row(o, w, tt_ruleset_topic(ev->rs, t)->id, lv->c[t], eval_score(lv->c[t]));
+        if (eval_topic_on(ev, t))
+            text_row(o, w, tt_ruleset_topic(ev->rs, t)->id, lv->c[t], eval_score(lv->c[t]));
     text_row(o, w, "micro average", lv->micro, lv->micro_m);
     snprintf(label, sizeof label, "macro average (%zu topic%s)", lv->macro_topics,
              plural(lv->macro_topics));
@@ -525,16 +541,18 @@ static void json_counts(FILE *o, counts c, prf m)
 
 static void json_level(FILE *o, const evaluation *ev, const level *lv)
 {
-    size_t t;
+    size_t t, shown = 0;
     fprintf(o, "  \"%s\": {\n    \"topics\": [\n", lv->name);
     for (t = 0; t < ev->ntopics; t++) {
-        fputs("      {\"topic\": ", o);
+        if (!eval_topic_on(ev, t))
+            continue;
+        fputs(shown++ ? ",\n      {\"topic\": " : "      {\"topic\": ", o);
         cli_json(o, tt_ruleset_topic(ev->rs, t)->id, strlen(tt_ruleset_topic(ev->rs, t)->id));
         fputs(", ", o);
         json_counts(o, lv->c[t], eval_score(lv->c[t]));
-        fprintf(o, "}%s\n", t + 1 < ev->ntopics ? "," : "");
+        putc('}', o);
     }
-    fputs("    ],\n    \"micro\": {", o);
+    fputs(shown ? "\n    ],\n    \"micro\": {" : "    ],\n    \"micro\": {", o);
     json_counts(o, lv->micro, lv->micro_m);
     fprintf(o, "},\n    \"macro\": {\"topics\": %zu, ", lv->macro_topics);
     json_num(o, "precision", lv->macro_m.has_p, lv->macro_m.p);
@@ -551,6 +569,8 @@ static void csv_level(FILE *o, const evaluation *ev, const level *lv)
     for (t = 0; t <= ev->ntopics; t++) {
         counts c = t < ev->ntopics ? lv->c[t] : lv->micro;
         prf m = t < ev->ntopics ? eval_score(c) : lv->micro_m;
+        if (t < ev->ntopics && !eval_topic_on(ev, t))
+            continue;
         fprintf(o, "%s,%s,%zu,%zu,%zu,%zu,%zu", lv->name,
                 t < ev->ntopics ? tt_ruleset_topic(ev->rs, t)->id : "(micro)", c.tp + c.fn,
                 c.tp + c.fp, c.tp, c.fp, c.fn);
@@ -655,7 +675,10 @@ static int report_text(FILE *o, const evaluation *ev, const level *sl, const lev
             ev->docs, ev->g->path, ev->sdocs, ev->sentences);
     if (ev->without_gold || ev->failed)
         fprintf(o, "; %zu without gold, %zu failed", ev->without_gold, ev->failed);
-    fputs("\n\n", o);
+    for (i = 0; i < ev->only.n; i++)
+        fprintf(o, "%s%s", i ? ", " : "\nOnly the topics ",
+                tt_ruleset_topic(ev->rs, ev->only.ids[i])->id);
+    fputs(ev->only.n ? " (--topic), classified with the whole ruleset\n\n" : "\n\n", o);
     text_level(o, ev, sl, (int)w, "Sentence level");
     putc('\n', o);
     text_level(o, ev, al, (int)w, "Article level: carries the topic");
@@ -678,7 +701,7 @@ static int report_text(FILE *o, const evaluation *ev, const level *sl, const lev
         return -1;
     for (i = 0; i < ev->npatterns; i++) {
         const tt_pattern_info *pi = tt_ruleset_pattern(ev->rs, i);
-        if (pi->exclude)
+        if (pi->exclude || !eval_topic_on(ev, pi->topic))
             continue;
         if (!ev->pat_tagged[i]) {
             unused++;
@@ -749,6 +772,15 @@ static void report_json(FILE *o, const evaluation *ev, const level *sl, const le
             ",\n  \"documents\": {\"evaluated\": %zu, \"by_sentence\": %zu, \"sentences\": %zu, "
             "\"without_gold\": %zu, \"failed\": %zu},\n",
             ev->docs, ev->sdocs, ev->sentences, ev->without_gold, ev->failed);
+    if (ev->only.n) {   /* --topic: the topics below are these only */
+        fputs("  \"selected_topics\": [", o);
+        for (i = 0; i < ev->only.n; i++) {
+            const char *id = tt_ruleset_topic(ev->rs, ev->only.ids[i])->id;
+            fputs(i ? ", " : "", o);
+            cli_json(o, id, strlen(id));
+        }
+        fputs("],\n", o);
+    }
     json_level(o, ev, sl);
     json_level(o, ev, al);
     if (ev->rdocs) {
@@ -795,7 +827,7 @@ static void report_json(FILE *o, const evaluation *ev, const level *sl, const le
     fputs(ev->nmisses ? "\n  ]},\n  \"patterns\": [" : "]},\n  \"patterns\": [", o);
     for (i = 0; i < ev->npatterns; i++) {
         const tt_pattern_info *pi = tt_ruleset_pattern(ev->rs, i);
-        if (pi->exclude)
+        if (pi->exclude || !eval_topic_on(ev, pi->topic))
             continue;
         fprintf(o, "%s\n    {\"topic\": ", first ? "" : ",");
         first = 0;
@@ -850,6 +882,8 @@ static int run(const cli_command *cmd, int argc, char **argv)
     }
     if ((rc = gold_load(&g, s.gold, rs)) != 0)
         goto done;
+    if ((rc = cli_topics_parse(rs, s.topic, 0, &ev.only)) != EXIT_OK)
+        goto done;
     if (s.baseline && (rc = baseline_load(&b, s.baseline, rs)) != 0)
         goto done;
     if (optind == argc && (rc = gold_corpus(&g, &paths, &npaths)) != 0)
@@ -894,9 +928,9 @@ static int run(const cli_command *cmd, int argc, char **argv)
     al.c = ev.art;
     bl.name = "about";
     bl.c = ev.about;
-    summarize(&sl, ev.ntopics);
-    summarize(&al, ev.ntopics);
-    summarize(&bl, ev.ntopics);
+    summarize(&sl, &ev);
+    summarize(&al, &ev);
+    summarize(&bl, &ev);
     if (s.format == FMT_JSON) {
         report_json(stdout, &ev, &sl, &al, &bl);
     } else if (s.format == FMT_HTML) {
@@ -943,6 +977,7 @@ done:
     free(ev.pat_tagged);
     free(ev.pat_fp);
     free(ev.nogold);
+    cli_topics_release(&ev.only);
     eval_gates_release(&gates);
     free(ev.gm);
     free(ev.pm);
@@ -958,7 +993,7 @@ done:
 const cli_command cli_eval = {
     "eval",
     "topictag eval [-r RULES]... --gold FILE [-f FORMAT] [--min-f1 X] [--baseline FILE] "
-    "[--junit FILE] [CORPUS...]",
+    "[--junit FILE] [--topic ID[,ID...]] [CORPUS...]",
     "Classify the corpus (files, folders of *.txt, *.jsonl; default: the documents the gold\n"
     "file names) and compare with the gold labels (JSON Lines, docs/eval.md): precision,\n"
     "recall and F1 per topic over sentences and over articles, micro and macro averages, the\n"

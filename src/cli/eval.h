@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "gold.h"
+#include "select.h"
 #include "topictag.h"
 
 struct cli_progress;
@@ -62,7 +63,12 @@ typedef struct evaluation {
     size_t nmisses, capmisses, limit;
     int fatal;
     struct cli_progress *progress;  /* or NULL */
+    cli_topics only;              /* --topic: the topics scored, reported and gated (n == 0:
+                                     all); the others are classified as usual (context) */
 } evaluation;
+
+/* Whether topic t is evaluated (eval --topic). */
+int eval_topic_on(const evaluation *ev, size_t t);
 
 /* Precision, recall and F1; has_* = 0 when undefined (no prediction, no gold, neither). */
 typedef struct prf {

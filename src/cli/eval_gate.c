@@ -54,6 +54,8 @@ void gate_min_f1(eval_gates *gs, const evaluation *ev, double x)
     for (t = 0; t < ev->ntopics; t++) {
         const char *id = tt_ruleset_topic(ev->rs, t)->id;
         prf m = eval_score(c[t]);
+        if (!eval_topic_on(ev, t))
+            continue;
         if (c[t].tp + c[t].fn == 0) {
             add_check(gs, id, name, EVAL_SKIP, "no gold %ss carry the topic", lv);
             continue;
@@ -150,6 +152,8 @@ void gate_baseline(eval_gates *gs, const evaluation *ev, const baseline *b, doub
             const char *id = tt_ruleset_topic(ev->rs, t)->id;
             prf m = eval_score(c[t]);
             double drop;
+            if (!eval_topic_on(ev, t))
+                continue;
             if (!b->has[k][t] || !m.has_f) {
                 add_check(gs, id, name, EVAL_SKIP, "no %s F1 %s", lv,
                           b->has[k][t] ? "now" : "in the baseline");

@@ -44,6 +44,8 @@ static void level_table(FILE *o, const evaluation *ev, const level *lv, const ch
     for (t = 0; t <= ev->ntopics; t++) {
         counts c = t < ev->ntopics ? lv->c[t] : lv->micro;
         prf m = t < ev->ntopics ? eval_score(c) : lv->micro_m;
+        if (t < ev->ntopics && !eval_topic_on(ev, t))
+            continue;
         fputs("<tr><td>", o);
         if (t < ev->ntopics)
             label(o, ev, (uint32_t)t);
@@ -226,7 +228,7 @@ int eval_report_html(FILE *o, const evaluation *ev, const level *sl, const level
           o);
     for (i = 0; i < ev->npatterns; i++) {
         const tt_pattern_info *pi = tt_ruleset_pattern(ev->rs, i);
-        if (pi->exclude || !ev->pat_fp[i])
+        if (pi->exclude || !ev->pat_fp[i] || !eval_topic_on(ev, pi->topic))
             continue;
         fputs("<tr><td>", o);
         label(o, ev, pi->topic);
