@@ -73,10 +73,10 @@ def binding_run(corpus, out, parse):
             d = json.loads(line)
             name = f"{corpus}:{no}"
             if parse:
-                o.write(json.dumps(rs.classify(d["text"], id=d["id"], name=name,
+                o.write(json.dumps(rs.classify(d["text"], d.get("title"), id=d["id"], name=name,
                                                errors="record")).encode() + b"\n")
             else:
-                o.write(rs.render(d["text"], id=d["id"], name=name))
+                o.write(rs.render(d["text"], d.get("title"), id=d["id"], name=name))
 
 
 def timed(fn):

@@ -79,6 +79,19 @@ class Binding(unittest.TestCase):
         with open(os.path.join(util.ROOT, p), "rb") as f:
             self.assertEqual(self.rs.render(f.read(), name=p), out)
 
+    def test_render_with_title_is_the_cli_line(self):
+        # the CLI reads a JSON Lines record's title as the headline; render must too
+        rec = {"id": "t1", "title": "China drills around Taiwan",
+               "text": "Chinese warships sailed near the island on Monday."}
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "one.jsonl")
+            with open(p, "w") as f:
+                f.write(json.dumps(rec) + "\n")
+            out, _ = cli("classify", "-r", RULES, "-f", "jsonl", p)
+            self.assertEqual(self.rs.render(rec["text"], rec["title"], id="t1",
+                                            name=f"{p}:1"), out)
+            self.assertIn(b'"headline"', out)
+
     def test_title_is_the_headline(self):
         rec = self.rs.classify("Chinese warships sailed near the island on Monday.",
                                title="China drills around Taiwan")

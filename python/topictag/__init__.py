@@ -280,16 +280,16 @@ class Ruleset:
         line, then text, as the CLI reads a JSON Lines record's title, and offsets count
         from the start of the title.  A document with an error raises DocumentError (its
         .record is the record), or with errors="record" is returned like any other."""
-        data = _titled(title, _as_bytes(text))
-        rec = json.loads(self.render(data, id=id, name=name))
+        rec = json.loads(self.render(text, title, id=id, name=name))
         if rec["errors"] and errors == "raise":
             raise DocumentError(rec)
         return rec
 
-    def render(self, text, *, id=None, name="-"):
+    def render(self, text, title=None, *, id=None, name="-"):
         """The JSON Lines record of classify as bytes, exactly as `topictag classify -f jsonl`
-        writes it (newline included), errors included; for writing records straight out."""
-        data = _as_bytes(text)
+        writes it (newline included), errors included; for writing records straight out.
+        title, when given, becomes the headline as in classify."""
+        data = _titled(title, _as_bytes(text))
         sc = self._scanner()
         r = self._run(_L.tt_classify, sc, data)
         rc = _L.tt_report_render(self._handle.rep, os.fsencode(name), _record_id(id), r, None,
