@@ -40,7 +40,7 @@ CLI_OBJ  = $(CLI_SRC:src/cli/%.c=$(B)/obj/cli/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit-test cli-test rules-test eval-baseline install-test valgrind-test clean install \
+.PHONY: all deps run test unit-test cli-test rules-test eval-baseline holdout install-test valgrind-test clean install \
         uninstall bench golden soak soak-test memory-test browser-test screenshot python-test
 
 all: $(B)/topictag $(B)/libtopictag.a $(B)/libtopictag.so
@@ -105,6 +105,10 @@ rules-test: $(B)/topictag
 
 eval-baseline: $(B)/topictag
 	$(B)/topictag eval -r rules --gold samples/gold.jsonl -f json > tests/eval-baseline.json
+
+# The held-out wire set (samples/holdout/README.md): a measurement, not a gate; never tune on it.
+holdout: $(B)/topictag
+	$(B)/topictag eval -r rules --gold samples/holdout/gold.jsonl samples/holdout/
 
 # Installs into a scratch folder and runs the installed command and library from there.
 install-test: all
