@@ -618,5 +618,6 @@ const cli_command cli_segment = {
     "Print the sentences as the engine sees them: one per line (text), or with byte spans\n"
     "(jsonl).  Only the rules' segmenter data is read (no pattern is compiled): errors in the\n"
     "YAML or a segmenter: mapping fail with exit 3; an invalid regex or condition is not checked\n"
-    "here (topictag check finds it).",
+    "here (topictag check finds it).  Without -r, when no rules are found where the default\n"
+    "points, the built-in segmenter data is used: the shipped rules add none to it.",
     segment_options, sizeof segment_options / sizeof *segment_options, command};

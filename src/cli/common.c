@@ -262,6 +262,10 @@ tt_ruleset *cli_load_rules_with(const cli_rules *r, void (*on_diag)(void *ctx, c
     }
     if (r->n == 0)
         deflt = cli_rules_default();
+    /* segment needs only the segmenter's words, which are built in: with no -r and no rules
+     * where the default points, it segments with those alone instead of failing */
+    if (deflt && r->segment_only && access(deflt, F_OK) != 0)
+        deflt = NULL;   /* and r->n == 0: no file is added */
     for (k = 0; k < (deflt ? 1 : r->n); k++) {
         if (tt_loader_add_path(ld, deflt ? deflt : r->paths[k]) < 0) {
             *code = EXIT_SYSTEM;
