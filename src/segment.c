@@ -901,6 +901,9 @@ static int period_ends(const tt_segmenter *seg, const unsigned char *t, size_t l
         if (ws == s && next != NEXT_DIGIT && is_upper(t[j]) &&
             (word_kinds(seg, w, n) & TT_WORD_STARTER))
             return 1;                  /* F4: a starter alone, "No. Maybe.", not "No. 5" */
+        if (kind == TT_ABBR_MAY_END && is_lower(w[0]) && is_upper(t[j]))
+            return 1;                  /* F4: lowercase, a reference before a number, "no. 5",
+                                        * never part of a name: "the deal was no. Abe left" */
         return may_end(next, nl);                                   /* F4 */
     }
     if (n == 1 && is_upper(w[0]))

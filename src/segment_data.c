@@ -34,6 +34,9 @@ const tt_seg_words tt_segment_builtin[] = {
     /* numbers and references, usually before a number */
     {TT_ABBR_MAY_END, "No. Nos. N\xC2\xB0. N\xC2\xBA. al. Fig. Figs. Vol. vol. pp. p. Art. Sec. "
                       "Ch. Ref."},                                   /* N°. Nº. */
+    /* the same in lowercase ("seat no. 12", "art. 9"): a reference before a number, so the
+     * period ends the sentence before any capitalised word, not only a starter */
+    {TT_ABBR_MAY_END, "no. nos. art. sec. fig. figs. ch. para."},
     /* companies and organisations, after a name */
     {TT_ABBR_MAY_END, "Corp. Inc. Co. Cos. Ltd. Bros. Assn. Dept. Univ. Govt. Intl."},
     /* U.S. states in AP and newspaper style, after a city ("Newport Beach, Calif.") */
