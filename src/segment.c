@@ -206,10 +206,10 @@ int tt_segmenter_add_abbreviation(tt_segmenter *seg, const char *word, size_t le
 
     if (!seg || !word ||
         (kind != TT_ABBR_NEVER_ENDS && kind != TT_ABBR_MAY_END && kind != TT_WORD_STARTER &&
-         kind != TT_WORD_BANG_NAME))
+         kind != TT_WORD_BANG_NAME && kind != (TT_WORD_STARTER | TT_WORD_SUBJECT)))
         return -1;
     if (len > 0 && w[len - 1] == (kind == TT_WORD_BANG_NAME ? '!' : '.') &&
-        kind != TT_WORD_STARTER)
+        !(kind & TT_WORD_STARTER))
         len--;
     if (len == 0 || len > 0x7fffffffu)
         return -1;
@@ -809,6 +809,7 @@ enum { NEXT_OTHER, NEXT_DIGIT, NEXT_STARTER, NEXT_TITLE };
 static int next_class(const tt_segmenter *seg, const unsigned char *t, size_t j, size_t len)
 {
     size_t p = j, q, o;
+    unsigned kinds;
 
     while (p < len && (o = opener_at(t, p, len)) != 0)
         p += o;
@@ -827,7 +828,17 @@ static int next_class(const tt_segmenter *seg, const unsigned char *t, size_t j,
     if (q < len && !ws_at(t, q, len) && t[q] != ',' && t[q] != ';' && t[q] != ':' &&
         !(t[q] == '\'' || (t[q] == 0xE2 && q + 2 < len && t[q + 1] == 0x80 && t[q + 2] == 0x99)))
         return NEXT_OTHER;
-    return (word_kinds(seg, t + p, q - p) & TT_WORD_STARTER) ? NEXT_STARTER : NEXT_OTHER;
+    kinds = word_kinds(seg, t + p, q - p);
+    if (!(kinds & TT_WORD_STARTER))
+        return NEXT_OTHER;
+    if (kinds & TT_WORD_SUBJECT) {
+        /* a noun is a subject before its verb, a number or a comma ("Officials, however,");
+         * before a capital it is a Title Case headline ("U.S. Officials Say") or a name */
+        if (q >= len || (t[q] != ',' && (t[q] != ' ' || q + 1 >= len ||
+                                         !(is_lower(t[q + 1]) || is_digit(t[q + 1])))))
+            return NEXT_OTHER;
+    }
+    return NEXT_STARTER;
 }
 
 /* An abbreviation that may end, or an acronym: the end before a starter, or at a line end
