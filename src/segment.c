@@ -14,9 +14,10 @@
  *     (". . .", three or more), followed by any closing quotes and brackets (" ' ) ] U+00BB
  *     U+2019 U+201D).  It is a candidate end only when white space or the end of the text
  *     follows ("3.5", "U.S.-based", "Jane.Doe@example.com" never are), with one exception: a
- *     single period glued to a capitalised word ("the island.Tomorrow") ends the sentence when
- *     the word before is an ordinary word or number and the token holds no '@', '/', ':', '_'
- *     or further dotted part (an address, a path, a file name).
+ *     single '.', '?' or '!' glued to a capitalised word, maybe after an opening curly quote
+ *     ("the island.Tomorrow", "true?Yes", "left.“It", "today.I think") ends the sentence when
+ *     the word before is an ordinary word or number (no abbreviation, no "Yahoo!") and the
+ *     token holds no '@', '/', ':', '_' or further dotted part (an address, a path, a file).
  *  B. A candidate followed by the end of the text or by a blank line always ends the sentence.
  *  C. Lists: a sentence may start with a bullet (U+2022 U+2023 U+2043 U+25AA U+25CF U+25E6) and
  *     a marker ("1." "1.)" "1)" "a." "b)" "iv." "II)", then white space); the marker never ends
@@ -949,14 +950,18 @@ static int bang_ends(const tt_segmenter *seg, const unsigned char *t, size_t len
     return may_end(next_class(seg, t, j, len), nl);
 }
 
-/* Rule A's exception for a single '.' at t[k] glued to a capitalised word at t[k + 1]
- * ("the island.Tomorrow"): 1 if the period ends the sentence [s, ...). */
+/* Rule A's exception for a single '.', '?' or '!' at t[k] glued to a capitalised word at
+ * t[k + 1], maybe after an opening curly quote ("the island.Tomorrow", "left.“It is over”",
+ * "true?Yes", "today.I think", "approved.A vote"): 1 if it ends the sentence [s, ...). */
 static int glued_period_ends(const tt_segmenter *seg, const unsigned char *t, size_t len,
                              size_t s, size_t k)
 {
-    size_t ws, p;
+    size_t ws, p = k + 1;
 
-    if (k + 2 >= len || !is_upper(t[k + 1]) || !is_lower(t[k + 2]))
+    if (p + 2 < len && t[p] == 0xE2 && t[p + 1] == 0x80 && (t[p + 2] == 0x98 || t[p + 2] == 0x9C))
+        p += 3;                                                     /* ‘ “ */
+    if (p + 1 >= len || !is_upper(t[p]) ||
+        !(is_lower(t[p + 1]) || ((t[p] == 'I' || t[p] == 'A') && t[p + 1] == ' ')))
         return 0;
     if ((ws = word_start(t, s, k)) == NO_POS)
         return 0;
@@ -966,8 +971,8 @@ static int glued_period_ends(const tt_segmenter *seg, const unsigned char *t, si
         if (t[p] == '@' || t[p] == '/' || t[p] == ':' || t[p] == '_' || t[p] == '.' ||
             t[p] == '\\')
             return 0;
-    if (abbr_kind(seg, t + ws, k - ws))
-        return 0;
+    if (word_kinds(seg, t + ws, k - ws) & (TT_ABBR_NEVER_ENDS | TT_ABBR_MAY_END | TT_WORD_BANG_NAME))
+        return 0;                                                   /* "Mr.Abe", "Yahoo!Japan" */
     for (p = k + 1; p < len && p - k < MAX_WORD_SCAN && !ws_at(t, p, len); p++) {
         if (t[p] == '@' || t[p] == '/' || t[p] == ':' || t[p] == '_' || t[p] == '\\')
             return 0;
@@ -1052,7 +1057,7 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
             j = k;
         } else {                                                    /* rules A-F */
             unsigned dots = 0, marks = 0;
-            int spaced = 0, single, bang;
+            int spaced = 0, single, bang, glued;
 
             c = k + 1;
             if (t[k] == '.' && c < len && (byte_class[t[c]] & B_SPACE)) {
@@ -1084,6 +1089,7 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
             }
             single = dots == 1 && !marks && !spaced;
             bang = marks == 1 && !dots && t[k] == '!';
+            glued = single || (marks == 1 && !dots);
             if (single && ls.kind == LIST_DOTPAREN && c < len && t[c] == ')' &&
                 c + 1 < len && ws_at(t, c + 1, len) &&
                 next_list_item(&ls, t, s, w = token_start(t, s, k), k)) {
@@ -1093,10 +1099,10 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
             }
             while (c < len && t[c] != ' ' && (w = closer_at(t, c, len)) != 0) {
                 c += w;
-                single = bang = 0;
+                single = bang = glued = 0;
             }
             if (c < len && !ws_at(t, c, len)) {
-                if (single && glued_period_ends(seg, t, len, s, k)) {
+                if (glued && glued_period_ends(seg, t, len, s, k)) {
                     e = j = c;                                      /* "island.Tomorrow" */
                     goto end_sentence;
                 }
