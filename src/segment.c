@@ -876,18 +876,24 @@ static int time_opens_sentence(const unsigned char *t, size_t s, size_t w)
     return words <= 5;
 }
 
-/* Whether the word w[0..n) starting at t[ws] is the compass point of a coordinate: N, S, E or
- * W after a degree sign, glued ("35.6°N") or after one space ("35.6° N"). */
-static int is_compass_point(const unsigned char *t, size_t s, size_t ws, size_t n)
+/* Whether the word w[0..n) starting at t[ws] is a compass point (N, S, E, W) or a degree
+ * (C, F), not an initial: glued to a degree sign ("35.6°N", "-3°C"), or alone after a degree
+ * sign and one space ("35.6° N"); C and F also after a plain number ("40.1 C").  Initials follow
+ * names, and sometimes numbers ("2 J. Lee, 3 S. Park" in a results table). */
+static int is_unit_letter(const unsigned char *t, size_t s, size_t ws, size_t n)
 {
     const unsigned char *w = t + ws;
     unsigned char c = w[n - 1];
 
-    if (c != 'N' && c != 'S' && c != 'E' && c != 'W')
+    if (!memchr("NSEWCF", c, 6))
         return 0;
     if (n >= 4 && w[n - 3] == 0xC2 && w[n - 2] == 0xB0)
         return 1;                                                   /* "35.6°N" */
-    return n == 1 && ws >= s + 3 && t[ws - 1] == ' ' && t[ws - 3] == 0xC2 && t[ws - 2] == 0xB0;
+    if (n != 1 || ws < s + 2 || t[ws - 1] != ' ')
+        return 0;
+    if (ws >= s + 3 && t[ws - 3] == 0xC2 && t[ws - 2] == 0xB0)
+        return 1;                                                   /* "35.6° N" */
+    return (c == 'C' || c == 'F') && is_digit(t[ws - 2]);           /* "40.1 C" */
 }
 
 /* Rule F for a lone '.' at t[k]; s is the sentence start, nl the line ends crossed after it
@@ -932,7 +938,7 @@ static int period_ends(const tt_segmenter *seg, const unsigned char *t, size_t l
                                         * never part of a name: "the deal was no. Abe left" */
         return may_end(next, nl);                                   /* F4 */
     }
-    if (is_compass_point(t, s, ws, n))
+    if (is_unit_letter(t, s, ws, n))
         return next_class(seg, t, j, len) != NEXT_DIGIT;            /* F5: "35.6° N. 139.7° E." */
     if (n == 1 && is_upper(w[0]))
         return next_class(seg, t, j, len) == NEXT_STARTER;          /* F5 */
