@@ -800,6 +800,15 @@ static int opens_list_item(const unsigned char *t, size_t j, size_t len)
     return list_marker(t, j, len, &ls, &none) != 0;
 }
 
+/* Whether the first item of a lowercase inline list opens at t[j] ("a. here", "i) one"): after
+ * a terminator it starts a new sentence although a lowercase letter follows ("He left. a. the
+ * budget b. the base").  Only a first marker: "the U.S. v. Nixon" goes on. */
+static int opens_lowercase_list(const unsigned char *t, size_t j, size_t len)
+{
+    return (t[j] == 'a' || t[j] == 'i') && j + 2 < len && (t[j + 1] == '.' || t[j + 1] == ')') &&
+           ws_at(t, j + 2, len);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* The word after a candidate. */
 
@@ -1124,7 +1133,8 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
             j = skip_gap(t, c, len, &nl);
             if (j < len && nl < 2 &&
                 ((spaced && dots == 3 && ws_before(t, s, k)) ||     /* " . . . " */
-                 is_lower(t[j]) || (single && !period_ends(seg, t, len, s, k, nl, j)) ||
+                 (is_lower(t[j]) && !opens_lowercase_list(t, j, len)) ||
+                 (single && !period_ends(seg, t, len, s, k, nl, j)) ||
                  (bang && !bang_ends(seg, t, len, s, k, nl, j)))) {
                 i = j;
                 continue;
