@@ -968,8 +968,8 @@ static int bang_ends(const tt_segmenter *seg, const unsigned char *t, size_t len
 /* Rule A's exception for a single '.', '?' or '!' at t[k] glued to a capitalised word at
  * t[k + 1], maybe after an opening curly quote ("the island.Tomorrow", "left.“It is over”",
  * "true?Yes", "today.I think", "approved.A vote"): 1 if it ends the sentence [s, ...). */
-static int glued_period_ends(const tt_segmenter *seg, const unsigned char *t, size_t len,
-                             size_t s, size_t k)
+static int glued_end(const tt_segmenter *seg, const unsigned char *t, size_t len, size_t s,
+                     size_t k)
 {
     size_t ws, p = k + 1;
 
@@ -986,7 +986,8 @@ static int glued_period_ends(const tt_segmenter *seg, const unsigned char *t, si
         if (t[p] == '@' || t[p] == '/' || t[p] == ':' || t[p] == '_' || t[p] == '.' ||
             t[p] == '\\')
             return 0;
-    if (word_kinds(seg, t + ws, k - ws) & (TT_ABBR_NEVER_ENDS | TT_ABBR_MAY_END | TT_WORD_BANG_NAME))
+    if (word_kinds(seg, t + ws, k - ws) &
+        (TT_ABBR_NEVER_ENDS | TT_ABBR_MAY_END | TT_WORD_BANG_NAME))
         return 0;                                                   /* "Mr.Abe", "Yahoo!Japan" */
     for (p = k + 1; p < len && p - k < MAX_WORD_SCAN && !ws_at(t, p, len); p++) {
         if (t[p] == '@' || t[p] == '/' || t[p] == ':' || t[p] == '_' || t[p] == '\\')
@@ -1117,7 +1118,7 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
                 single = bang = glued = 0;
             }
             if (c < len && !ws_at(t, c, len)) {
-                if (glued && glued_period_ends(seg, t, len, s, k)) {
+                if (glued && glued_end(seg, t, len, s, k)) {
                     e = j = c;                                      /* "island.Tomorrow" */
                     goto end_sentence;
                 }

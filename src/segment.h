@@ -63,7 +63,8 @@ int tt_segmenter_set_avx2(tt_segmenter *seg, int on);
 /* Adds a word of the given kind: an abbreviation such as "Mr." or "Co." (the final period is
  * optional and ignored), a starter ("The"), a name ending in '!' (the '!' is optional and
  * ignored), a subject noun (TT_WORD_STARTER | TT_WORD_SUBJECT).  Compared case-sensitively.
- * A word added as both kinds of abbreviation is TT_ABBR_NEVER_ENDS.  Returns 0, or -1 on out of memory, an empty word or an unknown kind. */
+ * A word added as both kinds of abbreviation is TT_ABBR_NEVER_ENDS.  Returns 0, or -1 on out of
+ * memory, an empty word or an unknown kind. */
 int tt_segmenter_add_abbreviation(tt_segmenter *seg, const char *word, size_t len,
                                   tt_abbr_kind kind);
 

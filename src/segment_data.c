@@ -70,11 +70,11 @@ const tt_seg_words tt_segment_builtin[] = {
      * Protesters marched", "at the U.N. Delegates voted"), and are not the next word of a
      * name as "Navy" is after "U.S." or "Chairman" after "Co.".  Only before a lowercase
      * word or a number: "U.S. Officials Say ..." is a Title Case headline */
-    {TT_WORD_STARTER | TT_WORD_SUBJECT, "Officials Authorities Residents Witnesses Protesters Protests Rescuers "
-                      "Investigators Prosecutors Analysts Lawmakers Critics Experts Leaders "
-                      "Delegates Voters Negotiators Diplomats Shares Prices Stocks Talks "
-                      "Millions Thousands Hundreds Dozens Two Three Four Five Six Seven Eight "
-                      "Nine Ten Nearly Almost More"},
+    {TT_WORD_STARTER | TT_WORD_SUBJECT,
+     "Officials Authorities Residents Witnesses Protesters Protests Rescuers Investigators "
+     "Prosecutors Analysts Lawmakers Critics Experts Leaders Delegates Voters Negotiators "
+     "Diplomats Shares Prices Stocks Talks Millions Thousands Hundreds Dozens Two Three Four "
+     "Five Six Seven Eight Nine Ten Nearly Almost More"},
     /* prepositions that open a clause */
     {TT_WORD_STARTER, "About After As At Before By Despite During For From In Of On Over To "
                       "Under With Among Besides Unlike"},
