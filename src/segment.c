@@ -14,9 +14,10 @@
  *     (". . .", three or more), followed by any closing quotes and brackets (" ' ) ] U+00BB
  *     U+2019 U+201D).  It is a candidate end only when white space or the end of the text
  *     follows ("3.5", "U.S.-based", "Jane.Doe@example.com" never are), with one exception: a
- *     single period glued to a capitalised word ("the island.Tomorrow") ends the sentence when
- *     the word before is an ordinary word or number and the token holds no '@', '/', ':', '_'
- *     or further dotted part (an address, a path, a file name).
+ *     single '.', '?' or '!' glued to a capitalised word, maybe after an opening curly quote
+ *     ("the island.Tomorrow", "true?Yes", "left.“It", "today.I think") ends the sentence when
+ *     the word before is an ordinary word or number (no abbreviation, no "Yahoo!") and the
+ *     token holds no '@', '/', ':', '_' or further dotted part (an address, a path, a file).
  *  B. A candidate followed by the end of the text or by a blank line always ends the sentence.
  *  C. Lists: a sentence may start with a bullet (U+2022 U+2023 U+2043 U+25AA U+25CF U+25E6) and
  *     a marker ("1." "1.)" "1)" "a." "b)" "iv." "II)", then white space); the marker never ends
@@ -206,10 +207,10 @@ int tt_segmenter_add_abbreviation(tt_segmenter *seg, const char *word, size_t le
 
     if (!seg || !word ||
         (kind != TT_ABBR_NEVER_ENDS && kind != TT_ABBR_MAY_END && kind != TT_WORD_STARTER &&
-         kind != TT_WORD_BANG_NAME))
+         kind != TT_WORD_BANG_NAME && kind != (TT_WORD_STARTER | TT_WORD_SUBJECT)))
         return -1;
     if (len > 0 && w[len - 1] == (kind == TT_WORD_BANG_NAME ? '!' : '.') &&
-        kind != TT_WORD_STARTER)
+        !(kind & TT_WORD_STARTER))
         len--;
     if (len == 0 || len > 0x7fffffffu)
         return -1;
@@ -799,6 +800,15 @@ static int opens_list_item(const unsigned char *t, size_t j, size_t len)
     return list_marker(t, j, len, &ls, &none) != 0;
 }
 
+/* Whether the first item of a lowercase inline list opens at t[j] ("a. here", "i) one"): after
+ * a terminator it starts a new sentence although a lowercase letter follows ("He left. a. the
+ * budget b. the base").  Only a first marker: "the U.S. v. Nixon" goes on. */
+static int opens_lowercase_list(const unsigned char *t, size_t j, size_t len)
+{
+    return (t[j] == 'a' || t[j] == 'i') && j + 2 < len && (t[j + 1] == '.' || t[j + 1] == ')') &&
+           ws_at(t, j + 2, len);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* The word after a candidate. */
 
@@ -809,6 +819,7 @@ enum { NEXT_OTHER, NEXT_DIGIT, NEXT_STARTER, NEXT_TITLE };
 static int next_class(const tt_segmenter *seg, const unsigned char *t, size_t j, size_t len)
 {
     size_t p = j, q, o;
+    unsigned kinds;
 
     while (p < len && (o = opener_at(t, p, len)) != 0)
         p += o;
@@ -827,7 +838,17 @@ static int next_class(const tt_segmenter *seg, const unsigned char *t, size_t j,
     if (q < len && !ws_at(t, q, len) && t[q] != ',' && t[q] != ';' && t[q] != ':' &&
         !(t[q] == '\'' || (t[q] == 0xE2 && q + 2 < len && t[q + 1] == 0x80 && t[q + 2] == 0x99)))
         return NEXT_OTHER;
-    return (word_kinds(seg, t + p, q - p) & TT_WORD_STARTER) ? NEXT_STARTER : NEXT_OTHER;
+    kinds = word_kinds(seg, t + p, q - p);
+    if (!(kinds & TT_WORD_STARTER))
+        return NEXT_OTHER;
+    if (kinds & TT_WORD_SUBJECT) {
+        /* a noun is a subject before its verb, a number or a comma ("Officials, however,");
+         * before a capital it is a Title Case headline ("U.S. Officials Say") or a name */
+        if (q >= len || (t[q] != ',' && (t[q] != ' ' || q + 1 >= len ||
+                                         !(is_lower(t[q + 1]) || is_digit(t[q + 1])))))
+            return NEXT_OTHER;
+    }
+    return NEXT_STARTER;
 }
 
 /* An abbreviation that may end, or an acronym: the end before a starter, or at a line end
@@ -862,6 +883,26 @@ static int time_opens_sentence(const unsigned char *t, size_t s, size_t w)
     for (q = s; q < w; q++)
         words += ws_at(t, q, w) && !ws_at(t, q + 1, w + 1);
     return words <= 5;
+}
+
+/* Whether the word w[0..n) starting at t[ws] is a compass point (N, S, E, W) or a degree
+ * (C, F), not an initial: glued to a degree sign ("35.6°N", "-3°C"), or alone after a degree
+ * sign and one space ("35.6° N"); C and F also after a plain number ("40.1 C").  Initials follow
+ * names, and sometimes numbers ("2 J. Lee, 3 S. Park" in a results table). */
+static int is_unit_letter(const unsigned char *t, size_t s, size_t ws, size_t n)
+{
+    const unsigned char *w = t + ws;
+    unsigned char c = w[n - 1];
+
+    if (!memchr("NSEWCF", c, 6))
+        return 0;
+    if (n >= 4 && w[n - 3] == 0xC2 && w[n - 2] == 0xB0)
+        return 1;                                                   /* "35.6°N" */
+    if (n != 1 || ws < s + 2 || t[ws - 1] != ' ')
+        return 0;
+    if (ws >= s + 3 && t[ws - 3] == 0xC2 && t[ws - 2] == 0xB0)
+        return 1;                                                   /* "35.6° N" */
+    return (c == 'C' || c == 'F') && is_digit(t[ws - 2]);           /* "40.1 C" */
 }
 
 /* Rule F for a lone '.' at t[k]; s is the sentence start, nl the line ends crossed after it
@@ -901,8 +942,13 @@ static int period_ends(const tt_segmenter *seg, const unsigned char *t, size_t l
         if (ws == s && next != NEXT_DIGIT && is_upper(t[j]) &&
             (word_kinds(seg, w, n) & TT_WORD_STARTER))
             return 1;                  /* F4: a starter alone, "No. Maybe.", not "No. 5" */
+        if (kind == TT_ABBR_MAY_END && is_lower(w[0]) && is_upper(t[j]))
+            return 1;                  /* F4: lowercase, a reference before a number, "no. 5",
+                                        * never part of a name: "the deal was no. Abe left" */
         return may_end(next, nl);                                   /* F4 */
     }
+    if (is_unit_letter(t, s, ws, n))
+        return next_class(seg, t, j, len) != NEXT_DIGIT;            /* F5: "35.6° N. 139.7° E." */
     if (n == 1 && is_upper(w[0]))
         return next_class(seg, t, j, len) == NEXT_STARTER;          /* F5 */
     return 1;                                                       /* F6 */
@@ -919,14 +965,18 @@ static int bang_ends(const tt_segmenter *seg, const unsigned char *t, size_t len
     return may_end(next_class(seg, t, j, len), nl);
 }
 
-/* Rule A's exception for a single '.' at t[k] glued to a capitalised word at t[k + 1]
- * ("the island.Tomorrow"): 1 if the period ends the sentence [s, ...). */
-static int glued_period_ends(const tt_segmenter *seg, const unsigned char *t, size_t len,
-                             size_t s, size_t k)
+/* Rule A's exception for a single '.', '?' or '!' at t[k] glued to a capitalised word at
+ * t[k + 1], maybe after an opening curly quote ("the island.Tomorrow", "left.“It is over”",
+ * "true?Yes", "today.I think", "approved.A vote"): 1 if it ends the sentence [s, ...). */
+static int glued_end(const tt_segmenter *seg, const unsigned char *t, size_t len, size_t s,
+                     size_t k)
 {
-    size_t ws, p;
+    size_t ws, p = k + 1;
 
-    if (k + 2 >= len || !is_upper(t[k + 1]) || !is_lower(t[k + 2]))
+    if (p + 2 < len && t[p] == 0xE2 && t[p + 1] == 0x80 && (t[p + 2] == 0x98 || t[p + 2] == 0x9C))
+        p += 3;                                                     /* ‘ “ */
+    if (p + 1 >= len || !is_upper(t[p]) ||
+        !(is_lower(t[p + 1]) || ((t[p] == 'I' || t[p] == 'A') && t[p + 1] == ' ')))
         return 0;
     if ((ws = word_start(t, s, k)) == NO_POS)
         return 0;
@@ -936,8 +986,9 @@ static int glued_period_ends(const tt_segmenter *seg, const unsigned char *t, si
         if (t[p] == '@' || t[p] == '/' || t[p] == ':' || t[p] == '_' || t[p] == '.' ||
             t[p] == '\\')
             return 0;
-    if (abbr_kind(seg, t + ws, k - ws))
-        return 0;
+    if (word_kinds(seg, t + ws, k - ws) &
+        (TT_ABBR_NEVER_ENDS | TT_ABBR_MAY_END | TT_WORD_BANG_NAME))
+        return 0;                                                   /* "Mr.Abe", "Yahoo!Japan" */
     for (p = k + 1; p < len && p - k < MAX_WORD_SCAN && !ws_at(t, p, len); p++) {
         if (t[p] == '@' || t[p] == '/' || t[p] == ':' || t[p] == '_' || t[p] == '\\')
             return 0;
@@ -1022,7 +1073,7 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
             j = k;
         } else {                                                    /* rules A-F */
             unsigned dots = 0, marks = 0;
-            int spaced = 0, single, bang;
+            int spaced = 0, single, bang, glued;
 
             c = k + 1;
             if (t[k] == '.' && c < len && (byte_class[t[c]] & B_SPACE)) {
@@ -1054,6 +1105,7 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
             }
             single = dots == 1 && !marks && !spaced;
             bang = marks == 1 && !dots && t[k] == '!';
+            glued = single || (marks == 1 && !dots);
             if (single && ls.kind == LIST_DOTPAREN && c < len && t[c] == ')' &&
                 c + 1 < len && ws_at(t, c + 1, len) &&
                 next_list_item(&ls, t, s, w = token_start(t, s, k), k)) {
@@ -1063,10 +1115,10 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
             }
             while (c < len && t[c] != ' ' && (w = closer_at(t, c, len)) != 0) {
                 c += w;
-                single = bang = 0;
+                single = bang = glued = 0;
             }
             if (c < len && !ws_at(t, c, len)) {
-                if (single && glued_period_ends(seg, t, len, s, k)) {
+                if (glued && glued_end(seg, t, len, s, k)) {
                     e = j = c;                                      /* "island.Tomorrow" */
                     goto end_sentence;
                 }
@@ -1082,7 +1134,8 @@ int tt_segment_text(const tt_segmenter *seg, const char *text, size_t len, tt_sp
             j = skip_gap(t, c, len, &nl);
             if (j < len && nl < 2 &&
                 ((spaced && dots == 3 && ws_before(t, s, k)) ||     /* " . . . " */
-                 is_lower(t[j]) || (single && !period_ends(seg, t, len, s, k, nl, j)) ||
+                 (is_lower(t[j]) && !opens_lowercase_list(t, j, len)) ||
+                 (single && !period_ends(seg, t, len, s, k, nl, j)) ||
                  (bang && !bang_ends(seg, t, len, s, k, nl, j)))) {
                 i = j;
                 continue;

@@ -35,8 +35,11 @@ typedef enum tt_abbr_kind {
                                 * starts a sentence ("He", "The"), or at a line end */
     TT_WORD_STARTER = 4,       /* "The", "He", "However": a word that starts a sentence,
                                 * after an abbreviation that may end, an acronym or an initial */
-    TT_WORD_BANG_NAME = 8      /* "Yahoo!", "Jeopardy!": a name whose '!' is read like the
+    TT_WORD_BANG_NAME = 8,     /* "Yahoo!", "Jeopardy!": a name whose '!' is read like the
                                 * period of an abbreviation that may end */
+    TT_WORD_SUBJECT = 16       /* with TT_WORD_STARTER only: a subject noun ("Officials",
+                                * "Thousands"), a starter only before a lowercase word or a
+                                * number ("Officials said"; not the headline "Officials Say") */
 } tt_abbr_kind;
 
 /* The built-in segmenter data (src/segment_data.c): groups of words of one kind, separated by
@@ -59,8 +62,9 @@ int tt_segmenter_set_avx2(tt_segmenter *seg, int on);
 
 /* Adds a word of the given kind: an abbreviation such as "Mr." or "Co." (the final period is
  * optional and ignored), a starter ("The"), a name ending in '!' (the '!' is optional and
- * ignored).  Compared case-sensitively.  A word added as both kinds of abbreviation is
- * TT_ABBR_NEVER_ENDS.  Returns 0, or -1 on out of memory, an empty word or an unknown kind. */
+ * ignored), a subject noun (TT_WORD_STARTER | TT_WORD_SUBJECT).  Compared case-sensitively.
+ * A word added as both kinds of abbreviation is TT_ABBR_NEVER_ENDS.  Returns 0, or -1 on out of
+ * memory, an empty word or an unknown kind. */
 int tt_segmenter_add_abbreviation(tt_segmenter *seg, const char *word, size_t len,
                                   tt_abbr_kind kind);
 

@@ -34,6 +34,9 @@ const tt_seg_words tt_segment_builtin[] = {
     /* numbers and references, usually before a number */
     {TT_ABBR_MAY_END, "No. Nos. N\xC2\xB0. N\xC2\xBA. al. Fig. Figs. Vol. vol. pp. p. Art. Sec. "
                       "Ch. Ref."},                                   /* N°. Nº. */
+    /* the same in lowercase ("seat no. 12", "art. 9"): a reference before a number, so the
+     * period ends the sentence before any capitalised word, not only a starter */
+    {TT_ABBR_MAY_END, "no. nos. art. sec. fig. figs. ch. para."},
     /* companies and organisations, after a name */
     {TT_ABBR_MAY_END, "Corp. Inc. Co. Cos. Ltd. Bros. Assn. Dept. Univ. Govt. Intl."},
     /* U.S. states in AP and newspaper style, after a city ("Newport Beach, Calif.") */
@@ -63,6 +66,15 @@ const tt_seg_words tt_segment_builtin[] = {
     /* more sentence adverbs, as wire copy opens a sentence after "U.S." or "Co." */
     {TT_WORD_STARTER, "Separately Additionally Elsewhere Consequently Therefore Similarly "
                       "Likewise Otherwise Overall Indeed According Last"},
+    /* subjects that open a news sentence after a time, a company or an acronym ("at 10 p.m.
+     * Protesters marched", "at the U.N. Delegates voted"), and are not the next word of a
+     * name as "Navy" is after "U.S." or "Chairman" after "Co.".  Only before a lowercase
+     * word or a number: "U.S. Officials Say ..." is a Title Case headline */
+    {TT_WORD_STARTER | TT_WORD_SUBJECT,
+     "Officials Authorities Residents Witnesses Protesters Protests Rescuers Investigators "
+     "Prosecutors Analysts Lawmakers Critics Experts Leaders Delegates Voters Negotiators "
+     "Diplomats Shares Prices Stocks Talks Millions Thousands Hundreds Dozens Two Three Four "
+     "Five Six Seven Eight Nine Ten Nearly Almost More"},
     /* prepositions that open a clause */
     {TT_WORD_STARTER, "About After As At Before By Despite During For From In Of On Over To "
                       "Under With Among Besides Unlike"},
