@@ -844,8 +844,10 @@ static void report_json(FILE *o, const evaluation *ev, const level *sl, const le
         cli_json(o, tt_ruleset_topic(ev->rs, pi->topic)->id, strlen(tt_ruleset_topic(ev->rs, pi->topic)->id));
         fputs(", \"pattern\": ", o);
         cli_json(o, pi->id, strlen(pi->id));
-        fprintf(o, ", \"tagged\": %zu, \"false_positives\": %zu}", ev->pat_tagged[i],
-                ev->pat_fp[i]);
+        /* "tagged_sentences" as in the classify summary; "tagged", its schema-1 name (a
+         * boolean in explain), stays until schema 2 */
+        fprintf(o, ", \"tagged_sentences\": %zu, \"tagged\": %zu, \"false_positives\": %zu}",
+                ev->pat_tagged[i], ev->pat_tagged[i], ev->pat_fp[i]);
     }
     fputs(first ? "]\n}\n" : "\n  ]\n}\n", o);
 }
