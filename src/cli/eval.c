@@ -751,8 +751,8 @@ static void json_roles(FILE *o, const evaluation *ev)
             ev->rmisses);
     for (i = 0; i < ev->nrmiss; i++) {
         const role_miss *m = &ev->rmiss[i];
-        fprintf(o, "%s\n    {\"document\": ", i ? "," : "");
-        cli_json(o, m->document, strlen(m->document));
+        fputs(i ? ",\n    {" : "\n    {", o);
+        tt_json_name(o, "document", m->document);
         fputs(", \"id\": ", o);
         if (m->id)
             cli_json(o, m->id, strlen(m->id));
@@ -767,6 +767,15 @@ static void json_roles(FILE *o, const evaluation *ev)
     fputs(ev->nrmiss ? "\n  ]},\n" : "]},\n", o);
 }
 
+/* The documents counted: one line "  NAME": {COUNT_KEY: evaluated, ...},. */
+static void json_coverage(FILE *o, const evaluation *ev, const char *name, const char *count_key)
+{
+    fprintf(o,
+            "  \"%s\": {\"%s\": %zu, \"by_sentence\": %zu, \"sentences\": %zu, "
+            "\"without_gold\": %zu, \"failed\": %zu},\n",
+            name, count_key, ev->docs, ev->sdocs, ev->sentences, ev->without_gold, ev->failed);
+}
+
 static void report_json(FILE *o, const evaluation *ev, const level *sl, const level *al,
                         const level *bl)
 {
@@ -775,13 +784,9 @@ static void report_json(FILE *o, const evaluation *ev, const level *sl, const le
     cli_json(o, ev->g->path, strlen(ev->g->path));
     /* "coverage", as the JUnit report calls it: "documents" is a list in every other output;
      * the schema-1 object of that name stays until schema 2 (docs/schema/README.md) */
-    fprintf(o,
-            ",\n  \"coverage\": {\"document_count\": %zu, \"by_sentence\": %zu, "
-            "\"sentences\": %zu, \"without_gold\": %zu, \"failed\": %zu},\n"
-            "  \"documents\": {\"evaluated\": %zu, \"by_sentence\": %zu, \"sentences\": %zu, "
-            "\"without_gold\": %zu, \"failed\": %zu},\n",
-            ev->docs, ev->sdocs, ev->sentences, ev->without_gold, ev->failed,
-            ev->docs, ev->sdocs, ev->sentences, ev->without_gold, ev->failed);
+    fputs(",\n", o);
+    json_coverage(o, ev, "coverage", "document_count");
+    json_coverage(o, ev, "documents", "evaluated");
     if (ev->only.n) {   /* --topic: the topics below are these only */
         fputs("  \"selected_topics\": [", o);
         for (i = 0; i < ev->only.n; i++) {
@@ -803,9 +808,9 @@ static void report_json(FILE *o, const evaluation *ev, const level *sl, const le
             ev->sfp, ev->sfn, ev->afp, ev->afn);
     for (i = 0; i < ev->nmisses; i++) {
         const miss *m = &ev->misses[i];
-        fprintf(o, "%s\n    {\"type\": \"%s\", \"level\": \"%s\", \"document\": ", i ? "," : "",
+        fprintf(o, "%s\n    {\"type\": \"%s\", \"level\": \"%s\", ", i ? "," : "",
                 m->fp ? "fp" : "fn", m->sentence >= 0 ? "sentence" : "article");
-        cli_json(o, m->document, strlen(m->document));
+        tt_json_name(o, "document", m->document);   /* document_bytes when not UTF-8 */
         fputs(", \"id\": ", o);
         if (m->id)
             cli_json(o, m->id, strlen(m->id));

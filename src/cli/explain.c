@@ -321,8 +321,8 @@ static int explain_doc(const out *o, tt_scanner *sc, const char *name, const cha
     s = tt_result_sentences(r, &ns);
     tr = tt_result_traces(r, &nt);
     if (json) {
-        fprintf(f, "%s{\"document\": ", first ? "" : ",\n");
-        cli_json(f, name, strlen(name));
+        fputs(first ? "{" : ",\n{", f);
+        tt_json_name(f, "document", name);   /* document_bytes when not UTF-8, as classify */
         if (id) {   /* the JSON Lines record's id, as classify and diff carry it */
             fputs(", \"id\": ", f);
             cli_json(f, id, strlen(id));
