@@ -198,7 +198,7 @@ static void report_json(FILE *o, const findings *fs, const tt_ruleset *rs)
     size_t i, np = rs ? tt_ruleset_pattern_count(rs) : 0, nf = 0;
     for (i = 0; i < np; i++)
         nf += tt_ruleset_pattern(rs, i)->prefiltered != 0;
-    fprintf(o, "{\"valid\": %s, ", rs ? "true" : "false");
+    fprintf(o, "{\"schema\": %d, \"valid\": %s, ", TT_JSON_SCHEMA, rs ? "true" : "false");
     if (rs)
         fprintf(o, "\"topics\": %zu, \"patterns\": %zu, \"prefiltered\": %zu, ",
                 tt_ruleset_topic_count(rs), np, nf);

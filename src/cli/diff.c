@@ -343,6 +343,8 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
             for (i = 0; i < c->nchanges && (long)shown < s->limit; i++, shown++) {
                 const change *ch = &c->changes[i];
                 fprintf(o, "- `%s` [%zu]", ch->document, ch->index);
+                if (ch->id)   /* the record's id, as in the text and JSON reports */
+                    fprintf(o, " (id `%s`)", ch->id);
                 if (ch->gained)
                     fprintf(o, " **+%s**", ch->gained);
                 if (ch->lost)

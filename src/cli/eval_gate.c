@@ -81,10 +81,13 @@ static int baseline_level(const tt_ruleset *rs, json_t *root, const char *name, 
         return -1;
     }
     json_array_foreach(topics, i, v) {
-        json_t *id = json_object_get(v, "topic"), *f = json_object_get(v, "f1");
+        /* "id"; a baseline written before it has only "topic", its schema-1 name */
+        json_t *id = json_object_get(v, "id"), *f = json_object_get(v, "f1");
         long t;
+        if (!id)
+            id = json_object_get(v, "topic");
         if (!json_is_string(id) || !(json_is_number(f) || json_is_null(f))) {
-            snprintf(msg, size, "%s topic %zu has no \"topic\" and \"f1\"", name, i);
+            snprintf(msg, size, "%s topic %zu has no \"id\" and \"f1\"", name, i);
             return -1;
         }
         if ((t = tt_ruleset_find_topic(rs, json_string_value(id))) < 0) {

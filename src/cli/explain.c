@@ -296,8 +296,8 @@ static void json_trace(const out *o, const tt_result *r, const tt_trace *t)
     fputs("]}", f);
 }
 
-static int explain_doc(const out *o, tt_scanner *sc, const char *name, const char *text,
-                       size_t len, long topic, int json, int first)
+static int explain_doc(const out *o, tt_scanner *sc, const char *name, const char *id,
+                       const char *text, size_t len, long topic, int json, int first)
 {
     tt_error err;
     const tt_result *r = tt_classify(sc, text, len, &err);
@@ -321,9 +321,15 @@ static int explain_doc(const out *o, tt_scanner *sc, const char *name, const cha
     s = tt_result_sentences(r, &ns);
     tr = tt_result_traces(r, &nt);
     if (json) {
-        fprintf(f, "%s{\"document\": ", first ? "" : ",\n");
-        cli_json(f, name, strlen(name));
+        fputs(first ? "{" : ",\n{", f);
+        tt_json_name(f, "document", name);   /* document_bytes when not UTF-8, as classify */
+        if (id) {   /* the JSON Lines record's id, as classify and diff carry it */
+            fputs(", \"id\": ", f);
+            cli_json(f, id, strlen(id));
+        }
         fputs(", \"sentences\": [", f);
+    } else if (id) {
+        fprintf(f, "== %s [%s]: %zu sentences\n", name, id, ns);
     } else {
         fprintf(f, "== %s: %zu sentences\n", name, ns);
     }
@@ -400,7 +406,7 @@ static int each_doc(void *vctx, const char *name, const char *id, const char *te
         c->failed = 1;
         return 0;
     }
-    rc = explain_doc(c->o, c->sc, name, text, len, c->topic, c->json, c->docs++ == 0);
+    rc = explain_doc(c->o, c->sc, name, id, text, len, c->topic, c->json, c->docs++ == 0);
     if (rc < 0) {
         c->fatal = 1;
         return -1;
@@ -472,7 +478,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
     if (s.json)
         printf("{\"schema\": %d, \"documents\": [\n", TT_JSON_SCHEMA);
     if (s.text) {
-        int r = explain_doc(&o, sc, "--text", s.text, strlen(s.text), topic, s.json, 1);
+        int r = explain_doc(&o, sc, "--text", NULL, s.text, strlen(s.text), topic, s.json, 1);
         wc.fatal = r < 0;
         wc.failed = r > 0;
     } else {

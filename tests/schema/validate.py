@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """validate.py - checks real topictag JSON and JSON Lines output against docs/schema/*.json.
 
-Usage: validate.py TOPICTAG.  Runs each output kind on the project's samples and test data and
-validates every document or line.  Uses python3-jsonschema when it is installed (as root,
+Usage: validate.py TOPICTAG.  Runs each output kind of outputs.py on the project's samples and
+test data and validates every document or line; then renames each key of the first one in
+turn, which must make it invalid (a schema that names nothing checks nothing).  Uses python3-jsonschema when it is installed (as root,
 `apt-get install python3-jsonschema` is tried first), else the small validator below, which
 knows the keywords the schemas use: type, const, enum, required, properties,
 additionalProperties, items, minimum, minLength, allOf, oneOf, anyOf and $ref (local and
@@ -13,6 +14,10 @@ import os
 import shlex
 import subprocess
 import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import outputs  # noqa: E402
 
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "schema")
 
@@ -117,40 +122,43 @@ def main():
             subprocess.run(["apt-get", "install", "-y", "-q", "python3-jsonschema"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     check = make_checker()
-    rm = ["-r", "tests/data/rules-min"]
-    runs = [
-        ("classify -f json", "classify.json", False,
-         ["classify", "-r", "rules", "-f", "json", "samples/wire", "tests/data/docs"]),
-        ("classify -f jsonl --summary", "classify-jsonl.json", True,
-         ["classify", "-r", "rules", "-f", "jsonl", "--summary", "samples/wire",
-          "tests/data/docs", "tests/data/docs/feed.jsonl"]),
-        ("segment -f jsonl", "segment-jsonl.json", True,
-         ["segment", "-f", "jsonl", "samples/wire", "tests/data/docs/feed.jsonl"]),
-        ("diff -f json", "diff.json", False,
-         ["diff"] + rm + ["--against", "tests/data/rules-min-v2", "-f", "json",
-                          "tests/data/diff-doc.txt", "tests/data/diff-doc.jsonl"]),
-        ("explain -f json", "explain.json", False,
-         ["explain", "-r", "rules", "-f", "json", "samples/wire/w05-pla-drills-around-taiwan-reuters.txt",
-          "samples/wire/w11-asia-briefing-taiwan-typhoon-kyodo.txt"]),
-    ]
     bad = 0
-    for label, schema, lines, args in runs:
-        out = subprocess.run(topictag + args, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL).stdout.decode()
-        values = [json.loads(l) for l in out.splitlines() if l.strip()] if lines else [json.loads(out)]
-        problems = []
-        for i, v in enumerate(values):
-            problems += ["line %d: %s" % (i + 1, p) if lines else p for p in check(v, schema)]
-        kinds = len(values)
-        if problems:
-            bad += 1
-            print("%s: %d problem(s) against docs/schema/%s" % (label, len(problems), schema))
-            for p in problems[:10]:
-                print("    " + (p if len(p) < 300 else p[:300] + "..."))
-        else:
-            print("%s: %d %s valid against docs/schema/%s" % (
-                label, kinds, "lines" if lines else "document", schema))
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, schema, lines, args in outputs.RUNS:
+            try:
+                values = outputs.values(outputs.run(topictag, args, tmp), lines)
+            except ValueError as e:   # not UTF-8, not JSON
+                print("%s: not JSON: %s" % (label, e))
+                bad += 1
+                continue
+            bad += report(check, label, schema, lines, values)
     return 1 if bad else 0
+
+
+def report(check, label, schema, lines, values):
+    """Validates one run's values against schema and prints the verdict; 1 when invalid."""
+    problems = []
+    for i, v in enumerate(values):
+        problems += ["line %d: %s" % (i + 1, p) if lines else p for p in check(v, schema)]
+    if problems:
+        print("%s: %d problem(s) against docs/schema/%s" % (label, len(problems), schema))
+        for p in problems[:10]:
+            print("    " + (p if len(p) < 300 else p[:300] + "..."))
+        return 1
+    missed = [k for k in values[0] if not check(renamed(values[0], k), schema)] if values else []
+    if missed:
+        print("%s: docs/schema/%s accepts the output with %s renamed" % (
+            label, schema, ", ".join(repr(k) for k in missed)))
+        return 1
+    print("%s: %d %s valid against docs/schema/%s, and invalid with any of its %d keys renamed" % (
+        label, len(values), "line(s)" if lines else "document", schema,
+        len(values[0]) if values else 0))
+    return 0
+
+
+def renamed(value, key):
+    """value with its key renamed: a schema that accepts it does not pin its names down."""
+    return {(k + "_renamed" if k == key else k): v for k, v in value.items()}
 
 
 if __name__ == "__main__":
