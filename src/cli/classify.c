@@ -42,7 +42,8 @@ enum {
 #define OPT_INPUTS                                                                            \
     {'o', "output", 1, "FILE", "write the report to FILE instead of stdout"},                 \
         {O_INCLUDE, "include", 1, "GLOB",                                                     \
-         "files to read inside folders (default *.txt; *.jsonl files are JSON Lines)"},       \
+         "files to read inside folders (default *.txt, and a warning naming the *.jsonl "   \
+         "left out); matching *.jsonl files are JSON Lines"},                                 \
         {O_INPUT, "input", 1, "KIND",                                                         \
          "what stdin holds: text or jsonl (default: jsonl when its first line is a JSON "     \
          "object)"},                                                                          \

@@ -7,8 +7,8 @@
 #include "topictag.h"
 
 typedef struct tt_input_options {
-    const char *include;       /* glob for files inside folders; default *.txt (a walk
-                                  that reads nothing says which *.jsonl it left out) */
+    const char *include;       /* glob for files inside folders; default *.txt (the *.jsonl
+                                  files it leaves out are named in a warning on stderr) */
     int stdin_jsonl;           /* stdin is JSON Lines (--input jsonl) */
     int stdin_text;            /* stdin is prose (--input text); neither: JSON Lines when its
                                   first line is a JSON object, said on stderr */
