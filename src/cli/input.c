@@ -35,13 +35,47 @@ typedef struct walker {
     char skipped_names[512];   /* the first of them, as paths, ", "-separated */
     struct file_id *named;     /* the *.jsonl files named as operands: read as such, so not */
     size_t nnamed;             /* left out when a folder holds them too */
+    tt_doc_meta meta;          /* of the document about to be emitted */
+    tt_field_value *kept;      /* keep_fields' values in the current record */
+    cli_jbuf *kept_text;       /* their decoded strings */
+    cli_jbuf key;              /* a member's name, decoded */
 } walker;
 
 /* Hands one document (read or not) to the caller. */
 static int emit(walker *w, const char *name, const char *id, const char *text, size_t len,
                 const tt_error *err)
 {
-    return w->fn(w->ctx, name, id, text, len, err);
+    int rc;
+    if (w->opt->meta)
+        w->opt->meta(w->ctx, &w->meta);
+    rc = w->fn(w->ctx, name, id, text, len, err);
+    w->meta.fields = NULL;
+    w->meta.replaced = 0;
+    return rc;
+}
+
+/* --keep-field reads JSON Lines only: a document of prose has no fields to keep.  Says so and
+ * stops the walk. */
+static int not_jsonl(const char *name)
+{
+    fprintf(stderr,
+            "topictag: %s: --keep-field needs JSON Lines input: a *.jsonl file (in a folder: "
+            "--include '*.jsonl'), or standard input holding JSON Lines\n",
+            name);
+    return TT_INPUT_NOT_JSONL;
+}
+
+/* Finds the kept fields' values in a record's line (valid JSON) for the next emit.  Returns
+ * 0, or -1 on out of memory. */
+static int find_kept(walker *w, const char *line, size_t n)
+{
+    if (!w->opt->nkeep)
+        return 0;
+    if (cli_jsonl_members(line, n, w->opt->keep_fields, w->opt->nkeep, w->kept, w->kept_text,
+                          &w->key))
+        return -1;
+    w->meta.fields = w->kept;
+    return 0;
 }
 
 #if defined(__GNUC__)
@@ -67,21 +101,19 @@ static int converting(const walker *w, const char *text, size_t len)
            cli_encoding_needed((cli_encoding)w->opt->encoding, w->opt->lossy, text, len);
 }
 
-/* Converts text (see converting) into *conv and says what was replaced: on stderr, and to
- * the replaced hook.  Returns 0, or -1 on out of memory. */
+/* Converts text (see converting) into *conv and says what was replaced: on stderr, and in
+ * the meta of the document emitted next.  Returns 0, or -1 on out of memory. */
 static int convert(walker *w, const char *name, const char *text, size_t len, char **conv,
                    size_t *clen)
 {
     size_t nrep;
     if (cli_encoding_convert((cli_encoding)w->opt->encoding, text, len, conv, clen, &nrep))
         return -1;
-    if (nrep) {
+    if (nrep)
         fprintf(stderr,
                 "topictag: %s: warning: %zu byte%s not valid %s replaced with U+FFFD\n", name,
                 nrep, nrep == 1 ? "" : "s", w->opt->encoding ? "Windows-1252" : "UTF-8");
-        if (w->opt->replaced)
-            w->opt->replaced(w->ctx, name, nrep);
-    }
+    w->meta.replaced = nrep;   /* reported with the document, emitted next */
     return 0;
 }
 
@@ -415,6 +447,8 @@ static int each_jsonl(walker *w, const char *name, int fd, char *seed, size_t ns
             const char *fid, *ftext;
             size_t flen;
             int fast = cli_jsonl_fast(line, (size_t)n, idf, txf, &idb, &txb, &fid, &ftext, &flen);
+            if (fast > 0 && find_kept(w, line, (size_t)n))
+                fast = -1;
             if (fast < 0) {
                 rc = -1;
                 break;
@@ -439,6 +473,11 @@ static int each_jsonl(walker *w, const char *name, int fd, char *seed, size_t ns
             if ((rc = report_error(w, where, TT_ERR_INPUT, "malformed JSON record: %s", msg)))
                 break;
             continue;
+        }
+        if (find_kept(w, line, (size_t)n)) {
+            json_decref(rec);
+            rc = -1;
+            break;
         }
         jid = json_object_get(rec, idf);
         if (json_is_string(jid)) {
@@ -486,6 +525,8 @@ static int do_file(walker *w, const char *path, int jsonl, int regular, int dirf
     char *buf;
     size_t len;
     int rc;
+    if (!jsonl && w->opt->nkeep)
+        return not_jsonl(path);
     if (jsonl) {
         int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
         if (fd < 0)
@@ -582,6 +623,10 @@ static int do_stdin(walker *w)
               "--input text reads it as prose\n",
               stderr);
         return each_jsonl(w, "-", STDIN_FILENO, b, n, cap);
+    }
+    if (w->opt->nkeep) {
+        free(b);
+        return not_jsonl("-");
     }
     {
         char *buf;
@@ -779,6 +824,16 @@ static int do_path(walker *w, const char *path, int explicit_path)
     return do_file(w, path, has_suffix(path, ".jsonl"), S_ISREG(st.st_mode), AT_FDCWD, NULL);
 }
 
+static void release_kept(walker *w)
+{
+    size_t i;
+    for (i = 0; w->kept_text && i < w->opt->nkeep; i++)
+        cli_jbuf_release(&w->kept_text[i]);
+    free(w->kept_text);
+    free(w->kept);
+    cli_jbuf_release(&w->key);
+}
+
 int tt_input_each(const tt_input_options *opt, char *const *paths, int npaths, tt_doc_fn fn,
                   void *ctx)
 {
@@ -788,10 +843,20 @@ int tt_input_each(const tt_input_options *opt, char *const *paths, int npaths, t
     w.opt = opt;
     w.fn = fn;
     w.ctx = ctx;
-    if (npaths == 0)
-        return do_path(&w, "-", 1);
-    if (!(w.named = malloc((size_t)npaths * sizeof *w.named)))
+    if (opt->nkeep && (!(w.kept = calloc(opt->nkeep, sizeof *w.kept)) ||
+                       !(w.kept_text = calloc(opt->nkeep, sizeof *w.kept_text)))) {
+        release_kept(&w);
         return -1;
+    }
+    if (npaths == 0) {
+        rc = do_path(&w, "-", 1);
+        release_kept(&w);
+        return rc;
+    }
+    if (!(w.named = malloc((size_t)npaths * sizeof *w.named))) {
+        release_kept(&w);
+        return -1;
+    }
     for (i = 0; i < npaths; i++) {
         struct stat st;
         if (has_suffix(paths[i], ".jsonl") && stat(paths[i], &st) == 0 && S_ISREG(st.st_mode)) {
@@ -802,6 +867,7 @@ int tt_input_each(const tt_input_options *opt, char *const *paths, int npaths, t
     for (i = 0; i < npaths && !rc; i++)
         rc = do_path(&w, paths[i], 1);
     free(w.named);
+    release_kept(&w);
     if (!rc)
         warn_skipped(&w);
     return rc;
