@@ -1,6 +1,7 @@
 /* jsonl.c - the fast path for JSON Lines records (see jsonl.h). */
 #include "jsonl.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -263,17 +264,25 @@ int cli_jsonl_fast(const char *line, size_t n, const char *idf, const char *txf,
     return OK;
 }
 
-/* The end of the JSON value at p[i] (valid JSON: brackets balance, strings close). */
+/* The end of the JSON value at p[i] (valid JSON: brackets balance, strings close).  A string
+ * is crossed with memchr: the text of an article is most of a record. */
 static size_t skip_value(const unsigned char *p, size_t i, size_t n)
 {
     int depth = 0;
     do {
         unsigned c = p[i];
-        if (c == '"') {
-            for (i++; i < n && p[i] != '"'; i++)
-                if (p[i] == '\\')
-                    i++;
-            i++;
+        if (c == '"') {   /* to the first quote after an even run of backslashes */
+            const unsigned char *q;
+            for (i++;; i = (size_t)(q - p) + 1) {
+                size_t bs = 0;
+                if (!(q = memchr(p + i, '"', n - i)))
+                    return n;
+                while (q - bs > p + i && q[-1 - (ptrdiff_t)bs] == '\\')
+                    bs++;
+                if (bs % 2 == 0)
+                    break;
+            }
+            i = (size_t)(q - p) + 1;
         } else if (c == '{' || c == '[') {
             depth++;
             i++;
