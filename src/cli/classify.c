@@ -611,6 +611,9 @@ static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
     } else if (s->format && strcmp(s->format, "jsonl") != 0 && strcmp(s->format, "text") != 0) {
         return cli_usage_error("unknown format (expected text, jsonl)", s->format);
     }
+    /* before anything is loaded or written: a named *.txt cannot give fields */
+    if (s->nkeep && tt_input_check_jsonl(&s->in, argv + optind, argc - optind))
+        return EXIT_USAGE;
     s->rules.segment_only = cmd == &cli_segment;   /* no pattern is compiled */
     if (!(rs = cli_load_rules(&s->rules, 0, &code, NULL)))
         return code;

@@ -54,9 +54,7 @@ static int emit(walker *w, const char *name, const char *id, const char *text, s
     return rc;
 }
 
-/* --keep-field reads JSON Lines only: a document of prose has no fields to keep.  Says so and
- * stops the walk. */
-static int not_jsonl(const char *name)
+int tt_input_not_jsonl(const char *name)
 {
     fprintf(stderr,
             "topictag: %s: --keep-field needs JSON Lines input: a *.jsonl file (in a folder: "
@@ -526,7 +524,7 @@ static int do_file(walker *w, const char *path, int jsonl, int regular, int dirf
     size_t len;
     int rc;
     if (!jsonl && w->opt->nkeep)
-        return not_jsonl(path);
+        return tt_input_not_jsonl(path);
     if (jsonl) {
         int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
         if (fd < 0)
@@ -626,7 +624,7 @@ static int do_stdin(walker *w)
     }
     if (w->opt->nkeep) {
         free(b);
-        return not_jsonl("-");
+        return tt_input_not_jsonl("-");
     }
     {
         char *buf;
@@ -822,6 +820,25 @@ static int do_path(walker *w, const char *path, int explicit_path)
     if (!explicit_path && !S_ISREG(st.st_mode))
         return 0;   /* FIFOs and devices are read only when named */
     return do_file(w, path, has_suffix(path, ".jsonl"), S_ISREG(st.st_mode), AT_FDCWD, NULL);
+}
+
+int tt_input_check_jsonl(const tt_input_options *opt, char *const *paths, int npaths)
+{
+    int i;
+    if (npaths == 0 && opt->stdin_text)
+        return tt_input_not_jsonl("-");
+    for (i = 0; i < npaths; i++) {
+        struct stat st;
+        int prose;
+        if (!strcmp(paths[i], "-"))
+            prose = opt->stdin_text;
+        else   /* a file that cannot be read is the walk's to report */
+            prose = stat(paths[i], &st) == 0 && !S_ISDIR(st.st_mode) &&
+                    !has_suffix(paths[i], ".jsonl");
+        if (prose)
+            return tt_input_not_jsonl(paths[i]);
+    }
+    return 0;
 }
 
 static void release_kept(walker *w)

@@ -47,6 +47,15 @@ typedef int (*tt_doc_fn)(void *ctx, const char *name, const char *id, const char
  * walk stops before it; said on stderr). */
 #define TT_INPUT_NOT_JSONL (-2)
 
+/* --keep-field reads JSON Lines only (a document of prose has no fields to keep): says so on
+ * stderr, naming the document, and returns TT_INPUT_NOT_JSONL. */
+int tt_input_not_jsonl(const char *name);
+
+/* Whether the operands may all be JSON Lines for keep_fields: 0, or TT_INPUT_NOT_JSONL (said
+ * as tt_input_not_jsonl) for the first one that cannot: a file named that is not *.jsonl, or
+ * standard input with stdin_text.  What a folder or stdin holds is only known as read. */
+int tt_input_check_jsonl(const tt_input_options *opt, char *const *paths, int npaths);
+
 int tt_input_each(const tt_input_options *opt, char *const *paths, int npaths, tt_doc_fn fn,
                   void *ctx);
 
