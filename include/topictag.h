@@ -420,6 +420,38 @@ TT_API void tt_report_free(tt_report *rep);
 TT_API int tt_report_document(tt_report *rep, const char *name, const char *id,
                               const tt_result *r, const tt_error *derr);
 
+/* What a caller knows of a document's input beyond its text, carried into its record by the
+ * _meta variants below (the plain functions pass NULL: nothing known). */
+typedef struct tt_field_value {
+    const char *json;     /* an input field's value as JSON text, as the input wrote it; NULL
+                             when the record lacks the field */
+    size_t json_len;
+    const char *text;     /* a string value decoded (what CSV and TSV write), else NULL: the
+                             JSON text is written */
+    size_t text_len;
+} tt_field_value;
+
+typedef struct tt_doc_meta {
+    const tt_field_value *fields;   /* one per name given to tt_report_set_input, in its
+                                       order; NULL when not known (a malformed record) */
+    size_t replaced;                /* bytes replaced with U+FFFD on the way in */
+} tt_doc_meta;
+
+/* Says what the records carry beyond the classification; call it before the first document.
+ * names[0..n) (copied) are input fields kept: a JSON or JSON Lines record writes them as
+ * "fields": {NAME: VALUE, ...} (the values as the input wrote them; a field the input record
+ * lacks is left out), CSV and TSV as one column each after the others (empty when lacking);
+ * the text and HTML formats do not show them.  With replaced 1, a JSON or JSON Lines record
+ * carries "replaced": N, the bytes of its input replaced with U+FFFD, and the summaries a
+ * total.  Returns 0, or -1 on out of memory. */
+TT_API int tt_report_set_input(tt_report *rep, const char *const *names, size_t n,
+                               int replaced);
+/* tt_report_document, tt_report_render and tt_report_emit with what is known of the document's
+ * input (meta may be NULL). */
+TT_API int tt_report_document_meta(tt_report *rep, const char *name, const char *id,
+                                   const tt_doc_meta *meta, const tt_result *r,
+                                   const tt_error *derr);
+
 /* Rendering on worker threads: tt_report_render renders one document exactly as
  * tt_report_document would write it, into a buffer the caller owns, without writing or
  * counting it.  It only reads rep, so threads may call it at once, each with its own buffer.
@@ -438,6 +470,11 @@ TT_API int tt_report_render(const tt_report *rep, const char *name, const char *
 /* Returns 0, or -1 when writing failed. */
 TT_API int tt_report_emit(tt_report *rep, const tt_report_buf *buf, const tt_result *r,
                           const tt_error *derr);
+TT_API int tt_report_render_meta(const tt_report *rep, const char *name, const char *id,
+                                 const tt_doc_meta *meta, const tt_result *r,
+                                 const tt_error *derr, tt_report_buf *buf);
+TT_API int tt_report_emit_meta(tt_report *rep, const tt_report_buf *buf, const tt_doc_meta *meta,
+                               const tt_result *r, const tt_error *derr);
 TT_API void tt_report_buf_release(tt_report_buf *buf);
 
 /* Writes the batch summary and closing text; returns 0, or -1 when writing failed. */

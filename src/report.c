@@ -55,6 +55,16 @@ tt_report *tt_report_new(const tt_ruleset *rs, const tt_report_options *opt, FIL
     return rep;
 }
 
+static void free_fields(tt_report *rep)
+{
+    size_t i;
+    for (i = 0; i < rep->nfields; i++)
+        tt_free(rep->fields[i]);
+    tt_free(rep->fields);
+    rep->fields = NULL;
+    rep->nfields = 0;
+}
+
 void tt_report_free(tt_report *rep)
 {
     if (!rep)
@@ -64,7 +74,29 @@ void tt_report_free(tt_report *rep)
     tt_free(rep->topic_sents);
     tt_free(rep->ob.s);
     tt_free(rep->rows.s);
+    free_fields(rep);
     tt_free(rep);
+}
+
+int tt_report_set_input(tt_report *rep, const char *const *names, size_t n, int replaced)
+{
+    size_t i;
+    free_fields(rep);
+    rep->show_replaced = replaced != 0;
+    if (!n)
+        return 0;
+    if (!(rep->fields = tt_calloc(n, sizeof *rep->fields)))
+        return -1;
+    rep->nfields = n;
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(names[i]) + 1;
+        if (!(rep->fields[i] = tt_malloc(len))) {
+            free_fields(rep);
+            return -1;
+        }
+        memcpy(rep->fields[i], names[i], len);
+    }
+    return 0;
 }
 
 int tt_report_has_error(const tt_result *r, const tt_error *derr)
@@ -95,7 +127,8 @@ static int selected(const tt_report *rep, const tt_result *r)
 }
 
 /* Begins the report if need be and counts one document for the summary. */
-static int account(tt_report *rep, const tt_result *r, const tt_error *derr)
+static int account(tt_report *rep, const tt_doc_meta *meta, const tt_result *r,
+                   const tt_error *derr)
 {
     if (!rep->begun) {
         rep->begun = 1;
@@ -103,6 +136,7 @@ static int account(tt_report *rep, const tt_result *r, const tt_error *derr)
             return -1;
     }
     rep->ndocs++;
+    rep->nreplaced += meta->replaced;
     if (tt_report_has_error(r, derr))
         rep->nfailed++;
     if (r) {
@@ -121,18 +155,30 @@ static int account(tt_report *rep, const tt_result *r, const tt_error *derr)
     return 0;
 }
 
-int tt_report_document(tt_report *rep, const char *name, const char *id, const tt_result *r,
-                       const tt_error *derr)
+/* What the writers see when the caller knows nothing of the input. */
+static const tt_doc_meta no_meta = {NULL, 0};
+
+int tt_report_document_meta(tt_report *rep, const char *name, const char *id,
+                            const tt_doc_meta *meta, const tt_result *r, const tt_error *derr)
 {
+    if (!meta)
+        meta = &no_meta;
     if (!selected(rep, r))
         return 0;
-    if (account(rep, r, derr) || rep->ops->document(rep, name, id, r, derr))
+    if (account(rep, meta, r, derr) || rep->ops->document(rep, name, id, meta, r, derr))
         return -1;
     return ferror(rep->out) ? -1 : 0;
 }
 
-int tt_report_render(const tt_report *rep, const char *name, const char *id,
-                     const tt_result *r, const tt_error *derr, tt_report_buf *buf)
+int tt_report_document(tt_report *rep, const char *name, const char *id, const tt_result *r,
+                       const tt_error *derr)
+{
+    return tt_report_document_meta(rep, name, id, NULL, r, derr);
+}
+
+int tt_report_render_meta(const tt_report *rep, const char *name, const char *id,
+                          const tt_doc_meta *meta, const tt_result *r, const tt_error *derr,
+                          tt_report_buf *buf)
 {
     tt_obuf b;
     if (!rep->ops->render)
@@ -146,21 +192,34 @@ int tt_report_render(const tt_report *rep, const char *name, const char *id,
     b.cap = buf->cap;
     b.nomem = 0;
     b.spill = NULL;   /* rendered apart: held whole until emitted */
-    rep->ops->render(rep, &b, name, id, r, derr);
+    rep->ops->render(rep, &b, name, id, meta ? meta : &no_meta, r, derr);
     buf->data = b.s;
     buf->cap = b.cap;
     buf->len = b.nomem ? 0 : b.len;
     return b.nomem ? -1 : 0;
 }
 
-int tt_report_emit(tt_report *rep, const tt_report_buf *buf, const tt_result *r,
-                   const tt_error *derr)
+int tt_report_render(const tt_report *rep, const char *name, const char *id,
+                     const tt_result *r, const tt_error *derr, tt_report_buf *buf)
+{
+    return tt_report_render_meta(rep, name, id, NULL, r, derr, buf);
+}
+
+int tt_report_emit_meta(tt_report *rep, const tt_report_buf *buf, const tt_doc_meta *meta,
+                        const tt_result *r, const tt_error *derr)
 {
     if (rep->ops->emit && !selected(rep, r))
         return 0;
-    if (!rep->ops->emit || account(rep, r, derr) || rep->ops->emit(rep, buf->data, buf->len))
+    if (!rep->ops->emit || account(rep, meta ? meta : &no_meta, r, derr) ||
+        rep->ops->emit(rep, buf->data, buf->len))
         return -1;
     return ferror(rep->out) ? -1 : 0;
+}
+
+int tt_report_emit(tt_report *rep, const tt_report_buf *buf, const tt_result *r,
+                   const tt_error *derr)
+{
+    return tt_report_emit_meta(rep, buf, NULL, r, derr);
 }
 
 void tt_report_buf_release(tt_report_buf *buf)
@@ -231,8 +290,11 @@ void tt_json_summary(tt_report *rep)
     size_t i, nt = tt_ruleset_topic_count(rep->rs);
     FILE *o = rep->out;
     fprintf(o, "{\"document_count\": %zu, \"failed\": %zu, \"sentences\": %zu, "
-               "\"tagged_sentences\": %zu, \"topics\": [",
+               "\"tagged_sentences\": %zu, ",
             rep->ndocs, rep->nfailed, rep->nsentences, rep->ntagged);
+    if (rep->show_replaced)
+        fprintf(o, "\"replaced\": %zu, ", rep->nreplaced);
+    fputs("\"topics\": [", o);
     for (i = 0; i < nt; i++) {
         const tt_topic_info *ti = tt_ruleset_topic(rep->rs, i);
         fputs(i ? ", {\"id\": " : "{\"id\": ", o);

@@ -14,12 +14,13 @@ struct tt_obuf;
 
 typedef struct tt_report_ops {
     int (*begin)(tt_report *rep);
-    int (*document)(tt_report *rep, const char *name, const char *id, const tt_result *r,
-                    const tt_error *derr);
+    /* meta is never NULL here (an empty one when the caller knows nothing) */
+    int (*document)(tt_report *rep, const char *name, const char *id, const tt_doc_meta *meta,
+                    const tt_result *r, const tt_error *derr);
     int (*finish)(tt_report *rep);
     /* Renders one document into b without writing it (NULL: the format cannot). */
     void (*render)(const tt_report *rep, struct tt_obuf *b, const char *name, const char *id,
-                   const tt_result *r, const tt_error *derr);
+                   const tt_doc_meta *meta, const tt_result *r, const tt_error *derr);
     /* Writes a rendering of the next document (after it has been counted). */
     int (*emit)(tt_report *rep, const char *data, size_t len);
 } tt_report_ops;
@@ -69,6 +70,10 @@ struct tt_report {
     const tt_report_ops *ops;
     int begun;
     size_t ndocs, nfailed, nsentences, ntagged;
+    size_t nreplaced;          /* bytes replaced with U+FFFD (tt_doc_meta), summed */
+    char **fields;             /* tt_report_set_input: the input fields kept */
+    size_t nfields;
+    int show_replaced;         /* tt_report_set_input: records and summaries count them */
     size_t *topic_docs;        /* per topic: documents carrying it */
     size_t *topic_sents;       /* per topic: sentences carrying it */
     size_t *topic_roles;       /* per topic and role: [topic * 4 + role] documents */

@@ -48,6 +48,10 @@ static int csv_begin(tt_report *rep)
             sep(rep);
         fputs(cols[i], rep->out);
     }
+    for (i = 0; i < rep->nfields; i++) {   /* the input fields kept, after the others */
+        sep(rep);
+        fields(rep, rep->fields[i]);
+    }
     putc('\n', rep->out);
     return 0;
 }
@@ -61,10 +65,24 @@ static void row_head(tt_report *rep, const char *name, const char *id)
     sep(rep);
 }
 
-static void end_row(tt_report *rep) { putc('\n', rep->out); }
+/* Ends a row with the document's kept input fields: a string's text, another value's JSON, or
+ * nothing for a field the record lacks. */
+static void end_row(tt_report *rep, const tt_doc_meta *meta)
+{
+    size_t i;
+    for (i = 0; i < rep->nfields; i++) {
+        const tt_field_value *v = meta->fields ? &meta->fields[i] : NULL;
+        sep(rep);
+        if (v && v->text)
+            field(rep, v->text, v->text_len);
+        else if (v && v->json)
+            field(rep, v->json, v->json_len);
+    }
+    putc('\n', rep->out);
+}
 
-static void error_row(tt_report *rep, const char *name, const char *id, const char *code,
-                      const char *msg)
+static void error_row(tt_report *rep, const char *name, const char *id,
+                      const tt_doc_meta *meta, const char *code, const char *msg)
 {
     char buf[300];
     int i;
@@ -73,11 +91,11 @@ static void error_row(tt_report *rep, const char *name, const char *id, const ch
         sep(rep);
     snprintf(buf, sizeof buf, "%s: %s", code, msg);
     fields(rep, buf);
-    end_row(rep);
+    end_row(rep, meta);
 }
 
-static int csv_document(tt_report *rep, const char *name, const char *id, const tt_result *r,
-                        const tt_error *derr)
+static int csv_document(tt_report *rep, const char *name, const char *id,
+                        const tt_doc_meta *meta, const tt_result *r, const tt_error *derr)
 {
     FILE *o = rep->out;
     size_t ns = 0, ntags = 0, nm = 0, ne = 0, i, j, k;
@@ -88,9 +106,9 @@ static int csv_document(tt_report *rep, const char *name, const char *id, const 
     const char *text = r ? tt_result_text(r) : NULL;
 
     if (derr && derr->code != TT_OK)
-        error_row(rep, name, id, tt_status_name(derr->code), derr->message);
+        error_row(rep, name, id, meta, tt_status_name(derr->code), derr->message);
     for (i = 0; i < ne; i++)
-        error_row(rep, name, id, tt_status_name(e[i].code), e[i].message);
+        error_row(rep, name, id, meta, tt_status_name(e[i].code), e[i].message);
     for (i = 0; i < ns; i++) {
         for (j = 0; j < s[i].tag_count; j++) {
             const tt_tag *t = &tags[s[i].tag_first + j];
@@ -135,7 +153,7 @@ static int csv_document(tt_report *rep, const char *name, const char *id, const 
             sep(rep);
             field(rep, text + s[i].start, s[i].end - s[i].start);
             sep(rep);
-            end_row(rep);
+            end_row(rep, meta);
         }
     }
     return 0;

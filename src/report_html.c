@@ -545,8 +545,9 @@ static void html_row(const tt_report *rep, tt_obuf *b, const char *name, const c
 }
 
 static void html_render(const tt_report *rep, tt_obuf *b, const char *name, const char *id,
-                        const tt_result *r, const tt_error *derr)
+                        const tt_doc_meta *meta, const tt_result *r, const tt_error *derr)
 {
+    (void)meta;   /* the page shows no input fields */
     name = name ? name : "-";
     html_topics_attr(rep, b, r);
     tt_ob_put(b, "", 1);
@@ -618,10 +619,11 @@ static int html_emit(tt_report *rep, const char *data, size_t len)
 
 /* On the writing thread: the same bytes as html_render + html_emit, but the article's text
  * is written as it is rendered (a large article's page is never held whole). */
-static int html_document(tt_report *rep, const char *name, const char *id, const tt_result *r,
-                         const tt_error *derr)
+static int html_document(tt_report *rep, const char *name, const char *id,
+                         const tt_doc_meta *meta, const tt_result *r, const tt_error *derr)
 {
     int rc;
+    (void)meta;
     name = name ? name : "-";
     rep->ob.len = 0;
     html_topics_attr(rep, &rep->ob, r);

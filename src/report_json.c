@@ -81,9 +81,35 @@ static void json_tag(const tt_report *rep, tt_obuf *b, const tt_result *r, const
     tt_ob_puts(b, "]}");
 }
 
+/* What the caller knows of the document's input: "fields" (the kept input fields present in
+ * the record, their values as the input wrote them) and "replaced". */
+static void json_input(const tt_report *rep, tt_obuf *b, const tt_doc_meta *meta)
+{
+    size_t i;
+    int first = 1;
+    if (rep->nfields) {
+        tt_ob_puts(b, ", \"fields\": {");
+        for (i = 0; meta->fields && i < rep->nfields; i++) {
+            if (!meta->fields[i].json)
+                continue;   /* absent from the record: absent here */
+            if (!first)
+                tt_ob_puts(b, ", ");
+            first = 0;
+            ob_str(b, rep->fields[i]);
+            tt_ob_puts(b, ": ");
+            tt_ob_put(b, meta->fields[i].json, meta->fields[i].json_len);
+        }
+        tt_ob_puts(b, "}");
+    }
+    if (rep->show_replaced) {
+        tt_ob_puts(b, ", \"replaced\": ");
+        tt_ob_uint(b, meta->replaced);
+    }
+}
+
 /* One document, without the separator that precedes it in a JSON array. */
 static void json_render(const tt_report *rep, tt_obuf *b, const char *name, const char *id,
-                        const tt_result *r, const tt_error *derr)
+                        const tt_doc_meta *meta, const tt_result *r, const tt_error *derr)
 {
     size_t ns = 0, nt = 0, ntags = 0, i, j;
     const tt_sentence *s = r ? tt_result_sentences(r, &ns) : NULL;
@@ -100,6 +126,7 @@ static void json_render(const tt_report *rep, tt_obuf *b, const char *name, cons
         tt_ob_puts(b, ", \"id\": ");
         ob_str(b, id);
     }
+    json_input(rep, b, meta);
     tt_ob_puts(b, ", \"bytes\": ");
     tt_ob_uint(b, r ? tt_result_length(r) : 0);
     tt_ob_puts(b, ", \"sentences\": [");
@@ -172,8 +199,8 @@ static int json_emit_rest(tt_report *rep, const char *data, size_t len)
     return 0;
 }
 
-static int json_document(tt_report *rep, const char *name, const char *id, const tt_result *r,
-                         const tt_error *derr)
+static int json_document(tt_report *rep, const char *name, const char *id,
+                         const tt_doc_meta *meta, const tt_result *r, const tt_error *derr)
 {
     int rc;
     rep->ob.len = 0;
@@ -181,7 +208,7 @@ static int json_document(tt_report *rep, const char *name, const char *id, const
     if (rep->opt.format == TT_FORMAT_JSON && rep->ndocs > 1)
         fputs(",\n", rep->out);
     rep->ob.spill = rep->out;
-    json_render(rep, &rep->ob, name, id, r, derr);
+    json_render(rep, &rep->ob, name, id, meta, r, derr);
     rep->ob.spill = NULL;
     rc = rep->ob.nomem || ferror(rep->out) ? -1 : json_emit_rest(rep, rep->ob.s, rep->ob.len);
     rep->ob.len = 0;

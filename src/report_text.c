@@ -18,8 +18,8 @@ static void oneline(FILE *o, const char *s, size_t n)
     fwrite(s + run, 1, n - run, o);
 }
 
-static int text_document(tt_report *rep, const char *name, const char *id, const tt_result *r,
-                         const tt_error *derr)
+static int text_document(tt_report *rep, const char *name, const char *id,
+                         const tt_doc_meta *meta, const tt_result *r, const tt_error *derr)
 {
     FILE *o = rep->out;
     size_t ns = 0, ntags = 0, ne = 0, i, j, tagged = 0;
@@ -28,6 +28,7 @@ static int text_document(tt_report *rep, const char *name, const char *id, const
     const tt_doc_error *e = r ? tt_result_errors(r, &ne) : NULL;
     const char *text = r ? tt_result_text(r) : NULL;
 
+    (void)meta;   /* the replaced bytes are warned about as read, and totalled at the end */
     for (i = 0; i < ns; i++)
         tagged += s[i].tag_count > 0;
     fputs("== ", o);
@@ -83,8 +84,12 @@ static int text_finish(tt_report *rep)
 {
     FILE *o = rep->out;
     size_t i, nt = tt_ruleset_topic_count(rep->rs);
-    fprintf(o, "Summary: %zu documents (%zu failed), %zu sentences, %zu tagged\n", rep->ndocs,
+    fprintf(o, "Summary: %zu documents (%zu failed), %zu sentences, %zu tagged", rep->ndocs,
             rep->nfailed, rep->nsentences, rep->ntagged);
+    if (rep->show_replaced)
+        fprintf(o, ", %zu byte%s replaced with U+FFFD", rep->nreplaced,
+                rep->nreplaced == 1 ? "" : "s");
+    putc('\n', o);
     fprintf(o, "  %-32s %9s %10s %8s %10s %10s\n", "topic", "articles", "sentences", "primary",
             "secondary", "mentioned");
     for (i = 0; i < nt; i++)

@@ -37,12 +37,14 @@ enum {
     O_ALLOW_EMPTY,
     O_ENCODING,
     O_LOSSY,
+    O_KEEP_FIELD,
 };
 
 #define OPT_INPUTS                                                                            \
     {'o', "output", 1, "FILE", "write the report to FILE instead of stdout"},                 \
         {O_INCLUDE, "include", 1, "GLOB",                                                     \
-         "files to read inside folders (default *.txt; *.jsonl files are JSON Lines)"},       \
+         "files to read inside folders (default *.txt, and a warning naming the *.jsonl "   \
+         "left out); matching *.jsonl files are JSON Lines"},                                 \
         {O_INPUT, "input", 1, "KIND",                                                         \
          "what stdin holds: text or jsonl (default: jsonl when its first line is a JSON "     \
          "object)"},                                                                          \
@@ -73,6 +75,9 @@ static const cli_option classify_options[] = {
     {O_TIMESTAMP, "timestamp", 0, NULL,
      "html: show the date of the run (off: the same inputs give the same bytes)"},
     CLI_OPT_PROGRESS,
+    {O_KEEP_FIELD, "keep-field", 1, "NAME,...",
+     "JSON Lines input: copy these fields of each record into its report record (json, jsonl: "
+     "\"fields\"; csv, tsv: a column each); repeatable"},
     {O_TAGGED_ONLY, "tagged-only", 0, NULL, "json/jsonl: list only sentences that carry a topic"},
     {O_SUMMARY, "summary", 0, NULL, "jsonl: end with a {\"summary\": ...} line"},
     {O_TOPIC, "topic", 1, "ID[,ID...]",
@@ -126,7 +131,37 @@ typedef struct settings {
     int watch;
     long watch_count;      /* -1: forever */
     size_t max_size, max_sentence;   /* 0: the library's defaults */
+    char **keep;           /* --keep-field names, malloc'd */
+    size_t nkeep;
 } settings;
+
+/* --keep-field NAME[,NAME...]: appends the names to s->keep (a name given again is kept
+ * once: a JSON object holds a key once). */
+static int keep_field(settings *s, const char *arg)
+{
+    const char *p = arg;
+    for (;;) {
+        size_t n = strcspn(p, ","), i = 0;
+        if (n == 0)
+            return cli_usage_error("--keep-field needs field names separated by commas", arg);
+        while (i < s->nkeep && !(strlen(s->keep[i]) == n && !memcmp(s->keep[i], p, n)))
+            i++;
+        if (i == s->nkeep) {
+            char **nk = realloc(s->keep, (s->nkeep + 1) * sizeof *nk), *name;
+            if (!nk)
+                return EXIT_SYSTEM;
+            s->keep = nk;
+            if (!(name = malloc(n + 1)))
+                return EXIT_SYSTEM;
+            memcpy(name, p, n);
+            name[n] = '\0';
+            s->keep[s->nkeep++] = name;
+        }
+        if (!p[n])
+            return 0;
+        p += n + 1;
+    }
+}
 
 static int on_option(void *ctx, int val, const char *arg)
 {
@@ -168,6 +203,7 @@ static int on_option(void *ctx, int val, const char *arg)
             return cli_usage_error("--encoding must be utf8, latin1 or cp1252", arg);
         return 0;
     case O_LOSSY: s->in.lossy = 1; return 0;
+    case O_KEEP_FIELD: return keep_field(s, arg);
     case O_NO_JIT: s->no_jit = 1; return 0;
     case O_NO_PREFILTER: s->no_prefilter = s->rules.no_prefilter = 1; return 0;
     case O_PREFILTER:
@@ -204,6 +240,8 @@ typedef struct run_ctx {
     cli_topics sel;            /* --topic, --role */
     int list, count;           /* -l, -c: grep's answers instead of a report */
     size_t matched;            /* -l, -c: documents that carry the topics */
+    const tt_doc_meta *meta;   /* of the document the input hands on next, or NULL */
+    size_t nkeep;              /* --keep-field: values in each meta */
 } run_ctx;
 
 /* -l and -c: the article's name (a JSON Lines record: its id) when it carries the topics, or
@@ -224,8 +262,9 @@ static void warn_doc(const char *name, const char *msg)
     fprintf(stderr, "topictag: %s: %s\n", name, msg);
 }
 
-static int classify_done(void *vctx, const char *name, const char *id, const tt_result *r,
-                         const tt_error *derr, const tt_report_buf *rendered)
+static int classify_done(void *vctx, const char *name, const char *id, const tt_doc_meta *meta,
+                         const tt_result *r, const tt_error *derr,
+                         const tt_report_buf *rendered)
 {
     run_ctx *c = vctx;
     size_t ne = 0, i;
@@ -257,8 +296,8 @@ static int classify_done(void *vctx, const char *name, const char *id, const tt_
     }
     if (c->rep && c->sel.n && !cli_topics_document(&c->sel, r))
         return 0;
-    if (c->rep && (rendered ? tt_report_emit(c->rep, rendered, r, derr)
-                            : tt_report_document(c->rep, name, id, r, derr))) {
+    if (c->rep && (rendered ? tt_report_emit_meta(c->rep, rendered, meta, r, derr)
+                            : tt_report_document_meta(c->rep, name, id, meta, r, derr))) {
         c->fatal = EXIT_SYSTEM;
         return -1;
     }
@@ -324,11 +363,13 @@ static int segment_jsonl(FILE *out, const char *name, const char *id, const char
     return ferror(out) ? -1 : 0;
 }
 
-static int segment_done(void *vctx, const char *name, const char *id, const tt_result *r,
-                        const tt_error *derr, const tt_report_buf *rendered)
+static int segment_done(void *vctx, const char *name, const char *id, const tt_doc_meta *meta,
+                        const tt_result *r, const tt_error *derr,
+                        const tt_report_buf *rendered)
 {
     run_ctx *c = vctx;
     (void)rendered;
+    (void)meta;
     const char *text;
     const tt_sentence *s;
     size_t ns, ne, i;
@@ -374,13 +415,21 @@ static int segment_done(void *vctx, const char *name, const char *id, const tt_r
     return 0;
 }
 
+/* The input's meta hook: what it knows of the document it hands on next (submit_doc). */
+static void doc_meta(void *vctx, const tt_doc_meta *m)
+{
+    ((run_ctx *)vctx)->meta = m;
+}
+
 static int submit_doc(void *vctx, const char *name, const char *id, const char *text,
                       size_t len, const tt_error *derr)
 {
     run_ctx *c = vctx;
+    const tt_doc_meta *meta = c->meta;
+    c->meta = NULL;
     c->ndocs++;
     if (!text && !derr ? tt_pool_submit_file(c->pool, name)
-                       : tt_pool_submit(c->pool, name, id, text, len, derr)) {
+                       : tt_pool_submit(c->pool, name, id, meta, c->nkeep, text, len, derr)) {
         if (!c->fatal)
             c->fatal = EXIT_SYSTEM;
         return -1;
@@ -422,8 +471,11 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
         ro.stream = fstat(fileno(out), &st) != 0 || !S_ISREG(st.st_mode) || s->line_buffered;
     }
     if (cmd == &cli_classify && !quiet && !c.list && !c.count &&
-        !(c.rep = tt_report_new(rs, &ro, out))) {
+        (!(c.rep = tt_report_new(rs, &ro, out)) ||
+         tt_report_set_input(c.rep, (const char *const *)s->keep, s->nkeep,
+                             s->in.encoding || s->in.lossy))) {
         fputs("topictag: out of memory\n", stderr);
+        tt_report_free(c.rep);
         cli_topics_release(&c.sel);
         return EXIT_SYSTEM;
     }
@@ -452,6 +504,9 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
         in.max_size = s->max_size;     /* stop reading there: the limit bounds memory */
         in.idle = tt_pool_drain;       /* a live feed: write what is done before waiting */
         in.idle_ctx = c.pool;
+        in.keep_fields = (const char *const *)s->keep;
+        in.nkeep = c.nkeep = s->nkeep;
+        in.meta = doc_meta;
         if (cmd == &cli_classify && !quiet)
             c.progress = cli_progress_new(s->progress, "classify", argv + optind, argc - optind,
                                           s->in.include);
@@ -459,6 +514,8 @@ static int classify_once(const cli_command *cmd, const settings *s, const tt_rul
         if (!walk)
             walk = tt_pool_finish(c.pool);
         cli_progress_end(c.progress);
+        if (walk == TT_INPUT_NOT_JSONL && !c.fatal)
+            c.fatal = EXIT_USAGE;   /* said by the input */
         if (walk && !c.fatal)
             c.fatal = EXIT_SYSTEM;
         if (c.rep && !c.fatal && tt_report_finish(c.rep))
@@ -554,6 +611,9 @@ static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
     } else if (s->format && strcmp(s->format, "jsonl") != 0 && strcmp(s->format, "text") != 0) {
         return cli_usage_error("unknown format (expected text, jsonl)", s->format);
     }
+    /* before anything is loaded or written: a named *.txt cannot give fields */
+    if (s->nkeep && tt_input_check_jsonl(&s->in, argv + optind, argc - optind))
+        return EXIT_USAGE;
     s->rules.segment_only = cmd == &cli_segment;   /* no pattern is compiled */
     if (!(rs = cli_load_rules(&s->rules, 0, &code, NULL)))
         return code;
@@ -577,7 +637,8 @@ static int cmd_run(const cli_command *cmd, settings *s, int argc, char **argv)
     cli_snapshot_release(&snap);
     {
         /* after a fatal error the previous report stays */
-        int oc = cli_finish_output(out, out == stdout ? NULL : s->output, rc != EXIT_SYSTEM);
+        int oc = cli_finish_output(out, out == stdout ? NULL : s->output,
+                                   rc != EXIT_SYSTEM && rc != EXIT_USAGE);
         if (oc != EXIT_OK && (rc == EXIT_OK || rc == EXIT_INPUT))
             rc = oc;
     }
@@ -598,9 +659,18 @@ static int command(const cli_command *cmd, int argc, char **argv)
         rc = cli_usage_error("-l and -c cannot be combined", NULL);
     if (rc < 0 && (s.list || s.count) && (s.watch || s.format))
         rc = cli_usage_error("-l and -c print names, not a report: no -f or --watch", NULL);
+    if (rc < 0 && s.nkeep && (s.list || s.count))
+        rc = cli_usage_error("--keep-field copies fields into a report: not with -l or -c", NULL);
+    if (rc < 0 && s.nkeep &&
+        !(s.format && (!strcmp(s.format, "json") || !strcmp(s.format, "jsonl") ||
+                       !strcmp(s.format, "csv") || !strcmp(s.format, "tsv"))))
+        rc = cli_usage_error("--keep-field needs -f json, jsonl, csv or tsv", s.format);
     if (rc < 0)
         rc = cmd_run(cmd, &s, argc, argv);
     cli_rules_release(&s.rules);
+    while (s.nkeep)
+        free(s.keep[--s.nkeep]);
+    free(s.keep);
     return rc;
 }
 

@@ -18,24 +18,62 @@
 #include <unistd.h>
 
 #define MAX_DEPTH 64
+#define SKIPPED_SHOWN 3   /* skipped *.jsonl files named in the warning */
+
+struct file_id {
+    dev_t dev;
+    ino_t ino;
+};
 
 typedef struct walker {
     const tt_input_options *opt;
     tt_doc_fn fn;
     void *ctx;
-    struct { dev_t dev; ino_t ino; } stack[MAX_DEPTH];   /* folders being walked */
+    struct file_id stack[MAX_DEPTH];   /* folders being walked */
     int depth;
-    size_t delivered;          /* documents handed to fn */
     size_t skipped_jsonl;      /* *.jsonl files in folders not read (no --include) */
-    char skipped_name[256];    /* the first of them */
+    char skipped_names[512];   /* the first of them, as paths, ", "-separated */
+    struct file_id *named;     /* the *.jsonl files named as operands: read as such, so not */
+    size_t nnamed;             /* left out when a folder holds them too */
+    tt_doc_meta meta;          /* of the document about to be emitted */
+    tt_field_value *kept;      /* keep_fields' values in the current record */
+    cli_jbuf *kept_text;       /* their decoded strings */
+    cli_jbuf key;              /* a member's name, decoded */
 } walker;
 
-/* Hands one document (read or not) to the caller, counted. */
+/* Hands one document (read or not) to the caller. */
 static int emit(walker *w, const char *name, const char *id, const char *text, size_t len,
                 const tt_error *err)
 {
-    w->delivered++;
-    return w->fn(w->ctx, name, id, text, len, err);
+    int rc;
+    if (w->opt->meta)
+        w->opt->meta(w->ctx, &w->meta);
+    rc = w->fn(w->ctx, name, id, text, len, err);
+    w->meta.fields = NULL;
+    w->meta.replaced = 0;
+    return rc;
+}
+
+int tt_input_not_jsonl(const char *name)
+{
+    fprintf(stderr,
+            "topictag: %s: --keep-field needs JSON Lines input: a *.jsonl file (in a folder: "
+            "--include '*.jsonl'), or standard input holding JSON Lines\n",
+            name);
+    return TT_INPUT_NOT_JSONL;
+}
+
+/* Finds the kept fields' values in a record's line (valid JSON) for the next emit.  Returns
+ * 0, or -1 on out of memory. */
+static int find_kept(walker *w, const char *line, size_t n)
+{
+    if (!w->opt->nkeep)
+        return 0;
+    if (cli_jsonl_members(line, n, w->opt->keep_fields, w->opt->nkeep, w->kept, w->kept_text,
+                          &w->key))
+        return -1;
+    w->meta.fields = w->kept;
+    return 0;
 }
 
 #if defined(__GNUC__)
@@ -61,21 +99,19 @@ static int converting(const walker *w, const char *text, size_t len)
            cli_encoding_needed((cli_encoding)w->opt->encoding, w->opt->lossy, text, len);
 }
 
-/* Converts text (see converting) into *conv and says what was replaced: on stderr, and to
- * the replaced hook.  Returns 0, or -1 on out of memory. */
+/* Converts text (see converting) into *conv and says what was replaced: on stderr, and in
+ * the meta of the document emitted next.  Returns 0, or -1 on out of memory. */
 static int convert(walker *w, const char *name, const char *text, size_t len, char **conv,
                    size_t *clen)
 {
     size_t nrep;
     if (cli_encoding_convert((cli_encoding)w->opt->encoding, text, len, conv, clen, &nrep))
         return -1;
-    if (nrep) {
+    if (nrep)
         fprintf(stderr,
                 "topictag: %s: warning: %zu byte%s not valid %s replaced with U+FFFD\n", name,
                 nrep, nrep == 1 ? "" : "s", w->opt->encoding ? "Windows-1252" : "UTF-8");
-        if (w->opt->replaced)
-            w->opt->replaced(w->ctx, name, nrep);
-    }
+    w->meta.replaced = nrep;   /* reported with the document, emitted next */
     return 0;
 }
 
@@ -303,6 +339,8 @@ static int next_line(walker *w, line_reader *lr, size_t max, const char **line, 
     }
 }
 
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
 static int has_suffix(const char *s, const char *suf)
 {
     size_t n = strlen(s), m = strlen(suf);
@@ -407,6 +445,8 @@ static int each_jsonl(walker *w, const char *name, int fd, char *seed, size_t ns
             const char *fid, *ftext;
             size_t flen;
             int fast = cli_jsonl_fast(line, (size_t)n, idf, txf, &idb, &txb, &fid, &ftext, &flen);
+            if (fast > 0 && find_kept(w, line, (size_t)n))
+                fast = -1;
             if (fast < 0) {
                 rc = -1;
                 break;
@@ -431,6 +471,11 @@ static int each_jsonl(walker *w, const char *name, int fd, char *seed, size_t ns
             if ((rc = report_error(w, where, TT_ERR_INPUT, "malformed JSON record: %s", msg)))
                 break;
             continue;
+        }
+        if (find_kept(w, line, (size_t)n)) {
+            json_decref(rec);
+            rc = -1;
+            break;
         }
         jid = json_object_get(rec, idf);
         if (json_is_string(jid)) {
@@ -478,6 +523,8 @@ static int do_file(walker *w, const char *path, int jsonl, int regular, int dirf
     char *buf;
     size_t len;
     int rc;
+    if (!jsonl && w->opt->nkeep)
+        return tt_input_not_jsonl(path);
     if (jsonl) {
         int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
         if (fd < 0)
@@ -504,8 +551,6 @@ static int do_file(walker *w, const char *path, int jsonl, int regular, int dirf
 }
 
 static int do_path(walker *w, const char *path, int explicit_path);
-
-static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 /* Standard input without --input: JSON Lines when its first non-blank byte is '{' and its
  * first line parses as a JSON object (said on stderr), else prose.  The bytes read to decide
@@ -577,6 +622,10 @@ static int do_stdin(walker *w)
               stderr);
         return each_jsonl(w, "-", STDIN_FILENO, b, n, cap);
     }
+    if (w->opt->nkeep) {
+        free(b);
+        return tt_input_not_jsonl("-");
+    }
     {
         char *buf;
         size_t len;
@@ -607,16 +656,84 @@ static int cmp_entry(const void *a, const void *b)
     return strcmp(((const entry *)a)->full, ((const entry *)b)->full);
 }
 
-/* Whether a file found inside a folder is read; a *.jsonl file left out is counted, so that a
- * walk that finds nothing else can say why. */
-static int included(walker *w, const char *base)
+/* Whether path is one of the *.jsonl files named as operands. */
+static int is_named(const walker *w, const char *path)
+{
+    struct stat st;
+    size_t i;
+    if (!w->nnamed || stat(path, &st) != 0)
+        return 0;
+    for (i = 0; i < w->nnamed; i++)
+        if (w->named[i].dev == st.st_dev && w->named[i].ino == st.st_ino)
+            return 1;
+    return 0;
+}
+
+#define PEEK ((size_t)64 << 10)
+
+
+/* Whether the JSON Lines file path looks like articles: its first 64 KiB hold the text field
+ * as a key ("text": ).  A gold file or any other records beside a corpus do not. */
+static int holds_articles(const walker *w, const char *path)
+{
+    const char *txf = w->opt->text_field ? w->opt->text_field : "text";
+    size_t tl = strlen(txf), n = 0;
+    char *b = malloc(PEEK + 1);
+    const char *p;
+    int fd, found = 0;
+    ssize_t r;
+    if (!b)
+        return 1;   /* unsure: warn */
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        free(b);
+        return 1;   /* unreadable: worth a word too */
+    }
+    while (n < PEEK && ((r = read(fd, b + n, PEEK - n)) > 0 || (r < 0 && errno == EINTR)))
+        n += r > 0 ? (size_t)r : 0;
+    close(fd);
+    for (p = b; !found && (p = memchr(p, '"', (size_t)(b + n - p))) && (size_t)(b + n - p) > tl + 1;
+         p++) {
+        const char *q = p + 1 + tl;
+        if (memcmp(p + 1, txf, tl) || *q != '"')
+            continue;
+        for (q++; q < b + n && is_blank(*q); q++)
+            ;
+        found = q < b + n && *q == ':';
+    }
+    free(b);
+    return found;
+}
+
+/* Whether a file found inside a folder is read (base is the name of path); a *.jsonl file
+ * left out is counted, and the first few named, so that the walk can say how to read them. */
+static int included(walker *w, const char *path, const char *base)
 {
     if (!w->opt->include && has_suffix(base, ".jsonl")) {
-        if (!w->skipped_jsonl++)
-            snprintf(w->skipped_name, sizeof w->skipped_name, "%s", base);
+        if (is_named(w, path) || !holds_articles(w, path))
+            return 0;   /* read anyway; or gold, a config: not a corpus left out */
+        if (w->skipped_jsonl++ < SKIPPED_SHOWN) {
+            size_t used = strlen(w->skipped_names);
+            snprintf(w->skipped_names + used, sizeof w->skipped_names - used, "%s%s",
+                     used ? ", " : "", path);
+        }
         return 0;
     }
     return fnmatch(w->opt->include ? w->opt->include : "*.txt", base, 0) == 0;
+}
+
+/* Says which *.jsonl files the folders held and the walk left out, and how to read them:
+ * naming a file reads it whatever the folder's glob (--include '*.jsonl' would read those
+ * but leave out the *.txt beside them). */
+static void warn_skipped(const walker *w)
+{
+    if (!w->skipped_jsonl)
+        return;
+    fprintf(stderr,
+            "topictag: warning: %zu JSON Lines file%s in the folders not read (%s%s): folders "
+            "are searched for *.txt; name %s on the command line to read %s as JSON Lines\n",
+            w->skipped_jsonl, w->skipped_jsonl == 1 ? "" : "s", w->skipped_names,
+            w->skipped_jsonl > SKIPPED_SHOWN ? ", ..." : "",
+            w->skipped_jsonl == 1 ? "it" : "each", w->skipped_jsonl == 1 ? "it" : "them");
 }
 
 static int do_dir(walker *w, const char *path, const struct stat *st)
@@ -667,7 +784,7 @@ static int do_dir(walker *w, const char *path, const struct stat *st)
     for (i = 0; i < n && !rc; i++) {
         /* a regular file (not a symlink): no stat, and opened relative to the folder */
         if (ents[i].type == DT_REG) {
-            if (included(w, ents[i].name))
+            if (included(w, ents[i].full, ents[i].name))
                 rc = do_file(w, ents[i].full, has_suffix(ents[i].name, ".jsonl"), 1, dirfd(d),
                              ents[i].name);
         } else {
@@ -698,11 +815,40 @@ static int do_path(walker *w, const char *path, int explicit_path)
     }
     if (S_ISDIR(st.st_mode))
         return do_dir(w, path, &st);
-    if (!explicit_path && !included(w, base))
+    if (!explicit_path && !included(w, path, base))
         return 0;
     if (!explicit_path && !S_ISREG(st.st_mode))
         return 0;   /* FIFOs and devices are read only when named */
     return do_file(w, path, has_suffix(path, ".jsonl"), S_ISREG(st.st_mode), AT_FDCWD, NULL);
+}
+
+int tt_input_check_jsonl(const tt_input_options *opt, char *const *paths, int npaths)
+{
+    int i;
+    if (npaths == 0 && opt->stdin_text)
+        return tt_input_not_jsonl("-");
+    for (i = 0; i < npaths; i++) {
+        struct stat st;
+        int prose;
+        if (!strcmp(paths[i], "-"))
+            prose = opt->stdin_text;
+        else   /* a file that cannot be read is the walk's to report */
+            prose = stat(paths[i], &st) == 0 && !S_ISDIR(st.st_mode) &&
+                    !has_suffix(paths[i], ".jsonl");
+        if (prose)
+            return tt_input_not_jsonl(paths[i]);
+    }
+    return 0;
+}
+
+static void release_kept(walker *w)
+{
+    size_t i;
+    for (i = 0; w->kept_text && i < w->opt->nkeep; i++)
+        cli_jbuf_release(&w->kept_text[i]);
+    free(w->kept_text);
+    free(w->kept);
+    cli_jbuf_release(&w->key);
 }
 
 int tt_input_each(const tt_input_options *opt, char *const *paths, int npaths, tt_doc_fn fn,
@@ -714,16 +860,32 @@ int tt_input_each(const tt_input_options *opt, char *const *paths, int npaths, t
     w.opt = opt;
     w.fn = fn;
     w.ctx = ctx;
-    w.fn = fn;
-    if (npaths == 0)
-        return do_path(&w, "-", 1);
+    if (opt->nkeep && (!(w.kept = calloc(opt->nkeep, sizeof *w.kept)) ||
+                       !(w.kept_text = calloc(opt->nkeep, sizeof *w.kept_text)))) {
+        release_kept(&w);
+        return -1;
+    }
+    if (npaths == 0) {
+        rc = do_path(&w, "-", 1);
+        release_kept(&w);
+        return rc;
+    }
+    if (!(w.named = malloc((size_t)npaths * sizeof *w.named))) {
+        release_kept(&w);
+        return -1;
+    }
+    for (i = 0; i < npaths; i++) {
+        struct stat st;
+        if (has_suffix(paths[i], ".jsonl") && stat(paths[i], &st) == 0 && S_ISREG(st.st_mode)) {
+            w.named[w.nnamed].dev = st.st_dev;
+            w.named[w.nnamed++].ino = st.st_ino;
+        }
+    }
     for (i = 0; i < npaths && !rc; i++)
         rc = do_path(&w, paths[i], 1);
-    if (!rc && !w.delivered && w.skipped_jsonl)
-        fprintf(stderr,
-                "topictag: note: %zu JSON Lines file%s in the folders not read (%s%s): folders "
-                "are searched for *.txt; --include '*.jsonl' reads JSON Lines\n",
-                w.skipped_jsonl, w.skipped_jsonl == 1 ? "" : "s", w.skipped_name,
-                w.skipped_jsonl == 1 ? "" : ", ...");
+    free(w.named);
+    release_kept(&w);
+    if (!rc)
+        warn_skipped(&w);
     return rc;
 }

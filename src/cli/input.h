@@ -7,8 +7,8 @@
 #include "topictag.h"
 
 typedef struct tt_input_options {
-    const char *include;       /* glob for files inside folders; default *.txt (a walk
-                                  that reads nothing says which *.jsonl it left out) */
+    const char *include;       /* glob for files inside folders; default *.txt (the *.jsonl
+                                  files it leaves out are named in a warning on stderr) */
     int stdin_jsonl;           /* stdin is JSON Lines (--input jsonl) */
     int stdin_text;            /* stdin is prose (--input text); neither: JSON Lines when its
                                   first line is a JSON object, said on stderr */
@@ -22,9 +22,13 @@ typedef struct tt_input_options {
                                   as too-large; 0: the library's default (64 MiB) */
     int encoding;              /* cli_encoding (encoding.h): what the bytes are; 0: UTF-8 */
     int lossy;                 /* invalid UTF-8 becomes U+FFFD (counted, warned) */
-    /* may be NULL: told how many bytes of a document were replaced with U+FFFD, before the
-       document itself reaches the callback */
-    void (*replaced)(void *ctx, const char *name, size_t count);
+    const char *const *keep_fields;   /* JSON Lines fields whose values each record carries
+                                         (--keep-field); only JSON Lines can then be read */
+    size_t nkeep;
+    /* may be NULL: told, just before each document reaches the callback, what else is known
+       of it: the values of keep_fields and the bytes replaced with U+FFFD (m is valid until
+       the callback returns) */
+    void (*meta)(void *ctx, const tt_doc_meta *m);
     int (*idle)(void *idle_ctx);   /* may be NULL: called before a read from a pipe or terminal
                                       that would wait, so that what is done can be written
                                       (a live feed); returns 0, or -1 to stop */
@@ -38,7 +42,20 @@ typedef int (*tt_doc_fn)(void *ctx, const char *name, const char *id, const char
                          size_t len, const tt_error *err);
 
 /* Visits every document of the given paths ("-" = stdin; none = stdin).
- * Returns 0, or -1 when the callback stopped the walk or memory ran out. */
+ * Returns 0, or -1 when the callback stopped the walk or memory ran out, or
+ * TT_INPUT_NOT_JSONL when keep_fields is set and a document is not a JSON Lines record (the
+ * walk stops before it; said on stderr). */
+#define TT_INPUT_NOT_JSONL (-2)
+
+/* --keep-field reads JSON Lines only (a document of prose has no fields to keep): says so on
+ * stderr, naming the document, and returns TT_INPUT_NOT_JSONL. */
+int tt_input_not_jsonl(const char *name);
+
+/* Whether the operands may all be JSON Lines for keep_fields: 0, or TT_INPUT_NOT_JSONL (said
+ * as tt_input_not_jsonl) for the first one that cannot: a file named that is not *.jsonl, or
+ * standard input with stdin_text.  What a folder or stdin holds is only known as read. */
+int tt_input_check_jsonl(const tt_input_options *opt, char *const *paths, int npaths);
+
 int tt_input_each(const tt_input_options *opt, char *const *paths, int npaths, tt_doc_fn fn,
                   void *ctx);
 

@@ -1,6 +1,7 @@
 /* jsonl.c - the fast path for JSON Lines records (see jsonl.h). */
 #include "jsonl.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -261,6 +262,88 @@ int cli_jsonl_fast(const char *line, size_t n, const char *idf, const char *txf,
         *textlen = txb->len;
     }
     return OK;
+}
+
+/* The end of the JSON value at p[i] (valid JSON: brackets balance, strings close).  A string
+ * is crossed with memchr: the text of an article is most of a record. */
+static size_t skip_value(const unsigned char *p, size_t i, size_t n)
+{
+    int depth = 0;
+    do {
+        unsigned c = p[i];
+        if (c == '"') {   /* to the first quote after an even run of backslashes */
+            const unsigned char *q;
+            for (i++;; i = (size_t)(q - p) + 1) {
+                size_t bs = 0;
+                if (!(q = memchr(p + i, '"', n - i)))
+                    return n;
+                while (q - bs > p + i && q[-1 - (ptrdiff_t)bs] == '\\')
+                    bs++;
+                if (bs % 2 == 0)
+                    break;
+            }
+            i = (size_t)(q - p) + 1;
+        } else if (c == '{' || c == '[') {
+            depth++;
+            i++;
+        } else if (c == '}' || c == ']') {
+            depth--;
+            i++;
+        } else if (is_ws(c) || c == ',' || c == ':') {
+            i++;
+        } else {   /* a number, true, false, null */
+            while (i < n && !is_ws(p[i]) && p[i] != ',' && p[i] != '}' && p[i] != ']')
+                i++;
+        }
+    } while (depth > 0 && i < n);
+    return i;
+}
+
+int cli_jsonl_members(const char *line, size_t len, const char *const *names, size_t n,
+                      tt_field_value *vals, cli_jbuf *texts, cli_jbuf *key)
+{
+    const unsigned char *p = (const unsigned char *)line;
+    size_t i = skip_ws(p, 0, len), k;
+    memset(vals, 0, n * sizeof *vals);
+    if (i >= len || p[i] != '{')
+        return 0;
+    i = skip_ws(p, i + 1, len);
+    while (i < len && p[i] == '"') {
+        size_t v0;
+        int nul = 0, rc = string_at(p, len, &i, key, 1, &nul);
+        if (rc == NOMEM)
+            return -1;
+        if (rc != OK)
+            return 0;   /* not what jansson took: nothing known */
+        i = skip_ws(p, i, len);
+        if (i >= len || p[i] != ':')
+            return 0;
+        v0 = i = skip_ws(p, i + 1, len);
+        if (i >= len)
+            return 0;
+        i = skip_value(p, i, len);
+        for (k = 0; k < n; k++) {
+            size_t j = v0;
+            if (strlen(names[k]) != key->len || memcmp(names[k], key->s, key->len))
+                continue;
+            vals[k].json = line + v0;
+            vals[k].json_len = i - v0;
+            vals[k].text = NULL;
+            vals[k].text_len = 0;
+            if (p[v0] != '"')
+                continue;
+            if ((rc = string_at(p, len, &j, &texts[k], 1, &nul)) == NOMEM)
+                return -1;
+            if (rc == OK) {
+                vals[k].text = texts[k].s ? texts[k].s : "";
+                vals[k].text_len = texts[k].len;
+            }
+        }
+        i = skip_ws(p, i, len);
+        if (i < len && p[i] == ',')
+            i = skip_ws(p, i + 1, len);
+    }
+    return 0;
 }
 
 void cli_jbuf_release(cli_jbuf *b)

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "topictag.h"
+
 typedef struct cli_jbuf {
     char *s;
     size_t len, cap;
@@ -23,6 +25,14 @@ int cli_jsonl_fast(const char *line, size_t n, const char *idf, const char *txf,
                    cli_jbuf *txb, const char **id, const char **text, size_t *textlen);
 
 void cli_jbuf_release(cli_jbuf *b);
+
+/* The values of the top-level members names[0..n) of line[0..len), which must be a valid JSON
+ * object (the fast path or jansson took it): vals[k].json points at the value's text in line,
+ * as written (NULL when the member is absent; the last one when repeated, as in jansson), and
+ * vals[k].text at a string value decoded into texts[k] (NULL for other values).  Returns 0,
+ * or -1 on out of memory. */
+int cli_jsonl_members(const char *line, size_t len, const char *const *names, size_t n,
+                      tt_field_value *vals, cli_jbuf *texts, cli_jbuf *key);
 
 /* Length of the valid UTF-8 sequence at p[i] (i < n, first byte >= 0x80), or 0: the checks
  * jansson makes (no overlong forms, no surrogates, nothing above U+10FFFF). */

@@ -26,6 +26,12 @@ typedef struct slot {
     int unreadable;            /* text NULL: derr says why */
     int pending_read;          /* the worker reads the file name first */
     tt_error derr;
+    tt_doc_meta meta;          /* as submitted: fields point into metabuf */
+    int has_meta;
+    tt_field_value *fields;    /* room for fieldcap values */
+    size_t fieldcap;
+    char *metabuf;             /* the fields' JSON and text */
+    size_t metacap;
     const tt_result *r;
     tt_report_buf out;         /* the report rendered by the worker */
     int rendered;
@@ -101,8 +107,9 @@ static void process(tt_pool *p, slot *s)
     /* rendering only reads the report; out of memory here just leaves the rendering to the
      * writing thread */
     s->rendered = p->rep && s->r && s->len <= RENDER_APART_MAX &&
-                  tt_report_render(p->rep, s->name, s->has_id ? s->id : NULL, s->r, NULL,
-                                   &s->out) == 0;
+                  tt_report_render_meta(p->rep, s->name, s->has_id ? s->id : NULL,
+                                        s->has_meta ? &s->meta : NULL, s->r, NULL,
+                                        &s->out) == 0;
 }
 
 /* The oldest queued slot, or NULL; with the mutex held. */
@@ -221,10 +228,11 @@ static int emit_one(tt_pool *p, int wait)
     }
     pthread_mutex_unlock(&p->mu);
     if (s->unreadable)
-        rc = p->done(p->ctx, s->name, s->has_id ? s->id : NULL, NULL, &s->derr, NULL);
+        rc = p->done(p->ctx, s->name, s->has_id ? s->id : NULL, s->has_meta ? &s->meta : NULL,
+                     NULL, &s->derr, NULL);
     else
-        rc = p->done(p->ctx, s->name, s->has_id ? s->id : NULL, s->r, s->r ? NULL : &s->derr,
-                     s->rendered ? &s->out : NULL);
+        rc = p->done(p->ctx, s->name, s->has_id ? s->id : NULL, s->has_meta ? &s->meta : NULL,
+                     s->r, s->r ? NULL : &s->derr, s->rendered ? &s->out : NULL);
     if (s->textcap > KEEP_MAX) {
         free(s->text);
         s->text = NULL;
@@ -250,10 +258,55 @@ static char *copy_into(char *old, const char *s)
     return d;
 }
 
+/* Copies meta (nfields values) into slot s: its field values into one buffer of the slot.
+ * Returns 0, or -1 on out of memory. */
+static int copy_meta(slot *s, const tt_doc_meta *meta, size_t nfields)
+{
+    size_t need = 0, i;
+    char *b;
+    s->has_meta = meta != NULL;
+    if (!meta)
+        return 0;
+    s->meta = *meta;
+    if (!meta->fields)
+        return 0;
+    for (i = 0; i < nfields; i++)
+        need += meta->fields[i].json_len + meta->fields[i].text_len + 2;
+    if (nfields > s->fieldcap) {
+        tt_field_value *nf = realloc(s->fields, nfields * sizeof *nf);
+        if (!nf)
+            return -1;
+        s->fields = nf;
+        s->fieldcap = nfields;
+    }
+    if (need > s->metacap) {
+        if (!(b = realloc(s->metabuf, need)))
+            return -1;
+        s->metabuf = b;
+        s->metacap = need;
+    }
+    for (i = 0, b = s->metabuf; i < nfields; i++) {
+        const tt_field_value *v = &meta->fields[i];
+        s->fields[i] = *v;
+        if (v->json) {
+            s->fields[i].json = memcpy(b, v->json, v->json_len);
+            b[v->json_len] = '\0';
+            b += v->json_len + 1;
+        }
+        if (v->text) {
+            s->fields[i].text = memcpy(b, v->text, v->text_len);
+            b[v->text_len] = '\0';
+            b += v->text_len + 1;
+        }
+    }
+    s->meta.fields = s->fields;
+    return 0;
+}
+
 /* Submits a document: text, or (read) the file name to read on the worker, or (neither)
  * one that could not be read (derr). */
-static int submit(tt_pool *p, const char *name, const char *id, const char *text, size_t len,
-                  const tt_error *derr, int read)
+static int submit(tt_pool *p, const char *name, const char *id, const tt_doc_meta *meta,
+                  size_t nfields, const char *text, size_t len, const tt_error *derr, int read)
 {
     slot *s;
     char *nn;
@@ -271,7 +324,7 @@ static int submit(tt_pool *p, const char *name, const char *id, const char *text
                     tt_input_too_large(&err, name, rrc, len, p->max_size);
                 else
                     read_error(&err, name);
-                return p->done(p->ctx, name, id, NULL, &err, NULL) ? -1 : 0;
+                return p->done(p->ctx, name, id, meta, NULL, &err, NULL) ? -1 : 0;
             }
             text = buf;
         }
@@ -279,7 +332,7 @@ static int submit(tt_pool *p, const char *name, const char *id, const char *text
             r = classify(p->sc, p->segment_only, text, len, &err);
             derr = r ? NULL : &err;
         }
-        rc = p->done(p->ctx, name, id, r, derr, NULL) ? -1 : 0;
+        rc = p->done(p->ctx, name, id, meta, r, derr, NULL) ? -1 : 0;
         free(buf);
         return rc;
     }
@@ -296,6 +349,8 @@ static int submit(tt_pool *p, const char *name, const char *id, const char *text
             return -1;
         s->id = nn;
     }
+    if (copy_meta(s, meta, nfields))
+        return -1;
     s->unreadable = text == NULL && !read;
     s->pending_read = read;
     memset(&s->derr, 0, sizeof s->derr);
@@ -332,15 +387,15 @@ static int submit(tt_pool *p, const char *name, const char *id, const char *text
     return 0;
 }
 
-int tt_pool_submit(tt_pool *p, const char *name, const char *id, const char *text, size_t len,
-                   const tt_error *derr)
+int tt_pool_submit(tt_pool *p, const char *name, const char *id, const tt_doc_meta *meta,
+                   size_t nfields, const char *text, size_t len, const tt_error *derr)
 {
-    return submit(p, name, id, text, len, derr, 0);
+    return submit(p, name, id, meta, nfields, text, len, derr, 0);
 }
 
 int tt_pool_submit_file(tt_pool *p, const char *path)
 {
-    return submit(p, path, NULL, NULL, 0, NULL, 1);
+    return submit(p, path, NULL, NULL, 0, NULL, 0, NULL, 1);
 }
 
 int tt_pool_drain(void *pool)
@@ -379,6 +434,8 @@ void tt_pool_free(tt_pool *p)
         free(p->slots[i].name);
         free(p->slots[i].id);
         free(p->slots[i].text);
+        free(p->slots[i].fields);
+        free(p->slots[i].metabuf);
         tt_report_buf_release(&p->slots[i].out);
     }
     free(p->slots);

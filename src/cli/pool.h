@@ -11,11 +11,13 @@
 
 #include "topictag.h"
 
-/* Called in submission order on the submitting thread.  r is NULL when the document could not
- * be read (derr says why) or memory ran out while classifying it (derr says so).  rendered is
- * the document's report rendered by the worker (tt_report_render), or NULL when it was not.
- * Returns 0, or -1 to stop. */
-typedef int (*tt_pool_done_fn)(void *ctx, const char *name, const char *id, const tt_result *r,
+/* Called in submission order on the submitting thread.  meta is what was submitted with the
+ * document (NULL: nothing).  r is NULL when the document could not be read (derr says why) or
+ * memory ran out while classifying it (derr says so).  rendered is the document's report
+ * rendered by the worker (tt_report_render_meta), or NULL when it was not.  Returns 0, or -1
+ * to stop. */
+typedef int (*tt_pool_done_fn)(void *ctx, const char *name, const char *id,
+                               const tt_doc_meta *meta, const tt_result *r,
                                const tt_error *derr, const tt_report_buf *rendered);
 
 typedef struct tt_pool tt_pool;
@@ -26,11 +28,11 @@ typedef struct tt_pool tt_pool;
 tt_pool *tt_pool_new(const tt_ruleset *rs, const tt_limits *lim, int threads, int segment_only,
                      const tt_report *rep, tt_pool_done_fn done, void *ctx);
 
-/* Submits one document (copied); text NULL with derr for a document that could not be read.
- * May call done() for earlier documents.  Returns 0, or -1 when done() asked to stop or
- * memory ran out. */
-int tt_pool_submit(tt_pool *p, const char *name, const char *id, const char *text, size_t len,
-                   const tt_error *derr);
+/* Submits one document (copied, with meta: may be NULL; nfields values in meta->fields);
+ * text NULL with derr for a document that could not be read.  May call done() for earlier
+ * documents.  Returns 0, or -1 when done() asked to stop or memory ran out. */
+int tt_pool_submit(tt_pool *p, const char *name, const char *id, const tt_doc_meta *meta,
+                   size_t nfields, const char *text, size_t len, const tt_error *derr);
 
 /* Submits the regular file path, to be read by the worker that classifies it (so reading
  * runs in parallel too); a file that cannot be read reaches done() with derr as the reading

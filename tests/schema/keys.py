@@ -35,12 +35,15 @@ def jtype(v):
 
 
 def walk(v, path, seen):
-    """Adds (key, type, path) for every key under v to seen; array items share a path."""
+    """Adds (key, type, path) for every key under v to seen; array items share a path.  The
+    keys inside a record's "fields" (classify --keep-field) are the input's names, not
+    topictag's: "fields" itself is listed, what it holds is not."""
     if isinstance(v, dict):
         for k, sub in v.items():
             p = path + "." + k
             seen.setdefault(k, {}).setdefault(jtype(sub), set()).add(p)
-            walk(sub, p, seen)
+            if k != "fields":
+                walk(sub, p, seen)
     elif isinstance(v, list):
         for sub in v:
             walk(sub, path + "[]", seen)

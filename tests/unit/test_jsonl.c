@@ -48,6 +48,8 @@ static const char *const LEFT[] = {
     "{\"text\": \"\\x\"}",
     "{\"id\": \"nul \\u0000 id\", \"text\": \"t\"}",
     "\xef\xbb\xbf{\"text\": \"bom\"}",
+    "{\"meta\": {\"a\": \"}\", \"b\": [1, {\"c\": \"\\\"]\"}]}, \"n\": -1.5e3, \"t\": true, "
+    "\"f\": null, \"e\": [], \"text\": \"x\"}",
 };
 
 /* Checks the fast path's answer for line against jansson's; returns the fast result. */
@@ -89,6 +91,63 @@ static int check_line(const char *line, size_t n)
     return fast;
 }
 
+/* --keep-field: for a line jansson takes as an object, cli_jsonl_members finds each of its
+ * members with the value jansson gives (the last of a repeated key), a string's text decoded,
+ * and no value for a name the record lacks.  Returns the number of members checked. */
+static size_t check_members(const char *line, size_t n)
+{
+    json_t *rec = json_loadb(line, n, JSON_ALLOW_NUL, NULL), *v;
+    const char *key;
+    size_t checked = 0;
+    if (!json_is_object(rec)) {
+        json_decref(rec);
+        return 0;
+    }
+    json_object_foreach(rec, key, v) {
+        const char *names[2];
+        tt_field_value vals[2];
+        cli_jbuf texts[2] = {{NULL, 0, 0}, {NULL, 0, 0}}, kb = {NULL, 0, 0};
+        json_t *got;
+        if (json_object_get(rec, key) != v)
+            continue;   /* a key holding a NUL: not a name a command line can give */
+        names[0] = key;
+        names[1] = "no such field";
+        assert_int_equal(cli_jsonl_members(line, n, names, 2, vals, texts, &kb), 0);
+        if (!vals[0].json)
+            fail_msg("member '%s' not found in: %.*s", key, (int)n, line);
+        got = json_loadb(vals[0].json, vals[0].json_len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+        if (!got || !json_equal(got, v))
+            fail_msg("member '%s' read as '%.*s' in: %.*s", key, (int)vals[0].json_len,
+                     vals[0].json, (int)n, line);
+        if (json_is_string(v)) {
+            assert_non_null(vals[0].text);
+            assert_int_equal(vals[0].text_len, json_string_length(v));
+            assert_memory_equal(vals[0].text, json_string_value(v), vals[0].text_len);
+        } else {
+            assert_null(vals[0].text);
+        }
+        assert_null(vals[1].json);
+        json_decref(got);
+        cli_jbuf_release(&texts[0]);
+        cli_jbuf_release(&texts[1]);
+        cli_jbuf_release(&kb);
+        checked++;
+    }
+    json_decref(rec);
+    return checked;
+}
+
+static void test_jsonl_members(void **state)
+{
+    size_t i, checked = 0;
+    (void)state;
+    for (i = 0; i < sizeof TAKEN / sizeof *TAKEN; i++)
+        checked += check_members(TAKEN[i], strlen(TAKEN[i]));
+    for (i = 0; i < sizeof LEFT / sizeof *LEFT; i++)
+        checked += check_members(LEFT[i], strlen(LEFT[i]));
+    assert_true(checked >= 30);
+}
+
 static void test_jsonl_taken(void **state)
 {
     size_t i;
@@ -119,7 +178,7 @@ static unsigned next(unsigned n)
 static void test_jsonl_mutations(void **state)
 {
     static const char bytes[] = "\"\\u{}[],: \t0aDd8\x80\xc3\xa9\xed\xf4\xbf\x01\x1f\x7f";
-    size_t round, taken = 0;
+    size_t round, taken = 0, members = 0;
     (void)state;
     for (round = 0; round < 300000; round++) {
         char buf[256];
@@ -142,9 +201,11 @@ static void test_jsonl_mutations(void **state)
             }
         }
         taken += (size_t)check_line(buf, n);
+        members += check_members(buf, n);
     }
     print_message("mutations: %zu of 300000 taken by the fast path, all as jansson decodes them\n",
                   taken);
+    print_message("mutations: %zu members found as jansson reads them\n", members);
     assert_true(taken > 1000);
 }
 
@@ -153,6 +214,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_jsonl_taken),
         cmocka_unit_test(test_jsonl_left),
+        cmocka_unit_test(test_jsonl_members),
         cmocka_unit_test(test_jsonl_mutations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

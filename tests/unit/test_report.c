@@ -854,6 +854,118 @@ static void test_report_out_of_memory(void **state)
     }
 }
 
+/* ---- tt_report_set_input: kept input fields and the replaced count ------------------------ */
+
+static const char *const KEPT[] = {"date", "n"};
+/* the first document has "date" (a string) and lacks "n"; the second is not known at all */
+static const tt_field_value KEPT_A[] = {{"\"2024-05-01\"", 12, "2024-05-01", 10},
+                                        {NULL, 0, NULL, 0}};
+
+/* Doc A (rendered apart when the format can, as the pool does) with KEPT_A and 2 bytes
+ * replaced, then the unreadable missing.txt with nothing known; returns the output. */
+static char *run_input(tt_format format, size_t *len)
+{
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *out = open_memstream(&buf, &blen);
+    tt_report *rep = new_report(out, format, 1, 1);
+    tt_doc_meta ma = {KEPT_A, 2};
+    tt_report_buf rb = {NULL, 0, 0};
+    const tt_result *r;
+    tt_error io;
+    int rc;
+    memset(&io, 0, sizeof io);
+    io.code = TT_ERR_IO;
+    snprintf(io.message, sizeof io.message, "cannot read");
+    assert_int_equal(tt_report_set_input(rep, KEPT, 2, 1), 0);
+    r = classify(DOC_A, strlen(DOC_A));
+    rc = tt_report_render_meta(rep, "a.txt", NULL, &ma, r, NULL, &rb);
+    if (rc == 0)
+        assert_int_equal(tt_report_emit_meta(rep, &rb, &ma, r, NULL), 0);
+    else
+        assert_int_equal(tt_report_document_meta(rep, "a.txt", NULL, &ma, r, NULL), 0);
+    assert_int_equal(tt_report_document_meta(rep, "missing.txt", NULL, NULL, NULL, &io), 0);
+    assert_int_equal(tt_report_finish(rep), 0);
+    tt_report_buf_release(&rb);
+    tt_report_free(rep);
+    assert_int_equal(fclose(out), 0);
+    *len = blen;
+    return buf;
+}
+
+static void test_report_input(void **state)
+{
+    size_t len;
+    char *buf;
+    json_t *want_a = json_pack("{s:s}", "date", "2024-05-01"), *want_b = json_object();
+    (void)state;
+    {
+        /* JSON Lines: the record's kept fields as written, the absent one left out; an
+         * unknown record {}; "replaced" per record and in the summary */
+        char *line2, *line3;
+        json_t *a, *b, *sum;
+        buf = run_input(TT_FORMAT_JSONL, &len);
+        assert_non_null(line2 = strchr(buf, '\n'));
+        assert_non_null(line3 = strchr(line2 + 1, '\n'));
+        assert_non_null(a = json_loadb(buf, (size_t)(line2 - buf), 0, NULL));
+        assert_non_null(b = json_loadb(line2 + 1, (size_t)(line3 - line2 - 1), 0, NULL));
+        assert_non_null(sum = json_loads(line3 + 1, 0, NULL));
+        assert_true(json_equal(get(a, "fields"), want_a));
+        assert_int_equal(get_int(a, "replaced"), 2);
+        assert_true(json_equal(get(b, "fields"), want_b));
+        assert_int_equal(get_int(b, "replaced"), 0);
+        assert_int_equal(get_int(get(sum, "summary"), "replaced"), 2);
+        /* the fields come right after the name and id */
+        assert_non_null(strstr(buf, "\"document\": \"a.txt\", \"fields\": {\"date\": \"2024-05-01\"}, "
+                                    "\"replaced\": 2, \"bytes\": "));
+        json_decref(a);
+        json_decref(b);
+        json_decref(sum);
+        free(buf);
+    }
+    {
+        /* CSV: a column per kept field after the others: the string's text, empty when absent */
+        static const char want[] =
+            "document,id,sentence,start,end,topic,score,via,role,patterns,text,error,date,n\n"
+            "a.txt,,0,0,26,nk,1.5,,primary,nk missile,Pyongyang fired a missile.,,2024-05-01,\n"
+            "a.txt,,1,27,48,nk,0.5,context:0,primary,missile,The missile flew far.,,2024-05-01,\n"
+            "missing.txt,,,,,,,,,,,io: cannot read,,\n";
+        buf = run_input(TT_FORMAT_CSV, &len);
+        assert_int_equal(len, sizeof want - 1);
+        assert_memory_equal(buf, want, len);
+        free(buf);
+    }
+    {
+        /* text: the total on the summary line */
+        buf = run_input(TT_FORMAT_TEXT, &len);
+        assert_non_null(strstr(buf, "Summary: 2 documents (1 failed), 3 sentences, 2 tagged, 2 "
+                                    "bytes replaced with U+FFFD\n"));
+        free(buf);
+    }
+    json_decref(want_a);
+    json_decref(want_b);
+}
+
+static void test_report_input_out_of_memory(void **state)
+{
+    long n;
+    int done = 0;
+    (void)state;
+    for (n = 0; !done; n++) {
+        tt_report *rep = new_report(stdout, TT_FORMAT_CSV, 0, 0);
+        int rc;
+        assert_true(n < 100);
+        tt_alloc_fail_after(n);
+        rc = tt_report_set_input(rep, KEPT, 2, 0);
+        tt_alloc_fail_after(-1);
+        done = rc == 0;
+        if (!done)
+            assert_int_equal(rc, -1);
+        tt_report_free(rep);
+    }
+    assert_true(n > 1);   /* some allocation failed first, cleanly */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -868,6 +980,8 @@ int main(void)
         cmocka_unit_test(test_report_format_parse),
         cmocka_unit_test(test_report_status_names),
         cmocka_unit_test(test_report_out_of_memory),
+        cmocka_unit_test(test_report_input),
+        cmocka_unit_test(test_report_input_out_of_memory),
         cmocka_unit_test(test_report_render_apart),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
