@@ -118,6 +118,7 @@ install-test: all
 	  $$d/bin/topictag check -r $$d/share/topictag/rules 2>/dev/null >/dev/null && \
 	  $$d/bin/topictag --version >/dev/null && \
 	  man -l $$d/share/man/man1/topictag.1 >/dev/null 2>&1 && \
+	  test -f $$d/share/topictag/schema/classify-jsonl.json && \
 	  printf '#include <topictag.h>\nint main(void){return tt_version()[0]==0;}\n' > $(B)/install-test/t.c && \
 	  PKG_CONFIG_PATH=$$d/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(CURDIR)/$(B)/install-test \
 	    $(CC) $(CFLAGS) $(LDFLAGS) -o $(B)/install-test/t $(B)/install-test/t.c \
@@ -192,7 +193,7 @@ bench: $(B)/topictag $(B)/libtopictag.so
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/topictag/rules \
-	  $(DESTDIR)$(PREFIX)/share/man/man1
+	  $(DESTDIR)$(PREFIX)/share/topictag/schema $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/topictag $(DESTDIR)$(PREFIX)/bin/topictag
 	install -m 644 $(B)/libtopictag.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(B)/libtopictag.so.$(SOFULL) $(DESTDIR)$(PREFIX)/lib/
@@ -202,6 +203,7 @@ install: all
 	install -m 644 rules/*.yaml rules/README.md $(DESTDIR)$(PREFIX)/share/topictag/rules/
 	install -m 644 docs/rules.md $(DESTDIR)$(PREFIX)/share/topictag/
 	install -m 644 docs/python.md $(DESTDIR)$(PREFIX)/share/topictag/
+	install -m 644 docs/schema/*.json docs/schema/README.md $(DESTDIR)$(PREFIX)/share/topictag/schema/
 	install -m 644 docs/topictag.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@HS_PKG@|$(HS_PKG)|' -e 's|@VERSION@|$(shell sed -n 's/^#define TT_VERSION "\(.*\)"/\1/p' include/topictag.h)|' \
 	  topictag.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/topictag.pc
