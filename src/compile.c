@@ -373,9 +373,11 @@ static int pattern_source(build *b, const tt_src_pattern *sp, tt_sbuf *out)
     return bad;
 }
 
+/* PCRE2_USE_OFFSET_LIMIT lets match.c stop a search at the last literal hit a match could
+ * start at (pcre2_set_offset_limit); without a limit set the search is as before. */
 static uint32_t compile_options(const tt_src_pattern *sp)
 {
-    return PCRE2_UTF | (sp->ignore_case ? PCRE2_CASELESS : 0);
+    return PCRE2_UTF | PCRE2_USE_OFFSET_LIMIT | (sp->ignore_case ? PCRE2_CASELESS : 0);
 }
 
 /* Compiles one pattern, JIT-compiled when jit is set (else jit_patterns() decides later); on

@@ -49,6 +49,7 @@ struct tt_scanner {
     tt_limits lim;
     pcre2_match_data *md;
     pcre2_match_context *mctx;
+    pcre2_match_context *mctx_lim;   /* mctx with an offset limit, set per search */
     pcre2_jit_stack *jit;
     tt_span_vec spans;
     tt_pf_hit *hits;           /* literal hits of the current document */
@@ -197,6 +198,10 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     pcre2_set_heap_limit(sc->mctx, sc->lim.heap_limit_kib);
     if (sc->jit)
         pcre2_jit_stack_assign(sc->mctx, NULL, sc->jit);
+    if (!(sc->mctx_lim = pcre2_match_context_copy(sc->mctx))) {
+        tt_scanner_free(sc);
+        return NULL;
+    }
     return sc;
 }
 
@@ -206,6 +211,7 @@ void tt_scanner_free(tt_scanner *sc)
         return;
     pcre2_match_data_free(sc->md);
     pcre2_match_context_free(sc->mctx);
+    pcre2_match_context_free(sc->mctx_lim);
     pcre2_jit_stack_free(sc->jit);
     tt_span_vec_release(&sc->spans);
     tt_free(sc->hits);
@@ -481,6 +487,18 @@ static size_t reach_from(const tt_scanner *sc, uint32_t p, size_t off, size_t en
     return end;
 }
 
+/* The last start of a literal hit of pattern p in the current sentence: every match of p
+ * holds one of its hits whole, so none starts after it.  0 when p has no hit. */
+static size_t last_hit_start(const tt_scanner *sc, uint32_t p)
+{
+    size_t last = 0;
+    uint32_t h;
+    for (h = sc->cand[p] ? sc->phit[p] : UINT32_MAX; h != UINT32_MAX; h = sc->hnext[h])
+        if (sc->hstart[h] > last)
+            last = sc->hstart[h];
+    return last;
+}
+
 /* Runs pattern p over sentence si: leftmost-first, non-overlapping matches inside the
  * sentence, appended to sc->tm.  The subject ends at the sentence end, so a pattern never
  * matches across a sentence boundary; lookbehind can still see the text before it.
@@ -496,14 +514,21 @@ static int run_pattern(tt_scanner *sc, uint32_t p, size_t si)
     uint32_t opts = PCRE2_NO_UTF_CHECK | (sc->lim.no_jit ? PCRE2_NO_JIT : 0);
     int jit = sc->jitted[p];
     int near = sc->lits_decide && rs->maxlen[p] != 0;
+    pcre2_match_context *mctx = sc->mctx;
     if (sc->lits_decide && rs->litpat[p].n)
         return run_literal_set(sc, p, si);
+    if (near) {
+        /* no start position after the last hit can begin a match (compile.c compiles every
+         * pattern with PCRE2_USE_OFFSET_LIMIT) */
+        mctx = sc->mctx_lim;
+        pcre2_set_offset_limit(mctx, last_hit_start(sc, p));
+    }
     while (off < end) {
         if (near && (off = reach_from(sc, p, off, end)) >= end)
             break;
         /* the JIT entry point skips pcre2_match's checks (the text was checked once) */
-        int rc = jit ? pcre2_jit_match(code, (PCRE2_SPTR)text, end, off, 0, sc->md, sc->mctx)
-                     : pcre2_match(code, (PCRE2_SPTR)text, end, off, opts, sc->md, sc->mctx);
+        int rc = jit ? pcre2_jit_match(code, (PCRE2_SPTR)text, end, off, 0, sc->md, mctx)
+                     : pcre2_match(code, (PCRE2_SPTR)text, end, off, opts, sc->md, mctx);
         PCRE2_SIZE *ov;
         if (rc == PCRE2_ERROR_NOMATCH)
             break;

@@ -1071,6 +1071,72 @@ static void test_classify_match_limit_interpreter(void **state)
     run_match_limit(1);
 }
 
+/* Every match of "(a+)+needle" holds the literal "needle", so no match starts after the
+ * literal's last hit: the search stops there (an offset limit) instead of backtracking
+ * catastrophically from each 'a' after it, where no_prefilter still hits the match limit. */
+static const char TAIL_RULES[] = "version: 1\n"
+                                 "topic:\n"
+                                 "  id: tail\n"
+                                 "  title: Tail\n"
+                                 "  patterns:\n"
+                                 "    - id: backtrack\n"
+                                 "      regex: '(a+)+needle'\n"
+                                 "    - id: plain\n"
+                                 "      literal: needle\n";
+
+static void run_search_bound(int no_jit, int no_prefilter)
+{
+    tt_ruleset *rs = load_rules(TAIL_RULES);
+    tt_limits lim;
+    tt_scanner *sc;
+    char *text;
+    const size_t na = 5000;
+    const char *head = "The needle was ";
+    size_t hl = strlen(head);
+    const tt_result *r;
+    const tt_tag *t;
+
+    tt_limits_init(&lim);
+    lim.match_limit = 100000;
+    lim.no_jit = no_jit;
+    lim.no_prefilter = no_prefilter;
+    sc = tt_scanner_new(rs, &lim);
+    assert_non_null(sc);
+    text = malloc(hl + na + 3);
+    assert_non_null(text);
+    memcpy(text, head, hl);
+    memset(text + hl, 'a', na);
+    memcpy(text + hl + na, "e.", 3);   /* an 'e' after the a's: PCRE2's last-byte check passes */
+    r = classify(sc, text);
+    if (no_prefilter) {
+        assert_int_equal(nerrors(r), 1);
+        assert_int_equal(tt_result_errors(r, &(size_t){0})[0].code, TT_ERR_MATCH_LIMIT);
+    } else {
+        assert_int_equal(nerrors(r), 0);
+    }
+    t = tag_of(r, rs, 0, "tail");
+    assert_non_null(t);
+    assert_int_equal(t->match_count, 1);
+    check_match(r, rs, t, 0, "plain", 4, 10);
+    free(text);
+    tt_scanner_free(sc);
+    tt_ruleset_free(rs);
+}
+
+static void test_classify_search_bound_jit(void **state)
+{
+    (void)state;
+    run_search_bound(0, 0);
+    run_search_bound(0, 1);
+}
+
+static void test_classify_search_bound_interpreter(void **state)
+{
+    (void)state;
+    run_search_bound(1, 0);
+    run_search_bound(1, 1);
+}
+
 /* ---- scanner reuse and segmentation ------------------------------------------------------ */
 
 /* A deep copy of a result, for comparing results of different calls. */
@@ -1412,6 +1478,8 @@ int main(void)
         cmocka_unit_test(test_classify_bom),
         cmocka_unit_test(test_classify_match_limit_jit),
         cmocka_unit_test(test_classify_match_limit_interpreter),
+        cmocka_unit_test(test_classify_search_bound_jit),
+        cmocka_unit_test(test_classify_search_bound_interpreter),
         cmocka_unit_test(test_classify_scanner_reuse),
         cmocka_unit_test(test_classify_segment_only),
         cmocka_unit_test(test_classify_out_of_memory),
