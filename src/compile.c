@@ -976,12 +976,39 @@ static int literal_set(tt_ruleset *rs, size_t p, int caseless, tt_litset *set)
     return 1;
 }
 
+/* Any part of a required literal is required too: keeps at most MAX_LITERAL bytes of each
+ * string of set (a smaller automaton that stays in cache), without duplicates, first ones
+ * first.  Returns how many are left (set->n stays, for tt_litset_release). */
+static size_t trim_literals(tt_litset *set)
+{
+    size_t k, j, m = 0;
+    for (k = 0; k < set->n; k++) {
+        size_t len = set->len[k] < MAX_LITERAL ? set->len[k] : MAX_LITERAL;
+        for (j = 0; j < m; j++)
+            if (set->len[j] == len && !memcmp(set->s[j], set->s[k], len))
+                break;
+        if (j < m)
+            continue;
+        if (m != k) {
+            char *tmp = set->s[m];
+            set->s[m] = set->s[k];
+            set->s[k] = tmp;
+        }
+        set->len[m++] = len;
+    }
+    return m;
+}
+
+/* The literal prefilter's keys: pattern p's required literals are key p; when the pattern
+ * also has a second requirement (tt_literal_extract2: "China" ... "DF-"), its literals are
+ * key npatterns + p, and match.c keeps p a candidate only in a sentence with a hit of each. */
 static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
 {
-    tt_litset *sets = tt_calloc(rs->npatterns + 1, sizeof *sets);
-    char ***lits = tt_calloc(rs->npatterns + 1, sizeof *lits);
-    size_t **lens = tt_calloc(rs->npatterns + 1, sizeof *lens);
-    size_t *nlits = tt_calloc(rs->npatterns + 1, sizeof *nlits);
+    size_t nk = 2 * rs->npatterns;
+    tt_litset *sets = tt_calloc(nk + 1, sizeof *sets);
+    char ***lits = tt_calloc(nk + 1, sizeof *lits);
+    size_t **lens = tt_calloc(nk + 1, sizeof *lens);
+    size_t *nlits = tt_calloc(nk + 1, sizeof *nlits);
     size_t p = 0, t, i, any = 0;
     int rc = -1;
     if (!sets || !lits || !lens || !nlits ||
@@ -1004,37 +1031,23 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
             }
             r = literal_set(rs, p, ld->topics[t].patterns[i].ignore_case, &sets[p]);
             if (r == 0)
-                r = tt_literal_extract(rx, strlen(rx),
-                                       ld->topics[t].patterns[i].ignore_case |
-                                           TT_LIT_KS_FOLDED,
-                                       MIN_LITERAL, &sets[p]);
+                r = tt_literal_extract2(rx, strlen(rx),
+                                        ld->topics[t].patterns[i].ignore_case |
+                                            TT_LIT_KS_FOLDED,
+                                        MIN_LITERAL, &sets[p], &sets[rs->npatterns + p]);
             if (r < 0)
                 goto out;
-            /* any part of a required literal is required too: keep at most MAX_LITERAL
-             * bytes of each (a smaller automaton that stays in cache), without duplicates;
-             * a literal set keeps its whole strings, whose hits are its matches */
+            /* a literal set keeps its whole strings, whose hits are its matches */
             if (rs->litpat[p].n) {
                 nlits[p] = sets[p].n;
-            } else {
-                size_t k, j, m = 0;
-                for (k = 0; r && k < sets[p].n; k++) {
-                    size_t len = sets[p].len[k] < MAX_LITERAL ? sets[p].len[k] : MAX_LITERAL;
-                    for (j = 0; j < m; j++)
-                        if (sets[p].len[j] == len && !memcmp(sets[p].s[j], sets[p].s[k], len))
-                            break;
-                    if (j < m)
-                        continue;
-                    if (m != k) {
-                        char *tmp = sets[p].s[m];
-                        sets[p].s[m] = sets[p].s[k];
-                        sets[p].s[k] = tmp;
-                    }
-                    sets[p].len[m++] = len;
-                }
-                nlits[p] = r ? m : 0;
+            } else if (r) {
+                nlits[p] = trim_literals(&sets[p]);
+                nlits[rs->npatterns + p] = trim_literals(&sets[rs->npatterns + p]);
             }
             lits[p] = sets[p].s;
             lens[p] = sets[p].len;
+            lits[rs->npatterns + p] = sets[rs->npatterns + p].s;
+            lens[rs->npatterns + p] = sets[rs->npatterns + p].len;
             rs->patterns[p].prefiltered = nlits[p] > 0;
             rs->patterns[p].literal_set = rs->litpat[p].n;
             if (nlits[p] && !rs->litpat[p].n &&
@@ -1045,10 +1058,10 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
     }
     rc = 0;
     if (any && !(rs->pf = tt_prefilter_new((char *const *const *)lits,
-                                           (size_t *const *)lens, nlits, rs->npatterns)))
+                                           (size_t *const *)lens, nlits, nk)))
         rc = -1;
 out:
-    for (p = 0; sets && p < rs->npatterns; p++)
+    for (p = 0; sets && p < nk; p++)
         tt_litset_release(&sets[p]);
     tt_free(sets);
     tt_free(lits);

@@ -29,6 +29,12 @@ typedef struct tt_litset {
 int tt_literal_extract(const char *regex, size_t len, int caseless, size_t min_len,
                        tt_litset *out);
 
+/* tt_literal_extract, and when it returns 1, *out2 a second set (n == 0: none) drawn from
+ * another part of the pattern: every match contains one of *out's strings and one of
+ * *out2's.  (The two may share strings; a string of both counts for both.) */
+int tt_literal_extract2(const char *regex, size_t len, int caseless, size_t min_len,
+                        tt_litset *out, tt_litset *out2);
+
 /* Frees the strings of s and empties it; s itself is the caller's.  NULL is a no-op. */
 void tt_litset_release(tt_litset *s);
 

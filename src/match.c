@@ -79,6 +79,10 @@ struct tt_scanner {
     unsigned char *failed;     /* per pattern: hit a limit in this document: off */
     unsigned char *jitted;     /* per pattern: JIT code exists (pcre2_jit_match can run it) */
     unsigned char *always;     /* per pattern: has no literal, may match anywhere */
+    unsigned char *need2;      /* per pattern: has a second requirement (prefilter key
+                                  npatterns + p): a candidate only with a hit of it too */
+    unsigned char *seen2;      /* per pattern: that hit occurs in this sentence */
+    uint32_t *seen2list;       /* the patterns with seen2 set */
     uint32_t *always_pats;     /* the patterns without a literal, in order */
     size_t nalways;
     uint32_t *runlist;         /* the patterns to consider in the current sentence */
@@ -119,7 +123,7 @@ static int literal_contexts(tt_scanner *sc)
         size_t np;
         const uint32_t *pats = tt_prefilter_patterns(pf, (uint32_t)st, &np);
         for (i = 0; i < np; i++)
-            if (!rs->litpat[pats[i]].n)
+            if (pats[i] >= rs->npatterns || !rs->litpat[pats[i]].n)
                 sc->lctx[st] = 0xF;
     }
     for (p = 0; p < rs->npatterns; p++) {
@@ -154,6 +158,9 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     sc->failed = tt_calloc(rs->npatterns + 1, 1);
     sc->jitted = tt_calloc(rs->npatterns + 1, 1);
     sc->always = tt_calloc(rs->npatterns + 1, 1);
+    sc->need2 = tt_calloc(rs->npatterns + 1, 1);
+    sc->seen2 = tt_calloc(rs->npatterns + 1, 1);
+    sc->seen2list = tt_calloc(rs->npatterns + 1, sizeof *sc->seen2list);
     sc->always_pats = tt_calloc(rs->npatterns + 1, sizeof *sc->always_pats);
     sc->runlist = tt_calloc(rs->npatterns + 1, sizeof *sc->runlist);
     sc->acc = tt_calloc(nt, sizeof *sc->acc);
@@ -168,6 +175,7 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     if (!sc->hs_pats || !sc->phit || !sc->plast || !sc->memo || !sc->md || !sc->mctx ||
         !sc->matched || !sc->val || !sc->cand ||
         !sc->candlist || !sc->failed || !sc->jitted || !sc->always || !sc->always_pats ||
+        !sc->need2 || !sc->seen2 || !sc->seen2list ||
         !sc->runlist || !sc->acc || tt_article_init(&sc->art, rs->ntopics)) {
         tt_scanner_free(sc);
         return NULL;
@@ -179,6 +187,8 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
                 size_t p = rs->rt[t].pfirst + i, jit = 0;
                 int hs = rs->in_hs && rs->in_hs[p];
                 sc->always[p] = !hs && (!rs->pf || tt_prefilter_always(rs->pf, p));
+                sc->need2[p] = !hs && rs->pf &&
+                               !tt_prefilter_always(rs->pf, rs->npatterns + p);
                 if (hs)
                     sc->hs_pats[sc->nhs_pats++] = (uint32_t)p;
                 sc->jitted[p] = !sc->lim.no_jit &&
@@ -234,6 +244,9 @@ void tt_scanner_free(tt_scanner *sc)
     tt_free(sc->failed);
     tt_free(sc->jitted);
     tt_free(sc->always);
+    tt_free(sc->need2);
+    tt_free(sc->seen2);
+    tt_free(sc->seen2list);
     tt_free(sc->always_pats);
     tt_free(sc->runlist);
     tt_article_release(&sc->art);
@@ -853,6 +866,23 @@ static int add_hit(tt_scanner *sc, uint32_t p, size_t start, size_t end, size_t 
     return 0;
 }
 
+/* Drops the candidates candlist[0..nc) whose second requirement has no hit in the sentence
+ * (clearing the marks of those that have one); returns how many are left. */
+static size_t second_requirement(tt_scanner *sc, size_t nc, size_t n2)
+{
+    size_t i, k = 0;
+    for (i = 0; i < nc; i++) {
+        uint32_t p = sc->candlist[i];
+        if (sc->need2[p] && !sc->seen2[p])
+            sc->cand[p] = 0;
+        else
+            sc->candlist[k++] = p;
+    }
+    for (i = 0; i < n2; i++)
+        sc->seen2[sc->seen2list[i]] = 0;
+    return k;
+}
+
 /* Sorts the candidates: a few dozen at most in a sentence, most often. */
 static void sort_candidates(uint32_t *v, size_t n)
 {
@@ -934,7 +964,7 @@ static int tag_sentences(tt_scanner *sc)
                                    &sc->hshitcap))
         return -1;
     for (s = 0; s < r->nsent; s++) {
-        size_t end = r->sent[s].end, nc = 0;
+        size_t end = r->sent[s].end, nc = 0, n2 = 0;
         /* hits ending before this sentence belong to no sentence (between sentences); a
          * hit that begins before it cannot lie inside a match in it */
         while (h < nh && sc->hits[h].end <= r->sent[s].start)
@@ -951,10 +981,20 @@ static int tag_sentences(tt_scanner *sc)
                           e < end && tt_is_word((unsigned char)r->text[e]))))
                 continue;
             pats = tt_prefilter_patterns(pf, state, &n);
-            for (i = 0; i < n; i++)
-                if (add_hit(sc, pats[i], st, e, &nc))
+            for (i = 0; i < n; i++) {
+                uint32_t p = pats[i];
+                if (p >= rs->npatterns) {   /* a second requirement's literal */
+                    p -= (uint32_t)rs->npatterns;
+                    if (!sc->seen2[p]) {
+                        sc->seen2[p] = 1;
+                        sc->seen2list[n2++] = p;
+                    }
+                } else if (add_hit(sc, p, st, e, &nc)) {
                     return -1;
+                }
+            }
         }
+        nc = second_requirement(sc, nc, n2);
         while (g < ng && sc->hshits[g].end <= r->sent[s].start)
             g++;
         if (rs->hs && end < r->len && tt_is_word((unsigned char)r->text[end])) {

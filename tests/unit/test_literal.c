@@ -53,14 +53,14 @@ static void check_shape(const tt_litset *got, size_t min_len)
     }
 }
 
-/* Asserts that re yields exactly the set want[0..nwant) (order free). */
-static void expect_set(const char *re, int caseless, size_t min_len, const char *const *want,
-                       size_t nwant)
+/* Asserts that got, extracted from re with return code rc, is exactly the set
+ * want[0..nwant) (order free), and releases it. */
+static void check_set(const char *re, int rc, tt_litset *got_, size_t min_len,
+                      const char *const *want, size_t nwant)
 {
-    tt_litset got;
+    tt_litset got = *got_;
     bstr *g, *w;
     size_t i;
-    int rc = tt_literal_extract(re, strlen(re), caseless, min_len, &got);
     int same = rc == 1 && got.n == nwant;
 
     g = calloc(got.n + 1, sizeof *g);
@@ -96,9 +96,39 @@ static void expect_set(const char *re, int caseless, size_t min_len, const char 
     assert_int_equal(got.n, 0);
 }
 
+/* Asserts that re yields exactly the set want[0..nwant) (order free). */
+static void expect_set(const char *re, int caseless, size_t min_len, const char *const *want,
+                       size_t nwant)
+{
+    tt_litset got;
+    int rc = tt_literal_extract(re, strlen(re), caseless, min_len, &got);
+    check_set(re, rc, &got, min_len, want, nwant);
+}
+
+/* Asserts that re yields the set want[0..nwant) and the second set want2[0..nwant2) (none
+ * when nwant2 is 0). */
+static void expect_pair(const char *re, int caseless, size_t min_len, const char *const *want,
+                        size_t nwant, const char *const *want2, size_t nwant2)
+{
+    tt_litset got, got2;
+    int rc = tt_literal_extract2(re, strlen(re), caseless, min_len, &got, &got2);
+    check_set(re, rc, &got, min_len, want, nwant);
+    if (nwant2 == 0) {
+        if (got2.n)
+            print_set(re, rc, &got2);
+        assert_int_equal(got2.n, 0);
+        assert_null(got2.s);
+    } else {
+        check_set(re, rc, &got2, min_len, want2, nwant2);
+    }
+}
+
 #define WANT(...) (const char *const[]){__VA_ARGS__}, \
     sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)
 #define EXPECT(re, ci, min, ...) expect_set(re, ci, min, WANT(__VA_ARGS__))
+
+#define NONE (const char *const *)NULL, 0
+#define EXPECT2(re, ci, min, first, second) expect_pair(re, ci, min, first, second)
 
 /* Asserts that re (of length len) has no usable requirement. */
 static void expect_none_len(const char *re, size_t len, int caseless, size_t min_len)
@@ -397,7 +427,7 @@ static void check_match(const char *re, const char *subj, size_t s, size_t e,
 static long check_sound(const char *re, int caseless, size_t min_len, const char *const *subj,
                         size_t nsubj)
 {
-    tt_litset set;
+    tt_litset set, set2;
     pcre2_code *code;
     pcre2_match_data *md, *dmd;
     int err, rc, ws[1000];
@@ -405,15 +435,17 @@ static long check_sound(const char *re, int caseless, size_t min_len, const char
     size_t k, at, len, i;
     long checked = 0;
 
-    rc = tt_literal_extract(re, strlen(re), caseless, min_len, &set);
+    rc = tt_literal_extract2(re, strlen(re), caseless, min_len, &set, &set2);
     assert_true(rc == 0 || rc == 1);
     check_shape(&set, min_len);
+    check_shape(&set2, min_len);
     if (rc == 0)
         return 0;
     code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
                          PCRE2_UTF | (caseless ? PCRE2_CASELESS : 0), &err, &eoff, NULL);
     if (!code) {
         tt_litset_release(&set);
+        tt_litset_release(&set2);
         return 0;
     }
     md = pcre2_match_data_create(1, NULL);
@@ -429,6 +461,8 @@ static long check_sound(const char *re, int caseless, size_t min_len, const char
             if (rc >= 0) {
                 ov = pcre2_get_ovector_pointer(md);
                 check_match(re, subj[k], ov[0], ov[1], &set);
+                if (set2.n)
+                    check_match(re, subj[k], ov[0], ov[1], &set2);
                 checked++;
             }
             rc = pcre2_dfa_match(code, (PCRE2_SPTR)subj[k], len, at, PCRE2_ANCHORED, dmd, NULL,
@@ -438,6 +472,8 @@ static long check_sound(const char *re, int caseless, size_t min_len, const char
             for (i = 0; rc > 0 && i < (size_t)rc; i++) {
                 ov = pcre2_get_ovector_pointer(dmd);
                 check_match(re, subj[k], ov[2 * i], ov[2 * i + 1], &set);
+                if (set2.n)
+                    check_match(re, subj[k], ov[2 * i], ov[2 * i + 1], &set2);
                 checked++;
             }
         }
@@ -446,6 +482,7 @@ static long check_sound(const char *re, int caseless, size_t min_len, const char
     pcre2_match_data_free(dmd);
     pcre2_code_free(code);
     tt_litset_release(&set);
+    tt_litset_release(&set2);
     return checked;
 }
 
@@ -555,13 +592,13 @@ static void test_lit_sound_random(void **state)
     const char *subj[40];
     char re[400];
     size_t i, j, n, iters = 6000;
-    long checked = 0, with_set = 0;
+    long checked = 0, with_set = 0, with_second = 0;
     const char *env = getenv("TT_LITERAL_FUZZ");   /* more iterations on demand */
     (void)state;
     if (env && atol(env) > 0)
         iters = (size_t)atol(env);
     for (i = 0; i < iters; i++) {
-        tt_litset set;
+        tt_litset set, set2;
         size_t k;
         if (i % 500 == 0)   /* fresh subjects now and then */
             for (k = 0; k < 40; k++) {
@@ -573,15 +610,47 @@ static void test_lit_sound_random(void **state)
             }
         re[0] = '\0';
         gen_alt(re, sizeof re, 0);
-        if (tt_literal_extract(re, strlen(re), (int)(i & 1), 1, &set) == 1)
+        if (tt_literal_extract2(re, strlen(re), (int)(i & 1), 1, &set, &set2) == 1) {
             with_set++;
+            with_second += set2.n > 0;
+        }
         tt_litset_release(&set);
+        tt_litset_release(&set2);
         checked += check_sound(re, (int)(i & 1), 1, subj, 40);
         checked += check_sound(re, (int)(i & 1), 2, subj, 40);
     }
-    print_message("random: %ld with a set, %ld matches checked\n", with_set, checked);
+    print_message("random: %ld with a set, %ld with a second, %ld matches checked\n", with_set,
+                  with_second, checked);
     assert_true(with_set > (long)iters / 3);
+    assert_true(with_second > (long)iters / 20);
     assert_true(checked > (long)iters * 3);
+}
+
+/* ---- second requirements ---- */
+
+static void test_lit_second(void **state)
+{
+    (void)state;
+    /* two parts of a sequence: the better first */
+    EXPECT2("\\bChina\\b[^.;]{0,40}?\\bDF-\\d+", 0, 3, WANT("china"), WANT("df-"));
+    EXPECT2("North\\s+Korea", 0, 3, WANT("north"), WANT("korea"));
+    EXPECT2("(?:Chinese|PLA) (?:[\\w-]+ )?(?:aircraft carriers?|supercarrier)", 0, 3,
+            WANT("aircraft carrier", "supercarrier"), WANT("chinese ", "pla "));
+    /* one part, or a run of exact items: no second */
+    EXPECT2("missiles?", 0, 3, WANT("missile"), NONE);
+    EXPECT2("North Korea", 0, 3, WANT("north korea"), NONE);
+    /* a second that is only function words is none */
+    EXPECT2("the \\w+ summit", 0, 3, WANT(" summit"), NONE);
+    /* an optional or looked-at part is no requirement */
+    EXPECT2("China(?: navy)?", 0, 3, WANT("china"), NONE);
+    EXPECT2("China\\s(?=navy)", 0, 3, WANT("china"), NONE);
+    EXPECT2("(?:China\\s+navy)+", 0, 3, WANT("china"), WANT("navy"));
+    /* alternatives unite seconds, or firsts where they have none */
+    EXPECT2("China\\s+navy|Japan\\s+army", 0, 3, WANT("china", "japan"), WANT("navy", "army"));
+    EXPECT2("China\\s+navy|Tokyo", 0, 3, WANT("china", "tokyo"), WANT("navy", "tokyo"));
+    EXPECT2("China|Tokyo", 0, 3, WANT("china", "tokyo"), NONE);
+    /* a group's own two requirements count in the sequence around it */
+    EXPECT2("x(?:China\\s+navy)\\d", 0, 3, WANT("china"), WANT("navy"));
 }
 
 /* ---- out of memory ---- */
@@ -598,6 +667,7 @@ static void test_lit_out_of_memory(void **state)
         "W064|W065|W066|W067",
         "China[\xe2\x80\x99']s \\Qa.b\\E (?<=x)[abc]{2}y",
         "abc(?x)",
+        "(?:China\\s+navy|Japan\\s+army|Tokyo)\\d",
     };
     size_t r, i;
     (void)state;
@@ -644,6 +714,7 @@ int main(void)
         cmocka_unit_test(test_lit_classes),
         cmocka_unit_test(test_lit_groups),
         cmocka_unit_test(test_lit_many),
+        cmocka_unit_test(test_lit_second),
         cmocka_unit_test(test_lit_bad_input),
         cmocka_unit_test(test_lit_sound_handwritten),
         cmocka_unit_test(test_lit_sound_random),
