@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "ascii.h"
 #include "literal.h"
 #include "rules.h"
 
@@ -948,6 +949,23 @@ static size_t shared_keys(const tt_litpat *lp)
     return most;
 }
 
+/* Whether every string of lp shorter than MIN_LITERAL is a two-byte whole word (\bAI\b):
+ * match.c drops the hits of such a literal where a letter touches it ("said"), so the hit
+ * is as rare as the word.  Anything shorter, or not whole, would wake its pattern nearly
+ * everywhere: PCRE2 decides such a pattern. */
+static int short_strings_whole(const tt_litpat *lp)
+{
+    size_t i;
+    for (i = 0; i < lp->n; i++) {
+        const tt_litalt *a = &lp->alt[i];
+        if (a->len < MIN_LITERAL &&
+            (a->len != 2 || a->pre != TT_LP_NONWORD || a->post != TT_LP_NONWORD ||
+             !tt_is_word(a->s[0]) || !tt_is_word(a->s[1])))
+            return 0;
+    }
+    return 1;
+}
+
 /* Whether pattern p is a literal set (litpat.c): then rs->litpat[p] holds its strings and set
  * its prefilter literals, every string whole.  1 when it is, 0 when not, -1 on out of memory. */
 static int literal_set(tt_ruleset *rs, size_t p, int caseless, tt_litset *set)
@@ -955,12 +973,12 @@ static int literal_set(tt_ruleset *rs, size_t p, int caseless, tt_litset *set)
     const char *rx = rs->patterns[p].regex;
     tt_litpat *lp = &rs->litpat[p];
     size_t i, shared;
-    int r = tt_litpat_parse(rx, strlen(rx), caseless, MAX_SET, MIN_LITERAL, lp);
+    int r = tt_litpat_parse(rx, strlen(rx), caseless, MAX_SET, 2, lp);
     if (r <= 0)
         return r;
     if ((shared = shared_keys(lp)) == (size_t)-1)
         return -1;
-    if (shared > MAX_SHARED) {
+    if (shared > MAX_SHARED || !short_strings_whole(lp)) {
         tt_litpat_release(lp);
         return 0;
     }
