@@ -1011,9 +1011,80 @@ static int parse_alt(parser *p, summ *out)
     return 0;
 }
 
-/* One extraction pass; see tt_literal_extract2. */
+/* Moves the strings of set a into *out (an empty tt_litset). */
+static void give(sset *a, tt_litset *out)
+{
+    out->s = a->s;
+    out->len = a->len;
+    out->n = a->n;
+    memset(a, 0, sizeof *a);
+}
+
+/* The top-level branches being recorded (tt_literal_extract_branches); ok drops to 0 when
+ * one has no requirement or there are more than max. */
+typedef struct brlist {
+    tt_litbranch *v;
+    size_t n, max;
+    int ok;
+} brlist;
+
+static void brlist_release(brlist *bl)
+{
+    while (bl->n > 0) {
+        bl->n--;
+        tt_litset_release(&bl->v[bl->n].first);
+        tt_litset_release(&bl->v[bl->n].second);
+    }
+}
+
+/* Records a copy of branch x's requirements.  0, or -1 on out of memory. */
+static int record(parser *p, const summ *x, brlist *bl)
+{
+    sset c;
+    if (!bl->ok)
+        return 0;
+    if (!x->has_rq || bl->n == bl->max) {
+        bl->ok = 0;
+        return 0;
+    }
+    memset(&c, 0, sizeof c);
+    memset(&bl->v[bl->n], 0, sizeof bl->v[bl->n]);
+    if (sset_copy(&c, &x->rq))
+        return nomem(p);
+    give(&c, &bl->v[bl->n].first);
+    if (x->has_rq2 && strong(p, &x->rq2)) {
+        if (sset_copy(&c, &x->rq2)) {
+            tt_litset_release(&bl->v[bl->n].first);
+            return nomem(p);
+        }
+        give(&c, &bl->v[bl->n].second);
+    }
+    bl->n++;
+    return 0;
+}
+
+/* parse_alt at the top level, recording each branch in bl. */
+static int parse_top(parser *p, summ *out, brlist *bl)
+{
+    summ br;
+    if (parse_seq(p, out) || record(p, out, bl)) {
+        summ_free(out);
+        return -1;
+    }
+    while (p->pos < p->len && p->s[p->pos] == '|') {
+        p->pos++;
+        if (parse_seq(p, &br) || record(p, &br, bl) || alt_merge(p, out, &br)) {
+            summ_free(&br);
+            summ_free(out);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* One extraction pass; see tt_literal_extract_branches. */
 static int extract(const unsigned char *s, size_t len, int caseless, size_t min_len,
-                   tt_litset *out, tt_litset *out2, int *saw_i)
+                   tt_litset *out, tt_litset *out2, brlist *bl, int *saw_i)
 {
     parser p;
     summ top;
@@ -1024,7 +1095,7 @@ static int extract(const unsigned char *s, size_t len, int caseless, size_t min_
     p.min_len = min_len;
     p.caseless = caseless & 1;
     p.ks_ok = (caseless & TT_LIT_KS_FOLDED) != 0;
-    if (parse_alt(&p, &top))
+    if (parse_top(&p, &top, bl))
         return p.st == ST_NOMEM ? -1 : 0;
     *saw_i = p.saw_i;
     if (p.pos < p.len || !top.has_rq) {     /* an unmatched ')', or nothing usable */
@@ -1047,27 +1118,44 @@ static int extract(const unsigned char *s, size_t len, int caseless, size_t min_
     return 1;
 }
 
-int tt_literal_extract2(const char *regex, size_t len, int caseless, size_t min_len,
-                        tt_litset *out, tt_litset *out2)
+int tt_literal_extract_branches(const char *regex, size_t len, int caseless, size_t min_len,
+                                tt_litset *out, tt_litset *out2, tt_litbranch *br, size_t max,
+                                size_t *nbr)
 {
     const unsigned char *s = (const unsigned char *)regex;
+    brlist bl = {br, 0, max, br != NULL};
     int rc, saw_i = 0;
 
     memset(out, 0, sizeof *out);
     memset(out2, 0, sizeof *out2);
+    if (nbr)
+        *nbr = 0;
     if (!regex || !utf8_valid(s, len))
         return 0;
     if (min_len < 1)
         min_len = 1;
-    rc = extract(s, len, caseless, min_len, out, out2, &saw_i);
+    rc = extract(s, len, caseless, min_len, out, out2, &bl, &saw_i);
     if (rc == 1 && saw_i && !(caseless & 1)) {
         /* an inline (?i) somewhere: redo the whole pattern as caseless */
         tt_litset_release(out);
         tt_litset_release(out2);
-        rc = extract(s, len, caseless | 1, min_len, out, out2, &saw_i);
+        brlist_release(&bl);
+        bl.ok = br != NULL;
+        rc = extract(s, len, caseless | 1, min_len, out, out2, &bl, &saw_i);
     }
+    if (rc != 1 || !bl.ok || bl.n < 2)
+        brlist_release(&bl);
+    else if (nbr)
+        *nbr = bl.n;
     return rc;
 }
+
+int tt_literal_extract2(const char *regex, size_t len, int caseless, size_t min_len,
+                        tt_litset *out, tt_litset *out2)
+{
+    return tt_literal_extract_branches(regex, len, caseless, min_len, out, out2, NULL, 0, NULL);
+}
+
 
 int tt_literal_extract(const char *regex, size_t len, int caseless, size_t min_len,
                        tt_litset *out)

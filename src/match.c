@@ -81,8 +81,14 @@ struct tt_scanner {
     unsigned char *always;     /* per pattern: has no literal, may match anywhere */
     unsigned char *need2;      /* per pattern: has a second requirement (prefilter key
                                   npatterns + p): a candidate only with a hit of it too */
-    unsigned char *seen2;      /* per pattern: that hit occurs in this sentence */
+    unsigned char *seen2;      /* per pattern: that hit occurs in this sentence, or one of
+                                  its key groups' keys (compile.h: tt_keygroup) */
     uint32_t *seen2list;       /* the patterns with seen2 set */
+    uint32_t *gfirst, *gsecond;   /* per pattern with key groups: the branches whose first,
+                                  whose second key hit in this sentence (bits) */
+    uint32_t *gnone;           /* per pattern: its branches without a second key; with
+                                  key groups, all bits of its groups set in gall */
+    uint32_t *gall;
     uint32_t *always_pats;     /* the patterns without a literal, in order */
     size_t nalways;
     uint32_t *runlist;         /* the patterns to consider in the current sentence */
@@ -124,7 +130,7 @@ static int literal_contexts(tt_scanner *sc)
         const uint32_t *pats = tt_prefilter_patterns(pf, (uint32_t)st, &np);
         for (i = 0; i < np; i++)
             if (pats[i] >= rs->npatterns || !rs->litpat[pats[i]].n)
-                sc->lctx[st] = 0xF;
+                sc->lctx[st] = 0xF;   /* a second key's, a group's or a regex's literal */
     }
     for (p = 0; p < rs->npatterns; p++) {
         const tt_litpat *lp = &rs->litpat[p];
@@ -161,6 +167,10 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     sc->need2 = tt_calloc(rs->npatterns + 1, 1);
     sc->seen2 = tt_calloc(rs->npatterns + 1, 1);
     sc->seen2list = tt_calloc(rs->npatterns + 1, sizeof *sc->seen2list);
+    sc->gfirst = tt_calloc(rs->npatterns + 1, sizeof *sc->gfirst);
+    sc->gsecond = tt_calloc(rs->npatterns + 1, sizeof *sc->gsecond);
+    sc->gnone = tt_calloc(rs->npatterns + 1, sizeof *sc->gnone);
+    sc->gall = tt_calloc(rs->npatterns + 1, sizeof *sc->gall);
     sc->always_pats = tt_calloc(rs->npatterns + 1, sizeof *sc->always_pats);
     sc->runlist = tt_calloc(rs->npatterns + 1, sizeof *sc->runlist);
     sc->acc = tt_calloc(nt, sizeof *sc->acc);
@@ -175,7 +185,8 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     if (!sc->hs_pats || !sc->phit || !sc->plast || !sc->memo || !sc->md || !sc->mctx ||
         !sc->matched || !sc->val || !sc->cand ||
         !sc->candlist || !sc->failed || !sc->jitted || !sc->always || !sc->always_pats ||
-        !sc->need2 || !sc->seen2 || !sc->seen2list ||
+        !sc->need2 || !sc->seen2 || !sc->seen2list || !sc->gfirst || !sc->gsecond ||
+        !sc->gnone || !sc->gall ||
         !sc->runlist || !sc->acc || tt_article_init(&sc->art, rs->ntopics)) {
         tt_scanner_free(sc);
         return NULL;
@@ -197,6 +208,15 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
                 if (sc->always[p])
                     sc->always_pats[sc->nalways++] = (uint32_t)p;
             }
+        }
+    }
+    {
+        size_t g;
+        for (g = 0; rs->pf && g < rs->ngroups; g++) {
+            uint32_t p = rs->groups[g].pattern, bit = 1u << rs->groups[g].bit;
+            sc->gall[p] |= bit;
+            if (tt_prefilter_always(rs->pf, 2 * rs->npatterns + 2 * g + 1))
+                sc->gnone[p] |= bit;
         }
     }
     if (rs->pf && literal_contexts(sc)) {
@@ -247,6 +267,10 @@ void tt_scanner_free(tt_scanner *sc)
     tt_free(sc->need2);
     tt_free(sc->seen2);
     tt_free(sc->seen2list);
+    tt_free(sc->gfirst);
+    tt_free(sc->gsecond);
+    tt_free(sc->gnone);
+    tt_free(sc->gall);
     tt_free(sc->always_pats);
     tt_free(sc->runlist);
     tt_article_release(&sc->art);
@@ -866,20 +890,47 @@ static int add_hit(tt_scanner *sc, uint32_t p, size_t start, size_t end, size_t 
     return 0;
 }
 
-/* Drops the candidates candlist[0..nc) whose second requirement has no hit in the sentence
- * (clearing the marks of those that have one); returns how many are left. */
+/* A hit of prefilter key q >= npatterns (a second key, or a key group's) in the current
+ * sentence: marks its pattern; n2 counts the marked patterns. */
+static void mark_second(tt_scanner *sc, uint32_t q, size_t *n2)
+{
+    const tt_ruleset *rs = sc->rs;
+    uint32_t p;
+    if (q < 2 * rs->npatterns) {
+        p = q - (uint32_t)rs->npatterns;
+    } else {
+        const tt_keygroup *g = &rs->groups[(q - 2 * rs->npatterns) / 2];
+        p = g->pattern;
+        if ((q - 2 * rs->npatterns) & 1)
+            sc->gsecond[p] |= 1u << g->bit;
+        else
+            sc->gfirst[p] |= 1u << g->bit;
+    }
+    if (!sc->seen2[p]) {
+        sc->seen2[p] = 1;
+        sc->seen2list[(*n2)++] = p;
+    }
+}
+
+/* Drops the candidates candlist[0..nc) whose second requirement has no hit in the sentence,
+ * or none of whose key groups has both its keys (clearing the marks of the sentence);
+ * returns how many are left. */
 static size_t second_requirement(tt_scanner *sc, size_t nc, size_t n2)
 {
     size_t i, k = 0;
     for (i = 0; i < nc; i++) {
         uint32_t p = sc->candlist[i];
-        if (sc->need2[p] && !sc->seen2[p])
+        if ((sc->need2[p] && !sc->seen2[p]) ||
+            (sc->gall[p] && !(sc->gfirst[p] & (sc->gsecond[p] | sc->gnone[p]))))
             sc->cand[p] = 0;
         else
             sc->candlist[k++] = p;
     }
-    for (i = 0; i < n2; i++)
-        sc->seen2[sc->seen2list[i]] = 0;
+    for (i = 0; i < n2; i++) {
+        uint32_t p = sc->seen2list[i];
+        sc->seen2[p] = 0;
+        sc->gfirst[p] = sc->gsecond[p] = 0;
+    }
     return k;
 }
 
@@ -983,13 +1034,9 @@ static int tag_sentences(tt_scanner *sc)
             pats = tt_prefilter_patterns(pf, state, &n);
             for (i = 0; i < n; i++) {
                 uint32_t p = pats[i];
-                if (p >= rs->npatterns) {   /* a second requirement's literal */
-                    p -= (uint32_t)rs->npatterns;
-                    if (!sc->seen2[p]) {
-                        sc->seen2[p] = 1;
-                        sc->seen2list[n2++] = p;
-                    }
-                } else if (add_hit(sc, p, st, e, &nc)) {
+                if (p >= rs->npatterns)   /* a second requirement's or a group's literal */
+                    mark_second(sc, p, &n2);
+                else if (add_hit(sc, p, st, e, &nc)) {
                     return -1;
                 }
             }

@@ -1146,6 +1146,25 @@ static const char PAIR_RULES[] = "version: 1\n"
                                  "    - id: plain\n"
                                  "      literal: The\n";
 
+/* Two branches, each needing two literals: a sentence with a first literal of one and a
+ * second of the other wakes neither ("needle" and "qqw", not "zzy" nor "needlf"). */
+static const char BRANCH_RULES[] = "version: 1\n"
+                                   "topic:\n"
+                                   "  id: pair\n"
+                                   "  title: Pair\n"
+                                   "  patterns:\n"
+                                   "    - id: backtrack\n"
+                                   "      regex: ['needle(a+)+zzy', 'needlf\\s+qqw']\n"
+                                   "    - id: plain\n"
+                                   "      literal: The\n";
+
+static void test_classify_branch_literals(void **state)
+{
+    (void)state;
+    run_backtrack_tail(BRANCH_RULES, "pair", "The needle", "y qqw.", 0, 0, 0, 3);
+    run_backtrack_tail(BRANCH_RULES, "pair", "The needle", "y qqw.", 0, 1, 0, 3);
+}
+
 static void test_classify_second_literal(void **state)
 {
     tt_ruleset *rs = load_rules(PAIR_RULES);
@@ -1525,6 +1544,7 @@ int main(void)
         cmocka_unit_test(test_classify_search_bound_jit),
         cmocka_unit_test(test_classify_search_bound_interpreter),
         cmocka_unit_test(test_classify_second_literal),
+        cmocka_unit_test(test_classify_branch_literals),
         cmocka_unit_test(test_classify_scanner_reuse),
         cmocka_unit_test(test_classify_segment_only),
         cmocka_unit_test(test_classify_out_of_memory),
