@@ -11,11 +11,8 @@
  * comparing every one of them; a bitmap of those eight-byte keys comes first, since "the "
  * begins a few long literals and most of the text's "the " none of them.
  *
- * A byte per two folded bytes can come first: whether some literal begins with them, and
- * whether they are a two-byte literal themselves (whole words of literal sets: "AI", "Xi",
- * "G7").  With a few hundred patterns most positions of a text begin no literal and go no
- * further than this load (bench 247: 17% fewer instructions per document); with thousands of
- * literals most begin one, and the scan skips the load (first2_pays samples the text).
+ * Two-byte literals (whole words of literal sets: "AI", "Xi", "G7") have a bitmap of their own,
+ * indexed by the two folded bytes; a ruleset without them runs the scan without that test.
  *
  * Folding with | 0x20 maps A-Z onto a-z and also merges some punctuation (e.g. '[' and '{'):
  * that can only add candidates, never lose one, since the literals are folded the same way
@@ -50,7 +47,7 @@ struct tt_prefilter {
     uint64_t bm8[(1u << BITS) / 64];   /* the eight-byte keys of t8, hashed: most positions
                                           whose first four bytes begin a long literal ("the ")
                                           go no further than this bit */
-    unsigned char first2[65536];   /* by two folded bytes: FIRST_LONG, FIRST_TWO */
+    uint64_t bm2[65536 / 64];  /* the two-byte literals, by their two folded bytes */
     table t4;
     table t8;                  /* literals of 8 bytes or more, by their first 8 */
     table t2;                  /* two-byte literals */
@@ -65,8 +62,6 @@ struct tt_prefilter {
     unsigned char *always;     /* patterns without literals */
     size_t nfiltered;
 };
-
-enum { FIRST_TWO = 1, FIRST_LONG = 2 };   /* first2[]: a two-byte literal; a longer one begins */
 
 static unsigned char fold(unsigned char c) { return c | 0x20; }
 
@@ -206,7 +201,7 @@ static int enter2(tt_prefilter *pf, uint32_t key, uint32_t l)
     pf->chain_lit[pf->nchain] = l;
     pf->chain_next[pf->nchain] = pf->t2.head[at];
     pf->t2.head[at] = (uint32_t)pf->nchain++;
-    pf->first2[key] |= FIRST_TWO;
+    pf->bm2[key / 64] |= 1ull << (key % 64);
     return 0;
 }
 
@@ -299,8 +294,6 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, co
     for (j = pf->nlits; j-- > 0;) {
         literal *l = &pf->lits[j];
         uint32_t key = (uint32_t)key_of(l->s, l->len < 4 ? l->len : 4);
-        if (l->len > 2)
-            pf->first2[key & 0xFFFF] |= FIRST_LONG;
         if (l->len == 2) {
             if (enter2(pf, key, (uint32_t)j))
                 goto fail;
@@ -383,67 +376,60 @@ static int verify2(const tt_prefilter *pf, uint32_t key, const unsigned char *te
     return pf->t2.used[slot] ? walk(pf, pf->t2.head[slot], 2, text, len, i, hits, n, cap) : 0;
 }
 
-/* Checks the position i whose next four bytes, folded, are w (the last positions of the
- * text: the main loop has the same steps inline, since a call per byte costs). */
-static int scan_at(const tt_prefilter *pf, uint32_t w, const unsigned char *text, size_t len,
-                   size_t i, tt_pf_hit **hits, size_t *n, size_t *cap)
+/* Checks the position i whose next four bytes, folded, are w; with two, the two-byte
+ * literals as well. */
+static int scan_at(const tt_prefilter *pf, uint32_t w, int two, const unsigned char *text,
+                   size_t len, size_t i, tt_pf_hit **hits, size_t *n, size_t *cap)
 {
-    uint32_t h, f = pf->first2[w & 0xFFFF];
-    if (!f)
-        return 0;
-    h = HASH(w);
-    if ((f & FIRST_LONG) && ((pf->bm4[h / 64] >> (h % 64)) & 1) &&
-        verify(pf, w, text, len, i, hits, n, cap))
+    uint32_t h = HASH(w), k = w & 0xFFFF;
+    if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(pf, w, text, len, i, hits, n, cap))
         return -1;
-    if ((f & FIRST_TWO) && verify2(pf, w & 0xFFFF, text, len, i, hits, n, cap))
+    if (two && ((pf->bm2[k / 64] >> (k % 64)) & 1) && verify2(pf, k, text, len, i, hits, n, cap))
         return -1;
     return 0;
 }
 
-/* Whether the first2[] filter pays on this text: when most positions begin no literal, one
- * load rejects them; when most begin one (a ruleset of thousands of literals), it only adds
- * that load to the hash and bitmap test.  Judged on the first positions of the text; only
- * the cost depends on it, never the hits. */
-static int first2_pays(const tt_prefilter *pf, const unsigned char *text, size_t len)
+/* The positions [0, len - 3) of the text, where four bytes can be read.  The loop is written
+ * twice so that the common case pays no test for two-byte literals (scan_at is not inlined
+ * into a loop: a call per byte doubled the scan's instructions). */
+static int scan_body(const tt_prefilter *pf, const unsigned char *text, size_t len,
+                     tt_pf_hit **hits, size_t *n, size_t *cap)
 {
-    size_t i, pass = 0, n = len < 128 ? len : 128;
-    for (i = 0; i + 1 < n; i++)
-        pass += pf->first2[fold(text[i]) | fold(text[i + 1]) << 8] != 0;
-    return pass * 2 < n;
+    size_t i;
+    uint32_t w, h, k;
+    if (!pf->n2) {
+        for (i = 0; i + 4 <= len; i++) {
+            memcpy(&w, text + i, 4);
+            w = load_order(w) | 0x20202020u;
+            h = HASH(w);
+            if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(pf, w, text, len, i, hits, n, cap))
+                return -1;
+        }
+        return 0;
+    }
+    for (i = 0; i + 4 <= len; i++) {
+        memcpy(&w, text + i, 4);
+        w = load_order(w) | 0x20202020u;
+        h = HASH(w);
+        k = w & 0xFFFF;
+        if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(pf, w, text, len, i, hits, n, cap))
+            return -1;
+        if (((pf->bm2[k / 64] >> (k % 64)) & 1) && verify2(pf, k, text, len, i, hits, n, cap))
+            return -1;
+    }
+    return 0;
 }
 
 int tt_prefilter_scan(const tt_prefilter *pf, const unsigned char *text, size_t len,
                       tt_pf_hit **hits, size_t *nhits, size_t *cap)
 {
-    size_t i, n = 0;
+    size_t i = len >= 4 ? len - 3 : 0, n = 0;
     unsigned char tail[8];
     *nhits = 0;
     if (pf->nfiltered == 0)
         return 0;
-    i = 0;
-    if (pf->n2 == 0 && !first2_pays(pf, text, len)) {
-        for (; i + 4 <= len; i++) {
-            uint32_t w, h;
-            memcpy(&w, text + i, 4);
-            w = load_order(w) | 0x20202020u;
-            h = HASH(w);
-            if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(pf, w, text, len, i, hits, &n, cap))
-                return -1;
-        }
-    }
-    for (; i + 4 <= len; i++) {   /* where the loop above ran, nothing is left */
-        uint32_t w, h, f;
-        memcpy(&w, text + i, 4);
-        w = load_order(w) | 0x20202020u;
-        if (!(f = pf->first2[w & 0xFFFF]))
-            continue;
-        h = HASH(w);
-        if ((f & FIRST_LONG) && ((pf->bm4[h / 64] >> (h % 64)) & 1) &&
-            verify(pf, w, text, len, i, hits, &n, cap))
-            return -1;
-        if ((f & FIRST_TWO) && verify2(pf, w & 0xFFFF, text, len, i, hits, &n, cap))
-            return -1;
-    }
+    if (scan_body(pf, text, len, hits, &n, cap))
+        return -1;
     for (; i < len; i++) {
         /* the last bytes, padded with NULs (spaces once folded): a hit still needs the whole
          * literal inside the text, which verify() checks */
@@ -451,7 +437,7 @@ int tt_prefilter_scan(const tt_prefilter *pf, const unsigned char *text, size_t 
         memset(tail, 0, sizeof tail);
         memcpy(tail, text + i, len - i);
         memcpy(&w, tail, 4);
-        if (scan_at(pf, load_order(w) | 0x20202020u, text, len, i, hits, &n, cap))
+        if (scan_at(pf, load_order(w) | 0x20202020u, pf->n2 != 0, text, len, i, hits, &n, cap))
             return -1;
     }
     /* The scan finds hits by start; callers walk them by end (tag_sentences stops at the

@@ -130,27 +130,6 @@ static void test_prefilter_scan_two_bytes(void **state)
     tt_prefilter_free(pf);
 }
 
-/* The scan has two loops, one that first looks up the text's two folded bytes and one that
- * does not (for texts where most positions begin some literal): the same hits either way. */
-static void test_prefilter_scan_dense(void **state)
-{
-    static const char *const lits[] = {"aaab", "abc", "xyz12345"};
-    tt_prefilter *pf = pf_of(lits, 3);
-    char text[400], got[512];
-    (void)state;
-    assert_non_null(pf);
-    /* every position of the start begins "aa": the loop without the lookup */
-    memset(text, 'a', 300);
-    strcpy(text + 300, "b abc XYZ12345 aaab");
-    hits_of(pf, text, got, sizeof got);
-    assert_string_equal(got, "301:aaab 305:abc 314:XYZ12345 319:aaab");
-    /* few positions begin anything: the loop with it */
-    memset(text, 'q', 300);
-    hits_of(pf, text, got, sizeof got);
-    assert_string_equal(got, "305:abc 314:XYZ12345 319:aaab");
-    tt_prefilter_free(pf);
-}
-
 /* Whole-word literal sets beside patterns that share their literals without word
  * boundaries, a set with \B, one with a boundary at one end only; conditions with 'and',
  * 'not' and context, so that the candidates of a sentence alone decide whether a topic runs. */
@@ -230,7 +209,6 @@ int main(void)
         cmocka_unit_test(test_prefilter_find),
         cmocka_unit_test(test_prefilter_scan_edges),
         cmocka_unit_test(test_prefilter_scan_two_bytes),
-        cmocka_unit_test(test_prefilter_scan_dense),
         cmocka_unit_test(test_prefilter_scanner_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
