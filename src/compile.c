@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "ascii.h"
 #include "literal.h"
 #include "rules.h"
 
@@ -61,6 +62,7 @@ void tt_ruleset_free(tt_ruleset *rs)
         tt_litpat_release(&rs->litpat[i]);
     tt_free(rs->litpat);
     tt_free(rs->maxlen);
+    tt_free(rs->groups);
     tt_free(rs->in_hs);
     tt_free(rs->examples);
     tt_free(rs);
@@ -373,9 +375,11 @@ static int pattern_source(build *b, const tt_src_pattern *sp, tt_sbuf *out)
     return bad;
 }
 
+/* PCRE2_USE_OFFSET_LIMIT lets match.c stop a search at the last literal hit a match could
+ * start at (pcre2_set_offset_limit); without a limit set the search is as before. */
 static uint32_t compile_options(const tt_src_pattern *sp)
 {
-    return PCRE2_UTF | (sp->ignore_case ? PCRE2_CASELESS : 0);
+    return PCRE2_UTF | PCRE2_USE_OFFSET_LIMIT | (sp->ignore_case ? PCRE2_CASELESS : 0);
 }
 
 /* Compiles one pattern, JIT-compiled when jit is set (else jit_patterns() decides later); on
@@ -946,6 +950,23 @@ static size_t shared_keys(const tt_litpat *lp)
     return most;
 }
 
+/* Whether every string of lp shorter than MIN_LITERAL is a two-byte whole word (\bAI\b):
+ * match.c drops the hits of such a literal where a letter touches it ("said"), so the hit
+ * is as rare as the word.  Anything shorter, or not whole, would wake its pattern nearly
+ * everywhere: PCRE2 decides such a pattern. */
+static int short_strings_whole(const tt_litpat *lp)
+{
+    size_t i;
+    for (i = 0; i < lp->n; i++) {
+        const tt_litalt *a = &lp->alt[i];
+        if (a->len < MIN_LITERAL &&
+            (a->len != 2 || a->pre != TT_LP_NONWORD || a->post != TT_LP_NONWORD ||
+             !tt_is_word(a->s[0]) || !tt_is_word(a->s[1])))
+            return 0;
+    }
+    return 1;
+}
+
 /* Whether pattern p is a literal set (litpat.c): then rs->litpat[p] holds its strings and set
  * its prefilter literals, every string whole.  1 when it is, 0 when not, -1 on out of memory. */
 static int literal_set(tt_ruleset *rs, size_t p, int caseless, tt_litset *set)
@@ -953,12 +974,12 @@ static int literal_set(tt_ruleset *rs, size_t p, int caseless, tt_litset *set)
     const char *rx = rs->patterns[p].regex;
     tt_litpat *lp = &rs->litpat[p];
     size_t i, shared;
-    int r = tt_litpat_parse(rx, strlen(rx), caseless, MAX_SET, MIN_LITERAL, lp);
+    int r = tt_litpat_parse(rx, strlen(rx), caseless, MAX_SET, 2, lp);
     if (r <= 0)
         return r;
     if ((shared = shared_keys(lp)) == (size_t)-1)
         return -1;
-    if (shared > MAX_SHARED) {
+    if (shared > MAX_SHARED || !short_strings_whole(lp)) {
         tt_litpat_release(lp);
         return 0;
     }
@@ -974,13 +995,72 @@ static int literal_set(tt_ruleset *rs, size_t p, int caseless, tt_litset *set)
     return 1;
 }
 
+/* Any part of a required literal is required too: keeps at most MAX_LITERAL bytes of each
+ * string of set (a smaller automaton that stays in cache), without duplicates, first ones
+ * first.  Returns how many are left (set->n stays, for tt_litset_release). */
+static size_t trim_literals(tt_litset *set)
+{
+    size_t k, j, m = 0;
+    for (k = 0; k < set->n; k++) {
+        size_t len = set->len[k] < MAX_LITERAL ? set->len[k] : MAX_LITERAL;
+        for (j = 0; j < m; j++)
+            if (set->len[j] == len && !memcmp(set->s[j], set->s[k], len))
+                break;
+        if (j < m)
+            continue;
+        if (m != k) {
+            char *tmp = set->s[m];
+            set->s[m] = set->s[k];
+            set->s[k] = tmp;
+        }
+        set->len[m++] = len;
+    }
+    return m;
+}
+
+#define MAX_BRANCHES 32   /* a pattern's top-level branches keyed apart (bits of a mask) */
+
+/* Pattern p's top-level branches one[0..n) (tt_literal_extract_branches) as key groups, moved
+ * to br[] and rs->groups, when at least one of them has a second requirement (else the
+ * branches tell nothing the union does not; they are released).  1 when added, 0 when not,
+ * -1 on out of memory. */
+static int key_groups(tt_ruleset *rs, size_t p, tt_litbranch *one, size_t n, tt_litbranch **br,
+                      size_t *brcap)
+{
+    size_t i, second = 0;
+    for (i = 0; i < n; i++)
+        second += one[i].second.n > 0;
+    if (second == 0 || tt_grow(br, brcap, rs->ngroups + n, sizeof **br) ||
+        tt_grow(&rs->groups, &rs->groupcap, rs->ngroups + n, sizeof *rs->groups)) {
+        for (i = 0; i < n; i++) {
+            tt_litset_release(&one[i].first);
+            tt_litset_release(&one[i].second);
+        }
+        return second == 0 ? 0 : -1;
+    }
+    for (i = 0; i < n; i++) {
+        (*br)[rs->ngroups] = one[i];
+        rs->groups[rs->ngroups].pattern = (uint32_t)p;
+        rs->groups[rs->ngroups++].bit = (uint32_t)i;
+    }
+    return 1;
+}
+
+/* The literal prefilter's keys: pattern p's required literals are key p; when the pattern
+ * also has a second requirement (tt_literal_extract2: "China" ... "DF-"), its literals are
+ * key npatterns + p, and match.c keeps p a candidate only in a sentence with a hit of each.
+ * A pattern whose top-level branches have such pairs has them instead, as key groups: it
+ * stays a candidate where some branch has both (China ... DF- or Fujian ... carrier, not
+ * China ... carrier). */
 static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
 {
-    tt_litset *sets = tt_calloc(rs->npatterns + 1, sizeof *sets);
-    char ***lits = tt_calloc(rs->npatterns + 1, sizeof *lits);
-    size_t **lens = tt_calloc(rs->npatterns + 1, sizeof *lens);
-    size_t *nlits = tt_calloc(rs->npatterns + 1, sizeof *nlits);
-    size_t p = 0, t, i, any = 0;
+    size_t nk = 2 * rs->npatterns;
+    tt_litset *sets = tt_calloc(nk + 1, sizeof *sets);
+    char ***lits = tt_calloc(nk + 1, sizeof *lits);
+    size_t **lens = tt_calloc(nk + 1, sizeof *lens);
+    size_t *nlits = tt_calloc(nk + 1, sizeof *nlits);
+    size_t p = 0, t, i, any = 0, brcap = 0, k, nb;
+    tt_litbranch *br = NULL, one[MAX_BRANCHES];
     int rc = -1;
     if (!sets || !lits || !lens || !nlits ||
         !(rs->litpat = tt_calloc(rs->npatterns + 1, sizeof *rs->litpat)) ||
@@ -1000,39 +1080,28 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
                 rs->patterns[p].prefiltered = 2;   /* by the database, not by literals */
                 continue;
             }
+            nb = 0;
             r = literal_set(rs, p, ld->topics[t].patterns[i].ignore_case, &sets[p]);
             if (r == 0)
-                r = tt_literal_extract(rx, strlen(rx),
-                                       ld->topics[t].patterns[i].ignore_case |
-                                           TT_LIT_KS_FOLDED,
-                                       MIN_LITERAL, &sets[p]);
+                r = tt_literal_extract_branches(
+                    rx, strlen(rx), ld->topics[t].patterns[i].ignore_case | TT_LIT_KS_FOLDED,
+                    MIN_LITERAL, &sets[p], &sets[rs->npatterns + p], one, MAX_BRANCHES, &nb);
             if (r < 0)
                 goto out;
-            /* any part of a required literal is required too: keep at most MAX_LITERAL
-             * bytes of each (a smaller automaton that stays in cache), without duplicates;
-             * a literal set keeps its whole strings, whose hits are its matches */
+            /* a literal set keeps its whole strings, whose hits are its matches */
             if (rs->litpat[p].n) {
                 nlits[p] = sets[p].n;
-            } else {
-                size_t k, j, m = 0;
-                for (k = 0; r && k < sets[p].n; k++) {
-                    size_t len = sets[p].len[k] < MAX_LITERAL ? sets[p].len[k] : MAX_LITERAL;
-                    for (j = 0; j < m; j++)
-                        if (sets[p].len[j] == len && !memcmp(sets[p].s[j], sets[p].s[k], len))
-                            break;
-                    if (j < m)
-                        continue;
-                    if (m != k) {
-                        char *tmp = sets[p].s[m];
-                        sets[p].s[m] = sets[p].s[k];
-                        sets[p].s[k] = tmp;
-                    }
-                    sets[p].len[m++] = len;
-                }
-                nlits[p] = r ? m : 0;
+            } else if (r) {
+                int g = key_groups(rs, p, one, nb, &br, &brcap);
+                if (g < 0)
+                    goto out;
+                nlits[p] = trim_literals(&sets[p]);
+                nlits[rs->npatterns + p] = g ? 0 : trim_literals(&sets[rs->npatterns + p]);
             }
             lits[p] = sets[p].s;
             lens[p] = sets[p].len;
+            lits[rs->npatterns + p] = sets[rs->npatterns + p].s;
+            lens[rs->npatterns + p] = sets[rs->npatterns + p].len;
             rs->patterns[p].prefiltered = nlits[p] > 0;
             rs->patterns[p].literal_set = rs->litpat[p].n;
             if (nlits[p] && !rs->litpat[p].n &&
@@ -1041,12 +1110,45 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
             any += nlits[p] > 0;
         }
     }
+    /* the groups' keys after the patterns' */
+    if (rs->ngroups) {
+        size_t nall = nk + 2 * rs->ngroups;
+        char ***l2 = tt_calloc(nall + 1, sizeof *l2);
+        size_t **n2 = tt_calloc(nall + 1, sizeof *n2), *c2 = tt_calloc(nall + 1, sizeof *c2);
+        if (!l2 || !n2 || !c2) {
+            tt_free(l2);
+            tt_free(n2);
+            tt_free(c2);
+            goto out;
+        }
+        memcpy(l2, lits, nk * sizeof *l2);
+        memcpy(n2, lens, nk * sizeof *n2);
+        memcpy(c2, nlits, nk * sizeof *c2);
+        for (k = 0; k < 2 * rs->ngroups; k++) {
+            tt_litset *set = k & 1 ? &br[k / 2].second : &br[k / 2].first;
+            c2[nk + k] = trim_literals(set);
+            l2[nk + k] = set->s;
+            n2[nk + k] = set->len;
+        }
+        tt_free(lits);
+        tt_free(lens);
+        tt_free(nlits);
+        lits = l2;
+        lens = n2;
+        nlits = c2;
+        nk = nall;
+    }
     rc = 0;
     if (any && !(rs->pf = tt_prefilter_new((char *const *const *)lits,
-                                           (size_t *const *)lens, nlits, rs->npatterns)))
+                                           (size_t *const *)lens, nlits, nk)))
         rc = -1;
 out:
-    for (p = 0; sets && p < rs->npatterns; p++)
+    for (k = 0; k < rs->ngroups && br; k++) {
+        tt_litset_release(&br[k].first);
+        tt_litset_release(&br[k].second);
+    }
+    tt_free(br);
+    for (p = 0; sets && p < 2 * rs->npatterns; p++)
         tt_litset_release(&sets[p]);
     tt_free(sets);
     tt_free(lits);

@@ -28,6 +28,13 @@ typedef struct tt_topic_rt {
                                   condition is that pattern, or an 'or' that lists it) */
 } tt_topic_rt;
 
+/* A top-level branch of a pattern whose literals the prefilter keys apart (compile.c): the
+ * pattern may match in a sentence only where some branch's first and second keys both hit. */
+typedef struct tt_keygroup {
+    uint32_t pattern;
+    uint32_t bit;              /* its branch's bit among the pattern's, < 32 */
+} tt_keygroup;
+
 struct tt_ruleset {
     tt_topic_info *topics;
     tt_topic_rt *rt;
@@ -46,6 +53,9 @@ struct tt_ruleset {
     unsigned char *in_hs;      /* per pattern: prefiltered by hs (not by pf) */
     tt_litpat *litpat;         /* per pattern: its strings when it is a literal set (n > 0):
                                   its literal hits decide it, without PCRE2 */
+    tt_keygroup *groups;       /* the prefilter's keys 2 npatterns + 2 g (first) and + 1
+                                  (second) of group g: a top-level branch of a pattern */
+    size_t ngroups, groupcap;
     size_t *maxlen;            /* per pattern prefiltered by literals: the longest match in
                                   bytes (TT_MAXLEN_UNBOUNDED: no bound), so PCRE2 starts near
                                   the first hit; 0: it starts where the last match ended */

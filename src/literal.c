@@ -17,7 +17,10 @@
  *
  * Sequences: consecutive items with exact sets form a run whose exact set is their product
  * (split when it outgrows the caps); the requirement of a sequence is the best of its runs
- * (as requirements) and of its items' requirements. */
+ * (as requirements) and of its items' requirements, and its second requirement the best of
+ * those from another item or run: every match holds a string of each ("China" ... "DF-").
+ * Alternatives unite their requirements, and their second ones (the first where an
+ * alternative has no second). */
 #include "literal.h"
 
 #include <string.h>
@@ -40,9 +43,10 @@ typedef struct sset {
 
 /* What is known about the matches of a node. */
 typedef struct summ {
-    int has_ex, has_rq;
+    int has_ex, has_rq, has_rq2;
     sset ex;    /* the node matches exactly these strings (ASCII-folded) */
     sset rq;    /* every match contains one of these; always usable() when present */
+    sset rq2;   /* and one of these too, found elsewhere in the node (only with rq) */
 } summ;
 
 enum { ST_OK = 0, ST_NOREQ = 1, ST_NOMEM = -1 };
@@ -235,6 +239,10 @@ static size_t sset_selectivity(const sset *a)
     return m;
 }
 
+/* Whether a is worth a second requirement: its strings are not just function words ("the "),
+ * which occur in nearly every sentence and would only cost hits. */
+static int strong(const parser *p, const sset *a) { return sset_selectivity(a) >= p->min_len; }
+
 /* Whether requirement a beats b: a more selective shortest string (longer, not made of
  * function words); then a longer one; then fewer strings. */
 static int better(const sset *a, const sset *b)
@@ -271,7 +279,8 @@ static void summ_free(summ *x)
 {
     sset_free(&x->ex);
     sset_free(&x->rq);
-    x->has_ex = x->has_rq = 0;
+    sset_free(&x->rq2);
+    x->has_ex = x->has_rq = x->has_rq2 = 0;
 }
 
 /* Makes x->rq the better of x->rq and x->ex taken as a requirement. */
@@ -289,18 +298,51 @@ static int normalize(parser *p, summ *x)
     return 0;
 }
 
-/* Offers cand as the requirement of a sequence whose best so far is *best (if *has). */
-static int offer(parser *p, sset *best, int *has, const sset *cand)
+/* The two best requirements of a sequence so far, each with the item (or run) it comes from. */
+typedef struct pick {
+    sset best, second;
+    int has_best, has_second;
+    size_t from_best, from_second;
+} pick;
+
+static void pick_free(pick *k)
+{
+    sset_free(&k->best);
+    sset_free(&k->second);
+    k->has_best = k->has_second = 0;
+}
+
+/* Offers cand, a requirement of the sequence found in part `from` of it: it becomes the best,
+ * the best turning second when it came from another part, or else the second when it beats
+ * that and comes from another part than the best. */
+static int offer(parser *p, pick *k, const sset *cand, size_t from)
 {
     sset c;
-    if (!usable(p, cand) || (*has && !better(cand, best)))
+    int first = !k->has_best || better(cand, &k->best);
+    if (!usable(p, cand) ||
+        (!first && (from == k->from_best || (k->has_second && !better(cand, &k->second)))))
         return 0;
     memset(&c, 0, sizeof c);
     if (sset_copy(&c, cand))
         return nomem(p);
-    sset_free(best);
-    *best = c;
-    *has = 1;
+    if (first && k->has_best && k->from_best != from) {
+        sset_free(&k->second);
+        k->second = k->best;
+        k->from_second = k->from_best;
+        k->has_second = 1;
+    } else if (first) {
+        sset_free(&k->best);
+    }
+    if (first) {
+        k->best = c;
+        k->from_best = from;
+        k->has_best = 1;
+    } else {
+        sset_free(&k->second);
+        k->second = c;
+        k->from_second = from;
+        k->has_second = 1;
+    }
     return 0;
 }
 
@@ -794,13 +836,15 @@ static int parse_item(parser *p, summ *x)
 static int parse_seq(parser *p, summ *out)
 {
     const unsigned char *s = p->s;
-    sset run, best;
+    sset run;
+    pick k;
     summ it;
-    int has_run = 0, has_best = 0, all_exact = 1, min1;
+    int has_run = 0, all_exact = 1, min1;
+    size_t part = 0, run_part = 0;   /* parts: 2 per item (its rq, its rq2); a run's: its first */
 
     memset(out, 0, sizeof *out);
     memset(&run, 0, sizeof run);
-    memset(&best, 0, sizeof best);
+    memset(&k, 0, sizeof k);
     memset(&it, 0, sizeof it);
     while (p->pos < p->len) {
         if (p->inq) {
@@ -832,6 +876,7 @@ static int parse_seq(parser *p, summ *out)
             if (parse_item(p, &it))
                 goto fail;
         }
+        part += 2;
         if (it.has_ex) {
             if (has_run && fits(&run, &it.ex)) {
                 sset prod;
@@ -844,7 +889,7 @@ static int parse_seq(parser *p, summ *out)
                 run = prod;
             } else {
                 if (has_run) {      /* too big: close this run and start another */
-                    if (offer(p, &best, &has_best, &run))
+                    if (offer(p, &k, &run, run_part))
                         goto fail;
                     sset_free(&run);
                     all_exact = 0;
@@ -853,21 +898,25 @@ static int parse_seq(parser *p, summ *out)
                 memset(&it.ex, 0, sizeof it.ex);
                 it.has_ex = 0;
                 has_run = 1;
+                run_part = part;
             }
         } else {
             all_exact = 0;
             if (has_run) {
-                if (offer(p, &best, &has_best, &run))
+                if (offer(p, &k, &run, run_part))
                     goto fail;
                 sset_free(&run);
                 has_run = 0;
             }
         }
-        if (it.has_rq && offer(p, &best, &has_best, &it.rq))
+        /* an item in the run shares its part: its strings are in the run's */
+        if (it.has_rq && offer(p, &k, &it.rq, has_run ? run_part : part))
+            goto fail;
+        if (it.has_rq2 && offer(p, &k, &it.rq2, part + 1))
             goto fail;
         summ_free(&it);
     }
-    if (has_run && offer(p, &best, &has_best, &run))
+    if (has_run && offer(p, &k, &run, run_part))
         goto fail;
     if (all_exact) {
         if (!has_run && sset_push(&run, "", 0)) {
@@ -878,8 +927,14 @@ static int parse_seq(parser *p, summ *out)
         out->has_ex = 1;
     } else
         sset_free(&run);
-    out->rq = best;
-    out->has_rq = has_best;
+    out->rq = k.best;
+    out->has_rq = k.has_best;
+    out->rq2 = k.second;
+    out->has_rq2 = k.has_second;
+    if (out->has_rq2 && !strong(p, &out->rq2)) {
+        sset_free(&out->rq2);
+        out->has_rq2 = 0;
+    }
     if (normalize(p, out)) {
         summ_free(out);
         return -1;
@@ -889,7 +944,7 @@ static int parse_seq(parser *p, summ *out)
 fail:
     summ_free(&it);
     sset_free(&run);
-    sset_free(&best);
+    pick_free(&k);
     return -1;
 }
 
@@ -910,12 +965,29 @@ static int union_into(sset *set, int *has, const sset *other, int other_has, siz
     return 0;
 }
 
-/* a = a | b; b is consumed. */
+/* a = a | b; b is consumed.  The second requirement unites each side's second, or its first
+ * where it has none (a match of that side holds one of those: still sound). */
 static int alt_merge(parser *p, summ *a, summ *b)
 {
+    if ((a->has_rq2 || b->has_rq2) && a->has_rq && b->has_rq) {
+        if (!a->has_rq2) {
+            if (sset_copy(&a->rq2, &a->rq))
+                goto oom;
+            a->has_rq2 = 1;
+        }
+        if (union_into(&a->rq2, &a->has_rq2, b->has_rq2 ? &b->rq2 : &b->rq, 1, REQ_MAX_N))
+            goto oom;
+    } else {
+        sset_free(&a->rq2);
+        a->has_rq2 = 0;
+    }
     if (union_into(&a->ex, &a->has_ex, &b->ex, b->has_ex, EXACT_MAX_N) ||
         union_into(&a->rq, &a->has_rq, &b->rq, b->has_rq, REQ_MAX_N))
         goto oom;
+    if (!a->has_rq) {
+        sset_free(&a->rq2);
+        a->has_rq2 = 0;
+    }
     summ_free(b);
     return normalize(p, a);
 oom:
@@ -939,9 +1011,80 @@ static int parse_alt(parser *p, summ *out)
     return 0;
 }
 
-/* One extraction pass; see tt_literal_extract. */
+/* Moves the strings of set a into *out (an empty tt_litset). */
+static void give(sset *a, tt_litset *out)
+{
+    out->s = a->s;
+    out->len = a->len;
+    out->n = a->n;
+    memset(a, 0, sizeof *a);
+}
+
+/* The top-level branches being recorded (tt_literal_extract_branches); ok drops to 0 when
+ * one has no requirement or there are more than max. */
+typedef struct brlist {
+    tt_litbranch *v;
+    size_t n, max;
+    int ok;
+} brlist;
+
+static void brlist_release(brlist *bl)
+{
+    while (bl->n > 0) {
+        bl->n--;
+        tt_litset_release(&bl->v[bl->n].first);
+        tt_litset_release(&bl->v[bl->n].second);
+    }
+}
+
+/* Records a copy of branch x's requirements.  0, or -1 on out of memory. */
+static int record(parser *p, const summ *x, brlist *bl)
+{
+    sset c;
+    if (!bl->ok)
+        return 0;
+    if (!x->has_rq || bl->n == bl->max) {
+        bl->ok = 0;
+        return 0;
+    }
+    memset(&c, 0, sizeof c);
+    memset(&bl->v[bl->n], 0, sizeof bl->v[bl->n]);
+    if (sset_copy(&c, &x->rq))
+        return nomem(p);
+    give(&c, &bl->v[bl->n].first);
+    if (x->has_rq2 && strong(p, &x->rq2)) {
+        if (sset_copy(&c, &x->rq2)) {
+            tt_litset_release(&bl->v[bl->n].first);
+            return nomem(p);
+        }
+        give(&c, &bl->v[bl->n].second);
+    }
+    bl->n++;
+    return 0;
+}
+
+/* parse_alt at the top level, recording each branch in bl. */
+static int parse_top(parser *p, summ *out, brlist *bl)
+{
+    summ br;
+    if (parse_seq(p, out) || record(p, out, bl)) {
+        summ_free(out);
+        return -1;
+    }
+    while (p->pos < p->len && p->s[p->pos] == '|') {
+        p->pos++;
+        if (parse_seq(p, &br) || record(p, &br, bl) || alt_merge(p, out, &br)) {
+            summ_free(&br);
+            summ_free(out);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* One extraction pass; see tt_literal_extract_branches. */
 static int extract(const unsigned char *s, size_t len, int caseless, size_t min_len,
-                   tt_litset *out, int *saw_i)
+                   tt_litset *out, tt_litset *out2, brlist *bl, int *saw_i)
 {
     parser p;
     summ top;
@@ -952,7 +1095,7 @@ static int extract(const unsigned char *s, size_t len, int caseless, size_t min_
     p.min_len = min_len;
     p.caseless = caseless & 1;
     p.ks_ok = (caseless & TT_LIT_KS_FOLDED) != 0;
-    if (parse_alt(&p, &top))
+    if (parse_top(&p, &top, bl))
         return p.st == ST_NOMEM ? -1 : 0;
     *saw_i = p.saw_i;
     if (p.pos < p.len || !top.has_rq) {     /* an unmatched ')', or nothing usable */
@@ -960,29 +1103,66 @@ static int extract(const unsigned char *s, size_t len, int caseless, size_t min_
         return 0;
     }
     sset_free(&top.ex);
+    if (top.has_rq2 && !strong(&p, &top.rq2)) {
+        sset_free(&top.rq2);
+        top.has_rq2 = 0;
+    }
     out->s = top.rq.s;
     out->len = top.rq.len;
     out->n = top.rq.n;
+    if (top.has_rq2) {
+        out2->s = top.rq2.s;
+        out2->len = top.rq2.len;
+        out2->n = top.rq2.n;
+    }
     return 1;
 }
 
-int tt_literal_extract(const char *regex, size_t len, int caseless, size_t min_len,
-                       tt_litset *out)
+int tt_literal_extract_branches(const char *regex, size_t len, int caseless, size_t min_len,
+                                tt_litset *out, tt_litset *out2, tt_litbranch *br, size_t max,
+                                size_t *nbr)
 {
     const unsigned char *s = (const unsigned char *)regex;
+    brlist bl = {br, 0, max, br != NULL};
     int rc, saw_i = 0;
 
     memset(out, 0, sizeof *out);
+    memset(out2, 0, sizeof *out2);
+    if (nbr)
+        *nbr = 0;
     if (!regex || !utf8_valid(s, len))
         return 0;
     if (min_len < 1)
         min_len = 1;
-    rc = extract(s, len, caseless, min_len, out, &saw_i);
+    rc = extract(s, len, caseless, min_len, out, out2, &bl, &saw_i);
     if (rc == 1 && saw_i && !(caseless & 1)) {
         /* an inline (?i) somewhere: redo the whole pattern as caseless */
         tt_litset_release(out);
-        rc = extract(s, len, caseless | 1, min_len, out, &saw_i);
+        tt_litset_release(out2);
+        brlist_release(&bl);
+        bl.ok = br != NULL;
+        rc = extract(s, len, caseless | 1, min_len, out, out2, &bl, &saw_i);
     }
+    if (rc != 1 || !bl.ok || bl.n < 2)
+        brlist_release(&bl);
+    else if (nbr)
+        *nbr = bl.n;
+    return rc;
+}
+
+int tt_literal_extract2(const char *regex, size_t len, int caseless, size_t min_len,
+                        tt_litset *out, tt_litset *out2)
+{
+    return tt_literal_extract_branches(regex, len, caseless, min_len, out, out2, NULL, 0, NULL);
+}
+
+
+int tt_literal_extract(const char *regex, size_t len, int caseless, size_t min_len,
+                       tt_litset *out)
+{
+    tt_litset second;
+    int rc = tt_literal_extract2(regex, len, caseless, min_len, out, &second);
+    tt_litset_release(&second);
     return rc;
 }
 

@@ -29,6 +29,27 @@ typedef struct tt_litset {
 int tt_literal_extract(const char *regex, size_t len, int caseless, size_t min_len,
                        tt_litset *out);
 
+/* tt_literal_extract, and when it returns 1, *out2 a second set (n == 0: none) drawn from
+ * another part of the pattern: every match contains one of *out's strings and one of
+ * *out2's.  (The two may share strings; a string of both counts for both.) */
+int tt_literal_extract2(const char *regex, size_t len, int caseless, size_t min_len,
+                        tt_litset *out, tt_litset *out2);
+
+/* The requirements of one top-level alternative of a pattern: first as tt_literal_extract2's
+ * *out, second as its *out2 (n == 0: none). */
+typedef struct tt_litbranch {
+    tt_litset first, second;
+} tt_litbranch;
+
+/* tt_literal_extract2, and for a pattern that is an alternation at its top level (a|b|c),
+ * the requirements of each branch in br[0..*nbr): every match of the pattern is a match of
+ * one branch and contains a string of that branch's first set and, when it has one, of its
+ * second.  *nbr is 0 (nothing filled) unless it returns 1 and every branch has a
+ * requirement, 2 <= *nbr <= max; release each set with tt_litset_release.  br may be NULL. */
+int tt_literal_extract_branches(const char *regex, size_t len, int caseless, size_t min_len,
+                                tt_litset *out, tt_litset *out2, tt_litbranch *br, size_t max,
+                                size_t *nbr);
+
 /* Frees the strings of s and empties it; s itself is the caller's.  NULL is a no-op. */
 void tt_litset_release(tt_litset *s);
 

@@ -49,6 +49,7 @@ struct tt_scanner {
     tt_limits lim;
     pcre2_match_data *md;
     pcre2_match_context *mctx;
+    pcre2_match_context *mctx_lim;   /* mctx with an offset limit, set per search */
     pcre2_jit_stack *jit;
     tt_span_vec spans;
     tt_pf_hit *hits;           /* literal hits of the current document */
@@ -78,6 +79,16 @@ struct tt_scanner {
     unsigned char *failed;     /* per pattern: hit a limit in this document: off */
     unsigned char *jitted;     /* per pattern: JIT code exists (pcre2_jit_match can run it) */
     unsigned char *always;     /* per pattern: has no literal, may match anywhere */
+    unsigned char *need2;      /* per pattern: has a second requirement (prefilter key
+                                  npatterns + p): a candidate only with a hit of it too */
+    unsigned char *seen2;      /* per pattern: that hit occurs in this sentence, or one of
+                                  its key groups' keys (compile.h: tt_keygroup) */
+    uint32_t *seen2list;       /* the patterns with seen2 set */
+    uint32_t *gfirst, *gsecond;   /* per pattern with key groups: the branches whose first,
+                                  whose second key hit in this sentence (bits) */
+    uint32_t *gnone;           /* per pattern: its branches without a second key; with
+                                  key groups, all bits of its groups set in gall */
+    uint32_t *gall;
     uint32_t *always_pats;     /* the patterns without a literal, in order */
     size_t nalways;
     uint32_t *runlist;         /* the patterns to consider in the current sentence */
@@ -118,8 +129,8 @@ static int literal_contexts(tt_scanner *sc)
         size_t np;
         const uint32_t *pats = tt_prefilter_patterns(pf, (uint32_t)st, &np);
         for (i = 0; i < np; i++)
-            if (!rs->litpat[pats[i]].n)
-                sc->lctx[st] = 0xF;
+            if (pats[i] >= rs->npatterns || !rs->litpat[pats[i]].n)
+                sc->lctx[st] = 0xF;   /* a second key's, a group's or a regex's literal */
     }
     for (p = 0; p < rs->npatterns; p++) {
         const tt_litpat *lp = &rs->litpat[p];
@@ -153,6 +164,13 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     sc->failed = tt_calloc(rs->npatterns + 1, 1);
     sc->jitted = tt_calloc(rs->npatterns + 1, 1);
     sc->always = tt_calloc(rs->npatterns + 1, 1);
+    sc->need2 = tt_calloc(rs->npatterns + 1, 1);
+    sc->seen2 = tt_calloc(rs->npatterns + 1, 1);
+    sc->seen2list = tt_calloc(rs->npatterns + 1, sizeof *sc->seen2list);
+    sc->gfirst = tt_calloc(rs->npatterns + 1, sizeof *sc->gfirst);
+    sc->gsecond = tt_calloc(rs->npatterns + 1, sizeof *sc->gsecond);
+    sc->gnone = tt_calloc(rs->npatterns + 1, sizeof *sc->gnone);
+    sc->gall = tt_calloc(rs->npatterns + 1, sizeof *sc->gall);
     sc->always_pats = tt_calloc(rs->npatterns + 1, sizeof *sc->always_pats);
     sc->runlist = tt_calloc(rs->npatterns + 1, sizeof *sc->runlist);
     sc->acc = tt_calloc(nt, sizeof *sc->acc);
@@ -167,6 +185,8 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     if (!sc->hs_pats || !sc->phit || !sc->plast || !sc->memo || !sc->md || !sc->mctx ||
         !sc->matched || !sc->val || !sc->cand ||
         !sc->candlist || !sc->failed || !sc->jitted || !sc->always || !sc->always_pats ||
+        !sc->need2 || !sc->seen2 || !sc->seen2list || !sc->gfirst || !sc->gsecond ||
+        !sc->gnone || !sc->gall ||
         !sc->runlist || !sc->acc || tt_article_init(&sc->art, rs->ntopics)) {
         tt_scanner_free(sc);
         return NULL;
@@ -178,6 +198,8 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
                 size_t p = rs->rt[t].pfirst + i, jit = 0;
                 int hs = rs->in_hs && rs->in_hs[p];
                 sc->always[p] = !hs && (!rs->pf || tt_prefilter_always(rs->pf, p));
+                sc->need2[p] = !hs && rs->pf &&
+                               !tt_prefilter_always(rs->pf, rs->npatterns + p);
                 if (hs)
                     sc->hs_pats[sc->nhs_pats++] = (uint32_t)p;
                 sc->jitted[p] = !sc->lim.no_jit &&
@@ -186,6 +208,15 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
                 if (sc->always[p])
                     sc->always_pats[sc->nalways++] = (uint32_t)p;
             }
+        }
+    }
+    {
+        size_t g;
+        for (g = 0; rs->pf && g < rs->ngroups; g++) {
+            uint32_t p = rs->groups[g].pattern, bit = 1u << rs->groups[g].bit;
+            sc->gall[p] |= bit;
+            if (tt_prefilter_always(rs->pf, 2 * rs->npatterns + 2 * g + 1))
+                sc->gnone[p] |= bit;
         }
     }
     if (rs->pf && literal_contexts(sc)) {
@@ -197,6 +228,10 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     pcre2_set_heap_limit(sc->mctx, sc->lim.heap_limit_kib);
     if (sc->jit)
         pcre2_jit_stack_assign(sc->mctx, NULL, sc->jit);
+    if (!(sc->mctx_lim = pcre2_match_context_copy(sc->mctx))) {
+        tt_scanner_free(sc);
+        return NULL;
+    }
     return sc;
 }
 
@@ -206,6 +241,7 @@ void tt_scanner_free(tt_scanner *sc)
         return;
     pcre2_match_data_free(sc->md);
     pcre2_match_context_free(sc->mctx);
+    pcre2_match_context_free(sc->mctx_lim);
     pcre2_jit_stack_free(sc->jit);
     tt_span_vec_release(&sc->spans);
     tt_free(sc->hits);
@@ -228,6 +264,13 @@ void tt_scanner_free(tt_scanner *sc)
     tt_free(sc->failed);
     tt_free(sc->jitted);
     tt_free(sc->always);
+    tt_free(sc->need2);
+    tt_free(sc->seen2);
+    tt_free(sc->seen2list);
+    tt_free(sc->gfirst);
+    tt_free(sc->gsecond);
+    tt_free(sc->gnone);
+    tt_free(sc->gall);
     tt_free(sc->always_pats);
     tt_free(sc->runlist);
     tt_article_release(&sc->art);
@@ -481,6 +524,18 @@ static size_t reach_from(const tt_scanner *sc, uint32_t p, size_t off, size_t en
     return end;
 }
 
+/* The last start of a literal hit of pattern p in the current sentence: every match of p
+ * holds one of its hits whole, so none starts after it.  0 when p has no hit. */
+static size_t last_hit_start(const tt_scanner *sc, uint32_t p)
+{
+    size_t last = 0;
+    uint32_t h;
+    for (h = sc->cand[p] ? sc->phit[p] : UINT32_MAX; h != UINT32_MAX; h = sc->hnext[h])
+        if (sc->hstart[h] > last)
+            last = sc->hstart[h];
+    return last;
+}
+
 /* Runs pattern p over sentence si: leftmost-first, non-overlapping matches inside the
  * sentence, appended to sc->tm.  The subject ends at the sentence end, so a pattern never
  * matches across a sentence boundary; lookbehind can still see the text before it.
@@ -496,14 +551,21 @@ static int run_pattern(tt_scanner *sc, uint32_t p, size_t si)
     uint32_t opts = PCRE2_NO_UTF_CHECK | (sc->lim.no_jit ? PCRE2_NO_JIT : 0);
     int jit = sc->jitted[p];
     int near = sc->lits_decide && rs->maxlen[p] != 0;
+    pcre2_match_context *mctx = sc->mctx;
     if (sc->lits_decide && rs->litpat[p].n)
         return run_literal_set(sc, p, si);
+    if (near) {
+        /* no start position after the last hit can begin a match (compile.c compiles every
+         * pattern with PCRE2_USE_OFFSET_LIMIT) */
+        mctx = sc->mctx_lim;
+        pcre2_set_offset_limit(mctx, last_hit_start(sc, p));
+    }
     while (off < end) {
         if (near && (off = reach_from(sc, p, off, end)) >= end)
             break;
         /* the JIT entry point skips pcre2_match's checks (the text was checked once) */
-        int rc = jit ? pcre2_jit_match(code, (PCRE2_SPTR)text, end, off, 0, sc->md, sc->mctx)
-                     : pcre2_match(code, (PCRE2_SPTR)text, end, off, opts, sc->md, sc->mctx);
+        int rc = jit ? pcre2_jit_match(code, (PCRE2_SPTR)text, end, off, 0, sc->md, mctx)
+                     : pcre2_match(code, (PCRE2_SPTR)text, end, off, opts, sc->md, mctx);
         PCRE2_SIZE *ov;
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
@@ -828,6 +890,50 @@ static int add_hit(tt_scanner *sc, uint32_t p, size_t start, size_t end, size_t 
     return 0;
 }
 
+/* A hit of prefilter key q >= npatterns (a second key, or a key group's) in the current
+ * sentence: marks its pattern; n2 counts the marked patterns. */
+static void mark_second(tt_scanner *sc, uint32_t q, size_t *n2)
+{
+    const tt_ruleset *rs = sc->rs;
+    uint32_t p;
+    if (q < 2 * rs->npatterns) {
+        p = q - (uint32_t)rs->npatterns;
+    } else {
+        const tt_keygroup *g = &rs->groups[(q - 2 * rs->npatterns) / 2];
+        p = g->pattern;
+        if ((q - 2 * rs->npatterns) & 1)
+            sc->gsecond[p] |= 1u << g->bit;
+        else
+            sc->gfirst[p] |= 1u << g->bit;
+    }
+    if (!sc->seen2[p]) {
+        sc->seen2[p] = 1;
+        sc->seen2list[(*n2)++] = p;
+    }
+}
+
+/* Drops the candidates candlist[0..nc) whose second requirement has no hit in the sentence,
+ * or none of whose key groups has both its keys (clearing the marks of the sentence);
+ * returns how many are left. */
+static size_t second_requirement(tt_scanner *sc, size_t nc, size_t n2)
+{
+    size_t i, k = 0;
+    for (i = 0; i < nc; i++) {
+        uint32_t p = sc->candlist[i];
+        if ((sc->need2[p] && !sc->seen2[p]) ||
+            (sc->gall[p] && !(sc->gfirst[p] & (sc->gsecond[p] | sc->gnone[p]))))
+            sc->cand[p] = 0;
+        else
+            sc->candlist[k++] = p;
+    }
+    for (i = 0; i < n2; i++) {
+        uint32_t p = sc->seen2list[i];
+        sc->seen2[p] = 0;
+        sc->gfirst[p] = sc->gsecond[p] = 0;
+    }
+    return k;
+}
+
 /* Sorts the candidates: a few dozen at most in a sentence, most often. */
 static void sort_candidates(uint32_t *v, size_t n)
 {
@@ -909,7 +1015,7 @@ static int tag_sentences(tt_scanner *sc)
                                    &sc->hshitcap))
         return -1;
     for (s = 0; s < r->nsent; s++) {
-        size_t end = r->sent[s].end, nc = 0;
+        size_t end = r->sent[s].end, nc = 0, n2 = 0;
         /* hits ending before this sentence belong to no sentence (between sentences); a
          * hit that begins before it cannot lie inside a match in it */
         while (h < nh && sc->hits[h].end <= r->sent[s].start)
@@ -926,10 +1032,16 @@ static int tag_sentences(tt_scanner *sc)
                           e < end && tt_is_word((unsigned char)r->text[e]))))
                 continue;
             pats = tt_prefilter_patterns(pf, state, &n);
-            for (i = 0; i < n; i++)
-                if (add_hit(sc, pats[i], st, e, &nc))
+            for (i = 0; i < n; i++) {
+                uint32_t p = pats[i];
+                if (p >= rs->npatterns)   /* a second requirement's or a group's literal */
+                    mark_second(sc, p, &n2);
+                else if (add_hit(sc, p, st, e, &nc)) {
                     return -1;
+                }
+            }
         }
+        nc = second_requirement(sc, nc, n2);
         while (g < ng && sc->hshits[g].end <= r->sent[s].start)
             g++;
         if (rs->hs && end < r->len && tt_is_word((unsigned char)r->text[end])) {

@@ -11,6 +11,9 @@
  * comparing every one of them; a bitmap of those eight-byte keys comes first, since "the "
  * begins a few long literals and most of the text's "the " none of them.
  *
+ * Two-byte literals (whole words of literal sets: "AI", "Xi", "G7") have a bitmap of their own,
+ * indexed by the two folded bytes; a ruleset without them runs the scan without that test.
+ *
  * Folding with | 0x20 maps A-Z onto a-z and also merges some punctuation (e.g. '[' and '{'):
  * that can only add candidates, never lose one, since the literals are folded the same way
  * and a pattern that is a candidate is then run for real. */
@@ -44,8 +47,11 @@ struct tt_prefilter {
     uint64_t bm8[(1u << BITS) / 64];   /* the eight-byte keys of t8, hashed: most positions
                                           whose first four bytes begin a long literal ("the ")
                                           go no further than this bit */
+    uint64_t bm2[65536 / 64];  /* the two-byte literals, by their two folded bytes */
     table t4;
     table t8;                  /* literals of 8 bytes or more, by their first 8 */
+    table t2;                  /* two-byte literals */
+    size_t n2;
     uint32_t *chain_lit;       /* chain entries: a literal, and the next entry of the key */
     uint32_t *chain_next;
     size_t nchain, chaincap;
@@ -145,6 +151,7 @@ void tt_prefilter_free(tt_prefilter *pf)
     tt_free(pf->always);
     table_release(&pf->t4);
     table_release(&pf->t8);
+    table_release(&pf->t2);
     tt_free(pf->chain_lit);
     tt_free(pf->chain_next);
     tt_free(pf);
@@ -180,6 +187,21 @@ static int enter(tt_prefilter *pf, uint32_t key, uint64_t key8, int long8, uint3
     pf->chain_next[pf->nchain] = t->head[at];
     t->head[at] = (uint32_t)pf->nchain++;
     pf->bm4[h / 64] |= 1ull << (h % 64);
+    return 0;
+}
+
+/* Adds the two-byte literal l. */
+static int enter2(tt_prefilter *pf, uint32_t key, uint32_t l)
+{
+    size_t at = table_slot(&pf->t2, key);
+    if (pf->nchain == pf->chaincap)
+        return -1;
+    pf->t2.keys[at] = key;
+    pf->t2.used[at] = 1;
+    pf->chain_lit[pf->nchain] = l;
+    pf->chain_next[pf->nchain] = pf->t2.head[at];
+    pf->t2.head[at] = (uint32_t)pf->nchain++;
+    pf->bm2[key / 64] |= 1ull << (key % 64);
     return 0;
 }
 
@@ -228,8 +250,8 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, co
     for (p = 0; p < npatterns; p++) {
         for (i = 0; i < nlits[p]; i++) {
             entry *x = &e[ne];
-            if (lens[p][i] < 3)
-                continue;   /* the caller gives 3 bytes or more */
+            if (lens[p][i] < 2)
+                continue;   /* the caller gives 2 bytes or more */
             if (!(x->s = tt_malloc(lens[p][i])))
                 goto fail;
             for (j = 0; j < lens[p][i]; j++)
@@ -250,7 +272,9 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, co
             e[i].s = NULL;
             l->len = e[i].len;
             l->pat_first = i;       /* pats[] is filled in entry order */
-            if (l->len == 3)
+            if (l->len == 2)
+                pf->n2++;
+            else if (l->len == 3)
                 n3++;
             else
                 n4++;
@@ -265,11 +289,16 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, co
     /* a three-byte literal is entered once per possible fourth byte (folded, so 128 keys at
      * most): the scan then needs one lookup per position */
     if (table_init(&pf->t4, n4 + n3 * 128) || table_init(&pf->t8, n8) ||
-        chain_init(pf, n4 + n3 * 128))
+        table_init(&pf->t2, pf->n2) || chain_init(pf, n4 + n3 * 128 + pf->n2))
         goto fail;
     for (j = pf->nlits; j-- > 0;) {
         literal *l = &pf->lits[j];
-        uint32_t key = (uint32_t)key_of(l->s, l->len < 4 ? 3 : 4);
+        uint32_t key = (uint32_t)key_of(l->s, l->len < 4 ? l->len : 4);
+        if (l->len == 2) {
+            if (enter2(pf, key, (uint32_t)j))
+                goto fail;
+            continue;
+        }
         if (l->len >= 4) {
             if (enter(pf, key, l->len >= 8 ? key_of(l->s, 8) : 0, l->len >= 8, (uint32_t)j))
                 goto fail;
@@ -338,32 +367,77 @@ static int verify(const tt_prefilter *pf, uint32_t key, const unsigned char *tex
     return pf->t8.used[slot] ? walk(pf, pf->t8.head[slot], 8, text, len, i, hits, n, cap) : 0;
 }
 
+/* Appends a hit for the two-byte literal that occurs at text[i] (key: its folded bytes), if
+ * any. */
+static int verify2(const tt_prefilter *pf, uint32_t key, const unsigned char *text, size_t len,
+                   size_t i, tt_pf_hit **hits, size_t *n, size_t *cap)
+{
+    size_t slot = table_slot(&pf->t2, key);
+    return pf->t2.used[slot] ? walk(pf, pf->t2.head[slot], 2, text, len, i, hits, n, cap) : 0;
+}
+
+/* Checks the position i whose next four bytes, folded, are w; with two, the two-byte
+ * literals as well. */
+static int scan_at(const tt_prefilter *pf, uint32_t w, int two, const unsigned char *text,
+                   size_t len, size_t i, tt_pf_hit **hits, size_t *n, size_t *cap)
+{
+    uint32_t h = HASH(w), k = w & 0xFFFF;
+    if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(pf, w, text, len, i, hits, n, cap))
+        return -1;
+    if (two && ((pf->bm2[k / 64] >> (k % 64)) & 1) && verify2(pf, k, text, len, i, hits, n, cap))
+        return -1;
+    return 0;
+}
+
+/* The positions [0, len - 3) of the text, where four bytes can be read.  The loop is written
+ * twice so that the common case pays no test for two-byte literals (scan_at is not inlined
+ * into a loop: a call per byte doubled the scan's instructions). */
+static int scan_body(const tt_prefilter *pf, const unsigned char *text, size_t len,
+                     tt_pf_hit **hits, size_t *n, size_t *cap)
+{
+    size_t i;
+    uint32_t w, h, k;
+    if (!pf->n2) {
+        for (i = 0; i + 4 <= len; i++) {
+            memcpy(&w, text + i, 4);
+            w = load_order(w) | 0x20202020u;
+            h = HASH(w);
+            if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(pf, w, text, len, i, hits, n, cap))
+                return -1;
+        }
+        return 0;
+    }
+    for (i = 0; i + 4 <= len; i++) {
+        memcpy(&w, text + i, 4);
+        w = load_order(w) | 0x20202020u;
+        h = HASH(w);
+        k = w & 0xFFFF;
+        if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(pf, w, text, len, i, hits, n, cap))
+            return -1;
+        if (((pf->bm2[k / 64] >> (k % 64)) & 1) && verify2(pf, k, text, len, i, hits, n, cap))
+            return -1;
+    }
+    return 0;
+}
+
 int tt_prefilter_scan(const tt_prefilter *pf, const unsigned char *text, size_t len,
                       tt_pf_hit **hits, size_t *nhits, size_t *cap)
 {
-    size_t i = 0, n = 0;
+    size_t i = len >= 4 ? len - 3 : 0, n = 0;
     unsigned char tail[8];
     *nhits = 0;
     if (pf->nfiltered == 0)
         return 0;
-    for (; i + 4 <= len; i++) {
-        uint32_t w, h;
-        memcpy(&w, text + i, 4);
-        w = load_order(w) | 0x20202020u;
-        h = HASH(w);
-        if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(pf, w, text, len, i, hits, &n, cap))
-            return -1;
-    }
+    if (scan_body(pf, text, len, hits, &n, cap))
+        return -1;
     for (; i < len; i++) {
         /* the last bytes, padded with NULs (spaces once folded): a hit still needs the whole
          * literal inside the text, which verify() checks */
-        uint32_t w, h;
+        uint32_t w;
         memset(tail, 0, sizeof tail);
         memcpy(tail, text + i, len - i);
         memcpy(&w, tail, 4);
-        w = load_order(w) | 0x20202020u;
-        h = HASH(w);
-        if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(pf, w, text, len, i, hits, &n, cap))
+        if (scan_at(pf, load_order(w) | 0x20202020u, pf->n2 != 0, text, len, i, hits, &n, cap))
             return -1;
     }
     /* The scan finds hits by start; callers walk them by end (tag_sentences stops at the

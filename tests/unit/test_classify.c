@@ -1071,6 +1071,135 @@ static void test_classify_match_limit_interpreter(void **state)
     run_match_limit(1);
 }
 
+/* Every match of "(a+)+needle" holds the literal "needle", so no match starts after the
+ * literal's last hit: the search stops there (an offset limit) instead of backtracking
+ * catastrophically from each 'a' after it, where no_prefilter still hits the match limit. */
+static const char TAIL_RULES[] = "version: 1\n"
+                                 "topic:\n"
+                                 "  id: tail\n"
+                                 "  title: Tail\n"
+                                 "  patterns:\n"
+                                 "    - id: backtrack\n"
+                                 "      regex: '(a+)+needle'\n"
+                                 "    - id: plain\n"
+                                 "      literal: needle\n";
+
+/* Classifies head, 5000 'a's and tail with the backtracking pattern of rules (match limit
+ * 100000): without the prefilter it hits the limit, with it PCRE2 does not try the a's.
+ * Either way the one match of "plain" in topic is at [start, end). */
+static void run_backtrack_tail(const char *rules, const char *topic, const char *head,
+                               const char *tail, int no_jit, int no_prefilter, size_t start,
+                               size_t end)
+{
+    tt_ruleset *rs = load_rules(rules);
+    tt_limits lim;
+    tt_scanner *sc;
+    char *text;
+    const size_t na = 5000;
+    size_t hl = strlen(head);
+    const tt_result *r;
+    const tt_tag *t;
+
+    tt_limits_init(&lim);
+    lim.match_limit = 100000;
+    lim.no_jit = no_jit;
+    lim.no_prefilter = no_prefilter;
+    sc = tt_scanner_new(rs, &lim);
+    assert_non_null(sc);
+    text = malloc(hl + na + strlen(tail) + 1);
+    assert_non_null(text);
+    memcpy(text, head, hl);
+    memset(text + hl, 'a', na);
+    strcpy(text + hl + na, tail);
+    r = classify(sc, text);
+    if (no_prefilter) {
+        assert_int_equal(nerrors(r), 1);
+        assert_int_equal(tt_result_errors(r, &(size_t){0})[0].code, TT_ERR_MATCH_LIMIT);
+    } else {
+        assert_int_equal(nerrors(r), 0);
+    }
+    t = tag_of(r, rs, 0, topic);
+    assert_non_null(t);
+    assert_int_equal(t->match_count, 1);
+    check_match(r, rs, t, 0, "plain", start, end);
+    free(text);
+    tt_scanner_free(sc);
+    tt_ruleset_free(rs);
+}
+
+/* an 'e' after the a's: PCRE2's own last-byte check passes */
+static void run_search_bound(int no_jit, int no_prefilter)
+{
+    run_backtrack_tail(TAIL_RULES, "tail", "The needle was ", "e.", no_jit, no_prefilter, 4, 10);
+}
+
+/* "needle(a+)+zzy" needs "needle" and "zzy" both: a sentence with the first only does not
+ * wake PCRE2, which would backtrack catastrophically over the a's (a 'y' after them passes
+ * PCRE2's own last-byte check); without the prefilter it still hits the match limit. */
+static const char PAIR_RULES[] = "version: 1\n"
+                                 "topic:\n"
+                                 "  id: pair\n"
+                                 "  title: Pair\n"
+                                 "  patterns:\n"
+                                 "    - id: backtrack\n"
+                                 "      regex: 'needle(a+)+zzy'\n"
+                                 "    - id: plain\n"
+                                 "      literal: The\n";
+
+/* Two branches, each needing two literals: a sentence with a first literal of one and a
+ * second of the other wakes neither ("needle" and "qqw", not "zzy" nor "needlf"). */
+static const char BRANCH_RULES[] = "version: 1\n"
+                                   "topic:\n"
+                                   "  id: pair\n"
+                                   "  title: Pair\n"
+                                   "  patterns:\n"
+                                   "    - id: backtrack\n"
+                                   "      regex: ['needle(a+)+zzy', 'needlf\\s+qqw']\n"
+                                   "    - id: plain\n"
+                                   "      literal: The\n";
+
+static void test_classify_branch_literals(void **state)
+{
+    (void)state;
+    run_backtrack_tail(BRANCH_RULES, "pair", "The needle", "y qqw.", 0, 0, 0, 3);
+    run_backtrack_tail(BRANCH_RULES, "pair", "The needle", "y qqw.", 0, 1, 0, 3);
+}
+
+static void test_classify_second_literal(void **state)
+{
+    tt_ruleset *rs = load_rules(PAIR_RULES);
+    tt_scanner *sc = tt_scanner_new(rs, NULL);
+    const tt_result *r;
+    const tt_tag *t;
+    (void)state;
+    run_backtrack_tail(PAIR_RULES, "pair", "The needle", "y.", 0, 0, 0, 3);
+    run_backtrack_tail(PAIR_RULES, "pair", "The needle", "y.", 0, 1, 0, 3);
+    /* with both literals the pattern runs and matches */
+    assert_non_null(sc);
+    r = classify(sc, "The needleaazzy said.");
+    assert_int_equal(nerrors(r), 0);
+    t = tag_of(r, rs, 0, "pair");
+    assert_non_null(t);
+    assert_int_equal(t->match_count, 2);
+    check_match(r, rs, t, 0, "backtrack", 4, 15);
+    tt_scanner_free(sc);
+    tt_ruleset_free(rs);
+}
+
+static void test_classify_search_bound_jit(void **state)
+{
+    (void)state;
+    run_search_bound(0, 0);
+    run_search_bound(0, 1);
+}
+
+static void test_classify_search_bound_interpreter(void **state)
+{
+    (void)state;
+    run_search_bound(1, 0);
+    run_search_bound(1, 1);
+}
+
 /* ---- scanner reuse and segmentation ------------------------------------------------------ */
 
 /* A deep copy of a result, for comparing results of different calls. */
@@ -1412,6 +1541,10 @@ int main(void)
         cmocka_unit_test(test_classify_bom),
         cmocka_unit_test(test_classify_match_limit_jit),
         cmocka_unit_test(test_classify_match_limit_interpreter),
+        cmocka_unit_test(test_classify_search_bound_jit),
+        cmocka_unit_test(test_classify_search_bound_interpreter),
+        cmocka_unit_test(test_classify_second_literal),
+        cmocka_unit_test(test_classify_branch_literals),
         cmocka_unit_test(test_classify_scanner_reuse),
         cmocka_unit_test(test_classify_segment_only),
         cmocka_unit_test(test_classify_out_of_memory),

@@ -53,14 +53,14 @@ static void check_shape(const tt_litset *got, size_t min_len)
     }
 }
 
-/* Asserts that re yields exactly the set want[0..nwant) (order free). */
-static void expect_set(const char *re, int caseless, size_t min_len, const char *const *want,
-                       size_t nwant)
+/* Asserts that got, extracted from re with return code rc, is exactly the set
+ * want[0..nwant) (order free), and releases it. */
+static void check_set(const char *re, int rc, tt_litset *got_, size_t min_len,
+                      const char *const *want, size_t nwant)
 {
-    tt_litset got;
+    tt_litset got = *got_;
     bstr *g, *w;
     size_t i;
-    int rc = tt_literal_extract(re, strlen(re), caseless, min_len, &got);
     int same = rc == 1 && got.n == nwant;
 
     g = calloc(got.n + 1, sizeof *g);
@@ -96,9 +96,39 @@ static void expect_set(const char *re, int caseless, size_t min_len, const char 
     assert_int_equal(got.n, 0);
 }
 
+/* Asserts that re yields exactly the set want[0..nwant) (order free). */
+static void expect_set(const char *re, int caseless, size_t min_len, const char *const *want,
+                       size_t nwant)
+{
+    tt_litset got;
+    int rc = tt_literal_extract(re, strlen(re), caseless, min_len, &got);
+    check_set(re, rc, &got, min_len, want, nwant);
+}
+
+/* Asserts that re yields the set want[0..nwant) and the second set want2[0..nwant2) (none
+ * when nwant2 is 0). */
+static void expect_pair(const char *re, int caseless, size_t min_len, const char *const *want,
+                        size_t nwant, const char *const *want2, size_t nwant2)
+{
+    tt_litset got, got2;
+    int rc = tt_literal_extract2(re, strlen(re), caseless, min_len, &got, &got2);
+    check_set(re, rc, &got, min_len, want, nwant);
+    if (nwant2 == 0) {
+        if (got2.n)
+            print_set(re, rc, &got2);
+        assert_int_equal(got2.n, 0);
+        assert_null(got2.s);
+    } else {
+        check_set(re, rc, &got2, min_len, want2, nwant2);
+    }
+}
+
 #define WANT(...) (const char *const[]){__VA_ARGS__}, \
     sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)
 #define EXPECT(re, ci, min, ...) expect_set(re, ci, min, WANT(__VA_ARGS__))
+
+#define NONE (const char *const *)NULL, 0
+#define EXPECT2(re, ci, min, first, second) expect_pair(re, ci, min, first, second)
 
 /* Asserts that re (of length len) has no usable requirement. */
 static void expect_none_len(const char *re, size_t len, int caseless, size_t min_len)
@@ -391,29 +421,63 @@ static void check_match(const char *re, const char *subj, size_t s, size_t e,
     assert_true(contains_one(subj + s, e - s, set));
 }
 
+/* Some branch of br[0..n) has a string of its first set and of its second (if any) in the
+ * match subj[s .. e). */
+static void check_branches(const char *re, const char *subj, size_t s, size_t e,
+                           const tt_litbranch *br, size_t n)
+{
+    size_t i;
+    int ok = n == 0;
+    for (i = 0; i < n && !ok; i++)
+        ok = contains_one(subj + s, e - s, &br[i].first) &&
+             (br[i].second.n == 0 || contains_one(subj + s, e - s, &br[i].second));
+    if (!ok)
+        print_message("pattern '%s' matches '%.*s' in '%s' without a branch's pair\n", re,
+                      (int)(e - s), subj + s, subj);
+    assert_true(ok);
+}
+
+static void release_all(tt_litset *set, tt_litset *set2, tt_litbranch *br, size_t n)
+{
+    size_t i;
+    tt_litset_release(set);
+    tt_litset_release(set2);
+    for (i = 0; i < n; i++) {
+        tt_litset_release(&br[i].first);
+        tt_litset_release(&br[i].second);
+    }
+}
+
 /* Checks every match of re in every subject: from each start position, the backtracking
  * matcher's match and (where the DFA matcher supports the pattern) all anchored matches.
  * Returns the number of matches checked. */
 static long check_sound(const char *re, int caseless, size_t min_len, const char *const *subj,
                         size_t nsubj)
 {
-    tt_litset set;
+    tt_litset set, set2;
+    tt_litbranch br[8];
     pcre2_code *code;
     pcre2_match_data *md, *dmd;
     int err, rc, ws[1000];
     PCRE2_SIZE eoff, *ov;
-    size_t k, at, len, i;
+    size_t k, at, len, i, nbr;
     long checked = 0;
 
-    rc = tt_literal_extract(re, strlen(re), caseless, min_len, &set);
+    rc = tt_literal_extract_branches(re, strlen(re), caseless, min_len, &set, &set2, br, 8,
+                                     &nbr);
     assert_true(rc == 0 || rc == 1);
     check_shape(&set, min_len);
+    check_shape(&set2, min_len);
+    for (i = 0; i < nbr; i++) {
+        check_shape(&br[i].first, min_len);
+        check_shape(&br[i].second, min_len);
+    }
     if (rc == 0)
         return 0;
     code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
                          PCRE2_UTF | (caseless ? PCRE2_CASELESS : 0), &err, &eoff, NULL);
     if (!code) {
-        tt_litset_release(&set);
+        release_all(&set, &set2, br, nbr);
         return 0;
     }
     md = pcre2_match_data_create(1, NULL);
@@ -429,6 +493,9 @@ static long check_sound(const char *re, int caseless, size_t min_len, const char
             if (rc >= 0) {
                 ov = pcre2_get_ovector_pointer(md);
                 check_match(re, subj[k], ov[0], ov[1], &set);
+                if (set2.n)
+                    check_match(re, subj[k], ov[0], ov[1], &set2);
+                check_branches(re, subj[k], ov[0], ov[1], br, nbr);
                 checked++;
             }
             rc = pcre2_dfa_match(code, (PCRE2_SPTR)subj[k], len, at, PCRE2_ANCHORED, dmd, NULL,
@@ -438,6 +505,9 @@ static long check_sound(const char *re, int caseless, size_t min_len, const char
             for (i = 0; rc > 0 && i < (size_t)rc; i++) {
                 ov = pcre2_get_ovector_pointer(dmd);
                 check_match(re, subj[k], ov[2 * i], ov[2 * i + 1], &set);
+                if (set2.n)
+                    check_match(re, subj[k], ov[2 * i], ov[2 * i + 1], &set2);
+                check_branches(re, subj[k], ov[2 * i], ov[2 * i + 1], br, nbr);
                 checked++;
             }
         }
@@ -445,7 +515,7 @@ static long check_sound(const char *re, int caseless, size_t min_len, const char
     pcre2_match_data_free(md);
     pcre2_match_data_free(dmd);
     pcre2_code_free(code);
-    tt_litset_release(&set);
+    release_all(&set, &set2, br, nbr);
     return checked;
 }
 
@@ -555,14 +625,15 @@ static void test_lit_sound_random(void **state)
     const char *subj[40];
     char re[400];
     size_t i, j, n, iters = 6000;
-    long checked = 0, with_set = 0;
+    long checked = 0, with_set = 0, with_second = 0, with_branches = 0;
     const char *env = getenv("TT_LITERAL_FUZZ");   /* more iterations on demand */
     (void)state;
     if (env && atol(env) > 0)
         iters = (size_t)atol(env);
     for (i = 0; i < iters; i++) {
-        tt_litset set;
-        size_t k;
+        tt_litset set, set2;
+        tt_litbranch br[8];
+        size_t k, nbr;
         if (i % 500 == 0)   /* fresh subjects now and then */
             for (k = 0; k < 40; k++) {
                 subj_buf[k][0] = '\0';
@@ -573,15 +644,111 @@ static void test_lit_sound_random(void **state)
             }
         re[0] = '\0';
         gen_alt(re, sizeof re, 0);
-        if (tt_literal_extract(re, strlen(re), (int)(i & 1), 1, &set) == 1)
+        if (tt_literal_extract_branches(re, strlen(re), (int)(i & 1), 1, &set, &set2, br, 8,
+                                        &nbr) == 1) {
             with_set++;
-        tt_litset_release(&set);
+            with_second += set2.n > 0;
+            with_branches += nbr > 0;
+        }
+        release_all(&set, &set2, br, nbr);
         checked += check_sound(re, (int)(i & 1), 1, subj, 40);
         checked += check_sound(re, (int)(i & 1), 2, subj, 40);
     }
-    print_message("random: %ld with a set, %ld matches checked\n", with_set, checked);
+    print_message("random: %ld with a set, %ld with a second, %ld with branches, %ld matches "
+                  "checked\n",
+                  with_set, with_second, with_branches, checked);
     assert_true(with_set > (long)iters / 3);
+    assert_true(with_second > (long)iters / 20);
+    assert_true(with_branches > (long)iters / 50);
     assert_true(checked > (long)iters * 3);
+}
+
+/* ---- second requirements ---- */
+
+static void test_lit_second(void **state)
+{
+    (void)state;
+    /* two parts of a sequence: the better first */
+    EXPECT2("\\bChina\\b[^.;]{0,40}?\\bDF-\\d+", 0, 3, WANT("china"), WANT("df-"));
+    EXPECT2("North\\s+Korea", 0, 3, WANT("north"), WANT("korea"));
+    EXPECT2("(?:Chinese|PLA) (?:[\\w-]+ )?(?:aircraft carriers?|supercarrier)", 0, 3,
+            WANT("aircraft carrier", "supercarrier"), WANT("chinese ", "pla "));
+    /* one part, or a run of exact items: no second */
+    EXPECT2("missiles?", 0, 3, WANT("missile"), NONE);
+    EXPECT2("North Korea", 0, 3, WANT("north korea"), NONE);
+    /* a second that is only function words is none */
+    EXPECT2("the \\w+ summit", 0, 3, WANT(" summit"), NONE);
+    /* an optional or looked-at part is no requirement */
+    EXPECT2("China(?: navy)?", 0, 3, WANT("china"), NONE);
+    EXPECT2("China\\s(?=navy)", 0, 3, WANT("china"), NONE);
+    EXPECT2("(?:China\\s+navy)+", 0, 3, WANT("china"), WANT("navy"));
+    /* alternatives unite seconds, or firsts where they have none */
+    EXPECT2("China\\s+navy|Japan\\s+army", 0, 3, WANT("china", "japan"), WANT("navy", "army"));
+    EXPECT2("China\\s+navy|Tokyo", 0, 3, WANT("china", "tokyo"), WANT("navy", "tokyo"));
+    EXPECT2("China|Tokyo", 0, 3, WANT("china", "tokyo"), NONE);
+    /* a group's own two requirements count in the sequence around it */
+    EXPECT2("x(?:China\\s+navy)\\d", 0, 3, WANT("china"), WANT("navy"));
+}
+
+/* Asserts the branches of re: firsts[i] and seconds[i] ("" for none), n of them (0: none). */
+static void expect_branches(const char *re, const char *const *firsts,
+                            const char *const *seconds, size_t n)
+{
+    tt_litset set, set2;
+    tt_litbranch br[4];
+    size_t nbr, i;
+    int rc = tt_literal_extract_branches(re, strlen(re), 0, 3, &set, &set2, br, 4, &nbr);
+    if (n)   /* a pattern without branches may have no literal at all */
+        assert_int_equal(rc, 1);
+    assert_int_equal(nbr, n);
+    for (i = 0; i < n; i++) {
+        assert_int_equal(br[i].first.n, 1);
+        assert_string_equal(br[i].first.s[0], firsts[i]);
+        if (*seconds[i]) {
+            assert_int_equal(br[i].second.n, 1);
+            assert_string_equal(br[i].second.s[0], seconds[i]);
+        } else {
+            assert_int_equal(br[i].second.n, 0);
+        }
+    }
+    release_all(&set, &set2, br, nbr);
+}
+
+static void test_lit_branches(void **state)
+{
+    (void)state;
+    expect_branches("(?:China\\s+navy)|Japan\\s+army|Tokyo",
+                    (const char *const[]){"china", "japan", "tokyo"},
+                    (const char *const[]){"navy", "army", ""}, 3);
+    /* no top-level alternation, a branch without a requirement, more than max: none */
+    expect_branches("(?:China\\s+navy|Japan\\s+army)", NULL, NULL, 0);
+    expect_branches("China\\s+navy|\\w+|Japan", NULL, NULL, 0);
+    expect_branches("aaa\\s+bbb|ccc|ddd|eee|fff", NULL, NULL, 0);
+}
+
+static void test_lit_branches_out_of_memory(void **state)
+{
+    const char *re = "(?:China\\s+navy)|Japan\\s+army|Tokyo";
+    long n;
+    (void)state;
+    for (n = 0;; n++) {
+        tt_litset set, set2;
+        tt_litbranch br[4];
+        size_t nbr;
+        int rc;
+        tt_alloc_fail_after(n);
+        rc = tt_literal_extract_branches(re, strlen(re), 0, 3, &set, &set2, br, 4, &nbr);
+        tt_alloc_fail_after(-1);
+        if (rc == -1) {
+            assert_int_equal(set.n + set2.n + nbr, 0);
+            continue;
+        }
+        assert_int_equal(rc, 1);
+        assert_int_equal(nbr, 3);
+        release_all(&set, &set2, br, nbr);
+        break;
+    }
+    assert_true(n > 10);
 }
 
 /* ---- out of memory ---- */
@@ -598,6 +765,7 @@ static void test_lit_out_of_memory(void **state)
         "W064|W065|W066|W067",
         "China[\xe2\x80\x99']s \\Qa.b\\E (?<=x)[abc]{2}y",
         "abc(?x)",
+        "(?:China\\s+navy|Japan\\s+army|Tokyo)\\d",
     };
     size_t r, i;
     (void)state;
@@ -644,6 +812,9 @@ int main(void)
         cmocka_unit_test(test_lit_classes),
         cmocka_unit_test(test_lit_groups),
         cmocka_unit_test(test_lit_many),
+        cmocka_unit_test(test_lit_second),
+        cmocka_unit_test(test_lit_branches),
+        cmocka_unit_test(test_lit_branches_out_of_memory),
         cmocka_unit_test(test_lit_bad_input),
         cmocka_unit_test(test_lit_sound_handwritten),
         cmocka_unit_test(test_lit_sound_random),

@@ -257,6 +257,37 @@ static void test_litpat_scanner(void **state)
     tt_ruleset_free(rs);
 }
 
+/* Two-byte strings are literal sets only as whole words: their hits inside words ("said")
+ * are dropped before they wake anything, so the word is as rare as a longer literal. */
+static const char RULES_TWO[] =
+    "version: 1\n"
+    "topic:\n"
+    "  id: t\n"
+    "  title: T\n"
+    "  patterns:\n"
+    "    - {id: ai, regex: '\\b(?:artificial intelligence|AI)\\b', ignore_case: true}\n"
+    "    - {id: xi, regex: '\\b(?:President )?Xi(?: Jinping)?\\b'}\n"
+    "    - {id: g7, regex: 'G7', word: true}\n"
+    "    - {id: half, regex: '\\bAI'}\n"
+    "    - {id: one, regex: '\\b(?:A|ABC)\\b'}\n"
+    "    - {id: inner, regex: '\\BAI\\B'}\n";
+
+static void test_litpat_two_bytes(void **state)
+{
+    static const char text[] =
+        "AI said the G7. President Xi Jinping and Xi met; ai-driven AIs and the G7s.\n\n"
+        "Artificial intelligence, Xi, and XI said so: AI. A G7 ABC in Sai Kung.";
+    tt_ruleset *rs = sm_load(RULES_TWO);
+    size_t i;
+    (void)state;
+    for (i = 0; i < 6; i++) {
+        static const size_t nstrings[] = {2, 4, 1, 0, 0, 0};
+        assert_int_equal(tt_ruleset_pattern(rs, i)->literal_set, nstrings[i]);
+    }
+    assert_true(sm_compare(rs, text) > 10);
+    tt_ruleset_free(rs);
+}
+
 static void test_litpat_out_of_memory(void **state)
 {
     const char *re = "\\b(?:Futenma|Henoko|Camp (?:Schwab|Hansen))s?\\b";
@@ -286,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_litpat_not_sets),
         cmocka_unit_test(test_litpat_equals_pcre2),
         cmocka_unit_test(test_litpat_scanner),
+        cmocka_unit_test(test_litpat_two_bytes),
         cmocka_unit_test(test_litpat_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

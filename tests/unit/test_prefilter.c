@@ -108,6 +108,28 @@ static void test_prefilter_scan_edges(void **state)
     tt_prefilter_free(pf);
 }
 
+/* Two-byte literals (whole words of literal sets) beside longer ones: anywhere in the text,
+ * the last two bytes included, folded. */
+static void test_prefilter_scan_two_bytes(void **state)
+{
+    static const char *const lits[] = {"ai", "g7", "abc", "xyz1"};
+    tt_prefilter *pf = pf_of(lits, 4);
+    char got[512];
+    (void)state;
+    assert_non_null(pf);
+    assert_int_equal(tt_prefilter_find(pf, "AI", 2), tt_prefilter_find(pf, "ai", 2));
+    assert_true(tt_prefilter_find(pf, "g7", 2) >= 0);
+    hits_of(pf, "AI said G7 abc xyz1 ai", got, sizeof got);
+    assert_string_equal(got, "2:AI 6:ai 10:G7 14:abc 19:xyz1 22:ai");
+    hits_of(pf, "ai", got, sizeof got);
+    assert_string_equal(got, "2:ai");
+    hits_of(pf, "xai", got, sizeof got);
+    assert_string_equal(got, "3:ai");
+    hits_of(pf, "a", got, sizeof got);
+    assert_string_equal(got, "");
+    tt_prefilter_free(pf);
+}
+
 /* Whole-word literal sets beside patterns that share their literals without word
  * boundaries, a set with \B, one with a boundary at one end only; conditions with 'and',
  * 'not' and context, so that the candidates of a sentence alone decide whether a topic runs. */
@@ -186,6 +208,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_prefilter_find),
         cmocka_unit_test(test_prefilter_scan_edges),
+        cmocka_unit_test(test_prefilter_scan_two_bytes),
         cmocka_unit_test(test_prefilter_scanner_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
