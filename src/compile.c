@@ -145,6 +145,7 @@ typedef struct build {
     tt_ruleset *rs;
     unsigned char *def_state;   /* 0 unvisited, 1 in progress, 2 done, 3 bad */
     unsigned char *def_used;
+    tt_litset aside;            /* the literals of article.aside (n == 0: none) */
     int nomem;
 } build;
 
@@ -817,6 +818,10 @@ static int build_topic(build *b, size_t ti, tt_sbuf *src)
     return build_conditions(b, ti) || bad;
 }
 
+/* The literal every match must contain, per pattern, and the automaton over all of them.
+ * Literals shorter than this hit too often to be worth it: such patterns always run. */
+#define MIN_LITERAL 3
+
 /* One regex of the article: settings (a list is an alternation), anchored at the start of a
  * sentence or not (asides match anywhere in it: a leading .* would cost a backtracking pass
  * per sentence); NULL when not given or bad (an error is then recorded). */
@@ -862,11 +867,14 @@ static void build_article(build *b, tt_sbuf *src)
     sp = a->aside;
     sp.id = (char *)"article.aside";
     b->rs->aside_code = article_regex(b, &sp, src, 0);
+    /* unanchored, it would try every 'c' and 'd' of every sentence: its literals join the
+     * prefilter's, and it runs only in a sentence with a hit of one (match.c) */
+    if (b->rs->aside_code &&
+        tt_literal_extract(src->s, src->len, sp.ignore_case | TT_LIT_KS_FOLDED, MIN_LITERAL,
+                           &b->aside) < 0)
+        b->nomem = 1;
 }
 
-/* The literal every match must contain, per pattern, and the automaton over all of them.
- * Literals shorter than this hit too often to be worth it: such patterns always run. */
-#define MIN_LITERAL 3
 #define MAX_LITERAL 16
 /* The most strings a literal set may multiply out to (each is a prefilter literal). */
 #define MAX_SET 1024
@@ -1052,13 +1060,13 @@ static int key_groups(tt_ruleset *rs, size_t p, tt_litbranch *one, size_t n, tt_
  * A pattern whose top-level branches have such pairs has them instead, as key groups: it
  * stays a candidate where some branch has both (China ... DF- or Fujian ... carrier, not
  * China ... carrier). */
-static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
+static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *aside)
 {
     size_t nk = 2 * rs->npatterns;
     tt_litset *sets = tt_calloc(nk + 1, sizeof *sets);
-    char ***lits = tt_calloc(nk + 1, sizeof *lits);
-    size_t **lens = tt_calloc(nk + 1, sizeof *lens);
-    size_t *nlits = tt_calloc(nk + 1, sizeof *nlits);
+    char ***lits = tt_calloc(nk + 2, sizeof *lits);     /* + article.aside's */
+    size_t **lens = tt_calloc(nk + 2, sizeof *lens);
+    size_t *nlits = tt_calloc(nk + 2, sizeof *nlits);
     size_t p = 0, t, i, any = 0, brcap = 0, k, nb;
     tt_litbranch *br = NULL, one[MAX_BRANCHES];
     int rc = -1;
@@ -1113,8 +1121,8 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
     /* the groups' keys after the patterns' */
     if (rs->ngroups) {
         size_t nall = nk + 2 * rs->ngroups;
-        char ***l2 = tt_calloc(nall + 1, sizeof *l2);
-        size_t **n2 = tt_calloc(nall + 1, sizeof *n2), *c2 = tt_calloc(nall + 1, sizeof *c2);
+        char ***l2 = tt_calloc(nall + 2, sizeof *l2);
+        size_t **n2 = tt_calloc(nall + 2, sizeof *n2), *c2 = tt_calloc(nall + 2, sizeof *c2);
         if (!l2 || !n2 || !c2) {
             tt_free(l2);
             tt_free(n2);
@@ -1137,6 +1145,13 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
         lens = n2;
         nlits = c2;
         nk = nall;
+    }
+    /* article.aside's literals last, when the patterns have a prefilter to join */
+    if (any && aside->n) {
+        lits[nk] = aside->s;
+        lens[nk] = aside->len;
+        nlits[nk] = trim_literals(aside);
+        rs->aside_key = (uint32_t)nk++;
     }
     rc = 0;
     if (any && !(rs->pf = tt_prefilter_new((char *const *const *)lits,
@@ -1313,8 +1328,9 @@ tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
         tt_error_set(err, TT_ERR_RULE, "", 0, 0, "no topics in the ruleset");
         tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_RULE, NULL, "no topics in the ruleset");
     }
-    if (!b.nomem && !ld->nomem && ld->nerrors == 0 && build_prefilter(rs, ld))
+    if (!b.nomem && !ld->nomem && ld->nerrors == 0 && build_prefilter(rs, ld, &b.aside))
         b.nomem = 1;
+    tt_litset_release(&b.aside);
     if (!b.nomem && !ld->nomem && ld->nerrors == 0)
         jit_patterns(rs);
     if (!b.nomem && !ld->nomem && ld->nerrors == 0 && build_examples(rs, ld))
@@ -1332,6 +1348,7 @@ tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
         memset(err, 0, sizeof *err);
     return rs;
 nomem:
+    tt_litset_release(&b.aside);
     tt_free(src.s);
     tt_free(b.def_state);
     tt_ruleset_free(rs);

@@ -55,6 +55,8 @@ struct tt_scanner {
     tt_pf_hit *hits;           /* literal hits of the current document */
     size_t hitcap;
     int lits_decide;           /* the literal hits decide the literal sets (rs->litpat) */
+    int aside_hit;             /* article.aside may match in the sentence: a hit of its
+                                  literals, or no prefilter to tell */
     uint32_t *phit;            /* per candidate pattern: its first hit in the sentence's list */
     uint32_t *plast;           /* per candidate pattern: its last hit in that list */
     size_t *hstart, *hend;     /* the sentence's hits per pattern: start, end, next of the */
@@ -973,7 +975,8 @@ static void enter_sentence(tt_scanner *sc, size_t s)
         &sc->art, &rs->art, s,
         s == 0 && tt_article_is_headline(r->text, r->len, st->start, st->end),
         tt_article_is_full(r->text, st->start, st->end), starts_with(sc, rs->switch_code, s),
-        para_start && starts_with(sc, rs->dateline_code, s), starts_with(sc, rs->aside_code, s));
+        para_start && starts_with(sc, rs->dateline_code, s),
+        sc->aside_hit && starts_with(sc, rs->aside_code, s));
 }
 
 static int tag_sentences(tt_scanner *sc)
@@ -998,6 +1001,7 @@ static int tag_sentences(tt_scanner *sc)
     if (filtered && (has_odd_case(r->text, r->len) || (rs->hs && r->len > 0xFFFFFFFFu)))
         filtered = 0;
     sc->lits_decide = 0;
+    sc->aside_hit = 1;
     if (!filtered) {
         for (s = 0; s < r->nsent; s++) {
             enter_sentence(sc, s);
@@ -1021,6 +1025,7 @@ static int tag_sentences(tt_scanner *sc)
         while (h < nh && sc->hits[h].end <= r->sent[s].start)
             h++;
         sc->nhl = 0;
+        sc->aside_hit = !pf || !rs->aside_key;
         for (; h < nh && sc->hits[h].end <= end; h++) {
             uint32_t state = sc->hits[h].state;
             size_t n, e = sc->hits[h].end, st = e - tt_prefilter_literal_len(pf, state);
@@ -1034,7 +1039,9 @@ static int tag_sentences(tt_scanner *sc)
             pats = tt_prefilter_patterns(pf, state, &n);
             for (i = 0; i < n; i++) {
                 uint32_t p = pats[i];
-                if (p >= rs->npatterns)   /* a second requirement's or a group's literal */
+                if (p == rs->aside_key && p)
+                    sc->aside_hit = 1;
+                else if (p >= rs->npatterns)   /* a second requirement's or a group's literal */
                     mark_second(sc, p, &n2);
                 else if (add_hit(sc, p, st, e, &nc)) {
                     return -1;

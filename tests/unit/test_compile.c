@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "prefilter.h"
 #include "topictag.h"
 
 #include "same_matches.h"
@@ -104,11 +105,67 @@ static void test_prefilter_none(void **state)
     tt_ruleset_free(rs);
 }
 
+/* article.aside runs unanchored: its literals join the prefilter, and it runs only in a
+ * sentence with a hit of one; the sentences it marks inherit nothing, as without it. */
+static const char ASIDE_RULES[] =
+    "version: 1\n"
+    "article:\n"
+    "  aside: ['\\b(?:declined to comment|could not be reached)\\b']\n"
+    "topic:\n"
+    "  id: nk\n"
+    "  title: NK\n"
+    "  patterns:\n"
+    "    - {id: nk, regex: 'North Korea'}\n"
+    "    - {id: missile, regex: '\\bmissiles?\\b', weight: 0.5}\n"
+    "  condition: nk and missile\n"
+    "  context:\n"
+    "    window: 2\n"
+    "    when: missile\n";
+
+static const char ASIDE_TEXT[] =
+    "North Korea fired a missile. The missile office declined to comment. North Korea fired "
+    "another missile. Its missile unit could not be reached. North Korea fired a third missile. "
+    "Declined to comment, the missile office said. The missile office declined to commentary.";
+
+static void test_aside_prefiltered(void **state)
+{
+    tt_ruleset *rs = sm_load(ASIDE_RULES);
+    tt_scanner *sc = tt_scanner_new(rs, NULL);
+    const tt_result *r;
+    const tt_sentence *s;
+    tt_error err;
+    size_t n, np, i, found = 0;
+    long st;
+    const uint32_t *pats;
+    (void)state;
+    assert_non_null(rs->pf);
+    assert_int_equal(rs->aside_key, 2 * rs->npatterns);
+    st = tt_prefilter_find(rs->pf, "declined to comm", 16);   /* trimmed to 16 bytes */
+    assert_true(st >= 0);
+    pats = tt_prefilter_patterns(rs->pf, (uint32_t)st, &np);
+    for (i = 0; i < np; i++)
+        found |= pats[i] == rs->aside_key;
+    assert_true(found);
+    assert_non_null(sc);
+    r = tt_classify(sc, ASIDE_TEXT, strlen(ASIDE_TEXT), &err);
+    assert_non_null(r);
+    s = tt_result_sentences(r, &n);
+    assert_int_equal(n, 7);
+    /* the asides (1, 3) inherit nothing; the capitalized "Declined" (5: the regex is
+     * case-sensitive) and "commentary" (6) are none and inherit */
+    for (i = 0; i < n; i++)
+        assert_int_equal(s[i].tag_count, i != 1 && i != 3);
+    sm_compare(rs, ASIDE_TEXT);
+    tt_scanner_free(sc);
+    tt_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_literal_sets_not_jitted),
         cmocka_unit_test(test_prefilter_none),
+        cmocka_unit_test(test_aside_prefiltered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
