@@ -822,13 +822,48 @@ static int build_topic(build *b, size_t ti, tt_sbuf *src)
  * Literals shorter than this hit too often to be worth it: such patterns always run. */
 #define MIN_LITERAL 3
 
+/* first[]: the bytes a match of src (a pattern compiled without \G, for PCRE2's start
+ * analysis, which anchored patterns skip) can begin with; every bit set when it cannot tell.
+ * A first code unit beyond ASCII may have another case with another first byte: unknown. */
+static void first_bytes(build *b, const tt_src_pattern *sp, const char *src,
+                        unsigned char first[32])
+{
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+                                     compile_options(sp), &ec, &eo, NULL);
+    const uint8_t *bitmap = NULL;
+    uint32_t type = 0, unit = 0;
+    memset(first, 0xFF, 32);
+    if (!code) {
+        b->nomem |= ec == PCRE2_ERROR_NOMEMORY;
+        return;
+    }
+    if (pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &type) == 0 && type == 1 &&
+        pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 && unit < 0x80) {
+        memset(first, 0, 32);
+        first[unit >> 3] |= (unsigned char)(1u << (unit & 7));
+        if (tt_is_alpha(unit)) {   /* caseless: the other case, K and S their signs */
+            unit ^= 0x20;
+            first[unit >> 3] |= (unsigned char)(1u << (unit & 7));
+            first[0xE2 >> 3] |= 1u << (0xE2 & 7);
+            first[0xC5 >> 3] |= 1u << (0xC5 & 7);
+        }
+    } else if (type == 0 && pcre2_pattern_info(code, PCRE2_INFO_FIRSTBITMAP, &bitmap) == 0 &&
+               bitmap) {
+        memcpy(first, bitmap, 32);
+    }
+    pcre2_code_free(code);
+}
+
 /* One regex of the article: settings (a list is an alternation), anchored at the start of a
  * sentence or not (asides match anywhere in it: a leading .* would cost a backtracking pass
  * per sentence); NULL when not given or bad (an error is then recorded). */
 static pcre2_code *article_regex(build *b, const tt_src_pattern *sp, tt_sbuf *src,
-                                 int anchored)
+                                 unsigned char *first)
 {
     pcre2_code *code;
+    int anchored = first != NULL;
     src->len = 0;
     if (sp->nitems == 0)
         return NULL;
@@ -839,6 +874,8 @@ static pcre2_code *article_regex(build *b, const tt_src_pattern *sp, tt_sbuf *sr
         return NULL;
     }
     code = compile_pattern(b, sp, src->s, 1);
+    if (code && anchored)
+        first_bytes(b, sp, src->s + 2, first);   /* without the \G */
     if (code && matches_empty(code))
         tt_loader_diag_add(b->ld, TT_SEV_WARNING, TT_ERR_REGEX, &sp->items[0].pos,
                            "pattern '%s' can match the empty string", sp->id);
@@ -860,13 +897,13 @@ static void build_article(build *b, tt_sbuf *src)
     ar->secondary_score = a->secondary_score;
     sp = a->switches;
     sp.id = (char *)"article.switch";
-    b->rs->switch_code = article_regex(b, &sp, src, 1);
+    b->rs->switch_code = article_regex(b, &sp, src, b->rs->switch_first);
     sp = a->dateline;
     sp.id = (char *)"article.dateline";
-    b->rs->dateline_code = article_regex(b, &sp, src, 1);
+    b->rs->dateline_code = article_regex(b, &sp, src, b->rs->dateline_first);
     sp = a->aside;
     sp.id = (char *)"article.aside";
-    b->rs->aside_code = article_regex(b, &sp, src, 0);
+    b->rs->aside_code = article_regex(b, &sp, src, NULL);
     /* unanchored, it would try every 'c' and 'd' of every sentence: its literals join the
      * prefilter's, and it runs only in a sentence with a hit of one (match.c) */
     if (b->rs->aside_code &&

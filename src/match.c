@@ -953,11 +953,16 @@ static void sort_candidates(uint32_t *v, size_t n)
 }
 
 /* Whether the article regex code matches in sentence s (at its start when anchored by \G). */
-static int starts_with(tt_scanner *sc, const pcre2_code *code, size_t s)
+static int starts_with(tt_scanner *sc, const pcre2_code *code, const unsigned char *first,
+                       size_t s)
 {
     const tt_sentence *st = &sc->res.sent[s];
+    unsigned c;
     if (!code)
         return 0;
+    c = st->start < st->end ? (unsigned char)sc->res.text[st->start] : 0;
+    if (first && st->start < st->end && !(first[c >> 3] >> (c & 7) & 1))
+        return 0;   /* a byte no match begins with: PCRE2's start analysis, compile.c */
     return pcre2_match(code, (PCRE2_SPTR)sc->res.text, st->end, st->start,
                        PCRE2_NO_UTF_CHECK | (sc->lim.no_jit ? PCRE2_NO_JIT : 0), sc->md,
                        sc->mctx) >= 0;
@@ -974,9 +979,9 @@ static void enter_sentence(tt_scanner *sc, size_t s)
     st->kind = tt_article_enter(
         &sc->art, &rs->art, s,
         s == 0 && tt_article_is_headline(r->text, r->len, st->start, st->end),
-        tt_article_is_full(r->text, st->start, st->end), starts_with(sc, rs->switch_code, s),
-        para_start && starts_with(sc, rs->dateline_code, s),
-        sc->aside_hit && starts_with(sc, rs->aside_code, s));
+        tt_article_is_full(r->text, st->start, st->end), starts_with(sc, rs->switch_code, rs->switch_first, s),
+        para_start && starts_with(sc, rs->dateline_code, rs->dateline_first, s),
+        sc->aside_hit && starts_with(sc, rs->aside_code, NULL, s));
 }
 
 static int tag_sentences(tt_scanner *sc)

@@ -160,12 +160,63 @@ static void test_aside_prefiltered(void **state)
     tt_ruleset_free(rs);
 }
 
+/* The anchored article regexes run only on a sentence whose first byte can begin a match
+ * (PCRE2's start analysis of the regex without its \G); a caseless letter keeps its other
+ * case and the signs K and S fold to. */
+static const char SWITCH_RULES[] = "version: 1\n"
+                                   "article:\n"
+                                   "  switch: ['(?i)separately\\b']\n"
+                                   "  dateline: ['[A-Z]+ \\(AP\\) --']\n"
+                                   "topic:\n"
+                                   "  id: nk\n"
+                                   "  title: NK\n"
+                                   "  patterns:\n"
+                                   "    - {id: nk, regex: 'North Korea'}\n";
+
+static int has_byte(const unsigned char *first, unsigned c)
+{
+    return first[c >> 3] >> (c & 7) & 1;
+}
+
+static void test_article_first_bytes(void **state)
+{
+    static const char text[] = "North Korea fired.\n\nSEPARATELY, North Korea said so.\n\n"
+                               "\xc5\xbf" "eparately, North Korea said so.\n\n"
+                               "SEOUL (AP) -- North Korea fired.\n\nseoul (AP) -- North Korea.";
+    /* the last: no dateline, a lead of the section the one before it starts */
+    static const unsigned kinds[] = {TT_SENT_LEAD, TT_SENT_BREAK, TT_SENT_BREAK, TT_SENT_BREAK,
+                                     TT_SENT_LEAD};
+    tt_ruleset *rs = sm_load(SWITCH_RULES);
+    tt_scanner *sc = tt_scanner_new(rs, NULL);
+    const tt_result *r;
+    const tt_sentence *s;
+    tt_error err;
+    unsigned c;
+    size_t n, i;
+    (void)state;
+    for (c = 0; c < 256; c++) {
+        assert_int_equal(has_byte(rs->switch_first, c),
+                         c == 's' || c == 'S' || c == 0xC5);   /* U+017F LONG S */
+        assert_int_equal(has_byte(rs->dateline_first, c), c >= 'A' && c <= 'Z');
+    }
+    assert_non_null(sc);
+    r = tt_classify(sc, text, strlen(text), &err);
+    assert_non_null(r);
+    s = tt_result_sentences(r, &n);
+    assert_int_equal(n, 5);
+    for (i = 0; i < n; i++)
+        assert_int_equal(s[i].kind, kinds[i]);
+    tt_scanner_free(sc);
+    tt_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_literal_sets_not_jitted),
         cmocka_unit_test(test_prefilter_none),
         cmocka_unit_test(test_aside_prefiltered),
+        cmocka_unit_test(test_article_first_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
