@@ -44,6 +44,13 @@ typedef struct tt_may_memo {
 enum { MAY_COND = 1, MAY_WHEN = 2, MAY_ART = 4, MAY_BREAKS = 8, MAY_SET = 16 };
 #define MEMO_SIZE 4096   /* entries, a power of two: 64 KiB */
 
+/* An article regex as the scanner runs it. */
+typedef struct art_regex {
+    const pcre2_code *code;      /* NULL: none */
+    const unsigned char *first;  /* the bytes a match can start with, or NULL: any */
+    int jit;                     /* run by pcre2_jit_match */
+} art_regex;
+
 struct tt_scanner {
     const tt_ruleset *rs;
     tt_limits lim;
@@ -95,6 +102,7 @@ struct tt_scanner {
     size_t nalways;
     uint32_t *runlist;         /* the patterns to consider in the current sentence */
     tt_article art;            /* the article context model (article.c) */
+    art_regex art_rx[3];       /* article.switch, .dateline, .aside */
     int explain;
     tt_topic_total *acc;       /* per topic totals for the current document */
     tt_result res;
@@ -143,6 +151,16 @@ static int literal_contexts(tt_scanner *sc)
         }
     }
     return 0;
+}
+
+static void art_regex_init(const tt_scanner *sc, art_regex *ar, const pcre2_code *code,
+                           const unsigned char *first)
+{
+    size_t jit = 0;
+    ar->code = code;
+    ar->first = first;
+    ar->jit = code && !sc->lim.no_jit &&
+              pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit) == 0 && jit > 0;
 }
 
 tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
@@ -225,6 +243,9 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
         tt_scanner_free(sc);
         return NULL;
     }
+    art_regex_init(sc, &sc->art_rx[0], rs->switch_code, rs->switch_first);
+    art_regex_init(sc, &sc->art_rx[1], rs->dateline_code, rs->dateline_first);
+    art_regex_init(sc, &sc->art_rx[2], rs->aside_code, NULL);
     pcre2_set_match_limit(sc->mctx, sc->lim.match_limit);
     pcre2_set_depth_limit(sc->mctx, sc->lim.depth_limit);
     pcre2_set_heap_limit(sc->mctx, sc->lim.heap_limit_kib);
@@ -953,17 +974,19 @@ static void sort_candidates(uint32_t *v, size_t n)
 }
 
 /* Whether the article regex code matches in sentence s (at its start when anchored by \G). */
-static int starts_with(tt_scanner *sc, const pcre2_code *code, const unsigned char *first,
-                       size_t s)
+static int starts_with(tt_scanner *sc, const art_regex *ar, size_t s)
 {
     const tt_sentence *st = &sc->res.sent[s];
     unsigned c;
-    if (!code)
+    if (!ar->code)
         return 0;
     c = st->start < st->end ? (unsigned char)sc->res.text[st->start] : 0;
-    if (first && st->start < st->end && !(first[c >> 3] >> (c & 7) & 1))
+    if (ar->first && st->start < st->end && !(ar->first[c >> 3] >> (c & 7) & 1))
         return 0;   /* a byte no match begins with: PCRE2's start analysis, compile.c */
-    return pcre2_match(code, (PCRE2_SPTR)sc->res.text, st->end, st->start,
+    if (ar->jit)    /* straight to the JIT code, without pcre2_match's checks */
+        return pcre2_jit_match(ar->code, (PCRE2_SPTR)sc->res.text, st->end, st->start, 0,
+                               sc->md, sc->mctx) >= 0;
+    return pcre2_match(ar->code, (PCRE2_SPTR)sc->res.text, st->end, st->start,
                        PCRE2_NO_UTF_CHECK | (sc->lim.no_jit ? PCRE2_NO_JIT : 0), sc->md,
                        sc->mctx) >= 0;
 }
@@ -979,9 +1002,9 @@ static void enter_sentence(tt_scanner *sc, size_t s)
     st->kind = tt_article_enter(
         &sc->art, &rs->art, s,
         s == 0 && tt_article_is_headline(r->text, r->len, st->start, st->end),
-        tt_article_is_full(r->text, st->start, st->end), starts_with(sc, rs->switch_code, rs->switch_first, s),
-        para_start && starts_with(sc, rs->dateline_code, rs->dateline_first, s),
-        sc->aside_hit && starts_with(sc, rs->aside_code, NULL, s));
+        tt_article_is_full(r->text, st->start, st->end), starts_with(sc, &sc->art_rx[0], s),
+        para_start && starts_with(sc, &sc->art_rx[1], s),
+        sc->aside_hit && starts_with(sc, &sc->art_rx[2], s));
 }
 
 static int tag_sentences(tt_scanner *sc)
