@@ -145,6 +145,7 @@ typedef struct build {
     tt_ruleset *rs;
     unsigned char *def_state;   /* 0 unvisited, 1 in progress, 2 done, 3 bad */
     unsigned char *def_used;
+    tt_litset aside;            /* the literals of article.aside (n == 0: none) */
     int nomem;
 } build;
 
@@ -817,13 +818,52 @@ static int build_topic(build *b, size_t ti, tt_sbuf *src)
     return build_conditions(b, ti) || bad;
 }
 
+/* The literal every match must contain, per pattern, and the automaton over all of them.
+ * Literals shorter than this hit too often to be worth it: such patterns always run. */
+#define MIN_LITERAL 3
+
+/* first[]: the bytes a match of src (a pattern compiled without \G, for PCRE2's start
+ * analysis, which anchored patterns skip) can begin with; every bit set when it cannot tell.
+ * A first code unit beyond ASCII may have another case with another first byte: unknown. */
+static void first_bytes(build *b, const tt_src_pattern *sp, const char *src,
+                        unsigned char first[32])
+{
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+                                     compile_options(sp), &ec, &eo, NULL);
+    const uint8_t *bitmap = NULL;
+    uint32_t type = 0, unit = 0;
+    memset(first, 0xFF, 32);
+    if (!code) {
+        b->nomem |= ec == PCRE2_ERROR_NOMEMORY;
+        return;
+    }
+    if (pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &type) == 0 && type == 1 &&
+        pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 && unit < 0x80) {
+        memset(first, 0, 32);
+        first[unit >> 3] |= (unsigned char)(1u << (unit & 7));
+        if (tt_is_alpha(unit)) {   /* caseless: the other case, K and S their signs */
+            unit ^= 0x20;
+            first[unit >> 3] |= (unsigned char)(1u << (unit & 7));
+            first[0xE2 >> 3] |= 1u << (0xE2 & 7);
+            first[0xC5 >> 3] |= 1u << (0xC5 & 7);
+        }
+    } else if (type == 0 && pcre2_pattern_info(code, PCRE2_INFO_FIRSTBITMAP, &bitmap) == 0 &&
+               bitmap) {
+        memcpy(first, bitmap, 32);
+    }
+    pcre2_code_free(code);
+}
+
 /* One regex of the article: settings (a list is an alternation), anchored at the start of a
  * sentence or not (asides match anywhere in it: a leading .* would cost a backtracking pass
  * per sentence); NULL when not given or bad (an error is then recorded). */
 static pcre2_code *article_regex(build *b, const tt_src_pattern *sp, tt_sbuf *src,
-                                 int anchored)
+                                 unsigned char *first)
 {
     pcre2_code *code;
+    int anchored = first != NULL;
     src->len = 0;
     if (sp->nitems == 0)
         return NULL;
@@ -834,6 +874,8 @@ static pcre2_code *article_regex(build *b, const tt_src_pattern *sp, tt_sbuf *sr
         return NULL;
     }
     code = compile_pattern(b, sp, src->s, 1);
+    if (code && anchored)
+        first_bytes(b, sp, src->s + 2, first);   /* without the \G */
     if (code && matches_empty(code))
         tt_loader_diag_add(b->ld, TT_SEV_WARNING, TT_ERR_REGEX, &sp->items[0].pos,
                            "pattern '%s' can match the empty string", sp->id);
@@ -855,18 +897,21 @@ static void build_article(build *b, tt_sbuf *src)
     ar->secondary_score = a->secondary_score;
     sp = a->switches;
     sp.id = (char *)"article.switch";
-    b->rs->switch_code = article_regex(b, &sp, src, 1);
+    b->rs->switch_code = article_regex(b, &sp, src, b->rs->switch_first);
     sp = a->dateline;
     sp.id = (char *)"article.dateline";
-    b->rs->dateline_code = article_regex(b, &sp, src, 1);
+    b->rs->dateline_code = article_regex(b, &sp, src, b->rs->dateline_first);
     sp = a->aside;
     sp.id = (char *)"article.aside";
-    b->rs->aside_code = article_regex(b, &sp, src, 0);
+    b->rs->aside_code = article_regex(b, &sp, src, NULL);
+    /* unanchored, it would try every 'c' and 'd' of every sentence: its literals join the
+     * prefilter's, and it runs only in a sentence with a hit of one (match.c) */
+    if (b->rs->aside_code &&
+        tt_literal_extract(src->s, src->len, sp.ignore_case | TT_LIT_KS_FOLDED, MIN_LITERAL,
+                           &b->aside) < 0)
+        b->nomem = 1;
 }
 
-/* The literal every match must contain, per pattern, and the automaton over all of them.
- * Literals shorter than this hit too often to be worth it: such patterns always run. */
-#define MIN_LITERAL 3
 #define MAX_LITERAL 16
 /* The most strings a literal set may multiply out to (each is a prefilter literal). */
 #define MAX_SET 1024
@@ -1052,13 +1097,13 @@ static int key_groups(tt_ruleset *rs, size_t p, tt_litbranch *one, size_t n, tt_
  * A pattern whose top-level branches have such pairs has them instead, as key groups: it
  * stays a candidate where some branch has both (China ... DF- or Fujian ... carrier, not
  * China ... carrier). */
-static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
+static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *aside)
 {
     size_t nk = 2 * rs->npatterns;
     tt_litset *sets = tt_calloc(nk + 1, sizeof *sets);
-    char ***lits = tt_calloc(nk + 1, sizeof *lits);
-    size_t **lens = tt_calloc(nk + 1, sizeof *lens);
-    size_t *nlits = tt_calloc(nk + 1, sizeof *nlits);
+    char ***lits = tt_calloc(nk + 2, sizeof *lits);     /* + article.aside's */
+    size_t **lens = tt_calloc(nk + 2, sizeof *lens);
+    size_t *nlits = tt_calloc(nk + 2, sizeof *nlits);
     size_t p = 0, t, i, any = 0, brcap = 0, k, nb;
     tt_litbranch *br = NULL, one[MAX_BRANCHES];
     int rc = -1;
@@ -1113,8 +1158,8 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
     /* the groups' keys after the patterns' */
     if (rs->ngroups) {
         size_t nall = nk + 2 * rs->ngroups;
-        char ***l2 = tt_calloc(nall + 1, sizeof *l2);
-        size_t **n2 = tt_calloc(nall + 1, sizeof *n2), *c2 = tt_calloc(nall + 1, sizeof *c2);
+        char ***l2 = tt_calloc(nall + 2, sizeof *l2);
+        size_t **n2 = tt_calloc(nall + 2, sizeof *n2), *c2 = tt_calloc(nall + 2, sizeof *c2);
         if (!l2 || !n2 || !c2) {
             tt_free(l2);
             tt_free(n2);
@@ -1137,6 +1182,13 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld)
         lens = n2;
         nlits = c2;
         nk = nall;
+    }
+    /* article.aside's literals last, when the patterns have a prefilter to join */
+    if (any && aside->n) {
+        lits[nk] = aside->s;
+        lens[nk] = aside->len;
+        nlits[nk] = trim_literals(aside);
+        rs->aside_key = (uint32_t)nk++;
     }
     rc = 0;
     if (any && !(rs->pf = tt_prefilter_new((char *const *const *)lits,
@@ -1313,8 +1365,9 @@ tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
         tt_error_set(err, TT_ERR_RULE, "", 0, 0, "no topics in the ruleset");
         tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_RULE, NULL, "no topics in the ruleset");
     }
-    if (!b.nomem && !ld->nomem && ld->nerrors == 0 && build_prefilter(rs, ld))
+    if (!b.nomem && !ld->nomem && ld->nerrors == 0 && build_prefilter(rs, ld, &b.aside))
         b.nomem = 1;
+    tt_litset_release(&b.aside);
     if (!b.nomem && !ld->nomem && ld->nerrors == 0)
         jit_patterns(rs);
     if (!b.nomem && !ld->nomem && ld->nerrors == 0 && build_examples(rs, ld))
@@ -1332,6 +1385,7 @@ tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
         memset(err, 0, sizeof *err);
     return rs;
 nomem:
+    tt_litset_release(&b.aside);
     tt_free(src.s);
     tt_free(b.def_state);
     tt_ruleset_free(rs);

@@ -47,7 +47,11 @@ struct tt_ruleset {
     tt_article_rules art;      /* the article: settings */
     pcre2_code *switch_code;   /* article.switch, anchored at a sentence start, or NULL */
     pcre2_code *dateline_code; /* article.dateline, likewise */
+    unsigned char switch_first[32];   /* the first bytes a switch (a dateline) can start */
+    unsigned char dateline_first[32]; /* with, a bit each; all set when any may */
     pcre2_code *aside_code;    /* article.aside, anywhere in a sentence, or NULL */
+    uint32_t aside_key;        /* the prefilter's key of article.aside's literals, after every
+                                  pattern's and group's; 0: none (it runs in every sentence) */
     tt_prefilter *pf;          /* NULL when no pattern has a usable literal */
     tt_hsfilter *hs;           /* the Hyperscan prefilter, or NULL */
     unsigned char *in_hs;      /* per pattern: prefiltered by hs (not by pf) */

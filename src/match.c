@@ -44,6 +44,13 @@ typedef struct tt_may_memo {
 enum { MAY_COND = 1, MAY_WHEN = 2, MAY_ART = 4, MAY_BREAKS = 8, MAY_SET = 16 };
 #define MEMO_SIZE 4096   /* entries, a power of two: 64 KiB */
 
+/* An article regex as the scanner runs it. */
+typedef struct art_regex {
+    const pcre2_code *code;      /* NULL: none */
+    const unsigned char *first;  /* the bytes a match can start with, or NULL: any */
+    int jit;                     /* run by pcre2_jit_match */
+} art_regex;
+
 struct tt_scanner {
     const tt_ruleset *rs;
     tt_limits lim;
@@ -55,6 +62,8 @@ struct tt_scanner {
     tt_pf_hit *hits;           /* literal hits of the current document */
     size_t hitcap;
     int lits_decide;           /* the literal hits decide the literal sets (rs->litpat) */
+    int aside_hit;             /* article.aside may match in the sentence: a hit of its
+                                  literals, or no prefilter to tell */
     uint32_t *phit;            /* per candidate pattern: its first hit in the sentence's list */
     uint32_t *plast;           /* per candidate pattern: its last hit in that list */
     size_t *hstart, *hend;     /* the sentence's hits per pattern: start, end, next of the */
@@ -93,6 +102,7 @@ struct tt_scanner {
     size_t nalways;
     uint32_t *runlist;         /* the patterns to consider in the current sentence */
     tt_article art;            /* the article context model (article.c) */
+    art_regex art_rx[3];       /* article.switch, .dateline, .aside */
     int explain;
     tt_topic_total *acc;       /* per topic totals for the current document */
     tt_result res;
@@ -141,6 +151,16 @@ static int literal_contexts(tt_scanner *sc)
         }
     }
     return 0;
+}
+
+static void art_regex_init(const tt_scanner *sc, art_regex *ar, const pcre2_code *code,
+                           const unsigned char *first)
+{
+    size_t jit = 0;
+    ar->code = code;
+    ar->first = first;
+    ar->jit = code && !sc->lim.no_jit &&
+              pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit) == 0 && jit > 0;
 }
 
 tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
@@ -223,6 +243,9 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
         tt_scanner_free(sc);
         return NULL;
     }
+    art_regex_init(sc, &sc->art_rx[0], rs->switch_code, rs->switch_first);
+    art_regex_init(sc, &sc->art_rx[1], rs->dateline_code, rs->dateline_first);
+    art_regex_init(sc, &sc->art_rx[2], rs->aside_code, NULL);
     pcre2_set_match_limit(sc->mctx, sc->lim.match_limit);
     pcre2_set_depth_limit(sc->mctx, sc->lim.depth_limit);
     pcre2_set_heap_limit(sc->mctx, sc->lim.heap_limit_kib);
@@ -951,12 +974,19 @@ static void sort_candidates(uint32_t *v, size_t n)
 }
 
 /* Whether the article regex code matches in sentence s (at its start when anchored by \G). */
-static int starts_with(tt_scanner *sc, const pcre2_code *code, size_t s)
+static int starts_with(tt_scanner *sc, const art_regex *ar, size_t s)
 {
     const tt_sentence *st = &sc->res.sent[s];
-    if (!code)
+    unsigned c;
+    if (!ar->code)
         return 0;
-    return pcre2_match(code, (PCRE2_SPTR)sc->res.text, st->end, st->start,
+    c = st->start < st->end ? (unsigned char)sc->res.text[st->start] : 0;
+    if (ar->first && st->start < st->end && !(ar->first[c >> 3] >> (c & 7) & 1))
+        return 0;   /* a byte no match begins with: PCRE2's start analysis, compile.c */
+    if (ar->jit)    /* straight to the JIT code, without pcre2_match's checks */
+        return pcre2_jit_match(ar->code, (PCRE2_SPTR)sc->res.text, st->end, st->start, 0,
+                               sc->md, sc->mctx) >= 0;
+    return pcre2_match(ar->code, (PCRE2_SPTR)sc->res.text, st->end, st->start,
                        PCRE2_NO_UTF_CHECK | (sc->lim.no_jit ? PCRE2_NO_JIT : 0), sc->md,
                        sc->mctx) >= 0;
 }
@@ -972,8 +1002,9 @@ static void enter_sentence(tt_scanner *sc, size_t s)
     st->kind = tt_article_enter(
         &sc->art, &rs->art, s,
         s == 0 && tt_article_is_headline(r->text, r->len, st->start, st->end),
-        tt_article_is_full(r->text, st->start, st->end), starts_with(sc, rs->switch_code, s),
-        para_start && starts_with(sc, rs->dateline_code, s), starts_with(sc, rs->aside_code, s));
+        tt_article_is_full(r->text, st->start, st->end), starts_with(sc, &sc->art_rx[0], s),
+        para_start && starts_with(sc, &sc->art_rx[1], s),
+        sc->aside_hit && starts_with(sc, &sc->art_rx[2], s));
 }
 
 static int tag_sentences(tt_scanner *sc)
@@ -998,6 +1029,7 @@ static int tag_sentences(tt_scanner *sc)
     if (filtered && (has_odd_case(r->text, r->len) || (rs->hs && r->len > 0xFFFFFFFFu)))
         filtered = 0;
     sc->lits_decide = 0;
+    sc->aside_hit = 1;
     if (!filtered) {
         for (s = 0; s < r->nsent; s++) {
             enter_sentence(sc, s);
@@ -1021,6 +1053,7 @@ static int tag_sentences(tt_scanner *sc)
         while (h < nh && sc->hits[h].end <= r->sent[s].start)
             h++;
         sc->nhl = 0;
+        sc->aside_hit = !pf || !rs->aside_key;
         for (; h < nh && sc->hits[h].end <= end; h++) {
             uint32_t state = sc->hits[h].state;
             size_t n, e = sc->hits[h].end, st = e - tt_prefilter_literal_len(pf, state);
@@ -1034,7 +1067,9 @@ static int tag_sentences(tt_scanner *sc)
             pats = tt_prefilter_patterns(pf, state, &n);
             for (i = 0; i < n; i++) {
                 uint32_t p = pats[i];
-                if (p >= rs->npatterns)   /* a second requirement's or a group's literal */
+                if (p == rs->aside_key && p)
+                    sc->aside_hit = 1;
+                else if (p >= rs->npatterns)   /* a second requirement's or a group's literal */
                     mark_second(sc, p, &n2);
                 else if (add_hit(sc, p, st, e, &nc)) {
                     return -1;

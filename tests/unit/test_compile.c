@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "prefilter.h"
 #include "topictag.h"
 
 #include "same_matches.h"
@@ -104,11 +105,118 @@ static void test_prefilter_none(void **state)
     tt_ruleset_free(rs);
 }
 
+/* article.aside runs unanchored: its literals join the prefilter, and it runs only in a
+ * sentence with a hit of one; the sentences it marks inherit nothing, as without it. */
+static const char ASIDE_RULES[] =
+    "version: 1\n"
+    "article:\n"
+    "  aside: ['\\b(?:declined to comment|could not be reached)\\b']\n"
+    "topic:\n"
+    "  id: nk\n"
+    "  title: NK\n"
+    "  patterns:\n"
+    "    - {id: nk, regex: 'North Korea'}\n"
+    "    - {id: missile, regex: '\\bmissiles?\\b', weight: 0.5}\n"
+    "  condition: nk and missile\n"
+    "  context:\n"
+    "    window: 2\n"
+    "    when: missile\n";
+
+static const char ASIDE_TEXT[] =
+    "North Korea fired a missile. The missile office declined to comment. North Korea fired "
+    "another missile. Its missile unit could not be reached. North Korea fired a third missile. "
+    "Declined to comment, the missile office said. The missile office declined to commentary.";
+
+static void test_aside_prefiltered(void **state)
+{
+    tt_ruleset *rs = sm_load(ASIDE_RULES);
+    tt_scanner *sc = tt_scanner_new(rs, NULL);
+    const tt_result *r;
+    const tt_sentence *s;
+    tt_error err;
+    size_t n, np, i, found = 0;
+    long st;
+    const uint32_t *pats;
+    (void)state;
+    assert_non_null(rs->pf);
+    assert_int_equal(rs->aside_key, 2 * rs->npatterns);
+    st = tt_prefilter_find(rs->pf, "declined to comm", 16);   /* trimmed to 16 bytes */
+    assert_true(st >= 0);
+    pats = tt_prefilter_patterns(rs->pf, (uint32_t)st, &np);
+    for (i = 0; i < np; i++)
+        found |= pats[i] == rs->aside_key;
+    assert_true(found);
+    assert_non_null(sc);
+    r = tt_classify(sc, ASIDE_TEXT, strlen(ASIDE_TEXT), &err);
+    assert_non_null(r);
+    s = tt_result_sentences(r, &n);
+    assert_int_equal(n, 7);
+    /* the asides (1, 3) inherit nothing; the capitalized "Declined" (5: the regex is
+     * case-sensitive) and "commentary" (6) are none and inherit */
+    for (i = 0; i < n; i++)
+        assert_int_equal(s[i].tag_count, i != 1 && i != 3);
+    sm_compare(rs, ASIDE_TEXT);
+    tt_scanner_free(sc);
+    tt_ruleset_free(rs);
+}
+
+/* The anchored article regexes run only on a sentence whose first byte can begin a match
+ * (PCRE2's start analysis of the regex without its \G); a caseless letter keeps its other
+ * case and the signs K and S fold to. */
+static const char SWITCH_RULES[] = "version: 1\n"
+                                   "article:\n"
+                                   "  switch: ['(?i)separately\\b']\n"
+                                   "  dateline: ['[A-Z]+ \\(AP\\) --']\n"
+                                   "topic:\n"
+                                   "  id: nk\n"
+                                   "  title: NK\n"
+                                   "  patterns:\n"
+                                   "    - {id: nk, regex: 'North Korea'}\n";
+
+static int has_byte(const unsigned char *first, unsigned c)
+{
+    return first[c >> 3] >> (c & 7) & 1;
+}
+
+static void test_article_first_bytes(void **state)
+{
+    static const char text[] = "North Korea fired.\n\nSEPARATELY, North Korea said so.\n\n"
+                               "\xc5\xbf" "eparately, North Korea said so.\n\n"
+                               "SEOUL (AP) -- North Korea fired.\n\nseoul (AP) -- North Korea.";
+    /* the last: no dateline, a lead of the section the one before it starts */
+    static const unsigned kinds[] = {TT_SENT_LEAD, TT_SENT_BREAK, TT_SENT_BREAK, TT_SENT_BREAK,
+                                     TT_SENT_LEAD};
+    tt_ruleset *rs = sm_load(SWITCH_RULES);
+    tt_scanner *sc = tt_scanner_new(rs, NULL);
+    const tt_result *r;
+    const tt_sentence *s;
+    tt_error err;
+    unsigned c;
+    size_t n, i;
+    (void)state;
+    for (c = 0; c < 256; c++) {
+        assert_int_equal(has_byte(rs->switch_first, c),
+                         c == 's' || c == 'S' || c == 0xC5);   /* U+017F LONG S */
+        assert_int_equal(has_byte(rs->dateline_first, c), c >= 'A' && c <= 'Z');
+    }
+    assert_non_null(sc);
+    r = tt_classify(sc, text, strlen(text), &err);
+    assert_non_null(r);
+    s = tt_result_sentences(r, &n);
+    assert_int_equal(n, 5);
+    for (i = 0; i < n; i++)
+        assert_int_equal(s[i].kind, kinds[i]);
+    tt_scanner_free(sc);
+    tt_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_literal_sets_not_jitted),
         cmocka_unit_test(test_prefilter_none),
+        cmocka_unit_test(test_aside_prefiltered),
+        cmocka_unit_test(test_article_first_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
