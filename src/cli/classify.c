@@ -259,7 +259,7 @@ static int grep_answer(run_ctx *c, const char *name, const char *id, const tt_re
 
 static void warn_doc(const char *name, const char *msg)
 {
-    fprintf(stderr, "topictag: %s: %s\n", name, msg);
+    cli_message("topictag: %s: %s\n", name, msg);
 }
 
 static int classify_done(void *vctx, const char *name, const char *id, const tt_doc_meta *meta,
@@ -269,19 +269,16 @@ static int classify_done(void *vctx, const char *name, const char *id, const tt_
     run_ctx *c = vctx;
     size_t ne = 0, i;
     if (!r && derr && derr->code == TT_ERR_NOMEM) {
-        fprintf(stderr, "topictag: %s: %s\n", name, derr->message);
+        warn_doc(name, derr->message);
         c->fatal = EXIT_SYSTEM;
         return -1;
     }
     cli_progress_add(c->progress, r ? tt_result_length(r) : 0);
-    if (r && tt_result_errors(r, &ne) && ne)
-        cli_progress_clear(c->progress);
     if (r) {
         const tt_doc_error *e = tt_result_errors(r, &ne);
         for (i = 0; i < ne; i++)
             warn_doc(name, e[i].message);
     } else if (derr) {
-        cli_progress_clear(c->progress);
         warn_doc(name, derr->message);
     }
     if (ne || !r)

@@ -218,8 +218,7 @@ static int each_doc(void *vctx, const char *name, const char *id, const char *te
     c->docs++;
     cli_progress_add(c->progress, text ? len : 0);
     if (!text) {
-        cli_progress_clear(c->progress);
-        fprintf(stderr, "topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
+        cli_message("topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
         c->failed++;
         return 0;
     }
@@ -232,15 +231,13 @@ static int each_doc(void *vctx, const char *name, const char *id, const char *te
     tt_result_errors(a, &ne);
     if (ne) {
         const tt_doc_error *e = tt_result_errors(a, &ne);
-        cli_progress_clear(c->progress);
-        fprintf(stderr, "topictag: %s: %s\n", name, e[0].message);
+        cli_message("topictag: %s: %s\n", name, e[0].message);
         c->failed++;
     } else {
         tt_result_errors(b, &ne);
         if (ne) {
             const tt_doc_error *e = tt_result_errors(b, &ne);
-            cli_progress_clear(c->progress);
-            fprintf(stderr, "topictag: %s: %s\n", name, e[0].message);
+            cli_message("topictag: %s: %s\n", name, e[0].message);
             c->failed++;
         }
     }

@@ -234,8 +234,8 @@ static int gold_matrix(evaluation *ev, const gold_doc *d, const char *name,
         size_t at = ns;
         if (!gs->by_span) {
             if (gs->index >= ns) {
-                fprintf(stderr, "%s:%zu: there is no sentence %zu: %s has %zu sentences\n",
-                        ev->g->path, d->line, gs->index, name, ns);
+                cli_message("%s:%zu: there is no sentence %zu: %s has %zu sentences\n",
+                            ev->g->path, d->line, gs->index, name, ns);
                 return 1;
             }
             at = gs->index;
@@ -245,9 +245,9 @@ static int gold_matrix(evaluation *ev, const gold_doc *d, const char *name,
                 if (gs->index < s[k].end)
                     at = k;
             if (at == ns) {
-                fprintf(stderr,
-                        "%s:%zu: the span [%zu,%zu) is past the last sentence of %s (%zu bytes)\n",
-                        ev->g->path, d->line, gs->index, gs->end, name, len);
+                cli_message("%s:%zu: the span [%zu,%zu) is past the last sentence of %s (%zu "
+                            "bytes)\n",
+                            ev->g->path, d->line, gs->index, gs->end, name, len);
                 return 1;
             }
         }
@@ -367,48 +367,42 @@ static int each_doc(void *ctx, const char *name, const char *id, const char *tex
     if (!d)
         d = gold_find_path(ev->g, name);
     if (!text) {
-        cli_progress_clear(ev->progress);
-        fprintf(stderr, "topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
+        cli_message("topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
         ev->failed++;
         if (d)
             d->seen = 1;
         return 0;
     }
     if (!d) {
-        cli_progress_clear(ev->progress);
-        fprintf(stderr, "topictag: %s: no gold record: not evaluated\n", name);
+        cli_message("topictag: %s: no gold record: not evaluated\n", name);
         ev->without_gold++;
         if (!ev->nogold && !(ev->nogold = strdup(name))) {
-            fputs("topictag: out of memory\n", stderr);
+            cli_message("topictag: out of memory\n");
             ev->fatal = 1;
             return -1;
         }
         return 0;
     }
     if (d->seen) {
-        cli_progress_clear(ev->progress);
-        fprintf(stderr, "topictag: %s: read a second time: evaluated once\n", name);
+        cli_message("topictag: %s: read a second time: evaluated once\n", name);
         return 0;
     }
     d->seen = 1;
     if (!(r = tt_classify(ev->sc, text, len, &err))) {
-        cli_progress_clear(ev->progress);
-        fprintf(stderr, "topictag: %s: %s\n", name, err.message);
+        cli_message("topictag: %s: %s\n", name, err.message);
         ev->fatal = 1;
         return -1;
     }
     e = tt_result_errors(r, &ne);
-    if (ne)
-        cli_progress_clear(ev->progress);
     for (i = 0; i < ne; i++)
-        fprintf(stderr, "topictag: %s: %s: not evaluated\n", name, e[i].message);
+        cli_message("topictag: %s: %s: not evaluated\n", name, e[i].message);
     if (ne) {
         ev->failed++;
         return 0;
     }
     rc = score_doc(ev, d, name, id, r);
     if (rc < 0) {
-        fputs("topictag: out of memory\n", stderr);
+        cli_message("topictag: out of memory\n");
         ev->fatal = 1;
         return -1;
     }
