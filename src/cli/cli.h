@@ -60,6 +60,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv,
               int (*on)(void *ctx, int val, const char *arg), void *ctx);
 void cli_help(FILE *o, const cli_command *cmd);
 int cli_usage_error(const char *msg, const char *arg);   /* prints; returns EXIT_USAGE */
+const char *cli_plural(size_t n);   /* "s" unless n is 1: "%zu document%s" */
 
 /* The rule paths named with -r (none: $TOPICTAG_RULES, the installed rules, ./rules). */
 typedef struct cli_rules {

@@ -45,6 +45,11 @@ int cli_exit_worst(int a, int b)
     return a ? a : b;
 }
 
+const char *cli_plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 int cli_usage_error(const char *msg, const char *arg)
 {
     fprintf(stderr, "topictag: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");

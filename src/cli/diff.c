@@ -328,8 +328,9 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
         return;
     }
     if (s->format == FMT_MD) {
-        fprintf(o, "### topictag diff: %zu of %zu sentences change, in %zu documents\n\n",
-                c->nchanges, c->sentences, c->docs);
+        fprintf(o, "### topictag diff: %zu of %zu sentence%s change%s, in %zu document%s\n\n",
+                c->nchanges, c->sentences, cli_plural(c->sentences),
+                c->nchanges == 1 ? "s" : "", c->docs, cli_plural(c->docs));
         fputs("| topic | old | new | gained | lost |\n|---|---:|---:|---:|---:|\n", o);
         for (i = 0; i < c->ntopics; i++)
             fprintf(o, "| `%s` | %zu | %zu | +%zu | -%zu |\n", c->topics[i].id,
@@ -355,7 +356,8 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
             fputs("\n</details>\n", o);
         }
         if (c->resegmented)
-            fprintf(o, "\nSegmentation differs in %zu documents.\n", c->resegmented);
+            fprintf(o, "\nSegmentation differs in %zu document%s.\n", c->resegmented,
+                    cli_plural(c->resegmented));
         return;
     }
     for (i = 0; i < c->nchanges && (long)shown < s->limit; i++, shown++) {
@@ -370,9 +372,11 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
         putc('\n', o);
     }
     if (c->nchanges > shown)
-        fprintf(o, "... and %zu more changed sentences (--limit)\n", c->nchanges - shown);
-    fprintf(o, "%s%zu of %zu sentences change, in %zu documents%s\n", c->nchanges ? "\n" : "",
-            c->nchanges, c->sentences, c->docs,
+        fprintf(o, "... and %zu more changed sentence%s (--limit)\n", c->nchanges - shown,
+                cli_plural(c->nchanges - shown));
+    fprintf(o, "%s%zu of %zu sentence%s change%s, in %zu document%s%s\n",
+            c->nchanges ? "\n" : "", c->nchanges, c->sentences, cli_plural(c->sentences),
+            c->nchanges == 1 ? "s" : "", c->docs, cli_plural(c->docs),
             c->resegmented ? " (segmentation differs in some)" : "");
     fprintf(o, "  %-32s %7s %7s %7s %7s\n", "topic", "old", "new", "gained", "lost");
     for (i = 0; i < c->ntopics; i++)

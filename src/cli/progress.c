@@ -131,11 +131,11 @@ static void draw(cli_progress *p, long long t)
         }
     }
     if (p->total)
-        fprintf(stderr, "\rtopictag %s: %zu/%zu documents, %.1f MB/s, %s elapsed%s\033[K",
-                p->what, p->done, p->total, mbs, el, eta);
+        fprintf(stderr, "\rtopictag %s: %zu/%zu document%s, %.1f MB/s, %s elapsed%s\033[K",
+                p->what, p->done, p->total, p->total == 1 ? "" : "s", mbs, el, eta);
     else
-        fprintf(stderr, "\rtopictag %s: %zu documents, %.1f MB/s, %s elapsed\033[K", p->what,
-                p->done, mbs, el);
+        fprintf(stderr, "\rtopictag %s: %zu document%s, %.1f MB/s, %s elapsed\033[K", p->what,
+                p->done, p->done == 1 ? "" : "s", mbs, el);
     fflush(stderr);
     p->drawn = 1;
     p->last = t;
