@@ -11,7 +11,7 @@
 #include "input.h"
 #include "progress.h"
 
-enum { O_AGAINST = 256, O_FAIL_ON_CHANGE, O_INCLUDE, O_LIMIT, O_KEEP_FIELD };
+enum { O_AGAINST = 256, O_FAIL_ON_CHANGE, O_INCLUDE, O_LIMIT, O_KEEP_FIELD, O_ALLOW_EMPTY };
 
 static const cli_option diff_options[] = {
     {'r', "rules", 1, "OLD", "the old rules: a file or folder (repeatable)"},
@@ -20,6 +20,8 @@ static const cli_option diff_options[] = {
     {O_FAIL_ON_CHANGE, "fail-on-change", 0, NULL, "exit 1 when any sentence gains or loses a topic"},
     {O_INCLUDE, "include", 1, "GLOB", "files to read inside folders (default *.txt)"},
     {O_LIMIT, "limit", 1, "N", "text/markdown: list at most N changed sentences (default 200)"},
+    {O_ALLOW_EMPTY, "allow-empty", 0, NULL,
+     "a corpus of no documents is not an error (default: a warning and exit 7)"},
     {O_KEEP_FIELD, "keep-field", 1, "NAME,...",
      "json, JSON Lines input: copy these fields of each record into its changes (\"fields\"); "
      "repeatable"},
@@ -32,6 +34,7 @@ typedef struct settings {
     cli_rules old_rules, new_rules;
     int format;
     int fail_on_change;
+    int allow_empty;
     int progress;          /* CLI_PROGRESS_* */
     long limit;
     tt_input_options in;
@@ -46,6 +49,7 @@ static int on_option(void *ctx, int val, const char *arg)
     case 'r': return cli_rules_add(&s->old_rules, arg);
     case O_AGAINST: return cli_rules_add(&s->new_rules, arg);
     case O_FAIL_ON_CHANGE: s->fail_on_change = 1; return 0;
+    case O_ALLOW_EMPTY: s->allow_empty = 1; return 0;
     case CLI_OPT_PROGRESS_VALS:
     case CLI_OPT_PROGRESS_VALS + 1: cli_progress_option(val, &s->progress); return 0;
     case O_INCLUDE: s->in.include = arg; return 0;
@@ -514,6 +518,12 @@ static int run(const cli_command *cmd, int argc, char **argv)
     }
     report(&c, &s, stdout);
     rc = c.failed ? EXIT_INPUT : (s.fail_on_change && c.nchanges) ? EXIT_NOMATCH : EXIT_OK;
+    if (rc == EXIT_OK && !c.docs && !s.allow_empty) {
+        /* no change in no document: a wrong path must not pass --fail-on-change */
+        fputs("topictag: warning: no documents to read; --allow-empty accepts an empty corpus\n",
+              stderr);
+        rc = EXIT_EMPTY;
+    }
 done:
     for (i = 0; i < c.nchanges; i++) {
         free(c.changes[i].document);
