@@ -18,6 +18,11 @@ static void oneline(FILE *o, const char *s, size_t n)
     fwrite(s + run, 1, n - run, o);
 }
 
+static const char *plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 static int text_document(tt_report *rep, const char *name, const char *id,
                          const tt_doc_meta *meta, const tt_result *r, const tt_error *derr)
 {
@@ -36,7 +41,8 @@ static int text_document(tt_report *rep, const char *name, const char *id,
     if (id)
         fprintf(o, " [%s]", id);
     if (r)
-        fprintf(o, ": %zu bytes, %zu sentences, %zu tagged\n", tt_result_length(r), ns, tagged);
+        fprintf(o, ": %zu byte%s, %zu sentence%s, %zu tagged\n", tt_result_length(r),
+                plural(tt_result_length(r)), ns, plural(ns), tagged);
     else
         fputs("\n", o);
     if (derr && derr->code != TT_OK)
@@ -84,11 +90,11 @@ static int text_finish(tt_report *rep)
 {
     FILE *o = rep->out;
     size_t i, nt = tt_ruleset_topic_count(rep->rs);
-    fprintf(o, "Summary: %zu documents (%zu failed), %zu sentences, %zu tagged", rep->ndocs,
-            rep->nfailed, rep->nsentences, rep->ntagged);
+    fprintf(o, "Summary: %zu document%s (%zu failed), %zu sentence%s, %zu tagged", rep->ndocs,
+            plural(rep->ndocs), rep->nfailed, rep->nsentences, plural(rep->nsentences),
+            rep->ntagged);
     if (rep->show_replaced)
-        fprintf(o, ", %zu byte%s replaced with U+FFFD", rep->nreplaced,
-                rep->nreplaced == 1 ? "" : "s");
+        fprintf(o, ", %zu byte%s replaced with U+FFFD", rep->nreplaced, plural(rep->nreplaced));
     putc('\n', o);
     fprintf(o, "  %-32s %9s %10s %8s %10s %10s\n", "topic", "articles", "sentences", "primary",
             "secondary", "mentioned");

@@ -79,9 +79,9 @@ static void print_stats(FILE *o, const tt_ruleset *rs)
         fputc('\n', o);
     }
     fprintf(o,
-            "%zu literal sets, %zu by literal hits then PCRE2, %zu by Hyperscan then PCRE2, "
+            "%zu literal set%s, %zu by literal hits then PCRE2, %zu by Hyperscan then PCRE2, "
             "%zu by PCRE2 alone\n",
-            n[3], n[1], n[2], n[0]);
+            n[3], cli_plural(n[3]), n[1], n[2], n[0]);
 }
 
 /* A diagnostic kept for the report; notes are the CLI's own (patterns that defeat the
@@ -327,16 +327,18 @@ static int run(const cli_command *cmd, int argc, char **argv)
             nhs += pi->prefiltered == 2;
         }
         if (nhs)
-            fprintf(o, "%zu topics, %zu patterns (%zu prefiltered: %zu by hyperscan, %zu by "
-                       "literals), %zu warnings\n",
-                    tt_ruleset_topic_count(rs), np, nf, nhs, nf - nhs, nwarn);
+            fprintf(o, "%zu topic%s, %zu pattern%s (%zu prefiltered: %zu by hyperscan, %zu by "
+                       "literals), %zu warning%s\n",
+                    tt_ruleset_topic_count(rs), cli_plural(tt_ruleset_topic_count(rs)), np,
+                    cli_plural(np), nf, nhs, nf - nhs, nwarn, cli_plural(nwarn));
         else
-            fprintf(o, "%zu topics, %zu patterns (%zu prefiltered), %zu warnings\n",
-                    tt_ruleset_topic_count(rs), np, nf, nwarn);
+            fprintf(o, "%zu topic%s, %zu pattern%s (%zu prefiltered), %zu warning%s\n",
+                    tt_ruleset_topic_count(rs), cli_plural(tt_ruleset_topic_count(rs)), np,
+                    cli_plural(np), nf, nwarn, cli_plural(nwarn));
     }
     rc = !rs ? EXIT_RULES : s.strict && nwarn ? EXIT_RULES : EXIT_OK;
     if (rc == EXIT_RULES && rs && s.strict)
-        fprintf(stderr, "topictag: --strict: %zu warning%s\n", nwarn, nwarn == 1 ? "" : "s");
+        fprintf(stderr, "topictag: --strict: %zu warning%s\n", nwarn, cli_plural(nwarn));
 done:
     free(fs.f);
     tt_ruleset_free(rs);

@@ -135,34 +135,6 @@ typedef struct settings {
     size_t nkeep;
 } settings;
 
-/* --keep-field NAME[,NAME...]: appends the names to s->keep (a name given again is kept
- * once: a JSON object holds a key once). */
-static int keep_field(settings *s, const char *arg)
-{
-    const char *p = arg;
-    for (;;) {
-        size_t n = strcspn(p, ","), i = 0;
-        if (n == 0)
-            return cli_usage_error("--keep-field needs field names separated by commas", arg);
-        while (i < s->nkeep && !(strlen(s->keep[i]) == n && !memcmp(s->keep[i], p, n)))
-            i++;
-        if (i == s->nkeep) {
-            char **nk = realloc(s->keep, (s->nkeep + 1) * sizeof *nk), *name;
-            if (!nk)
-                return EXIT_SYSTEM;
-            s->keep = nk;
-            if (!(name = malloc(n + 1)))
-                return EXIT_SYSTEM;
-            memcpy(name, p, n);
-            name[n] = '\0';
-            s->keep[s->nkeep++] = name;
-        }
-        if (!p[n])
-            return 0;
-        p += n + 1;
-    }
-}
-
 static int on_option(void *ctx, int val, const char *arg)
 {
     settings *s = ctx;
@@ -203,7 +175,7 @@ static int on_option(void *ctx, int val, const char *arg)
             return cli_usage_error("--encoding must be utf8, latin1 or cp1252", arg);
         return 0;
     case O_LOSSY: s->in.lossy = 1; return 0;
-    case O_KEEP_FIELD: return keep_field(s, arg);
+    case O_KEEP_FIELD: return cli_keep_field(&s->keep, &s->nkeep, arg);
     case O_NO_JIT: s->no_jit = 1; return 0;
     case O_NO_PREFILTER: s->no_prefilter = s->rules.no_prefilter = 1; return 0;
     case O_PREFILTER:
@@ -259,7 +231,7 @@ static int grep_answer(run_ctx *c, const char *name, const char *id, const tt_re
 
 static void warn_doc(const char *name, const char *msg)
 {
-    fprintf(stderr, "topictag: %s: %s\n", name, msg);
+    cli_message("topictag: %s: %s\n", name, msg);
 }
 
 static int classify_done(void *vctx, const char *name, const char *id, const tt_doc_meta *meta,
@@ -269,19 +241,16 @@ static int classify_done(void *vctx, const char *name, const char *id, const tt_
     run_ctx *c = vctx;
     size_t ne = 0, i;
     if (!r && derr && derr->code == TT_ERR_NOMEM) {
-        fprintf(stderr, "topictag: %s: %s\n", name, derr->message);
+        warn_doc(name, derr->message);
         c->fatal = EXIT_SYSTEM;
         return -1;
     }
     cli_progress_add(c->progress, r ? tt_result_length(r) : 0);
-    if (r && tt_result_errors(r, &ne) && ne)
-        cli_progress_clear(c->progress);
     if (r) {
         const tt_doc_error *e = tt_result_errors(r, &ne);
         for (i = 0; i < ne; i++)
             warn_doc(name, e[i].message);
     } else if (derr) {
-        cli_progress_clear(c->progress);
         warn_doc(name, derr->message);
     }
     if (ne || !r)
@@ -668,9 +637,7 @@ static int command(const cli_command *cmd, int argc, char **argv)
     if (rc < 0)
         rc = cmd_run(cmd, &s, argc, argv);
     cli_rules_release(&s.rules);
-    while (s.nkeep)
-        free(s.keep[--s.nkeep]);
-    free(s.keep);
+    cli_keep_release(s.keep, s.nkeep);
     return rc;
 }
 

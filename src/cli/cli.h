@@ -60,6 +60,12 @@ int cli_parse(const cli_command *cmd, int argc, char **argv,
               int (*on)(void *ctx, int val, const char *arg), void *ctx);
 void cli_help(FILE *o, const cli_command *cmd);
 int cli_usage_error(const char *msg, const char *arg);   /* prints; returns EXIT_USAGE */
+/* --keep-field NAME[,NAME...]: appends the names to (*names)[0..*n) (malloc'd; a name given
+ * again is kept once: a JSON object holds a key once).  Returns EXIT_OK, EXIT_USAGE (printed)
+ * or EXIT_SYSTEM.  cli_keep_release frees them. */
+int cli_keep_field(char ***names, size_t *n, const char *arg);
+void cli_keep_release(char **names, size_t n);
+const char *cli_plural(size_t n);   /* "s" unless n is 1: "%zu document%s" */
 
 /* The rule paths named with -r (none: $TOPICTAG_RULES, the installed rules, ./rules). */
 typedef struct cli_rules {

@@ -45,6 +45,44 @@ int cli_exit_worst(int a, int b)
     return a ? a : b;
 }
 
+int cli_keep_field(char ***names, size_t *nnames, const char *arg)
+{
+    const char *p = arg;
+    for (;;) {
+        size_t n = strcspn(p, ","), i = 0;
+        if (n == 0)
+            return cli_usage_error("--keep-field needs field names separated by commas", arg);
+        while (i < *nnames && !(strlen((*names)[i]) == n && !memcmp((*names)[i], p, n)))
+            i++;
+        if (i == *nnames) {
+            char **nk = realloc(*names, (*nnames + 1) * sizeof *nk), *name;
+            if (!nk)
+                return EXIT_SYSTEM;
+            *names = nk;
+            if (!(name = malloc(n + 1)))
+                return EXIT_SYSTEM;
+            memcpy(name, p, n);
+            name[n] = '\0';
+            nk[(*nnames)++] = name;
+        }
+        if (!p[n])
+            return EXIT_OK;
+        p += n + 1;
+    }
+}
+
+void cli_keep_release(char **names, size_t n)
+{
+    while (n)
+        free(names[--n]);
+    free(names);
+}
+
+const char *cli_plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 int cli_usage_error(const char *msg, const char *arg)
 {
     fprintf(stderr, "topictag: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");

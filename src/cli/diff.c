@@ -1,6 +1,7 @@
 /* diff.c - `topictag diff`: which sentences gain or lose which topic between two versions of
  * a ruleset, over a reference corpus.  How a rule change is reviewed. */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/types.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 #include "input.h"
 #include "progress.h"
 
-enum { O_AGAINST = 256, O_FAIL_ON_CHANGE, O_INCLUDE, O_LIMIT };
+enum { O_AGAINST = 256, O_FAIL_ON_CHANGE, O_INCLUDE, O_LIMIT, O_KEEP_FIELD, O_ALLOW_EMPTY };
 
 static const cli_option diff_options[] = {
     {'r', "rules", 1, "OLD", "the old rules: a file or folder (repeatable)"},
@@ -19,6 +20,11 @@ static const cli_option diff_options[] = {
     {O_FAIL_ON_CHANGE, "fail-on-change", 0, NULL, "exit 1 when any sentence gains or loses a topic"},
     {O_INCLUDE, "include", 1, "GLOB", "files to read inside folders (default *.txt)"},
     {O_LIMIT, "limit", 1, "N", "text/markdown: list at most N changed sentences (default 200)"},
+    {O_ALLOW_EMPTY, "allow-empty", 0, NULL,
+     "a corpus of no documents is not an error (default: a warning and exit 7)"},
+    {O_KEEP_FIELD, "keep-field", 1, "NAME,...",
+     "json, JSON Lines input: copy these fields of each record into its changes (\"fields\"); "
+     "repeatable"},
     CLI_OPT_PROGRESS,
 };
 
@@ -28,9 +34,12 @@ typedef struct settings {
     cli_rules old_rules, new_rules;
     int format;
     int fail_on_change;
+    int allow_empty;
     int progress;          /* CLI_PROGRESS_* */
     long limit;
     tt_input_options in;
+    char **keep;           /* --keep-field names, malloc'd */
+    size_t nkeep;
 } settings;
 
 static int on_option(void *ctx, int val, const char *arg)
@@ -40,9 +49,11 @@ static int on_option(void *ctx, int val, const char *arg)
     case 'r': return cli_rules_add(&s->old_rules, arg);
     case O_AGAINST: return cli_rules_add(&s->new_rules, arg);
     case O_FAIL_ON_CHANGE: s->fail_on_change = 1; return 0;
+    case O_ALLOW_EMPTY: s->allow_empty = 1; return 0;
     case CLI_OPT_PROGRESS_VALS:
     case CLI_OPT_PROGRESS_VALS + 1: cli_progress_option(val, &s->progress); return 0;
     case O_INCLUDE: s->in.include = arg; return 0;
+    case O_KEEP_FIELD: return cli_keep_field(&s->keep, &s->nkeep, arg);
     case O_LIMIT:
         return cli_parse_count(arg, 0, LONG_MAX, &s->limit, "--limit must be a number, 0 or more");
     case 'f':
@@ -63,6 +74,7 @@ static int on_option(void *ctx, int val, const char *arg)
 typedef struct change {
     char *document;
     char *id;                  /* the JSON Lines record's id, or NULL */
+    char *fields;              /* --keep-field: the record's kept fields as a JSON object */
     char *text;
     size_t index, start, end;
     char *gained;              /* space-separated topic ids */
@@ -84,6 +96,9 @@ typedef struct diff_ctx {
     size_t ntopics;
     size_t docs, sentences, failed, resegmented;
     int nomem;
+    const settings *s;
+    const tt_doc_meta *meta;   /* of the document the input hands on next, or NULL */
+    char *fields;              /* its kept fields as a JSON object, made at its first change */
 } diff_ctx;
 
 static topic_count *count_for(diff_ctx *c, const char *id)
@@ -131,6 +146,45 @@ static int append_id(char **list, const char *id)
         nl[n++] = ' ';
     memcpy(nl + n, id, m + 1);
     *list = nl;
+    return 0;
+}
+
+/* The input's meta hook: what it knows of the document it hands on next (each_doc). */
+static void doc_meta(void *vctx, const tt_doc_meta *m)
+{
+    ((diff_ctx *)vctx)->meta = m;
+}
+
+/* The kept fields of the current document as the JSON object classify writes, {} for a
+ * record that could not be read; c->fields, made once per document.  Returns 0, or -1 on
+ * out of memory. */
+static int kept_fields(diff_ctx *c)
+{
+    const tt_doc_meta *m = c->meta;
+    char *buf = NULL;
+    size_t len = 0, i;
+    int first = 1;
+    FILE *o;
+    if (c->fields || !c->s->nkeep)
+        return 0;
+    if (!(o = open_memstream(&buf, &len)))
+        return -1;
+    putc('{', o);
+    for (i = 0; m && m->fields && i < c->s->nkeep; i++) {
+        if (!m->fields[i].json)
+            continue;   /* absent from the record: absent here */
+        fputs(first ? "" : ", ", o);
+        first = 0;
+        cli_json(o, c->s->keep[i], strlen(c->s->keep[i]));
+        fputs(": ", o);
+        fwrite(m->fields[i].json, 1, m->fields[i].json_len, o);
+    }
+    putc('}', o);
+    if (fclose(o) != 0) {
+        free(buf);
+        return -1;
+    }
+    c->fields = buf;
     return 0;
 }
 
@@ -195,6 +249,10 @@ static int compare(diff_ctx *c, const char *name, const char *docid, const tt_re
             }
             ch.document = strdup(name);
             ch.id = docid ? strdup(docid) : NULL;
+            if (kept_fields(c) || (c->fields && !(ch.fields = strdup(c->fields)))) {
+                free(ch.id);
+                return -1;
+            }
             ch.text = strndup(text + z->start, z->end - z->start);
             ch.index = (size_t)(z - (y ? sb : sa));
             ch.start = z->start;
@@ -216,10 +274,11 @@ static int each_doc(void *vctx, const char *name, const char *id, const char *te
     tt_error err;
     size_t ne;
     c->docs++;
+    free(c->fields);   /* the previous document's */
+    c->fields = NULL;
     cli_progress_add(c->progress, text ? len : 0);
     if (!text) {
-        cli_progress_clear(c->progress);
-        fprintf(stderr, "topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
+        cli_message("topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
         c->failed++;
         return 0;
     }
@@ -232,15 +291,13 @@ static int each_doc(void *vctx, const char *name, const char *id, const char *te
     tt_result_errors(a, &ne);
     if (ne) {
         const tt_doc_error *e = tt_result_errors(a, &ne);
-        cli_progress_clear(c->progress);
-        fprintf(stderr, "topictag: %s: %s\n", name, e[0].message);
+        cli_message("topictag: %s: %s\n", name, e[0].message);
         c->failed++;
     } else {
         tt_result_errors(b, &ne);
         if (ne) {
             const tt_doc_error *e = tt_result_errors(b, &ne);
-            cli_progress_clear(c->progress);
-            fprintf(stderr, "topictag: %s: %s\n", name, e[0].message);
+            cli_message("topictag: %s: %s\n", name, e[0].message);
             c->failed++;
         }
     }
@@ -318,6 +375,8 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
                 fputs(", \"id\": ", o);
                 cli_json(o, ch->id, strlen(ch->id));
             }
+            if (ch->fields)
+                fprintf(o, ", \"fields\": %s", ch->fields);
             fprintf(o, ", \"sentence\": %zu, \"start\": %zu, \"end\": %zu, \"gained\": ", ch->index,
                     ch->start, ch->end);
             json_ids(o, ch->gained);
@@ -331,8 +390,9 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
         return;
     }
     if (s->format == FMT_MD) {
-        fprintf(o, "### topictag diff: %zu of %zu sentences change, in %zu documents\n\n",
-                c->nchanges, c->sentences, c->docs);
+        fprintf(o, "### topictag diff: %zu of %zu sentence%s change%s, in %zu document%s\n\n",
+                c->nchanges, c->sentences, cli_plural(c->sentences),
+                c->nchanges == 1 ? "s" : "", c->docs, cli_plural(c->docs));
         fputs("| topic | old | new | gained | lost |\n|---|---:|---:|---:|---:|\n", o);
         for (i = 0; i < c->ntopics; i++)
             fprintf(o, "| `%s` | %zu | %zu | +%zu | -%zu |\n", c->topics[i].id,
@@ -358,7 +418,8 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
             fputs("\n</details>\n", o);
         }
         if (c->resegmented)
-            fprintf(o, "\nSegmentation differs in %zu documents.\n", c->resegmented);
+            fprintf(o, "\nSegmentation differs in %zu document%s.\n", c->resegmented,
+                    cli_plural(c->resegmented));
         return;
     }
     for (i = 0; i < c->nchanges && (long)shown < s->limit; i++, shown++) {
@@ -373,9 +434,11 @@ static void report(const diff_ctx *c, const settings *s, FILE *o)
         putc('\n', o);
     }
     if (c->nchanges > shown)
-        fprintf(o, "... and %zu more changed sentences (--limit)\n", c->nchanges - shown);
-    fprintf(o, "%s%zu of %zu sentences change, in %zu documents%s\n", c->nchanges ? "\n" : "",
-            c->nchanges, c->sentences, c->docs,
+        fprintf(o, "... and %zu more changed sentence%s (--limit)\n", c->nchanges - shown,
+                cli_plural(c->nchanges - shown));
+    fprintf(o, "%s%zu of %zu sentence%s change%s, in %zu document%s%s\n",
+            c->nchanges ? "\n" : "", c->nchanges, c->sentences, cli_plural(c->sentences),
+            c->nchanges == 1 ? "s" : "", c->docs, cli_plural(c->docs),
             c->resegmented ? " (segmentation differs in some)" : "");
     fprintf(o, "  %-32s %7s %7s %7s %7s\n", "topic", "old", "new", "gained", "lost");
     for (i = 0; i < c->ntopics; i++)
@@ -390,7 +453,7 @@ static int run(const cli_command *cmd, int argc, char **argv)
     diff_ctx c;
     tt_ruleset *old_rs = NULL, *new_rs = NULL;
     size_t i;
-    int rc, code;
+    int rc, code, walk = 0;
     memset(&s, 0, sizeof s);
     memset(&c, 0, sizeof c);
     s.limit = 200;
@@ -405,11 +468,25 @@ static int run(const cli_command *cmd, int argc, char **argv)
         rc = cli_usage_error("diff needs a corpus: name files or folders", NULL);
         goto done;
     }
+    if (s.nkeep && s.format != FMT_JSON) {
+        rc = cli_usage_error("--keep-field copies fields into the changes of -f json: use -f json",
+                             NULL);
+        goto done;
+    }
+    /* before anything is loaded: a named *.txt cannot give fields */
+    if (s.nkeep && tt_input_check_jsonl(&s.in, argv + optind, argc - optind)) {
+        rc = EXIT_USAGE;
+        goto done;
+    }
     if (!(old_rs = cli_load_rules(&s.old_rules, 0, &code, NULL)) ||
         !(new_rs = cli_load_rules(&s.new_rules, 0, &code, NULL))) {
         rc = code;
         goto done;
     }
+    c.s = &s;
+    s.in.keep_fields = (const char *const *)s.keep;
+    s.in.nkeep = s.nkeep;
+    s.in.meta = doc_meta;
     c.old_rs = old_rs;
     c.new_rs = new_rs;
     {
@@ -427,8 +504,12 @@ static int run(const cli_command *cmd, int argc, char **argv)
     if (!c.nomem) {
         c.progress = cli_progress_new(s.progress, "diff", argv + optind, argc - optind,
                                       s.in.include);
-        tt_input_each(&s.in, argv + optind, argc - optind, each_doc, &c);
+        walk = tt_input_each(&s.in, argv + optind, argc - optind, each_doc, &c);
         cli_progress_end(c.progress);
+    }
+    if (walk == TT_INPUT_NOT_JSONL) {
+        rc = EXIT_USAGE;   /* said by the input: a *.txt in a folder, prose on stdin */
+        goto done;
     }
     if (c.nomem) {
         fputs("topictag: out of memory\n", stderr);
@@ -437,15 +518,24 @@ static int run(const cli_command *cmd, int argc, char **argv)
     }
     report(&c, &s, stdout);
     rc = c.failed ? EXIT_INPUT : (s.fail_on_change && c.nchanges) ? EXIT_NOMATCH : EXIT_OK;
+    if (rc == EXIT_OK && !c.docs && !s.allow_empty) {
+        /* no change in no document: a wrong path must not pass --fail-on-change */
+        fputs("topictag: warning: no documents to read; --allow-empty accepts an empty corpus\n",
+              stderr);
+        rc = EXIT_EMPTY;
+    }
 done:
     for (i = 0; i < c.nchanges; i++) {
         free(c.changes[i].document);
         free(c.changes[i].id);
+        free(c.changes[i].fields);
         free(c.changes[i].text);
         free(c.changes[i].gained);
         free(c.changes[i].lost);
     }
     free(c.changes);
+    free(c.fields);
+    cli_keep_release(s.keep, s.nkeep);
     for (i = 0; i < c.ntopics; i++)
         free(c.topics[i].id);
     free(c.topics);

@@ -234,8 +234,8 @@ static int gold_matrix(evaluation *ev, const gold_doc *d, const char *name,
         size_t at = ns;
         if (!gs->by_span) {
             if (gs->index >= ns) {
-                fprintf(stderr, "%s:%zu: there is no sentence %zu: %s has %zu sentences\n",
-                        ev->g->path, d->line, gs->index, name, ns);
+                cli_message("%s:%zu: there is no sentence %zu: %s has %zu sentence%s\n",
+                            ev->g->path, d->line, gs->index, name, ns, cli_plural(ns));
                 return 1;
             }
             at = gs->index;
@@ -245,9 +245,9 @@ static int gold_matrix(evaluation *ev, const gold_doc *d, const char *name,
                 if (gs->index < s[k].end)
                     at = k;
             if (at == ns) {
-                fprintf(stderr,
-                        "%s:%zu: the span [%zu,%zu) is past the last sentence of %s (%zu bytes)\n",
-                        ev->g->path, d->line, gs->index, gs->end, name, len);
+                cli_message("%s:%zu: the span [%zu,%zu) is past the last sentence of %s (%zu "
+                            "bytes)\n",
+                            ev->g->path, d->line, gs->index, gs->end, name, len);
                 return 1;
             }
         }
@@ -367,48 +367,42 @@ static int each_doc(void *ctx, const char *name, const char *id, const char *tex
     if (!d)
         d = gold_find_path(ev->g, name);
     if (!text) {
-        cli_progress_clear(ev->progress);
-        fprintf(stderr, "topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
+        cli_message("topictag: %s: %s\n", name, derr ? derr->message : "cannot read");
         ev->failed++;
         if (d)
             d->seen = 1;
         return 0;
     }
     if (!d) {
-        cli_progress_clear(ev->progress);
-        fprintf(stderr, "topictag: %s: no gold record: not evaluated\n", name);
+        cli_message("topictag: %s: no gold record: not evaluated\n", name);
         ev->without_gold++;
         if (!ev->nogold && !(ev->nogold = strdup(name))) {
-            fputs("topictag: out of memory\n", stderr);
+            cli_message("topictag: out of memory\n");
             ev->fatal = 1;
             return -1;
         }
         return 0;
     }
     if (d->seen) {
-        cli_progress_clear(ev->progress);
-        fprintf(stderr, "topictag: %s: read a second time: evaluated once\n", name);
+        cli_message("topictag: %s: read a second time: evaluated once\n", name);
         return 0;
     }
     d->seen = 1;
     if (!(r = tt_classify(ev->sc, text, len, &err))) {
-        cli_progress_clear(ev->progress);
-        fprintf(stderr, "topictag: %s: %s\n", name, err.message);
+        cli_message("topictag: %s: %s\n", name, err.message);
         ev->fatal = 1;
         return -1;
     }
     e = tt_result_errors(r, &ne);
-    if (ne)
-        cli_progress_clear(ev->progress);
     for (i = 0; i < ne; i++)
-        fprintf(stderr, "topictag: %s: %s: not evaluated\n", name, e[i].message);
+        cli_message("topictag: %s: %s: not evaluated\n", name, e[i].message);
     if (ne) {
         ev->failed++;
         return 0;
     }
     rc = score_doc(ev, d, name, id, r);
     if (rc < 0) {
-        fputs("topictag: out of memory\n", stderr);
+        cli_message("topictag: out of memory\n");
         ev->fatal = 1;
         return -1;
     }
@@ -497,7 +491,6 @@ static void csv_num(FILE *o, int has, double v)
         fputs(",", o);
 }
 
-static const char *plural(size_t n) { return n == 1 ? "" : "s"; }
 
 static void text_row(FILE *o, int w, const char *label, counts c, prf m)
 {
@@ -520,7 +513,7 @@ static void text_level(FILE *o, const evaluation *ev, const level *lv, int w, co
             text_row(o, w, tt_ruleset_topic(ev->rs, t)->id, lv->c[t], eval_score(lv->c[t]));
     text_row(o, w, "micro average", lv->micro, lv->micro_m);
     snprintf(label, sizeof label, "macro average (%zu topic%s)", lv->macro_topics,
-             plural(lv->macro_topics));
+             cli_plural(lv->macro_topics));
     fprintf(o, "%-*s %29s", w, label, "");
     text_num(o, lv->macro_m.has_p, lv->macro_m.p, 9);
     text_num(o, lv->macro_m.has_r, lv->macro_m.r, 7);
@@ -637,7 +630,7 @@ static void text_roles(FILE *o, const evaluation *ev)
 {
     size_t g, p, i, agree = 0, total = 0;
     fprintf(o, "\nArticle roles (%zu article%s with gold roles): gold by row, predicted by column\n",
-            ev->rdocs, plural(ev->rdocs));
+            ev->rdocs, cli_plural(ev->rdocs));
     fprintf(o, "%-10s", "");
     for (p = 0; p < 4; p++)
         fprintf(o, " %9s", tt_role_name((tt_role)p));
@@ -654,10 +647,11 @@ static void text_roles(FILE *o, const evaluation *ev)
         }
         putc('\n', o);
     }
-    fprintf(o, "%zu of %zu roles agree\n", agree, total);
+    fprintf(o, "%zu of %zu role%s agree%s\n", agree, total, cli_plural(total),
+            agree == 1 ? "s" : "");
     if (ev->nrmiss < ev->rmisses)
-        fprintf(o, "(the first %zu of %zu disagreements: --errors N for more)\n", ev->nrmiss,
-                ev->rmisses);
+        fprintf(o, "(the first %zu of %zu disagreement%s: --errors N for more)\n", ev->nrmiss,
+                ev->rmisses, cli_plural(ev->rmisses));
     for (i = 0; i < ev->nrmiss; i++) {
         const role_miss *m = &ev->rmiss[i];
         fprintf(o, "ROLE %s", m->document);
@@ -676,8 +670,9 @@ static int report_text(FILE *o, const evaluation *ev, const level *sl, const lev
     for (t = 0; t < ev->ntopics; t++)
         if (strlen(tt_ruleset_topic(ev->rs, t)->id) > w)
             w = strlen(tt_ruleset_topic(ev->rs, t)->id);
-    fprintf(o, "%zu documents evaluated against %s (%zu labelled by sentence, %zu sentences)",
-            ev->docs, ev->g->path, ev->sdocs, ev->sentences);
+    fprintf(o, "%zu document%s evaluated against %s (%zu labelled by sentence, %zu sentence%s)",
+            ev->docs, cli_plural(ev->docs), ev->g->path, ev->sdocs, ev->sentences,
+            cli_plural(ev->sentences));
     if (ev->without_gold || ev->failed)
         fprintf(o, "; %zu without gold, %zu failed", ev->without_gold, ev->failed);
     for (i = 0; i < ev->only.n; i++)
@@ -693,11 +688,11 @@ static int report_text(FILE *o, const evaluation *ev, const level *sl, const lev
         text_roles(o, ev);
     }
     fprintf(o, "\nErrors over sentences: %zu false positive%s, %zu false negative%s\n", ev->sfp,
-            plural(ev->sfp), ev->sfn, plural(ev->sfn));
+            cli_plural(ev->sfp), ev->sfn, cli_plural(ev->sfn));
     if (ev->afp + ev->afn)
         fprintf(o, "Errors over articles labelled by article only: %zu false positive%s, %zu "
                    "false negative%s\n",
-                ev->afp, plural(ev->afp), ev->afn, plural(ev->afn));
+                ev->afp, cli_plural(ev->afp), ev->afn, cli_plural(ev->afn));
     if (ev->nmisses < total)
         fprintf(o, "(the first %zu of %zu: --errors N for more)\n", ev->nmisses, total);
     for (i = 0; i < ev->nmisses; i++)
@@ -721,7 +716,7 @@ static int report_text(FILE *o, const evaluation *ev, const level *sl, const lev
         qsort(order, shown, sizeof *order, pat_cmp);
     fprintf(o, "\nPatterns: the tagged sentences each matched in, and the false positives among "
                "them (%zu other pattern%s matched in none)\n",
-            unused, plural(unused));
+            unused, cli_plural(unused));
     for (t = 0; t < ev->ntopics; t++)
         if (strlen(tt_ruleset_topic(ev->rs, t)->id) > tw)
             tw = strlen(tt_ruleset_topic(ev->rs, t)->id);

@@ -217,8 +217,8 @@ int gate_coverage(eval_gates *gs, const evaluation *ev, int gating)
                   "no document was evaluated (%zu read, %zu without gold, %zu failed)", ev->read,
                   ev->without_gold, ev->failed);
     } else {
-        add_check(gs, "coverage", "documents evaluated", EVAL_PASS, "%zu documents evaluated",
-                  ev->docs);
+        add_check(gs, "coverage", "documents evaluated", EVAL_PASS, "%zu document%s evaluated",
+                  ev->docs, cli_plural(ev->docs));
     }
     if (unmatched && gating) {
         record_key(first, &what, &key);
@@ -227,11 +227,12 @@ int gate_coverage(eval_gates *gs, const evaluation *ev, int gating)
                 unmatched, unmatched == 1 ? "" : "s");
         rc = EXIT_EMPTY;
         add_check(gs, "coverage", "gold records matched", EVAL_FAIL,
-                  "%zu of %zu gold records matched no document (first: %s '%s', line %zu)",
-                  unmatched, g->n, what, key, first->line);
+                  "%zu of %zu gold record%s matched no document (first: %s '%s', line %zu)",
+                  unmatched, g->n, cli_plural(g->n), what, key, first->line);
     } else {
         add_check(gs, "coverage", "gold records matched", unmatched ? EVAL_SKIP : EVAL_PASS,
-                  "%zu of %zu gold records matched a document", g->n - unmatched, g->n);
+                  "%zu of %zu gold record%s matched a document", g->n - unmatched, g->n,
+                  cli_plural(g->n));
     }
     return rc;
 }

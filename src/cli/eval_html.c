@@ -58,7 +58,8 @@ static void level_table(FILE *o, const evaluation *ev, const level *lv, const ch
         bar_cell(o, m.has_f, m.f, (uint32_t)t);
         fputs("</tr>\n", o);
     }
-    fprintf(o, "<tr><td>macro average (%zu topics)<td><td><td><td><td>", lv->macro_topics);
+    fprintf(o, "<tr><td>macro average (%zu topic%s)<td><td><td><td><td>", lv->macro_topics,
+            cli_plural(lv->macro_topics));
     bar_cell(o, lv->macro_m.has_p, lv->macro_m.p, 7);
     bar_cell(o, lv->macro_m.has_r, lv->macro_m.r, 7);
     bar_cell(o, lv->macro_m.has_f, lv->macro_m.f, 7);
@@ -68,9 +69,9 @@ static void level_table(FILE *o, const evaluation *ev, const level *lv, const ch
 static void role_table(FILE *o, const evaluation *ev)
 {
     size_t g, p;
-    fprintf(o, "<h2>Article roles</h2>\n<p>%zu articles with gold roles: gold by row, predicted "
+    fprintf(o, "<h2>Article roles</h2>\n<p>%zu article%s with gold roles: gold by row, predicted "
                "by column.</p>\n<table id=roles><thead><tr><th>gold \\ predicted",
-            ev->rdocs);
+            ev->rdocs, cli_plural(ev->rdocs));
     for (p = 0; p < 4; p++)
         fprintf(o, "<th>%s", tt_role_name((tt_role)p));
     fputs("</tr></thead><tbody>\n", o);
@@ -203,20 +204,21 @@ int eval_report_html(FILE *o, const evaluation *ev, const level *sl, const level
     size_t i, total = ev->sfp + ev->sfn + ev->afp + ev->afn;
     tt_html_page_begin(o, "topictag eval");
     fputs("<h1>topictag eval</h1>\n<p class=meta>", o);
-    fprintf(o, "%zu documents evaluated against ", ev->docs);
+    fprintf(o, "%zu document%s evaluated against ", ev->docs, cli_plural(ev->docs));
     text(o, ev->g->path);
-    fprintf(o, " (%zu labelled by sentence, %zu sentences); %zu without gold, %zu failed.</p>\n",
-            ev->sdocs, ev->sentences, ev->without_gold, ev->failed);
+    fprintf(o, " (%zu labelled by sentence, %zu sentence%s); %zu without gold, %zu failed.</p>\n",
+            ev->sdocs, ev->sentences, cli_plural(ev->sentences), ev->without_gold, ev->failed);
     level_table(o, ev, sl, "Sentence level");
     level_table(o, ev, al, "Article level: carries the topic");
     if (ev->rdocs) {
         level_table(o, ev, bl, "Article level: about the topic (primary or secondary)");
         role_table(o, ev);
     }
-    fprintf(o, "<h2>Errors</h2>\n<p>Over sentences: %zu false positives, %zu false negatives; "
-               "over articles labelled by article only: %zu false positives, %zu false "
-               "negatives.",
-            ev->sfp, ev->sfn, ev->afp, ev->afn);
+    fprintf(o, "<h2>Errors</h2>\n<p>Over sentences: %zu false positive%s, %zu false negative%s; "
+               "over articles labelled by article only: %zu false positive%s, %zu false "
+               "negative%s.",
+            ev->sfp, cli_plural(ev->sfp), ev->sfn, cli_plural(ev->sfn), ev->afp,
+            cli_plural(ev->afp), ev->afn, cli_plural(ev->afn));
     if (ev->nmisses < total)
         fprintf(o, " The first %zu of %zu are listed (--errors N for more).", ev->nmisses, total);
     fputs(" Each with the command that explains it.</p>\n<ol id=misses>\n", o);

@@ -329,9 +329,9 @@ static int explain_doc(const out *o, tt_scanner *sc, const char *name, const cha
         }
         fputs(", \"sentences\": [", f);
     } else if (id) {
-        fprintf(f, "== %s [%s]: %zu sentences\n", name, id, ns);
+        fprintf(f, "== %s [%s]: %zu sentence%s\n", name, id, ns, cli_plural(ns));
     } else {
-        fprintf(f, "== %s: %zu sentences\n", name, ns);
+        fprintf(f, "== %s: %zu sentence%s\n", name, ns, cli_plural(ns));
     }
     for (i = 0, k = 0; i < ns; i++) {
         size_t a = k, b, j;

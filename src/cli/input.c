@@ -3,6 +3,7 @@
 #include "input.h"
 #include "encoding.h"
 #include "jsonl.h"
+#include "progress.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -56,10 +57,9 @@ static int emit(walker *w, const char *name, const char *id, const char *text, s
 
 int tt_input_not_jsonl(const char *name)
 {
-    fprintf(stderr,
-            "topictag: %s: --keep-field needs JSON Lines input: a *.jsonl file (in a folder: "
-            "--include '*.jsonl'), or standard input holding JSON Lines\n",
-            name);
+    cli_message("topictag: %s: --keep-field needs JSON Lines input: a *.jsonl file (in a "
+                "folder: --include '*.jsonl'), or standard input holding JSON Lines\n",
+                name);
     return TT_INPUT_NOT_JSONL;
 }
 
@@ -108,9 +108,9 @@ static int convert(walker *w, const char *name, const char *text, size_t len, ch
     if (cli_encoding_convert((cli_encoding)w->opt->encoding, text, len, conv, clen, &nrep))
         return -1;
     if (nrep)
-        fprintf(stderr,
-                "topictag: %s: warning: %zu byte%s not valid %s replaced with U+FFFD\n", name,
-                nrep, nrep == 1 ? "" : "s", w->opt->encoding ? "Windows-1252" : "UTF-8");
+        cli_message("topictag: %s: warning: %zu byte%s not valid %s replaced with U+FFFD\n",
+                    name, nrep, nrep == 1 ? "" : "s",
+                    w->opt->encoding ? "Windows-1252" : "UTF-8");
     w->meta.replaced = nrep;   /* reported with the document, emitted next */
     return 0;
 }
@@ -561,9 +561,8 @@ static int do_stdin(walker *w)
     char *b, *nl = NULL;
     int jsonl = 0;
     if (isatty(STDIN_FILENO))
-        fputs("topictag: reading standard input (end it with Ctrl-D; name files or folders to "
-              "read them instead)\n",
-              stderr);
+        cli_message("topictag: reading standard input (end it with Ctrl-D; name files or "
+                    "folders to read them instead)\n");
     if (w->opt->stdin_jsonl || w->opt->stdin_text)
         return do_file(w, "-", w->opt->stdin_jsonl, 0, AT_FDCWD, NULL);
     if (!(b = malloc(cap)))
@@ -617,9 +616,8 @@ static int do_stdin(walker *w)
         free(conv);
     }
     if (jsonl) {
-        fputs("topictag: standard input: read as JSON Lines (its first line is a JSON object); "
-              "--input text reads it as prose\n",
-              stderr);
+        cli_message("topictag: standard input: read as JSON Lines (its first line is a JSON "
+                    "object); --input text reads it as prose\n");
         return each_jsonl(w, "-", STDIN_FILENO, b, n, cap);
     }
     if (w->opt->nkeep) {
@@ -728,7 +726,7 @@ static void warn_skipped(const walker *w)
 {
     if (!w->skipped_jsonl)
         return;
-    fprintf(stderr,
+    cli_message(
             "topictag: warning: %zu JSON Lines file%s in the folders not read (%s%s): folders "
             "are searched for *.txt; name %s on the command line to read %s as JSON Lines\n",
             w->skipped_jsonl, w->skipped_jsonl == 1 ? "" : "s", w->skipped_names,

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <fnmatch.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,10 @@ struct cli_progress {
     long long start, last;     /* ns */
     int drawn;
 };
+
+/* The line being shown, for cli_message.  One per process, as stderr is; messages come from
+ * the thread that draws the line, so it needs no lock either. */
+static cli_progress *shown;
 
 int cli_progress_option(int val, int *mode)
 {
@@ -96,6 +101,7 @@ cli_progress *cli_progress_new(int mode, const char *what, char *const *paths, i
     if (i < n || n == 0)
         p->total = 0, p->total_bytes = 0;
     p->start = p->last = now_ns();
+    shown = p;
     return p;
 }
 
@@ -125,11 +131,11 @@ static void draw(cli_progress *p, long long t)
         }
     }
     if (p->total)
-        fprintf(stderr, "\rtopictag %s: %zu/%zu documents, %.1f MB/s, %s elapsed%s\033[K",
-                p->what, p->done, p->total, mbs, el, eta);
+        fprintf(stderr, "\rtopictag %s: %zu/%zu document%s, %.1f MB/s, %s elapsed%s\033[K",
+                p->what, p->done, p->total, p->total == 1 ? "" : "s", mbs, el, eta);
     else
-        fprintf(stderr, "\rtopictag %s: %zu documents, %.1f MB/s, %s elapsed\033[K", p->what,
-                p->done, mbs, el);
+        fprintf(stderr, "\rtopictag %s: %zu document%s, %.1f MB/s, %s elapsed\033[K", p->what,
+                p->done, p->done == 1 ? "" : "s", mbs, el);
     fflush(stderr);
     p->drawn = 1;
     p->last = t;
@@ -148,7 +154,8 @@ void cli_progress_add(cli_progress *p, size_t len)
         draw(p, t);
 }
 
-void cli_progress_clear(cli_progress *p)
+/* Erases the line; the next add (or message) draws it again. */
+static void clear(cli_progress *p)
 {
     if (p && p->drawn) {
         fputs("\r\033[K", stderr);
@@ -159,6 +166,22 @@ void cli_progress_clear(cli_progress *p)
 
 void cli_progress_end(cli_progress *p)
 {
-    cli_progress_clear(p);
+    clear(p);
+    if (shown == p)
+        shown = NULL;
     free(p);
+}
+
+void cli_message(const char *fmt, ...)
+{
+    int was_drawn = shown && shown->drawn;
+    va_list ap;
+    clear(shown);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (was_drawn)   /* the message ends its line: the progress goes on below it */
+        draw(shown, now_ns());
+    else
+        fflush(stderr);
 }

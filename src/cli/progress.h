@@ -28,9 +28,16 @@ cli_progress *cli_progress_new(int mode, const char *what, char *const *paths, i
                                const char *include);
 /* One more document of len bytes done; redraws at most every 200 ms.  NULL is a no-op. */
 void cli_progress_add(cli_progress *p, size_t len);
-/* Erases the line (before other output on stderr); the next add draws it again. */
-void cli_progress_clear(cli_progress *p);
 /* Erases the line and frees p.  NULL is a no-op. */
 void cli_progress_end(cli_progress *p);
+
+/* Writes a message to stderr as fprintf(stderr, fmt, ...) does; while a progress line is
+ * shown, erases it first and draws it again after, so that the two never share a terminal
+ * line.  Every message a command writes to stderr while reading its input goes through here
+ * (a warning, a document that failed).  Call it from the thread that adds documents. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+void cli_message(const char *fmt, ...);
 
 #endif

@@ -145,7 +145,8 @@ static int run_example(const tt_ruleset *rs, tt_scanner *sc, const tt_example_in
     if (ex->sentence >= 0) {
         if ((size_t)ex->sentence >= ns) {
             snprintf(out->found, sizeof out->found,
-                     "there is no sentence %ld: the text has %zu sentences", ex->sentence, ns);
+                     "there is no sentence %ld: the text has %zu sentence%s", ex->sentence, ns,
+                     cli_plural(ns));
             snprintf(out->detail, sizeof out->detail, "%s", out->found);
             out->result = R_FAIL;
             return 0;
