@@ -49,6 +49,8 @@ typedef struct art_regex {
     const pcre2_code *code;      /* NULL: none */
     const unsigned char *first;  /* the bytes a match can start with, or NULL: any */
     int jit;                     /* run by pcre2_jit_match */
+    const char *name;            /* its key in the rules, for errors: "article.switch" */
+    int failed;                  /* it failed in the current document (reported once) */
 } art_regex;
 
 struct tt_scanner {
@@ -154,11 +156,13 @@ static int literal_contexts(tt_scanner *sc)
 }
 
 static void art_regex_init(const tt_scanner *sc, art_regex *ar, const pcre2_code *code,
-                           const unsigned char *first)
+                           const unsigned char *first, const char *name)
 {
     size_t jit = 0;
     ar->code = code;
     ar->first = first;
+    ar->name = name;
+    ar->failed = 0;
     ar->jit = code && !sc->lim.no_jit &&
               pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit) == 0 && jit > 0;
 }
@@ -243,9 +247,10 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
         tt_scanner_free(sc);
         return NULL;
     }
-    art_regex_init(sc, &sc->art_rx[0], rs->switch_code, rs->switch_first);
-    art_regex_init(sc, &sc->art_rx[1], rs->dateline_code, rs->dateline_first);
-    art_regex_init(sc, &sc->art_rx[2], rs->aside_code, NULL);
+    art_regex_init(sc, &sc->art_rx[0], rs->switch_code, rs->switch_first, "article.switch");
+    art_regex_init(sc, &sc->art_rx[1], rs->dateline_code, rs->dateline_first,
+                   "article.dateline");
+    art_regex_init(sc, &sc->art_rx[2], rs->aside_code, NULL, "article.aside");
     pcre2_set_match_limit(sc->mctx, sc->lim.match_limit);
     pcre2_set_depth_limit(sc->mctx, sc->lim.depth_limit);
     pcre2_set_heap_limit(sc->mctx, sc->lim.heap_limit_kib);
@@ -973,38 +978,60 @@ static void sort_candidates(uint32_t *v, size_t n)
     }
 }
 
-/* Whether the article regex code matches in sentence s (at its start when anchored by \G). */
-static int starts_with(tt_scanner *sc, const art_regex *ar, size_t s)
+/* Whether the article regex ar matches in sentence s (at its start when anchored by \G):
+ * 1 or 0; -1 on out of memory.  A failed match (a match, depth or heap limit) is no "no
+ * match": it is a document error, reported once per regex and document, as a failed pattern
+ * is, and the sentence is taken as not matching. */
+static int starts_with(tt_scanner *sc, art_regex *ar, size_t s)
 {
     const tt_sentence *st = &sc->res.sent[s];
+    uint32_t opts = PCRE2_NO_UTF_CHECK | (sc->lim.no_jit ? PCRE2_NO_JIT : 0);
+    PCRE2_UCHAR msg[120];
     unsigned c;
-    if (!ar->code)
+    int rc;
+    if (!ar->code || ar->failed)
         return 0;
     c = st->start < st->end ? (unsigned char)sc->res.text[st->start] : 0;
     if (ar->first && st->start < st->end && !(ar->first[c >> 3] >> (c & 7) & 1))
         return 0;   /* a byte no match begins with: PCRE2's start analysis, compile.c */
     if (ar->jit)    /* straight to the JIT code, without pcre2_match's checks */
-        return pcre2_jit_match(ar->code, (PCRE2_SPTR)sc->res.text, st->end, st->start, 0,
-                               sc->md, sc->mctx) >= 0;
-    return pcre2_match(ar->code, (PCRE2_SPTR)sc->res.text, st->end, st->start,
-                       PCRE2_NO_UTF_CHECK | (sc->lim.no_jit ? PCRE2_NO_JIT : 0), sc->md,
-                       sc->mctx) >= 0;
+        rc = pcre2_jit_match(ar->code, (PCRE2_SPTR)sc->res.text, st->end, st->start, 0,
+                             sc->md, sc->mctx);
+    else
+        rc = pcre2_match(ar->code, (PCRE2_SPTR)sc->res.text, st->end, st->start, opts, sc->md,
+                         sc->mctx);
+    if (rc == PCRE2_ERROR_JIT_STACKLIMIT)   /* the interpreter keeps its frames on the heap */
+        rc = pcre2_match(ar->code, (PCRE2_SPTR)sc->res.text, st->end, st->start,
+                         opts | PCRE2_NO_JIT, sc->md, sc->mctx);
+    if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)
+        return rc >= 0;
+    ar->failed = 1;
+    pcre2_get_error_message(rc, msg, sizeof msg);
+    return doc_error(&sc->res,
+                     rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+                             rc == PCRE2_ERROR_HEAPLIMIT ? TT_ERR_MATCH_LIMIT : TT_ERR_MATCH,
+                     st->start, -1, "%s failed at offset %zu (sentence %zu): %s", ar->name,
+                     (size_t)st->start, s, (const char *)msg) ? -1 : 0;
 }
 
 /* Tells the article model what sentence s is: headline, full sentence, topic switch, a
  * datelined paragraph; it answers with the sentence's kind. */
-static void enter_sentence(tt_scanner *sc, size_t s)
+static int enter_sentence(tt_scanner *sc, size_t s)
 {
     const tt_ruleset *rs = sc->rs;
     tt_result *r = &sc->res;
     tt_sentence *st = &r->sent[s];
     int para_start = s == 0 || r->sent[s - 1].paragraph != st->paragraph;
+    int sw = starts_with(sc, &sc->art_rx[0], s);
+    int dl = para_start ? starts_with(sc, &sc->art_rx[1], s) : 0;
+    int as = sc->aside_hit ? starts_with(sc, &sc->art_rx[2], s) : 0;
+    if (sw < 0 || dl < 0 || as < 0)
+        return -1;
     st->kind = tt_article_enter(
         &sc->art, &rs->art, s,
         s == 0 && tt_article_is_headline(r->text, r->len, st->start, st->end),
-        tt_article_is_full(r->text, st->start, st->end), starts_with(sc, &sc->art_rx[0], s),
-        para_start && starts_with(sc, &sc->art_rx[1], s),
-        sc->aside_hit && starts_with(sc, &sc->art_rx[2], s));
+        tt_article_is_full(r->text, st->start, st->end), sw, dl, as);
+    return 0;
 }
 
 static int tag_sentences(tt_scanner *sc)
@@ -1024,15 +1051,21 @@ static int tag_sentences(tt_scanner *sc)
     /* a run cut short by out of memory may have left scratch marks behind */
     memset(sc->failed, 0, rs->npatterns);
     memset(sc->cand, 0, rs->npatterns);
+    memset(sc->seen2, 0, rs->npatterns);
+    memset(sc->gfirst, 0, rs->npatterns * sizeof *sc->gfirst);
+    memset(sc->gsecond, 0, rs->npatterns * sizeof *sc->gsecond);
     /* Hyperscan scans at most 4 GiB at once (a raised max_document): without a prefilter such
      * a document gets the same results, where a failed scan would read as out of memory */
     if (filtered && (has_odd_case(r->text, r->len) || (rs->hs && r->len > 0xFFFFFFFFu)))
         filtered = 0;
     sc->lits_decide = 0;
     sc->aside_hit = 1;
+    for (i = 0; i < sizeof sc->art_rx / sizeof *sc->art_rx; i++)
+        sc->art_rx[i].failed = 0;
     if (!filtered) {
         for (s = 0; s < r->nsent; s++) {
-            enter_sentence(sc, s);
+            if (enter_sentence(sc, s))
+                return -1;
             if (classify_sentence_all(sc, (uint32_t)s))
                 return -1;
             tt_article_leave(&sc->art, rs->topics, s);
@@ -1099,7 +1132,8 @@ static int tag_sentences(tt_scanner *sc)
                 a += x <= y;
                 b += y <= x;
             }
-            enter_sentence(sc, s);
+            if (enter_sentence(sc, s))
+                return -1;
             if (classify_sentence(sc, (uint32_t)s, sc->runlist, nr))
                 return -1;
             tt_article_leave(&sc->art, rs->topics, s);

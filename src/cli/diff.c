@@ -243,14 +243,20 @@ static int compare(diff_ctx *c, const char *name, const char *docid, const tt_re
             change *nc;
             if (c->nchanges == c->cap) {
                 nc = realloc(c->changes, (c->cap = c->cap ? c->cap * 2 : 64) * sizeof *nc);
-                if (!nc)
+                if (!nc) {
+                    free(ch.gained);
+                    free(ch.lost);
                     return -1;
+                }
                 c->changes = nc;
             }
             ch.document = strdup(name);
             ch.id = docid ? strdup(docid) : NULL;
             if (kept_fields(c) || (c->fields && !(ch.fields = strdup(c->fields)))) {
+                free(ch.document);
                 free(ch.id);
+                free(ch.gained);
+                free(ch.lost);
                 return -1;
             }
             ch.text = strndup(text + z->start, z->end - z->start);
