@@ -63,6 +63,9 @@ void tt_ruleset_free(tt_ruleset *rs)
     tt_free(rs->litpat);
     tt_free(rs->maxlen);
     tt_free(rs->groups);
+    for (i = 0; i < rs->nlazy; i++)
+        tt_litset_release(&rs->lazy[i].set);
+    tt_free(rs->lazy);
     tt_free(rs->in_hs);
     tt_free(rs->examples);
     tt_free(rs);
@@ -1012,6 +1015,19 @@ static int short_strings_whole(const tt_litpat *lp)
     return 1;
 }
 
+/* The contexts (TT_LIT_CTX bits) a string with word-boundary conditions pre and post (TT_LP_*)
+ * fits in. */
+static unsigned char context_bits(unsigned char pre, unsigned char post)
+{
+    unsigned b = 0, w, x;
+    for (w = 0; w < 2; w++)
+        for (x = 0; x < 2; x++)
+            if ((pre == TT_LP_ANY || (pre == TT_LP_WORD) == w) &&
+                (post == TT_LP_ANY || (post == TT_LP_WORD) == x))
+                b |= TT_LIT_CTX(w, x);
+    return (unsigned char)b;
+}
+
 /* Whether pattern p is a literal set (litpat.c): then rs->litpat[p] holds its strings and set
  * its prefilter literals, every string whole.  1 when it is, 0 when not, -1 on out of memory. */
 static int literal_set(tt_ruleset *rs, size_t p, int caseless, tt_litset *set)
@@ -1029,12 +1045,14 @@ static int literal_set(tt_ruleset *rs, size_t p, int caseless, tt_litset *set)
         return 0;
     }
     if (!(set->s = tt_calloc(lp->n + 1, sizeof *set->s)) ||
-        !(set->len = tt_calloc(lp->n + 1, sizeof *set->len)))
+        !(set->len = tt_calloc(lp->n + 1, sizeof *set->len)) ||
+        !(set->ctx = tt_calloc(lp->n + 1, 1)))
         return -1;
     for (i = 0; i < lp->n; i++) {
         if (!(set->s[i] = tt_strndup((const char *)lp->alt[i].s, lp->alt[i].len)))
             return -1;
         set->len[i] = lp->alt[i].len;
+        set->ctx[i] = context_bits(lp->alt[i].pre, lp->alt[i].post);
         set->n++;
     }
     return 1;
@@ -1048,22 +1066,69 @@ static size_t trim_literals(tt_litset *set)
     size_t k, j, m = 0;
     for (k = 0; k < set->n; k++) {
         size_t len = set->len[k] < MAX_LITERAL ? set->len[k] : MAX_LITERAL;
+        unsigned c = set->ctx ? set->ctx[k] : TT_LIT_CTX_ANY;
+        if (len < set->len[k])   /* cut short: any byte may follow what is left */
+            c |= (c & 0x5u) << 1 | (c & 0xAu) >> 1;
         for (j = 0; j < m; j++)
             if (set->len[j] == len && !memcmp(set->s[j], set->s[k], len))
                 break;
-        if (j < m)
+        if (j < m) {
+            if (set->ctx)
+                set->ctx[j] |= (unsigned char)c;
             continue;
+        }
         if (m != k) {
             char *tmp = set->s[m];
             set->s[m] = set->s[k];
             set->s[k] = tmp;
         }
+        if (set->ctx)
+            set->ctx[m] = (unsigned char)c;
         set->len[m++] = len;
     }
     return m;
 }
 
 #define MAX_BRANCHES 32   /* a pattern's top-level branches keyed apart (bits of a mask) */
+
+/* Whether a string of set can occur inside a word and still be part of a match: a word byte
+ * first and contexts that allow one before it ("attack" in "cyberattack").  The prefilter
+ * skips the positions inside words when no literal is such (prefilter.c), so a second key
+ * or a key group that has one is not worth its pruning. */
+static int has_inner(const tt_litset *set)
+{
+    size_t i;
+    for (i = 0; i < set->n; i++) {
+        unsigned c = set->ctx ? set->ctx[i] : TT_LIT_CTX_ANY;
+        if (set->len[i] && (tt_is_word((unsigned char)set->s[i][0]) || set->s[i][0] == '_') &&
+            (c & (TT_LIT_CTX(1, 0) | TT_LIT_CTX(1, 1))))
+            return 1;
+    }
+    return 0;
+}
+
+/* Makes key `key` of pattern p, whose strings (set, its first m after trim_literals) can occur
+ * inside a word, a lazy one (compile.h: tt_lazykey): 1 when it did (set is left empty), 0 when
+ * its strings cannot, -1 on out of memory. */
+static int lazy_key(tt_ruleset *rs, size_t p, uint32_t key, tt_litset *set, size_t m)
+{
+    tt_lazykey *z;
+    size_t i;
+    tt_litset kept = *set;
+    kept.n = m;
+    if (!has_inner(&kept))
+        return 0;
+    if (tt_grow(&rs->lazy, &rs->lazycap, rs->nlazy + 1, sizeof *rs->lazy))
+        return -1;
+    for (i = m; i < set->n; i++)   /* the strings trim_literals left behind */
+        tt_free(set->s[i]);
+    z = &rs->lazy[rs->nlazy++];
+    z->pattern = (uint32_t)p;
+    z->key = key;
+    z->set = kept;
+    memset(set, 0, sizeof *set);
+    return 1;
+}
 
 /* Pattern p's top-level branches one[0..n) (tt_literal_extract_branches) as key groups, moved
  * to br[] and rs->groups, when at least one of them has a second requirement (else the
@@ -1103,11 +1168,12 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *aside
     tt_litset *sets = tt_calloc(nk + 1, sizeof *sets);
     char ***lits = tt_calloc(nk + 2, sizeof *lits);     /* + article.aside's */
     size_t **lens = tt_calloc(nk + 2, sizeof *lens);
+    unsigned char **ctxs = tt_calloc(nk + 2, sizeof *ctxs);
     size_t *nlits = tt_calloc(nk + 2, sizeof *nlits);
     size_t p = 0, t, i, any = 0, brcap = 0, k, nb;
     tt_litbranch *br = NULL, one[MAX_BRANCHES];
     int rc = -1;
-    if (!sets || !lits || !lens || !nlits ||
+    if (!sets || !lits || !lens || !ctxs || !nlits ||
         !(rs->litpat = tt_calloc(rs->npatterns + 1, sizeof *rs->litpat)) ||
         !(rs->maxlen = tt_calloc(rs->npatterns + 1, sizeof *rs->maxlen)))
         goto out;
@@ -1142,11 +1208,20 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *aside
                     goto out;
                 nlits[p] = trim_literals(&sets[p]);
                 nlits[rs->npatterns + p] = g ? 0 : trim_literals(&sets[rs->npatterns + p]);
+                if (nlits[rs->npatterns + p] &&
+                    (r = lazy_key(rs, p, (uint32_t)(rs->npatterns + p), &sets[rs->npatterns + p],
+                                  nlits[rs->npatterns + p])) != 0) {
+                    if (r < 0)
+                        goto out;
+                    nlits[rs->npatterns + p] = 0;
+                }
             }
             lits[p] = sets[p].s;
             lens[p] = sets[p].len;
+            ctxs[p] = sets[p].ctx;
             lits[rs->npatterns + p] = sets[rs->npatterns + p].s;
             lens[rs->npatterns + p] = sets[rs->npatterns + p].len;
+            ctxs[rs->npatterns + p] = sets[rs->npatterns + p].ctx;
             rs->patterns[p].prefiltered = nlits[p] > 0;
             rs->patterns[p].literal_set = rs->litpat[p].n;
             if (nlits[p] && !rs->litpat[p].n &&
@@ -1160,39 +1235,59 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *aside
         size_t nall = nk + 2 * rs->ngroups;
         char ***l2 = tt_calloc(nall + 2, sizeof *l2);
         size_t **n2 = tt_calloc(nall + 2, sizeof *n2), *c2 = tt_calloc(nall + 2, sizeof *c2);
-        if (!l2 || !n2 || !c2) {
+        unsigned char **x2 = tt_calloc(nall + 2, sizeof *x2);
+        if (!l2 || !n2 || !c2 || !x2) {
             tt_free(l2);
             tt_free(n2);
             tt_free(c2);
+            tt_free(x2);
             goto out;
         }
         memcpy(l2, lits, nk * sizeof *l2);
         memcpy(n2, lens, nk * sizeof *n2);
         memcpy(c2, nlits, nk * sizeof *c2);
+        memcpy(x2, ctxs, nk * sizeof *x2);
         for (k = 0; k < 2 * rs->ngroups; k++) {
             tt_litset *set = k & 1 ? &br[k / 2].second : &br[k / 2].first;
+            int lz;
             c2[nk + k] = trim_literals(set);
+            if (c2[nk + k] &&
+                (lz = lazy_key(rs, rs->groups[k / 2].pattern, (uint32_t)(nk + k), set,
+                               c2[nk + k])) != 0) {
+                if (lz < 0) {
+                    tt_free(l2);
+                    tt_free(n2);
+                    tt_free(c2);
+                    tt_free(x2);
+                    goto out;
+                }
+                c2[nk + k] = 0;
+            }
             l2[nk + k] = set->s;
             n2[nk + k] = set->len;
+            x2[nk + k] = set->ctx;
         }
         tt_free(lits);
         tt_free(lens);
         tt_free(nlits);
+        tt_free(ctxs);
         lits = l2;
         lens = n2;
         nlits = c2;
+        ctxs = x2;
         nk = nall;
     }
     /* article.aside's literals last, when the patterns have a prefilter to join */
     if (any && aside->n) {
         lits[nk] = aside->s;
         lens[nk] = aside->len;
+        ctxs[nk] = aside->ctx;
         nlits[nk] = trim_literals(aside);
         rs->aside_key = (uint32_t)nk++;
     }
     rc = 0;
-    if (any && !(rs->pf = tt_prefilter_new((char *const *const *)lits,
-                                           (size_t *const *)lens, nlits, nk)))
+    if (any && !(rs->pf = tt_prefilter_new((char *const *const *)lits, (size_t *const *)lens,
+                                           (const unsigned char *const *)ctxs, nlits, nk)))
         rc = -1;
 out:
     for (k = 0; k < rs->ngroups && br; k++) {
@@ -1205,6 +1300,7 @@ out:
     tt_free(sets);
     tt_free(lits);
     tt_free(lens);
+    tt_free(ctxs);
     tt_free(nlits);
     return rc;
 }

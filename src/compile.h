@@ -9,6 +9,7 @@
 #include "article.h"
 #include "condition.h"
 #include "hsfilter.h"
+#include "literal.h"
 #include "litpat.h"
 #include "maxlen.h"
 #include "prefilter.h"
@@ -27,6 +28,16 @@ typedef struct tt_topic_rt {
     unsigned char *any_kid;    /* per local pattern: it alone can make the condition true (the
                                   condition is that pattern, or an 'or' that lists it) */
 } tt_topic_rt;
+
+/* A second key, or a key group's, whose strings can occur inside a word ("attack" in
+ * "cyberattack"): the prefilter looks at the starts of words only when no literal is such, so
+ * these stay out of it and match.c looks for them in a sentence where their pattern is a
+ * candidate (the same pruning, paid only there). */
+typedef struct tt_lazykey {
+    uint32_t pattern;
+    uint32_t key;              /* the prefilter key it stands for: npatterns + p, or a group's */
+    tt_litset set;             /* its strings (folded) and their contexts */
+} tt_lazykey;
 
 /* A top-level branch of a pattern whose literals the prefilter keys apart (compile.c): the
  * pattern may match in a sentence only where some branch's first and second keys both hit. */
@@ -60,6 +71,8 @@ struct tt_ruleset {
     tt_keygroup *groups;       /* the prefilter's keys 2 npatterns + 2 g (first) and + 1
                                   (second) of group g: a top-level branch of a pattern */
     size_t ngroups, groupcap;
+    tt_lazykey *lazy;          /* keys whose literals can occur inside words, by pattern */
+    size_t nlazy, lazycap;
     size_t *maxlen;            /* per pattern prefiltered by literals: the longest match in
                                   bytes (TT_MAXLEN_UNBOUNDED: no bound), so PCRE2 starts near
                                   the first hit; 0: it starts where the last match ended */

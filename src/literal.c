@@ -23,6 +23,7 @@
  * alternative has no second). */
 #include "literal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -33,17 +34,32 @@
 #define REQ_MAX_N 1024      /* strings in a requirement set */
 #define CLASS_MAX 4         /* members of a character class taken as an exact set */
 #define MAX_DEPTH 200       /* group nesting */
+/* A word boundary (\\b) inside an exact string: 0xFF, a byte valid UTF-8 never holds, so no
+ * pattern character is read as one.  It counts for no length (text_len). */
+#define WB 0xFF
+/* Likewise a point where the byte before is no word byte (after \s, \W: NWB) and where the
+ * byte after is none (before them: NWA).  All three are marks (is_mark). */
+#define NWB 0xFE
+#define NWA 0xFD
+/* And in a requirement's string: the string begins every match of the node that holds it
+ * there (the marks of the text before the node can then go before it). */
+#define HM 0xFC
 
 /* A set of distinct byte strings (NUL-terminated copies). */
 typedef struct sset {
     char **s;
     size_t *len;
     size_t n, scap, lcap;
+    size_t sel1;   /* sset_selectivity() + 1 once computed, 0 before (any change resets it) */
+    size_t minl1;  /* sset_minlen() + 1, likewise */
+    size_t marks1; /* marks() + 1, likewise */
 } sset;
 
 /* What is known about the matches of a node. */
 typedef struct summ {
     int has_ex, has_rq, has_rq2;
+    int nw_start, nw_end;   /* every match is a non-word byte first (\s), last (\s+) */
+    int nw_end_ne;          /* every match that is not empty ends with a non-word byte */
     sset ex;    /* the node matches exactly these strings (ASCII-folded) */
     sset rq;    /* every match contains one of these; always usable() when present */
     sset rq2;   /* and one of these too, found elsewhere in the node (only with rq) */
@@ -161,6 +177,7 @@ static int sset_push(sset *a, const char *s, size_t n)
         return -1;
     a->s[a->n] = d;
     a->len[a->n++] = n;
+    a->sel1 = a->minl1 = a->marks1 = 0;
     return 0;
 }
 
@@ -182,12 +199,39 @@ static int sset_copy(sset *dst, const sset *src)
     return 0;
 }
 
-static size_t sset_minlen(const sset *a)
+/* The bytes of s[0..n) that are text: a word-boundary mark (WB) is none. */
+static int is_mark(char c) { return (unsigned char)c >= HM; }
+
+/* Whether s[0..n) holds a mark. */
+static int has_mark(const char *s, size_t n)
 {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (is_mark(s[i]))
+            return 1;
+    return 0;
+}
+
+static size_t text_len(const char *s, size_t n)
+{
+    size_t i, k = 0;
+    for (i = 0; i < n; i++)
+        k += !is_mark(s[i]);
+    return k;
+}
+
+static size_t sset_minlen(const sset *a_)
+{
+    sset *a = (sset *)a_;   /* only its cache changes */
     size_t i, m = (size_t)-1;
-    for (i = 0; i < a->n; i++)
-        if (a->len[i] < m)
-            m = a->len[i];
+    if (a->minl1)
+        return a->minl1 - 1;
+    for (i = 0; i < a->n; i++) {
+        size_t t = text_len(a->s[i], a->len[i]);
+        if (t < m)
+            m = t;
+    }
+    a->minl1 = m + 1;
     return m;
 }
 
@@ -197,6 +241,16 @@ static size_t sset_maxlen(const sset *a)
     for (i = 0; i < a->n; i++)
         if (a->len[i] > m)
             m = a->len[i];
+    return m;
+}
+
+/* The longest text (without marks) of a's strings. */
+static size_t sset_maxtext(const sset *a)
+{
+    size_t i, m = 0;
+    for (i = 0; i < a->n; i++)
+        if (text_len(a->s[i], a->len[i]) > m)
+            m = text_len(a->s[i], a->len[i]);
     return m;
 }
 
@@ -218,9 +272,9 @@ static size_t selectivity(const char *s, size_t n)
         int stop = 0;
         while (j < n && s[j] != ' ')
             j++;
-        for (k = 0; j - i <= 4 && k < sizeof common / sizeof *common; k++)
-            if (strlen(common[k]) == j - i && !memcmp(s + i, common[k], j - i))
-                stop = 1;
+        for (k = 0; j - i <= 4 && !stop && k < sizeof common / sizeof *common; k++)
+            stop = common[k][0] == s[i] && strlen(common[k]) == j - i &&
+                   !memcmp(s + i, common[k], j - i);
         if (!stop)
             score += j - i;
         i = j < n ? j + 1 : j;
@@ -228,14 +282,27 @@ static size_t selectivity(const char *s, size_t n)
     return score;
 }
 
-static size_t sset_selectivity(const sset *a)
+static size_t sset_selectivity(const sset *a_)
 {
+    sset *a = (sset *)a_;   /* only its cache changes */
     size_t i, m = (size_t)-1;
+    if (a->sel1)
+        return a->sel1 - 1;
     for (i = 0; i < a->n; i++) {
-        size_t v = selectivity(a->s[i], a->len[i]);
+        char buf[EXACT_MAX_LEN];
+        size_t j, k = 0, v;
+        if (!has_mark(a->s[i], a->len[i])) {
+            v = selectivity(a->s[i], a->len[i]);
+        } else {
+            for (j = 0; j < a->len[i] && k < sizeof buf; j++)   /* without its marks */
+                if (!is_mark(a->s[i][j]))
+                    buf[k++] = a->s[i][j];
+            v = j == a->len[i] ? selectivity(buf, k) : selectivity(a->s[i], a->len[i]);
+        }
         if (v < m)
             m = v;
     }
+    a->sel1 = m + 1;
     return m;
 }
 
@@ -243,13 +310,30 @@ static size_t sset_selectivity(const sset *a)
  * which occur in nearly every sentence and would only cost hits. */
 static int strong(const parser *p, const sset *a) { return sset_selectivity(a) >= p->min_len; }
 
+/* The word-boundary marks in a's strings: of two requirements with the same text, the one
+ * that knows where words begin and end drops more hits. */
+static size_t marks(const sset *a_)
+{
+    sset *a = (sset *)a_;   /* only its cache changes */
+    size_t i, j, k = 0;
+    if (a->marks1)
+        return a->marks1 - 1;
+    for (i = 0; i < a->n; i++)
+        for (j = 0; j < a->len[i]; j++)
+            k += is_mark(a->s[i][j]) && (unsigned char)a->s[i][j] != HM;
+    a->marks1 = k + 1;
+    return k;
+}
+
 /* Whether requirement a beats b: a more selective shortest string (longer, not made of
- * function words); then a longer one; then fewer strings. */
+ * function words); then a longer one; then fewer strings; then more word-boundary marks. */
 static int better(const sset *a, const sset *b)
 {
     size_t ma = sset_selectivity(a), mb = sset_selectivity(b);
     size_t la = sset_minlen(a), lb = sset_minlen(b);
-    return ma > mb || (ma == mb && (la > lb || (la == lb && a->n < b->n)));
+    return ma > mb ||
+           (ma == mb && (la > lb || (la == lb && (a->n < b->n ||
+                                                   (a->n == b->n && marks(a) > marks(b))))));
 }
 
 /* Whether the product of exact sets a and b stays within the caps. */
@@ -275,12 +359,60 @@ static int sset_product(const sset *a, const sset *b, sset *r)
     return 0;
 }
 
+/* Inserts the marks m[0..n) at byte `at` of string i of a, when they fit (a string too long
+ * stays as it is: marks only add information).  0, or -1 on out of memory. */
+static int insert_marks(sset *a, size_t i, size_t at, const char *m, size_t n)
+{
+    char buf[2 * EXACT_MAX_LEN], *d;
+    if (a->len[i] + n > sizeof buf)
+        return 0;
+    memcpy(buf, a->s[i], at);
+    memcpy(buf + at, m, n);
+    memcpy(buf + at + n, a->s[i] + at, a->len[i] - at);
+    if (!(d = tt_strndup(buf, a->len[i] + n)))
+        return -1;
+    tt_free(a->s[i]);
+    a->s[i] = d;
+    a->len[i] += n;
+    a->sel1 = a->minl1 = a->marks1 = 0;
+    return 0;
+}
+
+/* Puts the marks m[0..n) before (at_end 0) or after (1) every string of a.  0, or -1 on out
+ * of memory. */
+static int mark_all(sset *a, const char *m, size_t n, int at_end)
+{
+    size_t i;
+    for (i = 0; i < a->n; i++)
+        if (insert_marks(a, i, at_end ? a->len[i] : 0, m, n))
+            return -1;
+    return 0;
+}
+
+/* Puts the marks m[0..n) before every string of a that begins the node's matches (HM), after
+ * its head mark.  0, or -1 on out of memory. */
+static int mark_heads(sset *a, const char *m, size_t n)
+{
+    size_t i;
+    for (i = 0; i < a->n; i++)
+        if (a->len[i] && (unsigned char)a->s[i][0] == HM && insert_marks(a, i, 1, m, n))
+            return -1;
+    return 0;
+}
+
+/* Whether a is one string of marks only (the run of \b, assertions before an item). */
+static int marks_only(const sset *a)
+{
+    return a->n == 1 && a->len[0] > 0 && text_len(a->s[0], a->len[0]) == 0;
+}
+
 static void summ_free(summ *x)
 {
     sset_free(&x->ex);
     sset_free(&x->rq);
     sset_free(&x->rq2);
     x->has_ex = x->has_rq = x->has_rq2 = 0;
+    x->nw_start = x->nw_end = x->nw_end_ne = 0;
 }
 
 /* Makes x->rq the better of x->rq and x->ex taken as a requirement. */
@@ -292,6 +424,10 @@ static int normalize(parser *p, summ *x)
     memset(&c, 0, sizeof c);
     if (sset_copy(&c, &x->ex))
         return nomem(p);
+    if (mark_all(&c, (const char[]){(char)HM}, 1, 0)) {   /* each is a whole match */
+        sset_free(&c);
+        return nomem(p);
+    }
     sset_free(&x->rq);
     x->rq = c;
     x->has_rq = 1;
@@ -312,10 +448,27 @@ static void pick_free(pick *k)
     k->has_best = k->has_second = 0;
 }
 
+/* Makes the head marks (HM) of a's strings say where the sequence begins: head 2, a run that
+ * begins it (every string gets one); 1, an item that does (they stay); 0, none (they go).
+ * 0, or -1 on out of memory. */
+static int heads(sset *a, int head)
+{
+    size_t i;
+    if (head == 2)
+        return mark_all(a, (const char[]){(char)HM}, 1, 0);
+    for (i = 0; head == 0 && i < a->n; i++)
+        if (a->len[i] && (unsigned char)a->s[i][0] == HM) {
+            memmove(a->s[i], a->s[i] + 1, a->len[i]);   /* with the NUL */
+            a->len[i]--;
+            a->sel1 = a->minl1 = a->marks1 = 0;
+        }
+    return 0;
+}
+
 /* Offers cand, a requirement of the sequence found in part `from` of it: it becomes the best,
  * the best turning second when it came from another part, or else the second when it beats
  * that and comes from another part than the best. */
-static int offer(parser *p, pick *k, const sset *cand, size_t from)
+static int offer(parser *p, pick *k, const sset *cand, size_t from, int head)
 {
     sset c;
     int first = !k->has_best || better(cand, &k->best);
@@ -323,8 +476,10 @@ static int offer(parser *p, pick *k, const sset *cand, size_t from)
         (!first && (from == k->from_best || (k->has_second && !better(cand, &k->second)))))
         return 0;
     memset(&c, 0, sizeof c);
-    if (sset_copy(&c, cand))
+    if (sset_copy(&c, cand) || heads(&c, head)) {
+        sset_free(&c);
         return nomem(p);
+    }
     if (first && k->has_best && k->from_best != from) {
         sset_free(&k->second);
         k->second = k->best;
@@ -353,6 +508,21 @@ static int atom_empty(parser *p, summ *x)
 {
     memset(x, 0, sizeof *x);
     if (sset_push(&x->ex, "", 0)) {
+        sset_free(&x->ex);
+        return nomem(p);
+    }
+    x->has_ex = 1;
+    return 0;
+}
+
+/* x = a word boundary \\b: the exact string of the mark alone.  The mark stays in the strings
+ * a requirement is made of, where it says that PCRE2's \\b holds at that point of every match
+ * that holds the string there; finish() turns it into the string's contexts. */
+static int atom_mark(parser *p, summ *x)
+{
+    const char m = (char)WB;
+    memset(x, 0, sizeof *x);
+    if (sset_push(&x->ex, &m, 1)) {
         sset_free(&x->ex);
         return nomem(p);
     }
@@ -529,6 +699,23 @@ static int posix_end(const unsigned char *s, size_t i, size_t len, size_t *end)
 /* A character class at p->pos ('[').  A non-negated class of at most CLASS_MAX single
  * characters (or escaped punctuation), without ranges, is the exact set of its members;
  * every other class is an unknown atom.  The class end is found as PCRE2 finds it. */
+/* Whether every member of a simple class (s[mo[k]..+ml[k]), k < nm) is one character that is
+ * no word byte: ASCII punctuation or space, or a character beyond ASCII (PCRE2 without UCP),
+ * save U+212A and U+017F, which a caseless match takes for k and s unless the caller handles
+ * them (ks_ok). */
+static int nonword_members(const parser *p, const size_t *mo, const size_t *ml, size_t nm)
+{
+    size_t k;
+    for (k = 0; k < nm; k++) {
+        const unsigned char *m = p->s + mo[k];
+        if (ml[k] == 1 ? tt_is_word(m[0])
+                       : !p->ks_ok && ((ml[k] == 3 && m[0] == 0xE2 && m[1] == 0x84 && m[2] == 0xAA) ||
+                                       (ml[k] == 2 && m[0] == 0xC5 && m[1] == 0xBF)))
+            return 0;
+    }
+    return nm > 0;
+}
+
 static int parse_class(parser *p, summ *x)
 {
     const unsigned char *s = p->s;
@@ -608,6 +795,7 @@ static int parse_class(parser *p, summ *x)
         if (p->caseless && (ml[k] > 1 || (!p->ks_ok && (c0 == 'k' || c0 == 'K' || c0 == 's' ||
                                                          c0 == 'S')))) {
             sset_free(&x->ex);
+            x->nw_start = x->nw_end = x->nw_end_ne = nonword_members(p, mo, ml, nm);
             return 0;
         }
         for (j = 0; j < ml[k]; j++)
@@ -645,7 +833,10 @@ static int parse_escape(parser *p, summ *x)
         return atom_char(p, x, s + i - 1, 1);
     }
     switch (c) {
-    case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G':
+    case 'b':       /* a word boundary: a mark in the exact strings (WB) */
+        p->pos = i;
+        return atom_mark(p, x);
+    case 'B': case 'A': case 'z': case 'Z': case 'G':
         p->pos = i;
         return atom_empty(p, x);
     case 'K':       /* resets the match start: text before it is not in the match */
@@ -707,6 +898,11 @@ static int parse_escape(parser *p, summ *x)
     case '0':
         for (n = 0; n < 2 && i < len && s[i] >= '0' && s[i] <= '7'; n++)
             i++;
+        break;
+    case 's': case 'W': case 'h': case 'v':
+        /* one character that is no word byte (PCRE2 without UCP): an unknown atom that tells
+         * the items around it that a word ends before it and begins after it */
+        x->nw_start = x->nw_end = x->nw_end_ne = 1;
         break;
     default:
         /* \1..\9: a back reference or octal; taking all the digits as one unknown atom is
@@ -820,16 +1016,62 @@ static int parse_item(parser *p, summ *x)
     if (parse_atom(p, x))
         return -1;
     while ((q = quant_len(p, p->pos, &min1)) != 0) {
+        int opt = p->s[p->pos] == '?';
         p->pos += q;
         if (p->pos < p->len && (p->s[p->pos] == '?' || p->s[p->pos] == '+'))
             p->pos++;   /* lazy or possessive */
         if (min1) {     /* at least one copy: the requirement stands, exactness does not */
             sset_free(&x->ex);
             x->has_ex = 0;
-        } else
+        } else if (opt && x->has_ex && x->ex.n < EXACT_MAX_N) {
+            /* x? matches x's strings or nothing: still exact ("missiles?"), requiring nothing */
+            sset_free(&x->rq);
+            sset_free(&x->rq2);
+            x->has_rq = x->has_rq2 = 0;
+            if (sset_add(&x->ex, "", 0)) {
+                summ_free(x);
+                return nomem(p);
+            }
+        } else {
+            /* x* x{0,n}: a match that is not empty ends with a match of x that is not */
+            int ne = x->nw_end_ne;
             summ_free(x);
+            x->nw_end_ne = ne;
+        }
     }
     return 0;
+}
+
+/* Puts what is known of the text just before item x (run: the exact run before it, or NULL;
+ * nw: a byte that is no word byte ends it) before x's requirements' strings that begin its
+ * matches: the marks of a run of marks only (\b), or NWB.  0, or -1 on out of memory. */
+static int before_item(summ *x, const sset *run, int nw)
+{
+    const char nwb = (char)NWB;
+    const char *m = run && marks_only(run) ? run->s[0] : nw ? &nwb : NULL;
+    size_t n = run && marks_only(run) ? run->len[0] : 1;
+    if (!m)
+        return 0;
+    return (x->has_rq && mark_heads(&x->rq, m, n)) || (x->has_rq2 && mark_heads(&x->rq2, m, n))
+               ? -1
+               : 0;
+}
+
+/* Whether the text just before the point after item x ends with a byte that is no word byte,
+ * given whether it did before x (nw). */
+static int after_item(const summ *x, int nw)
+{
+    size_t i, j;
+    if (!x->has_ex)
+        return x->nw_end || (x->nw_end_ne && nw);
+    for (i = 0; i < x->ex.n; i++) {
+        const char *t = x->ex.s[i];
+        for (j = x->ex.len[i]; j > 0 && is_mark(t[j - 1]); j--)
+            ;
+        if (j == 0 ? !nw : tt_is_word((unsigned char)t[j - 1]))
+            return 0;   /* empty after a word byte, or ending with one */
+    }
+    return 1;
 }
 
 /* A sequence of items up to '|', ')' or the end. */
@@ -839,7 +1081,8 @@ static int parse_seq(parser *p, summ *out)
     sset run;
     pick k;
     summ it;
-    int has_run = 0, all_exact = 1, min1;
+    int has_run = 0, all_exact = 1, min1, nw_before = 0, first = 1, empty = 1, head;
+    int nw_ne = 1;   /* nw_before, but true while nothing was matched (out->nw_end_ne) */
     size_t part = 0, run_part = 0;   /* parts: 2 per item (its rq, its rq2); a run's: its first */
 
     memset(out, 0, sizeof *out);
@@ -877,6 +1120,25 @@ static int parse_seq(parser *p, summ *out)
                 goto fail;
         }
         part += 2;
+        if (first)
+            out->nw_start = it.nw_start;
+        first = 0;
+        /* an exact item that starts a run after the end of a word: the run knows it */
+        if (it.has_ex && nw_before && (!has_run || !fits(&run, &it.ex)) &&
+            mark_all(&it.ex, (const char[]){(char)NWB}, 1, 0)) {
+            nomem(p);
+            goto fail;
+        }
+        /* an item whose matches begin with its requirement: what is known of the text just
+         * before it (marks only, or the end of a \s) goes before its strings too */
+        if (!it.has_ex && before_item(&it, has_run ? &run : NULL, nw_before)) {
+            nomem(p);
+            goto fail;
+        }
+        head = empty;   /* the item begins every match of the sequence */
+        empty = empty && it.has_ex && sset_maxtext(&it.ex) == 0;
+        nw_before = after_item(&it, nw_before);
+        nw_ne = after_item(&it, nw_ne);
         if (it.has_ex) {
             if (has_run && fits(&run, &it.ex)) {
                 sset prod;
@@ -889,7 +1151,7 @@ static int parse_seq(parser *p, summ *out)
                 run = prod;
             } else {
                 if (has_run) {      /* too big: close this run and start another */
-                    if (offer(p, &k, &run, run_part))
+                    if (offer(p, &k, &run, run_part, run_part == 2 ? 2 : 0))
                         goto fail;
                     sset_free(&run);
                     all_exact = 0;
@@ -903,20 +1165,24 @@ static int parse_seq(parser *p, summ *out)
         } else {
             all_exact = 0;
             if (has_run) {
-                if (offer(p, &k, &run, run_part))
+                if (it.nw_start && mark_all(&run, (const char[]){(char)NWA}, 1, 1)) {
+                    nomem(p);
+                    goto fail;
+                }
+                if (offer(p, &k, &run, run_part, run_part == 2 ? 2 : 0))
                     goto fail;
                 sset_free(&run);
                 has_run = 0;
             }
         }
         /* an item in the run shares its part: its strings are in the run's */
-        if (it.has_rq && offer(p, &k, &it.rq, has_run ? run_part : part))
+        if (it.has_rq && offer(p, &k, &it.rq, has_run ? run_part : part, head))
             goto fail;
-        if (it.has_rq2 && offer(p, &k, &it.rq2, part + 1))
+        if (it.has_rq2 && offer(p, &k, &it.rq2, part + 1, head))
             goto fail;
         summ_free(&it);
     }
-    if (has_run && offer(p, &k, &run, run_part))
+    if (has_run && offer(p, &k, &run, run_part, run_part == 2 ? 2 : 0))
         goto fail;
     if (all_exact) {
         if (!has_run && sset_push(&run, "", 0)) {
@@ -927,6 +1193,8 @@ static int parse_seq(parser *p, summ *out)
         out->has_ex = 1;
     } else
         sset_free(&run);
+    out->nw_end = nw_before;   /* from a start that is not a word's end: something matched */
+    out->nw_end_ne = nw_ne;
     out->rq = k.best;
     out->has_rq = k.has_best;
     out->rq2 = k.second;
@@ -969,6 +1237,9 @@ static int union_into(sset *set, int *has, const sset *other, int other_has, siz
  * where it has none (a match of that side holds one of those: still sound). */
 static int alt_merge(parser *p, summ *a, summ *b)
 {
+    a->nw_start &= b->nw_start;
+    a->nw_end &= b->nw_end;
+    a->nw_end_ne &= b->nw_end_ne;
     if ((a->has_rq2 || b->has_rq2) && a->has_rq && b->has_rq) {
         if (!a->has_rq2) {
             if (sset_copy(&a->rq2, &a->rq))
@@ -1011,13 +1282,172 @@ static int parse_alt(parser *p, summ *out)
     return 0;
 }
 
-/* Moves the strings of set a into *out (an empty tt_litset). */
-static void give(sset *a, tt_litset *out)
+/* Whether string t (len n, contexts c) holds string u (len k, contexts d) at offset o such
+ * that every occurrence of t in a context c allows is an occurrence of u in a context d
+ * allows. */
+static int covers(const char *t, size_t n, unsigned c, const char *u, size_t k, unsigned d,
+                  size_t o)
 {
+    unsigned x, y;
+    if (t[o] != u[0] || memcmp(t + o, u, k))
+        return 0;
+    for (x = 0; x < 2; x++)
+        for (y = 0; y < 2; y++) {
+            /* the bytes around u: inside t, known; at t's ends, t's context */
+            unsigned bx = o > 0 ? (unsigned)tt_is_word((unsigned char)t[o - 1]) : x;
+            unsigned by = o + k < n ? (unsigned)tt_is_word((unsigned char)t[o + k]) : y;
+            if ((c & TT_LIT_CTX(x, y)) && !(d & TT_LIT_CTX(bx, by)))
+                return 0;
+        }
+    return 1;
+}
+
+#define MAX_COVER 64    /* the most strings drop_covered compares pairwise */
+
+/* Drops from s/len/ctx[0..m) every string that begins or ends with another one of them in a
+ * context that string allows ("missiles" holds "missile"): a match with the longer holds the shorter, and
+ * a text position with both would give two hits.  Returns how many are left (each dropped
+ * string freed). */
+static size_t drop_covered(char **s, size_t *len, unsigned char *ctx, size_t m)
+{
+    size_t i, j, k = 0;
+    if (m > MAX_COVER)
+        return m;   /* only an economy: not worth m * m comparisons */
+    for (i = 0; i < m; i++) {
+        int drop = 0;
+        for (j = 0; j < m && !drop; j++) {
+            if (j == i || len[j] > len[i] || (len[j] == len[i] && j > i) || !s[j])
+                continue;   /* equal strings are one already; a dropped one covers nothing */
+            /* as a prefix or a suffix ("missiles", "anti-missile"): a linear cost */
+            drop = covers(s[i], len[i], ctx[i], s[j], len[j], ctx[j], 0) ||
+                   covers(s[i], len[i], ctx[i], s[j], len[j], ctx[j], len[i] - len[j]);
+        }
+        if (drop) {
+            tt_free(s[i]);
+            s[i] = NULL;
+        }
+    }
+    for (i = 0; i < m; i++)
+        if (s[i]) {
+            s[k] = s[i];
+            len[k] = len[i];
+            ctx[k++] = ctx[i];
+        }
+    return k;
+}
+
+typedef struct ctxstr {
+    char *s;
+    size_t len;
+    unsigned char ctx;
+} ctxstr;
+
+static int cmp_ctxstr(const void *x, const void *y)
+{
+    const ctxstr *a = x, *b = y;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return memcmp(a->s, b->s, a->len);
+}
+
+/* Makes equal strings of s/len/ctx[0..*m) one, with the contexts of each (sorted by length,
+ * then bytes).  0, or -1 on out of memory (nothing changed). */
+static int merge_equal(char **s, size_t *len, unsigned char *ctx, size_t *m)
+{
+    ctxstr *v = tt_malloc((*m + 1) * sizeof *v);
+    size_t i, k = 0;
+    if (!v)
+        return -1;
+    for (i = 0; i < *m; i++) {
+        v[i].s = s[i];
+        v[i].len = len[i];
+        v[i].ctx = ctx[i];
+    }
+    qsort(v, *m, sizeof *v, cmp_ctxstr);
+    for (i = 0; i < *m; i++) {
+        if (k && !cmp_ctxstr(&v[k - 1], &v[i])) {
+            v[k - 1].ctx |= v[i].ctx;
+            tt_free(v[i].s);
+            continue;
+        }
+        v[k++] = v[i];
+    }
+    for (i = 0; i < k; i++) {
+        s[i] = v[i].s;
+        len[i] = v[i].len;
+        ctx[i] = v[i].ctx;
+    }
+    *m = k;
+    tt_free(v);
+    return 0;
+}
+
+/* Moves the strings of set a into *out (an empty tt_litset), each without its word-boundary
+ * marks, which become its contexts (out->ctx): a mark before a string says that PCRE2's \\b
+ * holds just before it in every match that holds it there, so the byte before it is a word
+ * byte exactly when its first byte is not one (PCRE2 without UCP: ASCII letters, digits and
+ * '_'); a mark after it, likewise for the byte after it.  Marks inside a string are dropped
+ * (they tell nothing about the text around it).  Strings equal without their marks become one,
+ * with the contexts of each.  0, or -1 on out of memory (a is released either way). */
+static int give(parser *p, sset *a, tt_litset *out)
+{
+    size_t i, j, k, m = 0;
+    int marked = 0;
+    memset(out, 0, sizeof *out);
+    if (a->n && !(out->ctx = tt_calloc(a->n, 1))) {
+        sset_free(a);
+        return nomem(p);
+    }
+    for (i = 0; i < a->n && !marked; i++)
+        marked = has_mark(a->s[i], a->len[i]);
+    for (i = 0; i < a->n; i++) {
+        char *t = a->s[i];
+        size_t n = a->len[i], lead = 0, trail = 0;
+        unsigned before = 3, after = 3, c = 0, x, y;
+        if (!marked) {    /* distinct strings, in any context */
+            out->ctx[m++] = TT_LIT_CTX_ANY;
+            continue;
+        }
+        while (lead < n && is_mark(t[lead]))
+            lead++;
+        while (trail < n - lead && is_mark(t[n - 1 - trail]))
+            trail++;
+        if (lead < n) {
+            /* before: bit 0 a byte that is no word byte (or none) may precede, bit 1 a word
+             * byte may; a \b before a word byte allows bit 0 only, before another bit 1 */
+            int w0 = tt_is_word((unsigned char)t[lead]);
+            int w1 = tt_is_word((unsigned char)t[n - 1 - trail]);
+            for (j = 0; j < lead; j++)
+                before &= (unsigned char)t[j] == WB ? (w0 ? 1u : 2u)
+                          : (unsigned char)t[j] == NWB ? 1u : 3u;
+            for (j = n - trail; j < n; j++)
+                after &= (unsigned char)t[j] == WB ? (w1 ? 1u : 2u)
+                         : (unsigned char)t[j] == NWA ? 1u : 3u;
+        }
+        for (j = k = 0; j < n; j++)
+            if (!is_mark(t[j]))
+                t[k++] = t[j];
+        t[k] = '\0';
+        for (x = 0; x < 2; x++)
+            for (y = 0; y < 2; y++)
+                if ((before >> x & 1) && (after >> y & 1))
+                    c |= TT_LIT_CTX(x, y);
+        a->s[m] = t;
+        a->len[m] = k;
+        out->ctx[m++] = (unsigned char)c;
+    }
+    if (marked && merge_equal(a->s, a->len, out->ctx, &m)) {
+        sset_free(a);      /* every string is still its own */
+        tt_free(out->ctx);
+        out->ctx = NULL;
+        return nomem(p);
+    }
+    m = drop_covered(a->s, a->len, out->ctx, m);
     out->s = a->s;
     out->len = a->len;
-    out->n = a->n;
+    out->n = m;
     memset(a, 0, sizeof *a);
+    return 0;
 }
 
 /* The top-level branches being recorded (tt_literal_extract_branches); ok drops to 0 when
@@ -1049,15 +1479,13 @@ static int record(parser *p, const summ *x, brlist *bl)
     }
     memset(&c, 0, sizeof c);
     memset(&bl->v[bl->n], 0, sizeof bl->v[bl->n]);
-    if (sset_copy(&c, &x->rq))
+    if (sset_copy(&c, &x->rq) || give(p, &c, &bl->v[bl->n].first))
         return nomem(p);
-    give(&c, &bl->v[bl->n].first);
     if (x->has_rq2 && strong(p, &x->rq2)) {
-        if (sset_copy(&c, &x->rq2)) {
+        if (sset_copy(&c, &x->rq2) || give(p, &c, &bl->v[bl->n].second)) {
             tt_litset_release(&bl->v[bl->n].first);
             return nomem(p);
         }
-        give(&c, &bl->v[bl->n].second);
     }
     bl->n++;
     return 0;
@@ -1107,13 +1535,10 @@ static int extract(const unsigned char *s, size_t len, int caseless, size_t min_
         sset_free(&top.rq2);
         top.has_rq2 = 0;
     }
-    out->s = top.rq.s;
-    out->len = top.rq.len;
-    out->n = top.rq.n;
-    if (top.has_rq2) {
-        out2->s = top.rq2.s;
-        out2->len = top.rq2.len;
-        out2->n = top.rq2.n;
+    if (give(&p, &top.rq, out) || (top.has_rq2 && give(&p, &top.rq2, out2))) {
+        summ_free(&top);
+        tt_litset_release(out);
+        return -1;
     }
     return 1;
 }
@@ -1175,5 +1600,6 @@ void tt_litset_release(tt_litset *s)
         tt_free(s->s[i]);
     tt_free(s->s);
     tt_free(s->len);
+    tt_free(s->ctx);
     memset(s, 0, sizeof *s);
 }

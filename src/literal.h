@@ -15,7 +15,16 @@ typedef struct tt_litset {
     char **s;
     size_t *len;
     size_t n;
+    unsigned char *ctx;   /* per string, the contexts an occurrence of it can be part of a
+                             match in (TT_LIT_CTX bits); NULL: any */
 } tt_litset;
+
+/* The context bit of an occurrence with (1) or without (0) a word byte (ASCII letter, digit,
+ * '_') just before it and just after it.  A string that a pattern holds only after a \b, and
+ * that starts with a letter, has the bits with before = 0 only: an occurrence inside a word
+ * cannot be part of a match. */
+#define TT_LIT_CTX(before, after) (1u << ((before) << 1 | (after)))
+#define TT_LIT_CTX_ANY 0xFu
 
 /* Extracts the required literals of regex (UTF-8, PCRE2 syntax, compiled with PCRE2_UTF and,
  * if caseless, PCRE2_CASELESS).  ASCII letters in the result are lowercase.  Returns 1 and

@@ -101,6 +101,8 @@ struct tt_scanner {
                                   key groups, all bits of its groups set in gall */
     uint32_t *gall;
     uint32_t *always_pats;     /* the patterns without a literal, in order */
+    uint32_t *lazy_head;       /* per pattern: its first lazy key (rs->lazy), or UINT32_MAX */
+    uint32_t *lazy_next;       /* per lazy key: the next of its pattern, or UINT32_MAX */
     size_t nalways;
     uint32_t *runlist;         /* the patterns to consider in the current sentence */
     tt_article art;            /* the article context model (article.c) */
@@ -113,45 +115,20 @@ struct tt_scanner {
 #define JIT_STACK_MAX (8u << 20)
 
 /* The bit of sc->lctx for a hit with (1) or without (0) a word byte before and after it. */
-#define CTX_BIT(before, after) (1u << ((before) << 1 | (after)))
+#define CTX_BIT(before, after) TT_LIT_CTX(before, after)
 
-/* The contexts a string with word-boundary conditions pre and post (TT_LP_*) fits in. */
-static unsigned ctx_bits(unsigned char pre, unsigned char post)
-{
-    unsigned b = 0, w, x;
-    for (w = 0; w < 2; w++)
-        for (x = 0; x < 2; x++)
-            if ((pre == TT_LP_ANY || (pre == TT_LP_WORD) == w) &&
-                (post == TT_LP_ANY || (post == TT_LP_WORD) == x))
-                b |= CTX_BIT(w, x);
-    return b;
-}
-
-/* sc->lctx: a literal that only literal sets use, and only as a whole word (\b at both ends,
- * as most are), is useless where a letter touches it ("aid" in "said"): its hit is dropped
- * before it makes its patterns candidates.  A literal any other pattern uses fits anywhere. */
+/* sc->lctx: the contexts a hit of each literal can be part of a match in (prefilter.c, from
+ * the literal sets' word boundaries and the \\b around a regex's literals): a literal used only
+ * as a whole word is useless where a letter touches it ("aid" in "said"), and its hit is
+ * dropped before it makes its patterns candidates. */
 static int literal_contexts(tt_scanner *sc)
 {
-    const tt_ruleset *rs = sc->rs;
-    const tt_prefilter *pf = rs->pf;
-    size_t n = tt_prefilter_nliterals(pf), st, i, p;
+    const tt_prefilter *pf = sc->rs->pf;
+    size_t n = tt_prefilter_nliterals(pf), st;
     if (!(sc->lctx = tt_calloc(n + 1, 1)))
         return -1;
-    for (st = 0; st < n; st++) {
-        size_t np;
-        const uint32_t *pats = tt_prefilter_patterns(pf, (uint32_t)st, &np);
-        for (i = 0; i < np; i++)
-            if (pats[i] >= rs->npatterns || !rs->litpat[pats[i]].n)
-                sc->lctx[st] = 0xF;   /* a second key's, a group's or a regex's literal */
-    }
-    for (p = 0; p < rs->npatterns; p++) {
-        const tt_litpat *lp = &rs->litpat[p];
-        for (i = 0; i < lp->n; i++) {
-            long l = tt_prefilter_find(pf, (const char *)lp->alt[i].s, lp->alt[i].len);
-            if (l >= 0)
-                sc->lctx[l] |= (unsigned char)ctx_bits(lp->alt[i].pre, lp->alt[i].post);
-        }
-    }
+    for (st = 0; st < n; st++)
+        sc->lctx[st] = (unsigned char)tt_prefilter_contexts(pf, (uint32_t)st);
     return 0;
 }
 
@@ -165,6 +142,16 @@ static void art_regex_init(const tt_scanner *sc, art_regex *ar, const pcre2_code
     ar->failed = 0;
     ar->jit = code && !sc->lim.no_jit &&
               pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit) == 0 && jit > 0;
+}
+
+/* Whether prefilter key `key` of pattern p is a lazy one (rs->lazy). */
+static int is_lazy(const tt_scanner *sc, uint32_t key, uint32_t p)
+{
+    uint32_t z;
+    for (z = sc->lazy_head[p]; z != UINT32_MAX; z = sc->lazy_next[z])
+        if (sc->rs->lazy[z].key == key)
+            return 1;
+    return 0;
 }
 
 tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
@@ -196,6 +183,8 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     sc->gnone = tt_calloc(rs->npatterns + 1, sizeof *sc->gnone);
     sc->gall = tt_calloc(rs->npatterns + 1, sizeof *sc->gall);
     sc->always_pats = tt_calloc(rs->npatterns + 1, sizeof *sc->always_pats);
+    sc->lazy_head = tt_malloc((rs->npatterns + 1) * sizeof *sc->lazy_head);
+    sc->lazy_next = tt_malloc((rs->nlazy + 1) * sizeof *sc->lazy_next);
     sc->runlist = tt_calloc(rs->npatterns + 1, sizeof *sc->runlist);
     sc->acc = tt_calloc(nt, sizeof *sc->acc);
     sc->hs_pats = tt_calloc(rs->npatterns + 1, sizeof *sc->hs_pats);
@@ -210,10 +199,19 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
         !sc->matched || !sc->val || !sc->cand ||
         !sc->candlist || !sc->failed || !sc->jitted || !sc->always || !sc->always_pats ||
         !sc->need2 || !sc->seen2 || !sc->seen2list || !sc->gfirst || !sc->gsecond ||
-        !sc->gnone || !sc->gall ||
+        !sc->gnone || !sc->gall || !sc->lazy_head || !sc->lazy_next ||
         !sc->runlist || !sc->acc || tt_article_init(&sc->art, rs->ntopics)) {
         tt_scanner_free(sc);
         return NULL;
+    }
+    {
+        size_t z;
+        for (z = 0; z < rs->npatterns; z++)
+            sc->lazy_head[z] = UINT32_MAX;
+        for (z = rs->nlazy; z-- > 0;) {   /* each pattern's in the order they were made */
+            sc->lazy_next[z] = sc->lazy_head[rs->lazy[z].pattern];
+            sc->lazy_head[rs->lazy[z].pattern] = (uint32_t)z;
+        }
     }
     {
         size_t t, i;
@@ -223,7 +221,8 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
                 int hs = rs->in_hs && rs->in_hs[p];
                 sc->always[p] = !hs && (!rs->pf || tt_prefilter_always(rs->pf, p));
                 sc->need2[p] = !hs && rs->pf &&
-                               !tt_prefilter_always(rs->pf, rs->npatterns + p);
+                               (!tt_prefilter_always(rs->pf, rs->npatterns + p) ||
+                                is_lazy(sc, (uint32_t)(rs->npatterns + p), (uint32_t)p));
                 if (hs)
                     sc->hs_pats[sc->nhs_pats++] = (uint32_t)p;
                 sc->jitted[p] = !sc->lim.no_jit &&
@@ -239,7 +238,8 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
         for (g = 0; rs->pf && g < rs->ngroups; g++) {
             uint32_t p = rs->groups[g].pattern, bit = 1u << rs->groups[g].bit;
             sc->gall[p] |= bit;
-            if (tt_prefilter_always(rs->pf, 2 * rs->npatterns + 2 * g + 1))
+            if (tt_prefilter_always(rs->pf, 2 * rs->npatterns + 2 * g + 1) &&
+                !is_lazy(sc, (uint32_t)(2 * rs->npatterns + 2 * g + 1), p))
                 sc->gnone[p] |= bit;
         }
     }
@@ -300,6 +300,8 @@ void tt_scanner_free(tt_scanner *sc)
     tt_free(sc->gnone);
     tt_free(sc->gall);
     tt_free(sc->always_pats);
+    tt_free(sc->lazy_head);
+    tt_free(sc->lazy_next);
     tt_free(sc->runlist);
     tt_article_release(&sc->art);
     tt_free(sc->acc);
@@ -940,6 +942,49 @@ static void mark_second(tt_scanner *sc, uint32_t q, size_t *n2)
     }
 }
 
+/* Whether one of set's strings occurs in sentence s, folded, in a context it allows (the
+ * sentence's end counts as a byte that is no word byte, as it does for PCRE2's subject). */
+static int occurs(const tt_scanner *sc, const tt_litset *set, size_t s)
+{
+    const unsigned char *t = (const unsigned char *)sc->res.text;
+    size_t start = sc->res.sent[s].start, end = sc->res.sent[s].end, k, i, j;
+    for (k = 0; k < set->n; k++) {
+        const unsigned char *l = (const unsigned char *)set->s[k];
+        size_t n = set->len[k];
+        unsigned ctx = set->ctx ? set->ctx[k] : TT_LIT_CTX_ANY;
+        for (i = start; n && i + n <= end; i++) {
+            if (tt_fold(t[i]) != l[0])
+                continue;
+            for (j = 1; j < n && tt_fold(t[i + j]) == l[j]; j++)
+                ;
+            if (j == n && (ctx & CTX_BIT(i > 0 && tt_is_word(t[i - 1]),
+                                         i + n < end && tt_is_word(t[i + n]))))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Looks for candidate p's lazy keys in sentence s (compile.h: tt_lazykey) and marks the ones
+ * that occur, as a hit of them would. */
+static void lazy_keys(tt_scanner *sc, uint32_t p, size_t s, size_t *n2)
+{
+    const tt_ruleset *rs = sc->rs;
+    uint32_t z;
+    for (z = sc->lazy_head[p]; z != UINT32_MAX; z = sc->lazy_next[z]) {
+        uint32_t q = rs->lazy[z].key;
+        int known;
+        if (q < 2 * rs->npatterns) {
+            known = sc->seen2[p];
+        } else {
+            const tt_keygroup *g = &rs->groups[(q - 2 * rs->npatterns) / 2];
+            known = (((q - 2 * rs->npatterns) & 1 ? sc->gsecond[p] : sc->gfirst[p]) >> g->bit) & 1;
+        }
+        if (!known && occurs(sc, &rs->lazy[z].set, s))
+            mark_second(sc, q, n2);
+    }
+}
+
 /* Drops the candidates candlist[0..nc) whose second requirement has no hit in the sentence,
  * or none of whose key groups has both its keys (clearing the marks of the sentence);
  * returns how many are left. */
@@ -1109,6 +1154,9 @@ static int tag_sentences(tt_scanner *sc)
                 }
             }
         }
+        for (i = 0; i < nc; i++)
+            if (sc->lazy_head[sc->candlist[i]] != UINT32_MAX)
+                lazy_keys(sc, sc->candlist[i], s, &n2);
         nc = second_requirement(sc, nc, n2);
         while (g < ng && sc->hshits[g].end <= r->sent[s].start)
             g++;

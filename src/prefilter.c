@@ -22,8 +22,16 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include "ascii.h"
 
 #include "alloc.h"
+#include "ascii.h"
+#include "literal.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define BITS 18                          /* bitmap size: 2^18 bits = 32 KiB */
 #define HASH(w) (((uint32_t)(w) * 0x9E3779B1u) >> (32 - BITS))
@@ -32,6 +40,12 @@
 typedef struct literal {
     unsigned char *s;          /* folded bytes */
     size_t len;
+    unsigned char ctx;         /* the contexts a hit of it can be used in (TT_LIT_CTX bits):
+                                  those of each of its patterns' strings */
+    unsigned char inner;       /* a hit of it inside a word (a word byte before and at its
+                                  start) can be used: its first byte is a word byte and its
+                                  contexts allow one before it */
+    unsigned char off;         /* its key: its four (eight) bytes from s + off (key_offset) */
     size_t pat_first, npats;   /* its patterns: pats[pat_first ...] */
 } literal;
 
@@ -48,6 +62,10 @@ struct tt_prefilter {
                                           whose first four bytes begin a long literal ("the ")
                                           go no further than this bit */
     uint64_t bm2[65536 / 64];  /* the two-byte literals, by their two folded bytes */
+    uint64_t bm4i[(1u << BITS) / 64];   /* bm4 of the inner literals alone */
+    size_t ninner;             /* inner literals (0: positions inside words are skipped) */
+    size_t nwkeys;             /* keys whose first byte is no word byte (0: positions at such
+                                  a byte are skipped) */
     table t4;
     table t8;                  /* literals of 8 bytes or more, by their first 8 */
     table t2;                  /* two-byte literals */
@@ -187,6 +205,9 @@ static int enter(tt_prefilter *pf, uint32_t key, uint64_t key8, int long8, uint3
     pf->chain_next[pf->nchain] = t->head[at];
     t->head[at] = (uint32_t)pf->nchain++;
     pf->bm4[h / 64] |= 1ull << (h % 64);
+    pf->nwkeys += !(tt_is_word(key & 0xFF) || (key & 0xFF) == 0x7F);
+    if (pf->lits[l].inner)
+        pf->bm4i[h / 64] |= 1ull << (h % 64);
     return 0;
 }
 
@@ -205,10 +226,55 @@ static int enter2(tt_prefilter *pf, uint32_t key, uint32_t l)
     return 0;
 }
 
+/* Whether the folded s[0..n) is an English function word, which most sentences hold. */
+static int common_word(const unsigned char *s, size_t n)
+{
+    static const char *const w[] = {"the", "a", "an", "of", "and", "or", "to", "in", "on",
+                                    "at", "for", "with", "by", "from", "as", "is", "was",
+                                    "are", "were", "be", "has", "had", "have", "it", "its",
+                                    "that", "this", "said", "two", "new", "not", "but", "after",
+                                    "other", "over", "into", "s"};
+    size_t k;
+    for (k = 0; n <= 5 && k < sizeof w / sizeof *w; k++)
+        if (w[k][0] == s[0] && strlen(w[k]) == n && !memcmp(s, w[k], n))
+            return 1;
+    return 0;
+}
+
+/* Where literal l (four bytes or more) is keyed: at its start, or at a word of it that follows
+ * a byte that is no word byte ("the meeting" at "meet"), whichever is least common: a key that
+ * begins with a function word ("the ", " and") or with a space would be looked up at a good
+ * part of all words.  A key after a byte that is no word byte lies at a word's start in the
+ * text too, where the scan looks (scan_body). */
+static size_t key_offset(const literal *l)
+{
+    size_t o, best = 0;
+    int bestp = 3;
+    for (o = 0; o + 4 <= l->len; o++) {
+        size_t a = o, b;
+        int pen;
+        if (o > 0 && (tt_is_word(l->s[o - 1]) || l->s[o - 1] == 0x7F))
+            continue;
+        while (a < l->len && !tt_is_word(l->s[a]))
+            a++;
+        for (b = a; b < l->len && tt_is_word(l->s[b]); b++)
+            ;
+        pen = a > o ? 1 : 0;                         /* a space or a mark first */
+        if (a < l->len && common_word(l->s + a, b - a))
+            pen = 2;
+        if (pen < bestp) {
+            bestp = pen;
+            best = o;
+        }
+    }
+    return best;
+}
+
 typedef struct entry {
     unsigned char *s;          /* folded copy */
     size_t len;
     uint32_t pattern;
+    unsigned char ctx;
 } entry;
 
 static int cmp_entry(const void *a, const void *b)
@@ -223,7 +289,8 @@ static int cmp_entry(const void *a, const void *b)
     return x->pattern < y->pattern ? -1 : x->pattern > y->pattern;
 }
 
-tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, const size_t *nlits,
+tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
+                               const unsigned char *const *ctx, const size_t *nlits,
                                size_t npatterns)
 {
     tt_prefilter *pf = tt_calloc(1, sizeof *pf);
@@ -258,9 +325,11 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, co
                 x->s[j] = fold((unsigned char)lits[p][i][j]);
             x->len = lens[p][i];
             x->pattern = (uint32_t)p;
+            x->ctx = (unsigned char)(ctx && ctx[p] ? ctx[p][i] : TT_LIT_CTX_ANY);
             ne++;
         }
     }
+    if (getenv("PFDUMP2")) for (i = 0; i < ne; i++) if ((e[i].ctx & 0xC) && tt_is_word(e[i].s[0])) fprintf(stderr, "ENT %u '%.*s' %x\n", e[i].pattern, (int)e[i].len, e[i].s, e[i].ctx);
     if (ne)
         qsort(e, ne, sizeof *e, cmp_entry);
     for (i = 0; i < ne; i++) {
@@ -272,6 +341,7 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, co
             e[i].s = NULL;
             l->len = e[i].len;
             l->pat_first = i;       /* pats[] is filled in entry order */
+            l->ctx = e[i].ctx;
             if (l->len == 2)
                 pf->n2++;
             else if (l->len == 3)
@@ -281,10 +351,18 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, co
             n8 += l->len >= 8;
         } else {
             l = &pf->lits[pf->nlits - 1];
+            l->ctx |= e[i].ctx;
             if (e[i].pattern == e[i - 1].pattern)
                 continue;           /* the same pattern twice */
         }
         pf->pats[l->pat_first + l->npats++] = e[i].pattern;
+    }
+    for (j = 0; j < pf->nlits; j++) {
+        literal *l = &pf->lits[j];
+        /* folded, '_' reads 0x7F: a word byte too */
+        l->inner = (tt_is_word(l->s[0]) || l->s[0] == 0x7F) &&
+                   (l->ctx & (TT_LIT_CTX(1, 0) | TT_LIT_CTX(1, 1)));
+        pf->ninner += l->inner;
     }
     /* a three-byte literal is entered once per possible fourth byte (folded, so 128 keys at
      * most): the scan then needs one lookup per position */
@@ -300,7 +378,10 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, co
             continue;
         }
         if (l->len >= 4) {
-            if (enter(pf, key, l->len >= 8 ? key_of(l->s, 8) : 0, l->len >= 8, (uint32_t)j))
+            size_t o = l->off = (unsigned char)key_offset(l);
+            key = (uint32_t)key_of(l->s + o, 4);
+            if (enter(pf, key, l->len - o >= 8 ? key_of(l->s + o, 8) : 0, l->len - o >= 8,
+                      (uint32_t)j))
                 goto fail;
             continue;
         }
@@ -321,101 +402,155 @@ fail:
     return NULL;
 }
 
+/* The scan state of one document: where hits go. */
+typedef struct scan {
+    const tt_prefilter *pf;
+    const unsigned char *text;
+    size_t len;
+    tt_pf_hit **hits;
+    size_t *n, *cap;
+} scan;
+
 /* Appends a hit for every literal of chain e that occurs at text[i], whose first `from` bytes
- * are known to match. */
-static int walk(const tt_prefilter *pf, uint32_t e, size_t from, const unsigned char *text,
-                size_t len, size_t i, tt_pf_hit **hits, size_t *n, size_t *cap)
+ * are known to match; inside: text[i] is inside a word, where only inner literals count. */
+static int walk(const scan *sc, uint32_t e, size_t from, size_t i, int inside)
 {
+    const tt_prefilter *pf = sc->pf;
     for (; e != UINT32_MAX; e = pf->chain_next[e]) {
         const literal *lit = &pf->lits[pf->chain_lit[e]];
-        size_t k;
-        if (i + lit->len > len)
+        size_t k, st = i - lit->off;
+        if (i < lit->off || st + lit->len > sc->len || (inside && !lit->inner))
             continue;
-        for (k = from; k < lit->len; k++)
-            if (fold(text[i + k]) != lit->s[k])
+        /* keyed inside: its start may be inside a word, where it counts only if inner */
+        if (lit->off && !lit->inner && st > 0 && tt_is_word(sc->text[st - 1]) &&
+            tt_is_word(sc->text[st]))
+            continue;
+        for (k = 0; k < lit->off; k++)
+            if (fold(sc->text[st + k]) != lit->s[k])
+                break;
+        if (k < lit->off)
+            continue;
+        for (k = lit->off + from; k < lit->len; k++)
+            if (fold(sc->text[st + k]) != lit->s[k])
                 break;
         if (k < lit->len)
             continue;
-        if (*n == *cap && tt_grow(hits, cap, *n + 1, sizeof **hits))
+        if (*sc->n == *sc->cap && tt_grow(sc->hits, sc->cap, *sc->n + 1, sizeof **sc->hits))
             return -1;
-        (*hits)[*n].end = i + lit->len;
-        (*hits)[*n].state = pf->chain_lit[e];
-        (*n)++;
+        (*sc->hits)[*sc->n].end = st + lit->len;
+        (*sc->hits)[*sc->n].state = pf->chain_lit[e];
+        (*sc->n)++;
     }
     return 0;
 }
 
 /* Appends a hit for every literal with this four-byte key that occurs at text[i]. */
-static int verify(const tt_prefilter *pf, uint32_t key, const unsigned char *text, size_t len,
-                  size_t i, tt_pf_hit **hits, size_t *n, size_t *cap)
+static int verify(const scan *sc, uint32_t key, size_t i, int inside)
 {
+    const tt_prefilter *pf = sc->pf;
     size_t slot = table_slot(&pf->t4, key);
     uint64_t w;
     uint32_t h;
     if (!pf->t4.used[slot])
         return 0;
-    if (walk(pf, pf->t4.head[slot], 4, text, len, i, hits, n, cap))
+    if (walk(sc, pf->t4.head[slot], 4, i, inside))
         return -1;
-    if (!(pf->t4.used[slot] & 2) || i + 8 > len)
+    if (!(pf->t4.used[slot] & 2) || i + 8 > sc->len)
         return 0;
-    memcpy(&w, text + i, 8);
+    memcpy(&w, sc->text + i, 8);
     w = load_order64(w) | 0x2020202020202020ull;
     h = HASH8(w);
     if (!((pf->bm8[h / 64] >> (h % 64)) & 1))
         return 0;
     slot = table_slot(&pf->t8, w);
-    return pf->t8.used[slot] ? walk(pf, pf->t8.head[slot], 8, text, len, i, hits, n, cap) : 0;
+    return pf->t8.used[slot] ? walk(sc, pf->t8.head[slot], 8, i, inside) : 0;
 }
 
-/* Appends a hit for the two-byte literal that occurs at text[i] (key: its folded bytes), if
- * any. */
-static int verify2(const tt_prefilter *pf, uint32_t key, const unsigned char *text, size_t len,
-                   size_t i, tt_pf_hit **hits, size_t *n, size_t *cap)
+/* Checks position i, whose next four bytes, folded, are w: every literal, or when the
+ * position is inside a word (a word byte before it and at it) the inner ones only. */
+static int check_at(const scan *sc, uint32_t w, size_t i, int inside)
 {
-    size_t slot = table_slot(&pf->t2, key);
-    return pf->t2.used[slot] ? walk(pf, pf->t2.head[slot], 2, text, len, i, hits, n, cap) : 0;
-}
-
-/* Checks the position i whose next four bytes, folded, are w; with two, the two-byte
- * literals as well. */
-static int scan_at(const tt_prefilter *pf, uint32_t w, int two, const unsigned char *text,
-                   size_t len, size_t i, tt_pf_hit **hits, size_t *n, size_t *cap)
-{
+    const tt_prefilter *pf = sc->pf;
+    const uint64_t *bm = inside ? pf->bm4i : pf->bm4;
     uint32_t h = HASH(w), k = w & 0xFFFF;
-    if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(pf, w, text, len, i, hits, n, cap))
+    if (((bm[h / 64] >> (h % 64)) & 1) && verify(sc, w, i, inside))
         return -1;
-    if (two && ((pf->bm2[k / 64] >> (k % 64)) & 1) && verify2(pf, k, text, len, i, hits, n, cap))
-        return -1;
+    if (pf->n2 && ((pf->bm2[k / 64] >> (k % 64)) & 1)) {
+        size_t slot = table_slot(&pf->t2, k);
+        if (pf->t2.used[slot] && walk(sc, pf->t2.head[slot], 2, i, inside))
+            return -1;
+    }
     return 0;
 }
 
-/* The positions [0, len - 3) of the text, where four bytes can be read.  The loop is written
- * twice so that the common case pays no test for two-byte literals (scan_at is not inlined
- * into a loop: a call per byte doubled the scan's instructions). */
-static int scan_body(const tt_prefilter *pf, const unsigned char *text, size_t len,
-                     tt_pf_hit **hits, size_t *n, size_t *cap)
+#ifdef __SSE2__
+/* The word bytes of the 16 bytes at p, a bit each (ASCII letters, digits, '_'). */
+static unsigned word_mask(const unsigned char *p)
 {
-    size_t i;
-    uint32_t w, h, k;
-    if (!pf->n2) {
-        for (i = 0; i + 4 <= len; i++) {
-            memcpy(&w, text + i, 4);
-            w = load_order(w) | 0x20202020u;
-            h = HASH(w);
-            if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(pf, w, text, len, i, hits, n, cap))
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)),
+                                  _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    __m128i under = _mm_cmpeq_epi8(v, _mm_set1_epi8('_'));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(alpha, digit), under));
+}
+#endif
+
+/* The positions [0, end) of the text (four bytes readable at each).  A key's first byte is a
+ * word byte or not, and a literal keyed inside itself follows a byte that is no word byte
+ * (key_offset), so a position can start a key only where its byte fits: most keys begin with
+ * a word byte and, when no literal is inner, only where a word begins (a byte that is no word
+ * byte before it).  Sixteen bytes at a time, SSE2 finds the word bytes and only the positions
+ * that can start a key are looked up: about one in six of the text's. */
+static int scan_body(const scan *sc, size_t end)
+{
+    const tt_prefilter *pf = sc->pf;
+    const unsigned char *text = sc->text;
+    size_t i = 0;
+    uint32_t w, h, prev = 0;   /* the byte before position i is a word byte */
+#ifdef __SSE2__
+    unsigned carry = 0;
+    if (!pf->ninner && !pf->n2) {   /* the common case, without per-position tests */
+        for (; i + 16 <= end; i += 16) {
+            unsigned m = word_mask(text + i);
+            unsigned todo = (m & ~((m << 1) | carry)) | (pf->nwkeys ? ~m & 0xFFFFu : 0);
+            carry = m >> 15;
+            while (todo) {
+                size_t at = i + (unsigned)__builtin_ctz(todo);
+                todo &= todo - 1;
+                memcpy(&w, text + at, 4);
+                w = load_order(w) | 0x20202020u;
+                h = HASH(w);
+                if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(sc, w, at, 0))
+                    return -1;
+            }
+        }
+    }
+    for (; i + 16 <= end; i += 16) {
+        unsigned m = word_mask(text + i);
+        unsigned inside = m & ((m << 1) | carry);
+        unsigned todo = (m & ~inside) | (pf->nwkeys ? ~m & 0xFFFFu : 0) |
+                        (pf->ninner ? inside : 0);
+        carry = m >> 15;
+        while (todo) {
+            unsigned j = (unsigned)__builtin_ctz(todo);
+            todo &= todo - 1;
+            memcpy(&w, text + i + j, 4);
+            if (check_at(sc, load_order(w) | 0x20202020u, i + j, (inside >> j) & 1))
                 return -1;
         }
-        return 0;
     }
-    for (i = 0; i + 4 <= len; i++) {
+    prev = carry;
+#endif
+    for (; i < end; i++) {
+        uint32_t cur = (uint32_t)tt_is_word(text[i]);
         memcpy(&w, text + i, 4);
-        w = load_order(w) | 0x20202020u;
-        h = HASH(w);
-        k = w & 0xFFFF;
-        if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(pf, w, text, len, i, hits, n, cap))
+        if (((cur && (!prev || pf->ninner)) || (!cur && pf->nwkeys)) &&
+            check_at(sc, load_order(w) | 0x20202020u, i, (int)(prev & cur)))
             return -1;
-        if (((pf->bm2[k / 64] >> (k % 64)) & 1) && verify2(pf, k, text, len, i, hits, n, cap))
-            return -1;
+        prev = cur;
     }
     return 0;
 }
@@ -425,19 +560,28 @@ int tt_prefilter_scan(const tt_prefilter *pf, const unsigned char *text, size_t 
 {
     size_t i = len >= 4 ? len - 3 : 0, n = 0;
     unsigned char tail[8];
+    scan sc;
     *nhits = 0;
     if (pf->nfiltered == 0)
         return 0;
-    if (scan_body(pf, text, len, hits, &n, cap))
+    sc.pf = pf;
+    sc.text = text;
+    sc.len = len;
+    sc.hits = hits;
+    sc.n = &n;
+    sc.cap = cap;
+    if (scan_body(&sc, i))
         return -1;
     for (; i < len; i++) {
         /* the last bytes, padded with NULs (spaces once folded): a hit still needs the whole
          * literal inside the text, which verify() checks */
         uint32_t w;
+        int cur = tt_is_word(text[i]), inside = i > 0 && tt_is_word(text[i - 1]) && cur;
         memset(tail, 0, sizeof tail);
         memcpy(tail, text + i, len - i);
         memcpy(&w, tail, 4);
-        if (scan_at(pf, load_order(w) | 0x20202020u, pf->n2 != 0, text, len, i, hits, &n, cap))
+        if (((cur && (!inside || pf->ninner)) || (!cur && pf->nwkeys)) &&
+            check_at(&sc, load_order(w) | 0x20202020u, i, inside))
             return -1;
     }
     /* The scan finds hits by start; callers walk them by end (tag_sentences stops at the
@@ -469,6 +613,11 @@ size_t tt_prefilter_literal_len(const tt_prefilter *pf, uint32_t state)
 }
 
 int tt_prefilter_always(const tt_prefilter *pf, size_t p) { return pf->always[p]; }
+
+unsigned tt_prefilter_contexts(const tt_prefilter *pf, uint32_t state)
+{
+    return pf->lits[state].ctx;
+}
 
 size_t tt_prefilter_nliterals(const tt_prefilter *pf) { return pf->nlits; }
 

@@ -10,8 +10,11 @@
 typedef struct tt_prefilter tt_prefilter;
 
 /* lits[p] / lens[p] / nlits[p]: the folded literals of pattern p, one of which occurs in every
- * match of p; nlits[p] == 0 means p has none and must always run.  NULL on out of memory. */
-tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens, const size_t *nlits,
+ * match of p; nlits[p] == 0 means p has none and must always run.  ctx[p][i] (TT_LIT_CTX bits
+ * of literal.h) the contexts an occurrence of lits[p][i] can be part of a match of p in; ctx,
+ * or ctx[p], NULL: any.  NULL on out of memory. */
+tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
+                               const unsigned char *const *ctx, const size_t *nlits,
                                size_t npatterns);
 void tt_prefilter_free(tt_prefilter *pf);
 
@@ -37,6 +40,10 @@ size_t tt_prefilter_nliterals(const tt_prefilter *pf);
 
 /* The state of the literal s[0..len) (folded as the scan folds), or -1 when it is none. */
 long tt_prefilter_find(const tt_prefilter *pf, const char *s, size_t len);
+
+/* The contexts a hit with this state can be part of a match in (TT_LIT_CTX bits of literal.h:
+ * a word byte or none just before and just after it), over all its patterns' strings. */
+unsigned tt_prefilter_contexts(const tt_prefilter *pf, uint32_t state);
 
 /* 1 when pattern p has no literal and must run wherever its topic may apply. */
 int tt_prefilter_always(const tt_prefilter *pf, size_t p);

@@ -41,15 +41,18 @@ static void print_set(const char *re, int rc, const tt_litset *got)
     print_message("\n");
 }
 
-/* Every string of a result: at least min_len bytes, NUL-terminated, no ASCII capitals. */
+/* Every string of a result: at least min_len bytes, NUL-terminated, no ASCII capitals, no
+ * word-boundary mark left. */
 static void check_shape(const tt_litset *got, size_t min_len)
 {
     size_t i, j;
     for (i = 0; i < got->n; i++) {
         assert_true(got->len[i] >= (min_len ? min_len : 1));
         assert_int_equal(got->s[i][got->len[i]], '\0');
-        for (j = 0; j < got->len[i]; j++)
+        for (j = 0; j < got->len[i]; j++) {
             assert_false(got->s[i][j] >= 'A' && got->s[i][j] <= 'Z');
+            assert_true((unsigned char)got->s[i][j] != 0xFF);   /* no word-boundary mark */
+        }
     }
 }
 
@@ -331,8 +334,9 @@ static void test_lit_groups(void **state)
     EXPECT("(?>abc)", 0, 3, "abc");
     EXPECT("(?|(abc)|(abd))", 0, 3, "abc", "abd");
     EXPECT("(?m:abc)", 0, 3, "abc");
-    /* "a" and "c" are equally long, but "a" is an English function word: "c" is chosen */
-    EXPECT("(?s)a.c|abc", 0, 1, "c", "abc");
+    /* "a" and "c" are equally long, but "a" is an English function word: "c" is chosen; "abc"
+     * holds it, so it adds nothing */
+    EXPECT("(?s)a.c|abc", 0, 1, "c");
     EXPECT("(?<=foo)bar", 0, 3, "bar");
     EXPECT("(?<!foo)bar", 0, 3, "bar");
     EXPECT("bar(?=bazz)", 0, 3, "bar");
@@ -394,18 +398,31 @@ static void test_lit_bad_input(void **state)
 
 /* ---- soundness against PCRE2 ---- */
 
-/* Whether the ASCII-folded m[0..n) contains one of set's strings. */
-static int contains_one(const char *m, size_t n, const tt_litset *set)
+static int is_word(unsigned char c)
 {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Whether the ASCII-folded match subj[s .. e) contains one of set's strings in a context
+ * (a word byte of the subject or none just before it and just after it) its ctx allows: the
+ * scanner drops a hit in any other context. */
+static int contains_one(const char *subj, size_t s, size_t e, const tt_litset *set)
+{
+    size_t n = e - s, len = strlen(subj), i, j;
     char *f = malloc(n + 1);
-    size_t i, j;
     int found = 0;
     assert_non_null(f);
     for (i = 0; i < n; i++)
-        f[i] = (char)(m[i] >= 'A' && m[i] <= 'Z' ? m[i] + 32 : m[i]);
+        f[i] = (char)(subj[s + i] >= 'A' && subj[s + i] <= 'Z' ? subj[s + i] + 32 : subj[s + i]);
     for (i = 0; i < set->n && !found; i++)
-        for (j = 0; j + set->len[i] <= n && !found; j++)
-            found = memcmp(f + j, set->s[i], set->len[i]) == 0;
+        for (j = 0; j + set->len[i] <= n && !found; j++) {
+            size_t at = s + j, end = at + set->len[i];
+            unsigned ctx = set->ctx ? set->ctx[i] : TT_LIT_CTX_ANY;
+            int before = at > 0 && is_word((unsigned char)subj[at - 1]);
+            int after = end < len && is_word((unsigned char)subj[end]);
+            found = memcmp(f + j, set->s[i], set->len[i]) == 0 &&
+                    (ctx & TT_LIT_CTX(before, after)) != 0;
+        }
     free(f);
     return found;
 }
@@ -413,12 +430,12 @@ static int contains_one(const char *m, size_t n, const tt_litset *set)
 static void check_match(const char *re, const char *subj, size_t s, size_t e,
                         const tt_litset *set)
 {
-    if (!contains_one(subj + s, e - s, set)) {
-        print_message("pattern '%s' matches '%.*s' in '%s' without a literal\n", re,
-                      (int)(e - s), subj + s, subj);
+    if (!contains_one(subj, s, e, set)) {
+        print_message("pattern '%s' matches '%.*s' in '%s' without a literal in its context\n",
+                      re, (int)(e - s), subj + s, subj);
         print_set(re, 1, set);
     }
-    assert_true(contains_one(subj + s, e - s, set));
+    assert_true(contains_one(subj, s, e, set));
 }
 
 /* Some branch of br[0..n) has a string of its first set and of its second (if any) in the
@@ -429,8 +446,8 @@ static void check_branches(const char *re, const char *subj, size_t s, size_t e,
     size_t i;
     int ok = n == 0;
     for (i = 0; i < n && !ok; i++)
-        ok = contains_one(subj + s, e - s, &br[i].first) &&
-             (br[i].second.n == 0 || contains_one(subj + s, e - s, &br[i].second));
+        ok = contains_one(subj, s, e, &br[i].first) &&
+             (br[i].second.n == 0 || contains_one(subj, s, e, &br[i].second));
     if (!ok)
         print_message("pattern '%s' matches '%.*s' in '%s' without a branch's pair\n", re,
                       (int)(e - s), subj + s, subj);
@@ -581,7 +598,8 @@ static const char *const ATOMS[] = {
     "a", "b", "k", "s", "K", "S", "ab", "ba", "\xc5\xbf", "\xe2\x84\xaa", "\xc3\xa9", "\xc3\x89",
     ".", "\\d", "\\s", "[ab]", "[^a]", "[a-c]", "[sS]", "[kK]", "[\xc3\xa9\xc3\x89]", "\\b",
     "\\B", "^", "$", "(?=a)", "(?<=b)", "(?!a)", "(?<!a)", "(?i)", "\\Qa.\\E", "\\x61", "{",
-    "}", "]", "\\.", "-", " ", "1", "\\Ka", "a{,2}", "(?#c)", "\\1", "[:a]",
+    "}", "]", "\\.", "-", " ", "1", "\\Ka", "a{,2}", "(?#c)", "\\1", "[:a]", "\\W", "\\h",
+    "\\s+", "a?", "\\bab\\b",
 };
 #define NATOMS (sizeof ATOMS / sizeof ATOMS[0])
 static const char *const QUANTS[] = {"?", "*", "+", "{2}", "{0,1}", "{1,}", "{1,2}?", "++", "{,1}"};
@@ -620,14 +638,17 @@ static void test_lit_sound_random(void **state)
 {
     static const char *const CH[] = {"a", "b", "a", "b", "ab", "c", "k", "s", "A", "B", "K", "S", "\xc5\xbf",
                                      "\xe2\x84\xaa", "\xc3\xa9", "\xc3\x89", " ", "1", ".", "-",
-                                     "{", "}", "]"};
+                                     "{", "}", "]", "_", "\t"};
     char subj_buf[40][64];
     const char *subj[40];
     char re[400];
     size_t i, j, n, iters = 6000;
     long checked = 0, with_set = 0, with_second = 0, with_branches = 0;
     const char *env = getenv("TT_LITERAL_FUZZ");   /* more iterations on demand */
+    const char *seed = getenv("TT_LITERAL_SEED");  /* and other patterns */
     (void)state;
+    if (seed && atol(seed) > 0)
+        rng_state = (uint32_t)atol(seed);
     if (env && atol(env) > 0)
         iters = (size_t)atol(env);
     for (i = 0; i < iters; i++) {
@@ -661,6 +682,66 @@ static void test_lit_sound_random(void **state)
     assert_true(with_second > (long)iters / 20);
     assert_true(with_branches > (long)iters / 50);
     assert_true(checked > (long)iters * 3);
+}
+
+/* ---- word boundaries: the contexts of each string ---- */
+
+/* Asserts that re (case-sensitive, min_len 3) gives exactly one string, want, whose contexts
+ * are ctx. */
+static void expect_ctx(const char *re, const char *want, unsigned ctx)
+{
+    tt_litset got;
+    int rc = tt_literal_extract(re, strlen(re), 0, 3, &got);
+    if (rc != 1 || got.n != 1 || strcmp(got.s[0], want) || !got.ctx || got.ctx[0] != ctx)
+        print_message("pattern '%s': rc %d, %zu strings, first \"%s\" ctx %x; want \"%s\" ctx %x\n",
+                      re, rc, got.n, got.n ? got.s[0] : "", got.n && got.ctx ? got.ctx[0] : 0,
+                      want, ctx);
+    assert_int_equal(rc, 1);
+    assert_int_equal(got.n, 1);
+    assert_string_equal(got.s[0], want);
+    assert_non_null(got.ctx);
+    assert_int_equal(got.ctx[0], ctx);
+    tt_litset_release(&got);
+}
+
+static void test_lit_contexts(void **state)
+{
+#define NW_NW TT_LIT_CTX(0, 0)
+#define BEFORE_NW (TT_LIT_CTX(0, 0) | TT_LIT_CTX(0, 1))
+#define AFTER_NW (TT_LIT_CTX(0, 0) | TT_LIT_CTX(1, 0))
+    (void)state;
+    /* a whole word: no word byte on either side */
+    expect_ctx("\\bwar\\b", "war", NW_NW);
+    expect_ctx("\\bwar\\b(?! on drugs)", "war", NW_NW);
+    expect_ctx("(?:\\bwar\\b)", "war", NW_NW);
+    /* a word start only, a word end only, neither */
+    expect_ctx("\\bmissile", "missile", BEFORE_NW);
+    expect_ctx("missile\\b", "missile", AFTER_NW);
+    expect_ctx("missile", "missile", TT_LIT_CTX_ANY);
+    /* \\b before a non-word byte: a word byte before it ("U.S. -led") */
+    expect_ctx("\\b-led", "-led", TT_LIT_CTX(1, 0) | TT_LIT_CTX(1, 1));
+    /* \\B and a mark inside the string say nothing about the text around it */
+    expect_ctx("\\Bwar\\B", "war", TT_LIT_CTX_ANY);
+    expect_ctx("war\\b ship", "war ship", TT_LIT_CTX_ANY);
+    /* an optional part stays exact, so the boundary reaches every string */
+    {
+        tt_litset got;
+        const char *re = "\\b(?:missiles?|rockets?)\\b";
+        size_t i;
+        assert_int_equal(tt_literal_extract(re, strlen(re), 0, 3, &got), 1);
+        assert_int_equal(got.n, 4);
+        for (i = 0; i < got.n; i++)
+            assert_int_equal(got.ctx[i], NW_NW);
+        tt_litset_release(&got);
+    }
+    /* a string that holds another in a context it allows adds nothing; one that does not, stays */
+    EXPECT("missiles?", 0, 3, "missile");
+    EXPECT("\\bmissiles?\\b", 0, 3, "missile", "missiles");
+    /* the same text with and without a boundary: one string, with the contexts of both */
+    expect_ctx("\\bwar\\b|war", "war", TT_LIT_CTX_ANY);
+#undef NW_NW
+#undef BEFORE_NW
+#undef AFTER_NW
 }
 
 /* ---- second requirements ---- */
@@ -812,6 +893,7 @@ int main(void)
         cmocka_unit_test(test_lit_classes),
         cmocka_unit_test(test_lit_groups),
         cmocka_unit_test(test_lit_many),
+        cmocka_unit_test(test_lit_contexts),
         cmocka_unit_test(test_lit_second),
         cmocka_unit_test(test_lit_branches),
         cmocka_unit_test(test_lit_branches_out_of_memory),

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "literal.h"
 #include "prefilter.h"
 #include "topictag.h"
 #include "same_matches.h"
@@ -33,7 +34,7 @@ static tt_prefilter *pf_of(const char *const *lits, size_t n)
         plen[i] = len[i];
         nl[i] = 1;
     }
-    return tt_prefilter_new(pl, plen, nl, n);
+    return tt_prefilter_new(pl, plen, NULL, nl, n);
 }
 
 static void test_prefilter_find(void **state)
@@ -203,6 +204,125 @@ static void test_prefilter_scanner_words(void **state)
     tt_ruleset_free(rs);
 }
 
+/* Hits by context and by key: a whole-word literal is not looked for inside a word, a
+ * literal that begins with a function word is keyed at its next word ("the meeting" at
+ * "meet"), and both are found across the sixteen-byte blocks of the scan. */
+static void test_prefilter_scan_contexts(void **state)
+{
+    static char *l0[] = {(char *)"war"}, *l1[] = {(char *)"the meeting"},
+                *l2[] = {(char *)"unit"}, *l3[] = {(char *)" navy"};
+    static size_t n0[] = {3}, n1[] = {11}, n2[] = {4}, n3[] = {5};
+    static const unsigned char c0[] = {TT_LIT_CTX(0, 0)};           /* \bwar\b */
+    static const unsigned char c1[] = {TT_LIT_CTX(0, 0) | TT_LIT_CTX(0, 1)};   /* \bthe meeting */
+    char *const *lits[] = {l0, l1, l2, l3};
+    size_t *lens[] = {n0, n1, n2, n3};
+    const unsigned char *ctx[] = {c0, c1, NULL, NULL};
+    size_t nl[] = {1, 1, 1, 1};
+    tt_prefilter *pf = tt_prefilter_new(lits, lens, ctx, nl, 4);
+    char got[1024], text[256];
+    size_t k;
+    (void)state;
+    assert_non_null(pf);
+    assert_int_equal(tt_prefilter_contexts(pf, (uint32_t)tt_prefilter_find(pf, "war", 3)),
+                     TT_LIT_CTX(0, 0));
+    /* "war" whole, not inside "toward" (its context forbids it); "unit" (any context)
+     * inside "community" too */
+    hits_of(pf, "toward war community unit", got, sizeof got);
+    assert_string_equal(got, "10:war 19:unit 25:unit");
+    /* keyed inside itself, at the start, at the end, folded */
+    hits_of(pf, "the meeting", got, sizeof got);
+    assert_string_equal(got, "11:the meeting");
+    hits_of(pf, "At THE MEETING of the navy", got, sizeof got);
+    assert_string_equal(got, "14:THE MEETING 26: navy");
+    /* not when it starts inside a word ("bathe meeting"): its context forbids a word byte
+     * before it */
+    hits_of(pf, "bathe meeting", got, sizeof got);
+    assert_string_equal(got, "");
+    tt_prefilter_free(pf);
+    /* every offset around the sixteen-byte blocks, with whole-word literals only (the scan
+     * looks at the starts of words alone) */
+    pf = tt_prefilter_new(lits, lens, ctx, nl, 2);
+    assert_non_null(pf);
+    for (k = 0; k < 40; k++) {
+        char want[64];
+        memset(text, 'x', k);
+        text[k] = '\0';
+        strcat(text, k ? " war the meeting" : "war the meeting");
+        hits_of(pf, text, got, sizeof got);
+        snprintf(want, sizeof want, "%zu:war %zu:the meeting", k + 3 + (k != 0),
+                 k + 15 + (k != 0));
+        assert_string_equal(got, want);
+        memset(text, 'x', k);   /* glued to a word: no hit of either */
+        text[k] = '\0';
+        strcat(text, "war xthe meeting");
+        hits_of(pf, text, got, sizeof got);
+        assert_string_equal(got, k ? "" : "3:war");
+    }
+    tt_prefilter_free(pf);
+}
+
+/* A small random generator for the texts and patterns below. */
+static uint32_t rnd_state = 7;
+static uint32_t rnd(uint32_t n)
+{
+    rnd_state = rnd_state * 1103515245u + 12345u;
+    return (rnd_state >> 8) % n;
+}
+
+/* Patterns with word boundaries, \s, optional parts, function words and inflections over
+ * texts of the same words, glued and apart, across many sixteen-byte blocks: the literals'
+ * contexts, the positions the scan skips and the keys inside literals must change nothing. */
+static void test_prefilter_random(void **state)
+{
+    static const char *const rx[] = {
+        /* whole words first (NWHOLE of them), then patterns with literals inside words */
+        "\\bwar\\b", "\\bthe meeting\\b", "\\b(?:navy|naval)\\b", "\\bthe\\s+war",
+        "\\b(?:talks|summit)s?\\b", "(?i)\\bTHE NAVY\\b", "\\s(?:war|unit)s?\\b",
+        "\\bpeople(?:[’']s)? army\\b", "\\b_x\\b", "\\b(?:and|the) (?:[\\w-]+ ){0,2}units?\\b",
+        "\\bAI\\b", "\\bcyber[- ]?attacks?",
+        "cyber[- ]?attacks?", "unit\\w*", "meeting", "x_\\b",
+    };
+#define NWHOLE 12
+    static const char *const words[] = {
+        "the", "war", "toward", "meeting", "navy", "naval", "cyber", "attack", "attacks", "unit",
+        "units", "community", "talks", "summit", "people's", "people’s", "army", "AI", "_x",
+        "x_", "THE", "And", "and", "bathe", "warship", "\xC3\xA9", "7",
+    };
+    static const char *const seps[] = {" ", " ", " ", "", "-", "_", ". ", ", ", "\n", "  "};
+    char yaml[4096], text[2048];
+    size_t at, i, t, k;
+    long checked = 0;
+    (void)state;
+    for (t = 0; t < 80; t++) {
+        tt_ruleset *rs;
+        /* odd rounds: patterns whose literals all begin words (no literal may match inside
+         * a word: the scan's fast path) */
+        size_t nrx = t & 1 ? NWHOLE : sizeof rx / sizeof *rx;
+        at = (size_t)snprintf(yaml, sizeof yaml,
+                              "version: 1\ntopic:\n  id: t\n  title: T\n  patterns:\n");
+        for (i = 0; i < 6; i++) {
+            const char *r = rx[rnd((uint32_t)nrx)];
+            at += (size_t)snprintf(yaml + at, sizeof yaml - at, "    - {id: p%zu, regex: '", i);
+            for (; *r; r++)   /* a YAML single-quoted string doubles its quotes */
+                at += (size_t)snprintf(yaml + at, sizeof yaml - at, *r == '\'' ? "''" : "%c", *r);
+            at += (size_t)snprintf(yaml + at, sizeof yaml - at, "'}\n");
+        }
+        rs = sm_load(yaml);
+        for (k = 0; k < 20; k++) {
+            text[0] = '\0';
+            at = 0;
+            while (at + 40 < sizeof text && rnd(60)) {
+                const char *w = words[rnd(sizeof words / sizeof *words)];
+                const char *sep = seps[rnd(sizeof seps / sizeof *seps)];
+                at += (size_t)snprintf(text + at, sizeof text - at, "%s%s", w, sep);
+            }
+            checked += (long)sm_compare(rs, text);
+        }
+        tt_ruleset_free(rs);
+    }
+    assert_true(checked > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +330,8 @@ int main(void)
         cmocka_unit_test(test_prefilter_scan_edges),
         cmocka_unit_test(test_prefilter_scan_two_bytes),
         cmocka_unit_test(test_prefilter_scanner_words),
+        cmocka_unit_test(test_prefilter_scan_contexts),
+        cmocka_unit_test(test_prefilter_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
