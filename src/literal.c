@@ -325,15 +325,38 @@ static size_t marks(const sset *a_)
     return k;
 }
 
+/* Whether every string of a begins with a word-boundary mark (after its head mark). */
+static int all_led(const sset *a)
+{
+    size_t i;
+    for (i = 0; i < a->n; i++) {
+        const unsigned char *t = (const unsigned char *)a->s[i];
+        size_t j = a->len[i] && t[0] == HM;
+        if (j >= a->len[i] || (t[j] != WB && t[j] != NWB))
+            return 0;
+    }
+    return a->n > 0;
+}
+
 /* Whether requirement a beats b: a more selective shortest string (longer, not made of
- * function words); then a longer one; then fewer strings; then more word-boundary marks. */
+ * function words); then a longer one; then one whose strings all follow a word boundary; then
+ * fewer strings; then more word-boundary marks. */
 static int better(const sset *a, const sset *b)
 {
     size_t ma = sset_selectivity(a), mb = sset_selectivity(b);
     size_t la = sset_minlen(a), lb = sset_minlen(b);
-    return ma > mb ||
-           (ma == mb && (la > lb || (la == lb && (a->n < b->n ||
-                                                   (a->n == b->n && marks(a) > marks(b))))));
+    int wa, wb;
+    if (ma != mb)
+        return ma > mb;
+    if (la != lb)
+        return la > lb;
+    /* a set whose every string knows what comes before it can be scanned at word starts
+     * only (prefilter.c): worth more strings */
+    wa = all_led(a);
+    wb = all_led(b);
+    if (wa != wb)
+        return wa > wb;
+    return a->n < b->n || (a->n == b->n && marks(a) > marks(b));
 }
 
 /* Whether the product of exact sets a and b stays within the caps. */
@@ -1131,7 +1154,7 @@ static int parse_seq(parser *p, summ *out)
         }
         /* an item whose matches begin with its requirement: what is known of the text just
          * before it (marks only, or the end of a \s) goes before its strings too */
-        if (!it.has_ex && before_item(&it, has_run ? &run : NULL, nw_before)) {
+        if (before_item(&it, has_run ? &run : NULL, nw_before)) {
             nomem(p);
             goto fail;
         }

@@ -88,6 +88,8 @@ struct tt_scanner {
     unsigned char *cand;       /* per pattern: a literal of it occurs in this sentence */
     uint32_t *candlist;        /* the patterns with cand set */
     unsigned char *failed;     /* per pattern: hit a limit in this document: off */
+    size_t nfailed;            /* how many are set */
+    int dirty;                 /* a run was cut short: scratch marks may be left behind */
     unsigned char *jitted;     /* per pattern: JIT code exists (pcre2_jit_match can run it) */
     unsigned char *always;     /* per pattern: has no literal, may match anywhere */
     unsigned char *need2;      /* per pattern: has a second requirement (prefilter key
@@ -611,6 +613,7 @@ static int run_pattern(tt_scanner *sc, uint32_t p, size_t si)
                         rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
             pcre2_get_error_message(rc, msg, sizeof msg);
             sc->failed[p] = 1;
+            sc->nfailed++;
             if (doc_error(&sc->res, limit ? TT_ERR_MATCH_LIMIT : TT_ERR_MATCH, off, (long)p,
                           "pattern '%s' of topic '%s' failed at offset %zu: %s (%s:%d)", pi->id,
                           rs->topics[pi->topic].id, off, (const char *)msg, pi->file,
@@ -1093,12 +1096,19 @@ static int tag_sentences(tt_scanner *sc)
         sc->acc[t].role = TT_ROLE_NONE;
     }
     tt_article_begin(&sc->art, &rs->art);
-    /* a run cut short by out of memory may have left scratch marks behind */
-    memset(sc->failed, 0, rs->npatterns);
-    memset(sc->cand, 0, rs->npatterns);
-    memset(sc->seen2, 0, rs->npatterns);
-    memset(sc->gfirst, 0, rs->npatterns * sizeof *sc->gfirst);
-    memset(sc->gsecond, 0, rs->npatterns * sizeof *sc->gsecond);
+    /* per-pattern marks: a sentence clears the ones it set, but a run cut short by out of
+     * memory may have left some behind (clearing them all every document would cost
+     * O(patterns) per document: most of the time with 10,000 patterns and short articles) */
+    if (sc->nfailed)
+        memset(sc->failed, 0, rs->npatterns);
+    sc->nfailed = 0;
+    if (sc->dirty) {
+        memset(sc->cand, 0, rs->npatterns);
+        memset(sc->seen2, 0, rs->npatterns);
+        memset(sc->gfirst, 0, rs->npatterns * sizeof *sc->gfirst);
+        memset(sc->gsecond, 0, rs->npatterns * sizeof *sc->gsecond);
+    }
+    sc->dirty = 1;   /* until tag_sentences returns 0 */
     /* Hyperscan scans at most 4 GiB at once (a raised max_document): without a prefilter such
      * a document gets the same results, where a failed scan would read as out of memory */
     if (filtered && (has_odd_case(r->text, r->len) || (rs->hs && r->len > 0xFFFFFFFFu)))
@@ -1229,6 +1239,7 @@ static const tt_result *run(tt_scanner *sc, const char *text, size_t len, int cl
         return &sc->res;
     if (tag_sentences(sc) || document_totals(sc))
         goto fail;
+    sc->dirty = 0;   /* every sentence cleared its marks */
     return &sc->res;
 fail:
     nomem(err);

@@ -219,6 +219,7 @@ static int enter2(tt_prefilter *pf, uint32_t key, uint32_t l)
         return -1;
     pf->t2.keys[at] = key;
     pf->t2.used[at] = 1;
+    pf->nwkeys += !(tt_is_word(key & 0xFF) || (key & 0xFF) == 0x7F);
     pf->chain_lit[pf->nchain] = l;
     pf->chain_next[pf->nchain] = pf->t2.head[at];
     pf->t2.head[at] = (uint32_t)pf->nchain++;
@@ -466,6 +467,8 @@ static int verify(const scan *sc, uint32_t key, size_t i, int inside)
     return pf->t8.used[slot] ? walk(sc, pf->t8.head[slot], 8, i, inside) : 0;
 }
 
+static int check2(const scan *sc, uint32_t k, size_t i, int inside);
+
 /* Checks position i, whose next four bytes, folded, are w: every literal, or when the
  * position is inside a word (a word byte before it and at it) the inner ones only. */
 static int check_at(const scan *sc, uint32_t w, size_t i, int inside)
@@ -475,12 +478,7 @@ static int check_at(const scan *sc, uint32_t w, size_t i, int inside)
     uint32_t h = HASH(w), k = w & 0xFFFF;
     if (((bm[h / 64] >> (h % 64)) & 1) && verify(sc, w, i, inside))
         return -1;
-    if (pf->n2 && ((pf->bm2[k / 64] >> (k % 64)) & 1)) {
-        size_t slot = table_slot(&pf->t2, k);
-        if (pf->t2.used[slot] && walk(sc, pf->t2.head[slot], 2, i, inside))
-            return -1;
-    }
-    return 0;
+    return pf->n2 ? check2(sc, k, i, inside) : 0;
 }
 
 #ifdef __SSE2__
@@ -498,24 +496,68 @@ static unsigned word_mask(const unsigned char *p)
 }
 #endif
 
+/* Looks up the two-byte literals at position i (k: its two folded bytes). */
+static int check2(const scan *sc, uint32_t k, size_t i, int inside)
+{
+    const tt_prefilter *pf = sc->pf;
+    size_t slot;
+    if (!((pf->bm2[k / 64] >> (k % 64)) & 1))
+        return 0;
+    slot = table_slot(&pf->t2, k);
+    return pf->t2.used[slot] ? walk(sc, pf->t2.head[slot], 2, i, inside) : 0;
+}
+
+/* Whether position i of text is inside a word: a word byte before it and at it. */
+static int inside_word(const unsigned char *text, size_t i)
+{
+    return i > 0 && tt_is_word(text[i - 1]) && tt_is_word(text[i]);
+}
+
+/* scan_body when some literal can match inside a word: every position, the bitmaps first
+ * (inside a word, a key must also be an inner literal's). */
+static int scan_all(const scan *sc, size_t end)
+{
+    const tt_prefilter *pf = sc->pf;
+    const unsigned char *text = sc->text;
+    size_t i;
+    uint32_t w, h, k;
+    for (i = 0; i < end; i++) {
+        int in;
+        memcpy(&w, text + i, 4);
+        w = load_order(w) | 0x20202020u;
+        h = HASH(w);
+        k = w & 0xFFFF;
+        if (((pf->bm4[h / 64] >> (h % 64)) & 1) &&
+            (!(in = inside_word(text, i)) || ((pf->bm4i[h / 64] >> (h % 64)) & 1)) &&
+            verify(sc, w, i, in))
+            return -1;
+        if (pf->n2 && ((pf->bm2[k / 64] >> (k % 64)) & 1) &&
+            check2(sc, k, i, inside_word(text, i)))
+            return -1;
+    }
+    return 0;
+}
+
 /* The positions [0, end) of the text (four bytes readable at each).  A key's first byte is a
  * word byte or not, and a literal keyed inside itself follows a byte that is no word byte
- * (key_offset), so a position can start a key only where its byte fits: most keys begin with
- * a word byte and, when no literal is inner, only where a word begins (a byte that is no word
- * byte before it).  Sixteen bytes at a time, SSE2 finds the word bytes and only the positions
- * that can start a key are looked up: about one in six of the text's. */
+ * (key_offset), so when no literal can match inside a word (most rulesets, the shipped ones
+ * included) a key can only start where a word begins, or at a byte that is no word byte
+ * when some key begins with one.  Sixteen bytes at a time, SSE2 finds the word bytes and
+ * only those positions are looked up: about one in six of the text's. */
 static int scan_body(const scan *sc, size_t end)
 {
     const tt_prefilter *pf = sc->pf;
     const unsigned char *text = sc->text;
     size_t i = 0;
     uint32_t w, h, prev = 0;   /* the byte before position i is a word byte */
+    if (pf->ninner)
+        return scan_all(sc, end);
 #ifdef __SSE2__
-    unsigned carry = 0;
-    if (!pf->ninner && !pf->n2) {   /* the common case, without per-position tests */
+    {
+        unsigned carry = 0, nw = pf->nwkeys ? 0xFFFFu : 0;
         for (; i + 16 <= end; i += 16) {
             unsigned m = word_mask(text + i);
-            unsigned todo = (m & ~((m << 1) | carry)) | (pf->nwkeys ? ~m & 0xFFFFu : 0);
+            unsigned todo = (m & ~((m << 1) | carry)) | (~m & nw);
             carry = m >> 15;
             while (todo) {
                 size_t at = i + (unsigned)__builtin_ctz(todo);
@@ -525,30 +567,18 @@ static int scan_body(const scan *sc, size_t end)
                 h = HASH(w);
                 if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(sc, w, at, 0))
                     return -1;
+                if (pf->n2 && check2(sc, w & 0xFFFF, at, 0))
+                    return -1;
             }
         }
+        prev = carry;
     }
-    for (; i + 16 <= end; i += 16) {
-        unsigned m = word_mask(text + i);
-        unsigned inside = m & ((m << 1) | carry);
-        unsigned todo = (m & ~inside) | (pf->nwkeys ? ~m & 0xFFFFu : 0) |
-                        (pf->ninner ? inside : 0);
-        carry = m >> 15;
-        while (todo) {
-            unsigned j = (unsigned)__builtin_ctz(todo);
-            todo &= todo - 1;
-            memcpy(&w, text + i + j, 4);
-            if (check_at(sc, load_order(w) | 0x20202020u, i + j, (inside >> j) & 1))
-                return -1;
-        }
-    }
-    prev = carry;
 #endif
     for (; i < end; i++) {
         uint32_t cur = (uint32_t)tt_is_word(text[i]);
         memcpy(&w, text + i, 4);
-        if (((cur && (!prev || pf->ninner)) || (!cur && pf->nwkeys)) &&
-            check_at(sc, load_order(w) | 0x20202020u, i, (int)(prev & cur)))
+        if (((cur && !prev) || (!cur && pf->nwkeys)) &&
+            check_at(sc, load_order(w) | 0x20202020u, i, 0))
             return -1;
         prev = cur;
     }
