@@ -66,6 +66,9 @@ void tt_ruleset_free(tt_ruleset *rs)
     for (i = 0; i < rs->nlazy; i++)
         tt_litset_release(&rs->lazy[i].set);
     tt_free(rs->lazy);
+    tt_free(rs->lbound);
+    tt_free(rs->lb_first);
+    tt_free(rs->lb_n);
     tt_free(rs->in_hs);
     tt_free(rs->examples);
     tt_free(rs);
@@ -1060,8 +1063,9 @@ static int literal_set(tt_ruleset *rs, size_t p, int caseless, tt_litset *set)
 
 /* Any part of a required literal is required too: keeps at most MAX_LITERAL bytes of each
  * string of set (a smaller automaton that stays in cache), without duplicates, first ones
- * first.  Returns how many are left (set->n stays, for tt_litset_release). */
-static size_t trim_literals(tt_litset *set)
+ * first.  Returns how many are left (set->n stays, for tt_litset_release).  aux (or NULL):
+ * a number per string that follows its string and, where two become one, keeps the larger. */
+static size_t trim_literals_aux(tt_litset *set, size_t *aux)
 {
     size_t k, j, m = 0;
     for (k = 0; k < set->n; k++) {
@@ -1075,12 +1079,19 @@ static size_t trim_literals(tt_litset *set)
         if (j < m) {
             if (set->ctx)
                 set->ctx[j] |= (unsigned char)c;
+            if (aux && aux[k] > aux[j])
+                aux[j] = aux[k];
             continue;
         }
         if (m != k) {
             char *tmp = set->s[m];
             set->s[m] = set->s[k];
             set->s[k] = tmp;
+            if (aux) {
+                size_t t = aux[m];
+                aux[m] = aux[k];
+                aux[k] = t;
+            }
         }
         if (set->ctx)
             set->ctx[m] = (unsigned char)c;
@@ -1089,7 +1100,54 @@ static size_t trim_literals(tt_litset *set)
     return m;
 }
 
+static size_t trim_literals(tt_litset *set) { return trim_literals_aux(set, NULL); }
+
 #define MAX_BRANCHES 32   /* a pattern's top-level branches keyed apart (bits of a mask) */
+
+/* Whether one of a[0..an), b[0..bn) holds the other. */
+static int related(const char *a, size_t an, const char *b, size_t bn)
+{
+    const char *big = an >= bn ? a : b, *small = an >= bn ? b : a;
+    size_t n = an >= bn ? an : bn, k = an >= bn ? bn : an, i;
+    for (i = 0; i + k <= n; i++)
+        if (!memcmp(big + i, small, k))
+            return 1;
+    return 0;
+}
+
+/* The bound of each string of set (before trimming): the longest of the top-level branches
+ * one[0..nb) of pattern rx whose first strings it is related to (every match of a branch holds
+ * one of its strings, and the set's strings come from those: a union, whole matches, parts
+ * of them).  NULL when the branches have no bounds or it is not worth it (every string
+ * unbounded), or on out of memory. */
+static size_t *literal_bounds(const char *rx, const tt_litset *set, const tt_litbranch *one,
+                              size_t nb)
+{
+    size_t bmax[MAX_BRANCHES], n, i, b, j, *out;
+    int any = 0;
+    if (nb < 2 || tt_regex_branch_max_lengths(rx, strlen(rx), bmax, MAX_BRANCHES, &n) ||
+        n != nb || !(out = tt_calloc(set->n + 1, sizeof *out)))
+        return NULL;
+    for (i = 0; i < set->n; i++) {
+        int found = 0;
+        for (b = 0; b < nb; b++)
+            for (j = 0; j < one[b].first.n; j++)
+                if (related(set->s[i], set->len[i], one[b].first.s[j], one[b].first.len[j])) {
+                    found = 1;
+                    if (bmax[b] > out[i])
+                        out[i] = bmax[b];
+                    break;
+                }
+        if (!found)
+            out[i] = TT_MAXLEN_UNBOUNDED;
+        any |= out[i] != TT_MAXLEN_UNBOUNDED;
+    }
+    if (!any) {
+        tt_free(out);
+        return NULL;
+    }
+    return out;
+}
 
 /* Whether a string of set can occur inside a word and still be part of a match: a word byte
  * first and contexts that allow one before it ("attack" in "cyberattack").  The prefilter
@@ -1156,6 +1214,41 @@ static int key_groups(tt_ruleset *rs, size_t p, tt_litbranch *one, size_t n, tt_
     return 1;
 }
 
+static int cmp_litbound(const void *a, const void *b)
+{
+    const tt_litbound *x = a, *y = b;
+    return x->state < y->state ? -1 : x->state > y->state;
+}
+
+/* rs->lbound from bounds[p] (per literal of key p, as trimmed, or NULL), once the prefilter
+ * has given each literal its state.  0, or -1 on out of memory. */
+static int store_bounds(tt_ruleset *rs, char ***lits, size_t **lens, const size_t *nlits,
+                        size_t **bounds)
+{
+    size_t p, i, n = 0;
+    for (p = 0; p < rs->npatterns; p++)
+        n += bounds[p] ? nlits[p] : 0;
+    if (!n)
+        return 0;
+    if (!(rs->lbound = tt_malloc(n * sizeof *rs->lbound)) ||
+        !(rs->lb_first = tt_calloc(rs->npatterns + 1, sizeof *rs->lb_first)) ||
+        !(rs->lb_n = tt_calloc(rs->npatterns + 1, sizeof *rs->lb_n)))
+        return -1;
+    for (p = 0; p < rs->npatterns; p++) {
+        rs->lb_first[p] = rs->nlbound;
+        for (i = 0; bounds[p] && i < nlits[p]; i++) {
+            long st = tt_prefilter_find(rs->pf, lits[p][i], lens[p][i]);
+            if (st < 0)
+                continue;   /* every literal has a state: not reached */
+            rs->lbound[rs->nlbound].state = (uint32_t)st;
+            rs->lbound[rs->nlbound++].bound = bounds[p][i];
+            rs->lb_n[p]++;
+        }
+        qsort(rs->lbound + rs->lb_first[p], rs->lb_n[p], sizeof *rs->lbound, cmp_litbound);
+    }
+    return 0;
+}
+
 /* The literal prefilter's keys: pattern p's required literals are key p; when the pattern
  * also has a second requirement (tt_literal_extract2: "China" ... "DF-"), its literals are
  * key npatterns + p, and match.c keeps p a candidate only in a sentence with a hit of each.
@@ -1169,11 +1262,12 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *aside
     char ***lits = tt_calloc(nk + 2, sizeof *lits);     /* + article.aside's */
     size_t **lens = tt_calloc(nk + 2, sizeof *lens);
     unsigned char **ctxs = tt_calloc(nk + 2, sizeof *ctxs);
+    size_t **bounds = tt_calloc(rs->npatterns + 1, sizeof *bounds);
     size_t *nlits = tt_calloc(nk + 2, sizeof *nlits);
     size_t p = 0, t, i, any = 0, brcap = 0, k, nb;
     tt_litbranch *br = NULL, one[MAX_BRANCHES];
     int rc = -1;
-    if (!sets || !lits || !lens || !ctxs || !nlits ||
+    if (!sets || !lits || !lens || !ctxs || !nlits || !bounds ||
         !(rs->litpat = tt_calloc(rs->npatterns + 1, sizeof *rs->litpat)) ||
         !(rs->maxlen = tt_calloc(rs->npatterns + 1, sizeof *rs->maxlen)))
         goto out;
@@ -1203,10 +1297,14 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *aside
             if (rs->litpat[p].n) {
                 nlits[p] = sets[p].n;
             } else if (r) {
-                int g = key_groups(rs, p, one, nb, &br, &brcap);
-                if (g < 0)
+                int g;
+                size_t ml = 0;
+                /* a pattern without a bound may have branches with one (compile.h) */
+                if (tt_regex_max_length(rx, strlen(rx), &ml) == 0 && ml == TT_MAXLEN_UNBOUNDED)
+                    bounds[p] = literal_bounds(rx, &sets[p], one, nb);
+                if ((g = key_groups(rs, p, one, nb, &br, &brcap)) < 0)
                     goto out;
-                nlits[p] = trim_literals(&sets[p]);
+                nlits[p] = trim_literals_aux(&sets[p], bounds[p]);
                 nlits[rs->npatterns + p] = g ? 0 : trim_literals(&sets[rs->npatterns + p]);
                 if (nlits[rs->npatterns + p] &&
                     (r = lazy_key(rs, p, (uint32_t)(rs->npatterns + p), &sets[rs->npatterns + p],
@@ -1289,7 +1387,12 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *aside
     if (any && !(rs->pf = tt_prefilter_new((char *const *const *)lits, (size_t *const *)lens,
                                            (const unsigned char *const *)ctxs, nlits, nk)))
         rc = -1;
+    if (rc == 0 && rs->pf && store_bounds(rs, lits, lens, nlits, bounds))
+        rc = -1;
 out:
+    for (p = 0; bounds && p < rs->npatterns; p++)
+        tt_free(bounds[p]);
+    tt_free(bounds);
     for (k = 0; k < rs->ngroups && br; k++) {
         tt_litset_release(&br[k].first);
         tt_litset_release(&br[k].second);

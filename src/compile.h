@@ -39,6 +39,14 @@ typedef struct tt_lazykey {
     tt_litset set;             /* its strings (folded) and their contexts */
 } tt_lazykey;
 
+/* The longest match of a pattern that holds a hit of one of its literals: the longest of its
+ * top-level branches whose strings the literal is related to (one holds the other), when the
+ * pattern as a whole has no bound ("talks" in a pattern whose other branch is [A-Z]\w+ agree). */
+typedef struct tt_litbound {
+    uint32_t state;            /* the literal (prefilter state) */
+    size_t bound;              /* TT_MAXLEN_UNBOUNDED: none */
+} tt_litbound;
+
 /* A top-level branch of a pattern whose literals the prefilter keys apart (compile.c): the
  * pattern may match in a sentence only where some branch's first and second keys both hit. */
 typedef struct tt_keygroup {
@@ -73,6 +81,10 @@ struct tt_ruleset {
     size_t ngroups, groupcap;
     tt_lazykey *lazy;          /* keys whose literals can occur inside words, by pattern */
     size_t nlazy, lazycap;
+    tt_litbound *lbound;       /* per literal of some patterns, sorted by pattern and state: */
+    size_t nlbound;            /* the longest match that holds a hit of it (compile.c) */
+    size_t *lb_first;          /* per pattern: its first entry in lbound */
+    uint32_t *lb_n;            /* per pattern: how many (0: rs->maxlen[p] for every hit) */
     size_t *maxlen;            /* per pattern prefiltered by literals: the longest match in
                                   bytes (TT_MAXLEN_UNBOUNDED: no bound), so PCRE2 starts near
                                   the first hit; 0: it starts where the last match ended */

@@ -70,7 +70,8 @@ struct tt_scanner {
     uint32_t *plast;           /* per candidate pattern: its last hit in that list */
     size_t *hstart, *hend;     /* the sentence's hits per pattern: start, end, next of the */
     uint32_t *hnext;           /* same pattern (UINT32_MAX ends), in order of end */
-    size_t nhl, hlcap, hecap, hncap;
+    uint32_t *hstate;          /* and its literal (prefilter state) */
+    size_t nhl, hlcap, hecap, hncap, hscap;
     size_t *starts;            /* a literal set's candidate match starts in a sentence */
     size_t startcap;
     tt_may_memo *memo;         /* topic_may_apply's answers by topic and candidates */
@@ -279,6 +280,7 @@ void tt_scanner_free(tt_scanner *sc)
     tt_free(sc->phit);
     tt_free(sc->plast);
     tt_free(sc->hstart);
+    tt_free(sc->hstate);
     tt_free(sc->hend);
     tt_free(sc->hnext);
     tt_free(sc->memo);
@@ -540,20 +542,50 @@ static int run_literal_set(tt_scanner *sc, uint32_t p, size_t si)
     return 0;
 }
 
+/* The longest match of pattern p that holds a hit of literal `state` (compile.h:
+ * tt_litbound), for a pattern with bounds per literal. */
+static size_t literal_bound(const tt_ruleset *rs, uint32_t p, uint32_t state)
+{
+    const tt_litbound *v = rs->lbound + rs->lb_first[p];
+    size_t lo = 0, hi = rs->lb_n[p];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].state == state)
+            return v[mid].bound;
+        if (v[mid].state < state)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return TT_MAXLEN_UNBOUNDED;   /* not reached: every literal of p has an entry */
+}
+
 /* Where a match of pattern p at or after off can start at the earliest: every match holds one
- * of p's literal hits whole and spans at most rs->maxlen[p] bytes, so none starts before the
- * first hit that begins at off or later ends, minus that length.  end when no hit is left.
- * PCRE2 still sees the text before (lookbehind, \b), as the subject begins with the text. */
+ * of p's literal hits whole and spans at most rs->maxlen[p] bytes (or, with bounds per
+ * literal, the bound of that hit's literal), so none starts before the first hit that begins
+ * at off or later ends, minus that length (with bounds per literal: before the earliest such
+ * hit's end minus its bound).  end when no hit is left.  PCRE2 still sees the text before
+ * (lookbehind, \b), as the subject begins with the text. */
 static size_t reach_from(const tt_scanner *sc, uint32_t p, size_t off, size_t end)
 {
-    size_t most = sc->rs->maxlen[p];
+    const tt_ruleset *rs = sc->rs;
+    size_t most = rs->maxlen[p], best = end;
     uint32_t h;
+    int per = rs->lb_n && rs->lb_n[p];
     for (h = sc->cand[p] ? sc->phit[p] : UINT32_MAX; h != UINT32_MAX; h = sc->hnext[h]) {
-        size_t e = sc->hend[h];
-        if (sc->hstart[h] >= off)   /* the first such hit by end */
-            return most == TT_MAXLEN_UNBOUNDED || e - off <= most ? off : e - most;
+        size_t e = sc->hend[h], b, at;
+        if (sc->hstart[h] < off)
+            continue;
+        b = per ? literal_bound(rs, p, sc->hstate[h]) : most;
+        at = b == TT_MAXLEN_UNBOUNDED || e - off <= b ? off : e - b;
+        if (!per)   /* one bound: the first such hit by end is the earliest */
+            return at;
+        if (at < best)
+            best = at;
+        if (best == off)
+            break;
     }
-    return end;
+    return best;
 }
 
 /* The last start of a literal hit of pattern p in the current sentence: every match of p
@@ -902,17 +934,21 @@ static void add_candidate(tt_scanner *sc, uint32_t p, size_t *nc)
 /* Pattern p has a literal hit at text[start .. end) in the current sentence: p becomes a
  * candidate, and the hit joins p's list (in order of end), so that run_literal_set and
  * reach_from look at p's own hits only.  0, or -1 on out of memory. */
-static int add_hit(tt_scanner *sc, uint32_t p, size_t start, size_t end, size_t *nc)
+static int add_hit(tt_scanner *sc, uint32_t p, uint32_t state, size_t start, size_t end,
+                   size_t *nc)
 {
     uint32_t h = (uint32_t)sc->nhl;
-    if ((sc->nhl >= sc->hlcap || sc->nhl >= sc->hecap || sc->nhl >= sc->hncap) &&
+    if ((sc->nhl >= sc->hlcap || sc->nhl >= sc->hecap || sc->nhl >= sc->hncap ||
+         sc->nhl >= sc->hscap) &&
         (tt_grow(&sc->hstart, &sc->hlcap, sc->nhl + 1, sizeof *sc->hstart) ||
          tt_grow(&sc->hend, &sc->hecap, sc->nhl + 1, sizeof *sc->hend) ||
-         tt_grow(&sc->hnext, &sc->hncap, sc->nhl + 1, sizeof *sc->hnext)))
+         tt_grow(&sc->hnext, &sc->hncap, sc->nhl + 1, sizeof *sc->hnext) ||
+         tt_grow(&sc->hstate, &sc->hscap, sc->nhl + 1, sizeof *sc->hstate)))
         return -1;
     sc->nhl++;
     sc->hstart[h] = start;
     sc->hend[h] = end;
+    sc->hstate[h] = state;
     sc->hnext[h] = UINT32_MAX;
     add_candidate(sc, p, nc);
     if (sc->phit[p] == UINT32_MAX)
@@ -1159,7 +1195,7 @@ static int tag_sentences(tt_scanner *sc)
                     sc->aside_hit = 1;
                 else if (p >= rs->npatterns)   /* a second requirement's or a group's literal */
                     mark_second(sc, p, &n2);
-                else if (add_hit(sc, p, st, e, &nc)) {
+                else if (add_hit(sc, p, state, st, e, &nc)) {
                     return -1;
                 }
             }

@@ -288,3 +288,23 @@ int tt_regex_max_length(const char *regex, size_t len, size_t *max)
     *max = n;
     return 0;
 }
+
+int tt_regex_branch_max_lengths(const char *regex, size_t len, size_t *max, size_t cap, size_t *n)
+{
+    walker w;
+    w.p = (const unsigned char *)regex;
+    w.e = w.p + len;
+    w.refuse = 0;
+    w.depth = 0;
+    *n = 0;
+    for (;;) {
+        size_t m = sequence(&w);
+        if (*n == cap)
+            return -1;
+        max[(*n)++] = m;
+        if (w.p >= w.e || *w.p != '|')
+            break;
+        w.p++;
+    }
+    return w.refuse || w.p != w.e ? -1 : 0;
+}

@@ -17,4 +17,8 @@
  * extended syntax, anything not understood): then the search must start where it did. */
 int tt_regex_max_length(const char *regex, size_t len, size_t *max);
 
+/* tt_regex_max_length for each top-level branch of regex (a|b|c: three, a: one): max[0..*n).
+ * -1 when the walk refuses the pattern or it has more than cap branches. */
+int tt_regex_branch_max_lengths(const char *regex, size_t len, size_t *max, size_t cap, size_t *n);
+
 #endif

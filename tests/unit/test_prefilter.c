@@ -280,13 +280,18 @@ static void test_prefilter_random(void **state)
         "\\b(?:talks|summit)s?\\b", "(?i)\\bTHE NAVY\\b", "\\s(?:war|unit)s?\\b",
         "\\bpeople(?:[’']s)? army\\b", "\\b_x\\b", "\\b(?:and|the) (?:[\\w-]+ ){0,2}units?\\b",
         "\\bAI\\b", "\\bcyber[- ]?attacks?",
+        /* branches with a bound and without one: the bound of each literal's branches */
+        "\\btalks\\b|\\b[A-Z]\\w+ and \\w+ agree\\b",
+        "\\b(?:meeting|summit)s?\\b|\\bsign(?:ed)? (?:\\w+ ){0,4}pact\\b",
+        "\\bpeace talks\\b|\\b\\w+ talks\\b|\\bagree",
         "cyber[- ]?attacks?", "unit\\w*", "meeting", "x_\\b",
     };
-#define NWHOLE 12
+#define NWHOLE 15
     static const char *const words[] = {
         "the", "war", "toward", "meeting", "navy", "naval", "cyber", "attack", "attacks", "unit",
         "units", "community", "talks", "summit", "people's", "people’s", "army", "AI", "_x",
-        "x_", "THE", "And", "and", "bathe", "warship", "\xC3\xA9", "7",
+        "x_", "THE", "And", "and", "bathe", "warship", "\xC3\xA9", "7", "Japan", "China",
+        "agree", "pact", "signed", "peace", "talks", "sign", "a", "long", "summits",
     };
     static const char *const seps[] = {" ", " ", " ", "", "-", "_", ". ", ", ", "\n", "  "};
     char yaml[4096], text[2048];
