@@ -199,6 +199,26 @@ static int sset_copy(sset *dst, const sset *src)
     return 0;
 }
 
+/* sset_copy, each string after the byte mark (a string at EXACT_MAX_LEN stays as it is). */
+static int sset_copy_marked(sset *dst, const sset *src, unsigned char mark)
+{
+    char buf[EXACT_MAX_LEN + 1];
+    size_t i;
+    for (i = 0; i < src->n; i++) {
+        size_t n = src->len[i];
+        int fit = n < sizeof buf;
+        if (fit) {
+            buf[0] = (char)mark;
+            memcpy(buf + 1, src->s[i], n);
+        }
+        if (sset_push(dst, fit ? buf : src->s[i], fit ? n + 1 : n)) {
+            sset_free(dst);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* The bytes of s[0..n) that are text: a word-boundary mark (WB) is none. */
 static int is_mark(char c) { return (unsigned char)c >= HM; }
 
@@ -445,12 +465,8 @@ static int normalize(parser *p, summ *x)
     if (!x->has_ex || !usable(p, &x->ex) || (x->has_rq && !better(&x->ex, &x->rq)))
         return 0;
     memset(&c, 0, sizeof c);
-    if (sset_copy(&c, &x->ex))
+    if (sset_copy_marked(&c, &x->ex, HM))   /* each is a whole match */
         return nomem(p);
-    if (mark_all(&c, (const char[]){(char)HM}, 1, 0)) {   /* each is a whole match */
-        sset_free(&c);
-        return nomem(p);
-    }
     sset_free(&x->rq);
     x->rq = c;
     x->has_rq = 1;
@@ -499,7 +515,7 @@ static int offer(parser *p, pick *k, const sset *cand, size_t from, int head)
         (!first && (from == k->from_best || (k->has_second && !better(cand, &k->second)))))
         return 0;
     memset(&c, 0, sizeof c);
-    if (sset_copy(&c, cand) || heads(&c, head)) {
+    if (head == 2 ? sset_copy_marked(&c, cand, HM) : sset_copy(&c, cand) || heads(&c, head)) {
         sset_free(&c);
         return nomem(p);
     }
