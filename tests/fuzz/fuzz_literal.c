@@ -3,7 +3,8 @@
  * Input: byte 0 = flags (bit 0: caseless), then the regex up to the first LF, then the subject.
  * The regex is compiled as the library compiles patterns (PCRE2_UTF [| PCRE2_CASELESS]); when
  * tt_literal_extract gives a literal set, every non-empty match of the regex in the subject
- * (found the way the scanner loops) must contain one of the literals, ASCII-folded.  Subjects
+ * (found the way the scanner loops) must contain one of the literals, ASCII-folded, in a
+ * context (a word byte before and after it, or none) that literal allows.  Subjects
  * holding U+212A or U+017F are skipped, as the scanner skips the prefilter for them. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,20 +34,27 @@ static int has_odd_case(const unsigned char *t, size_t n)
     return 0;
 }
 
-static int contains_folded(const unsigned char *h, size_t hn, const char *lit, size_t ln)
+static int word(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Whether the match text[s .. e) holds lit (folded) in a context ctx allows: a word byte of
+ * the subject or none just before it and just after it. */
+static int contains_folded(const unsigned char *text, size_t tlen, size_t s, size_t e,
+                           const char *lit, size_t ln, unsigned ctx)
 {
     size_t i, j;
-    if (ln > hn)
-        return 0;
-    for (i = 0; i + ln <= hn; i++) {
+    for (i = s; i + ln <= e; i++) {
         for (j = 0; j < ln; j++) {
-            unsigned char c = h[i + j];
+            unsigned char c = text[i + j];
             if (c >= 'A' && c <= 'Z')
                 c = (unsigned char)(c + 32);
             if (c != (unsigned char)lit[j])
                 break;
         }
-        if (j == ln)
+        if (j == ln && (ctx & TT_LIT_CTX(i > 0 && word(text[i - 1]),
+                                         i + ln < tlen && word(text[i + ln]))))
             return 1;
     }
     return 0;
@@ -112,7 +120,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (ov[1] > ov[0]) {
                 int found = 0;
                 for (i = 0; i < ls.n && !found; i++)
-                    found = contains_folded(text + ov[0], ov[1] - ov[0], ls.s[i], ls.len[i]);
+                    found = contains_folded(text, tlen, ov[0], ov[1], ls.s[i], ls.len[i],
+                                            ls.ctx ? ls.ctx[i] : TT_LIT_CTX_ANY);
                 if (!found) {
                     fprintf(stderr, "regex /%s/%s matched [%zu,%zu) '%.*s' without any of %zu "
                                     "literals, first '%s'\n",
