@@ -44,6 +44,8 @@
 /* And in a requirement's string: the string begins every match of the node that holds it
  * there (the marks of the text before the node can then go before it). */
 #define HM 0xFC
+/* And the mirror image: the string ends every match of the node that holds it there. */
+#define TM 0xFB
 
 /* A set of distinct byte strings (NUL-terminated copies). */
 typedef struct sset {
@@ -199,19 +201,21 @@ static int sset_copy(sset *dst, const sset *src)
     return 0;
 }
 
-/* sset_copy, each string after the byte mark (a string at EXACT_MAX_LEN stays as it is). */
-static int sset_copy_marked(sset *dst, const sset *src, unsigned char mark)
+/* sset_copy, each string after the byte mark and, unless end is 0, before the byte end (a
+ * string too long stays as it is). */
+static int sset_copy_marked(sset *dst, const sset *src, unsigned char mark, unsigned char end)
 {
-    char buf[EXACT_MAX_LEN + 1];
+    char buf[EXACT_MAX_LEN + 2];
     size_t i;
     for (i = 0; i < src->n; i++) {
         size_t n = src->len[i];
-        int fit = n < sizeof buf;
+        int fit = n + 2 <= sizeof buf;
         if (fit) {
             buf[0] = (char)mark;
             memcpy(buf + 1, src->s[i], n);
+            buf[n + 1] = (char)end;
         }
-        if (sset_push(dst, fit ? buf : src->s[i], fit ? n + 1 : n)) {
+        if (sset_push(dst, fit ? buf : src->s[i], fit ? n + 1 + (end != 0) : n)) {
             sset_free(dst);
             return -1;
         }
@@ -220,7 +224,7 @@ static int sset_copy_marked(sset *dst, const sset *src, unsigned char mark)
 }
 
 /* The bytes of s[0..n) that are text: a word-boundary mark (WB) is none. */
-static int is_mark(char c) { return (unsigned char)c >= HM; }
+static int is_mark(char c) { return (unsigned char)c >= TM; }
 
 /* Whether s[0..n) holds a mark. */
 static int has_mark(const char *s, size_t n)
@@ -340,7 +344,8 @@ static size_t marks(const sset *a_)
         return a->marks1 - 1;
     for (i = 0; i < a->n; i++)
         for (j = 0; j < a->len[i]; j++)
-            k += is_mark(a->s[i][j]) && (unsigned char)a->s[i][j] != HM;
+            k += is_mark(a->s[i][j]) && (unsigned char)a->s[i][j] != HM &&
+                 (unsigned char)a->s[i][j] != TM;
     a->marks1 = k + 1;
     return k;
 }
@@ -465,7 +470,7 @@ static int normalize(parser *p, summ *x)
     if (!x->has_ex || !usable(p, &x->ex) || (x->has_rq && !better(&x->ex, &x->rq)))
         return 0;
     memset(&c, 0, sizeof c);
-    if (sset_copy_marked(&c, &x->ex, HM))   /* each is a whole match */
+    if (sset_copy_marked(&c, &x->ex, HM, TM))   /* each is a whole match */
         return nomem(p);
     sset_free(&x->rq);
     x->rq = c;
@@ -488,26 +493,32 @@ static void pick_free(pick *k)
 }
 
 /* Makes the head marks (HM) of a's strings say where the sequence begins: head 2, a run that
- * begins it (every string gets one); 1, an item that does (they stay); 0, none (they go).
- * 0, or -1 on out of memory. */
-static int heads(sset *a, int head)
+ * begins it (every string gets one); 1, an item that does (they stay); 0, none (they go); the
+ * tail marks (TM) likewise by tail for its end.  0, or -1 on out of memory. */
+static int heads(sset *a, int head, int tail)
 {
     size_t i;
-    if (head == 2)
-        return mark_all(a, (const char[]){(char)HM}, 1, 0);
-    for (i = 0; head == 0 && i < a->n; i++)
-        if (a->len[i] && (unsigned char)a->s[i][0] == HM) {
+    if ((head == 2 && mark_all(a, (const char[]){(char)HM}, 1, 0)) ||
+        (tail == 2 && mark_all(a, (const char[]){(char)TM}, 1, 1)))
+        return -1;
+    for (i = 0; i < a->n; i++) {
+        if (head == 0 && a->len[i] && (unsigned char)a->s[i][0] == HM) {
             memmove(a->s[i], a->s[i] + 1, a->len[i]);   /* with the NUL */
             a->len[i]--;
             a->sel1 = a->minl1 = a->marks1 = 0;
         }
+        if (tail == 0 && a->len[i] && (unsigned char)a->s[i][a->len[i] - 1] == TM) {
+            a->s[i][--a->len[i]] = '\0';
+            a->sel1 = a->minl1 = a->marks1 = 0;
+        }
+    }
     return 0;
 }
 
 /* Offers cand, a requirement of the sequence found in part `from` of it: it becomes the best,
  * the best turning second when it came from another part, or else the second when it beats
  * that and comes from another part than the best. */
-static int offer(parser *p, pick *k, const sset *cand, size_t from, int head)
+static int offer(parser *p, pick *k, const sset *cand, size_t from, int head, int tail)
 {
     sset c;
     int first = !k->has_best || better(cand, &k->best);
@@ -515,7 +526,7 @@ static int offer(parser *p, pick *k, const sset *cand, size_t from, int head)
         (!first && (from == k->from_best || (k->has_second && !better(cand, &k->second)))))
         return 0;
     memset(&c, 0, sizeof c);
-    if (head == 2 ? sset_copy_marked(&c, cand, HM) : sset_copy(&c, cand) || heads(&c, head)) {
+    if (sset_copy(&c, cand) || heads(&c, head, tail)) {
         sset_free(&c);
         return nomem(p);
     }
@@ -1062,6 +1073,11 @@ static int parse_item(parser *p, summ *x)
         if (min1) {     /* at least one copy: the requirement stands, exactness does not */
             sset_free(&x->ex);
             x->has_ex = 0;
+            /* the first copy holds the string the requirement knows of, not the last */
+            if (heads(&x->rq, 1, 0) || heads(&x->rq2, 1, 0)) {
+                summ_free(x);
+                return nomem(p);
+            }
         } else if (opt && x->has_ex && x->ex.n < EXACT_MAX_N) {
             /* x? matches x's strings or nothing: still exact ("missiles?"), requiring nothing */
             sset_free(&x->rq);
@@ -1113,14 +1129,58 @@ static int after_item(const summ *x, int nw)
     return 1;
 }
 
+/* Puts the marks m[0..n) after every string of a that ends the node's matches (TM), before
+ * its tail mark.  0, or -1 on out of memory. */
+static int mark_tails(sset *a, const char *m, size_t n)
+{
+    size_t i;
+    for (i = 0; i < a->n; i++)
+        if (a->len[i] && (unsigned char)a->s[i][a->len[i] - 1] == TM &&
+            insert_marks(a, i, a->len[i] - 1, m, n))
+            return -1;
+    return 0;
+}
+
+/* Offers the requirements of the item before `next` (pend: its first from part `part`, its
+ * second from part + 1; head: it begins the sequence), and empties pend.  What next tells of
+ * the text after that item goes after its strings that end its matches: the marks of a next
+ * item of marks only (\b), or NWA before a \s.  next NULL: the item ends the sequence, its
+ * tail marks stay.  0, or -1. */
+static int flush_pending(parser *p, pick *k, summ *pend, size_t part, int head, const summ *next)
+{
+    const char nwa = (char)NWA;
+    const char *m = NULL;
+    size_t n = 1;
+    int rc = 0;
+    if (next && next->has_ex && marks_only(&next->ex)) {
+        m = next->ex.s[0];
+        n = next->ex.len[0];
+    } else if (next && next->nw_start) {
+        m = &nwa;
+    }
+    if (m && ((pend->has_rq && mark_tails(&pend->rq, m, n)) ||
+              (pend->has_rq2 && mark_tails(&pend->rq2, m, n))))
+        rc = nomem(p);
+    if (!rc && pend->has_rq && offer(p, k, &pend->rq, part, head, !next))
+        rc = -1;
+    if (!rc && pend->has_rq2 && offer(p, k, &pend->rq2, part + 1, head, !next))
+        rc = -1;
+    sset_free(&pend->rq);
+    sset_free(&pend->rq2);
+    pend->has_rq = pend->has_rq2 = 0;
+    return rc;
+}
+
 /* A sequence of items up to '|', ')' or the end. */
 static int parse_seq(parser *p, summ *out)
 {
     const unsigned char *s = p->s;
     sset run;
     pick k;
-    summ it;
+    summ it, pend;             /* pend: the last item's requirements, not offered yet */
     int has_run = 0, all_exact = 1, min1, nw_before = 0, first = 1, empty = 1, head;
+    int pend_head = 0;
+    size_t pend_part = 0;
     int nw_ne = 1;   /* nw_before, but true while nothing was matched (out->nw_end_ne) */
     size_t part = 0, run_part = 0;   /* parts: 2 per item (its rq, its rq2); a run's: its first */
 
@@ -1128,6 +1188,7 @@ static int parse_seq(parser *p, summ *out)
     memset(&run, 0, sizeof run);
     memset(&k, 0, sizeof k);
     memset(&it, 0, sizeof it);
+    memset(&pend, 0, sizeof pend);
     while (p->pos < p->len) {
         if (p->inq) {
             size_t n;
@@ -1159,6 +1220,8 @@ static int parse_seq(parser *p, summ *out)
                 goto fail;
         }
         part += 2;
+        if (flush_pending(p, &k, &pend, pend_part, pend_head, &it))
+            goto fail;
         if (first)
             out->nw_start = it.nw_start;
         first = 0;
@@ -1190,7 +1253,7 @@ static int parse_seq(parser *p, summ *out)
                 run = prod;
             } else {
                 if (has_run) {      /* too big: close this run and start another */
-                    if (offer(p, &k, &run, run_part, run_part == 2 ? 2 : 0))
+                    if (offer(p, &k, &run, run_part, run_part == 2 ? 2 : 0, 0))
                         goto fail;
                     sset_free(&run);
                     all_exact = 0;
@@ -1208,20 +1271,27 @@ static int parse_seq(parser *p, summ *out)
                     nomem(p);
                     goto fail;
                 }
-                if (offer(p, &k, &run, run_part, run_part == 2 ? 2 : 0))
+                if (offer(p, &k, &run, run_part, run_part == 2 ? 2 : 0, 0))
                     goto fail;
                 sset_free(&run);
                 has_run = 0;
             }
         }
         /* an item in the run shares its part: its strings are in the run's */
-        if (it.has_rq && offer(p, &k, &it.rq, has_run ? run_part : part, head))
-            goto fail;
-        if (it.has_rq2 && offer(p, &k, &it.rq2, part + 1, head))
-            goto fail;
+        /* the item's requirements wait for the next item, which may say what follows them */
+        pend.rq = it.rq;
+        pend.has_rq = it.has_rq;
+        pend.rq2 = it.rq2;
+        pend.has_rq2 = it.has_rq2;
+        memset(&it.rq, 0, sizeof it.rq);
+        memset(&it.rq2, 0, sizeof it.rq2);
+        it.has_rq = it.has_rq2 = 0;
+        pend_part = has_run ? run_part : part;   /* in the run: its part, its strings */
+        pend_head = head;
         summ_free(&it);
     }
-    if (has_run && offer(p, &k, &run, run_part, run_part == 2 ? 2 : 0))
+    if (flush_pending(p, &k, &pend, pend_part, pend_head, NULL) ||
+        (has_run && offer(p, &k, &run, run_part, run_part == 2 ? 2 : 0, 2)))
         goto fail;
     if (all_exact) {
         if (!has_run && sset_push(&run, "", 0)) {
@@ -1250,6 +1320,7 @@ static int parse_seq(parser *p, summ *out)
 
 fail:
     summ_free(&it);
+    summ_free(&pend);
     sset_free(&run);
     pick_free(&k);
     return -1;

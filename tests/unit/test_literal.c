@@ -738,6 +738,20 @@ static void test_lit_contexts(void **state)
     /* a string that holds another in a context it allows adds nothing; one that does not, stays */
     EXPECT("missiles?", 0, 3, "missile");
     EXPECT("\\bmissiles?\\b", 0, 3, "missile", "missiles");
+    /* through a group that is not exact: each string takes the boundaries at the ends of the
+     * matches it begins or ends ("cruiser" is followed by digits) */
+    {
+        tt_litset got;
+        const char *re = "\\b(?:warship|cruiser\\d+)\\b";
+        size_t i;
+        assert_int_equal(tt_literal_extract(re, strlen(re), 0, 3, &got), 1);
+        assert_int_equal(got.n, 2);
+        for (i = 0; i < got.n; i++)
+            assert_int_equal(got.ctx[i], strcmp(got.s[i], "warship") ? BEFORE_NW : NW_NW);
+        tt_litset_release(&got);
+    }
+    /* a repeated group: the string known is in its first copy, not at its end */
+    expect_ctx("\\b(?:warship)+\\b", "warship", BEFORE_NW);
     /* the same text with and without a boundary: one string, with the contexts of both */
     expect_ctx("\\bwar\\b|war", "war", TT_LIT_CTX_ANY);
 #undef NW_NW
