@@ -705,6 +705,20 @@ static void expect_ctx(const char *re, const char *want, unsigned ctx)
     tt_litset_release(&got);
 }
 
+/* Asserts that re (case-sensitive, min_len 3) gives n strings, the string `which` with
+ * contexts ctx_which and every other with ctx_other. */
+static void expect_ctxs(const char *re, size_t n, const char *which, unsigned ctx_which,
+                        unsigned ctx_other)
+{
+    tt_litset got;
+    size_t i;
+    assert_int_equal(tt_literal_extract(re, strlen(re), 0, 3, &got), 1);
+    assert_int_equal(got.n, n);
+    for (i = 0; i < got.n; i++)
+        assert_int_equal(got.ctx[i], strcmp(got.s[i], which) ? ctx_other : ctx_which);
+    tt_litset_release(&got);
+}
+
 static void test_lit_contexts(void **state)
 {
 #define NW_NW TT_LIT_CTX(0, 0)
@@ -725,31 +739,13 @@ static void test_lit_contexts(void **state)
     expect_ctx("\\Bwar\\B", "war", TT_LIT_CTX_ANY);
     expect_ctx("war\\b ship", "war ship", TT_LIT_CTX_ANY);
     /* an optional part stays exact, so the boundary reaches every string */
-    {
-        tt_litset got;
-        const char *re = "\\b(?:missiles?|rockets?)\\b";
-        size_t i;
-        assert_int_equal(tt_literal_extract(re, strlen(re), 0, 3, &got), 1);
-        assert_int_equal(got.n, 4);
-        for (i = 0; i < got.n; i++)
-            assert_int_equal(got.ctx[i], NW_NW);
-        tt_litset_release(&got);
-    }
+    expect_ctxs("\\b(?:missiles?|rockets?)\\b", 4, "", NW_NW, NW_NW);
     /* a string that holds another in a context it allows adds nothing; one that does not, stays */
     EXPECT("missiles?", 0, 3, "missile");
     EXPECT("\\bmissiles?\\b", 0, 3, "missile", "missiles");
     /* through a group that is not exact: each string takes the boundaries at the ends of the
      * matches it begins or ends ("cruiser" is followed by digits) */
-    {
-        tt_litset got;
-        const char *re = "\\b(?:warship|cruiser\\d+)\\b";
-        size_t i;
-        assert_int_equal(tt_literal_extract(re, strlen(re), 0, 3, &got), 1);
-        assert_int_equal(got.n, 2);
-        for (i = 0; i < got.n; i++)
-            assert_int_equal(got.ctx[i], strcmp(got.s[i], "warship") ? BEFORE_NW : NW_NW);
-        tt_litset_release(&got);
-    }
+    expect_ctxs("\\b(?:warship|cruiser\\d+)\\b", 2, "warship", NW_NW, BEFORE_NW);
     /* a repeated group: the string known is in its first copy, not at its end */
     expect_ctx("\\b(?:warship)+\\b", "warship", BEFORE_NW);
     /* the same text with and without a boundary: one string, with the contexts of both */
