@@ -34,7 +34,7 @@
 #define REQ_MAX_N 1024      /* strings in a requirement set */
 #define CLASS_MAX 4         /* members of a character class taken as an exact set */
 #define MAX_DEPTH 200       /* group nesting */
-/* A word boundary (\\b) inside an exact string: 0xFF, a byte valid UTF-8 never holds, so no
+/* A word boundary (\b) inside an exact string: 0xFF, a byte valid UTF-8 never holds, so no
  * pattern character is read as one.  It counts for no length (text_len). */
 #define WB 0xFF
 /* Likewise a point where the byte before is no word byte (after \s, \W: NWB) and where the
@@ -565,8 +565,8 @@ static int atom_empty(parser *p, summ *x)
     return 0;
 }
 
-/* x = a word boundary \\b: the exact string of the mark alone.  The mark stays in the strings
- * a requirement is made of, where it says that PCRE2's \\b holds at that point of every match
+/* x = a word boundary \b: the exact string of the mark alone.  The mark stays in the strings
+ * a requirement is made of, where it says that PCRE2's \b holds at that point of every match
  * that holds the string there; finish() turns it into the string's contexts. */
 static int atom_mark(parser *p, summ *x)
 {
@@ -1493,7 +1493,7 @@ static int merge_equal(char **s, size_t *len, unsigned char *ctx, size_t *m)
 }
 
 /* Moves the strings of set a into *out (an empty tt_litset), each without its word-boundary
- * marks, which become its contexts (out->ctx): a mark before a string says that PCRE2's \\b
+ * marks, which become its contexts (out->ctx): a mark before a string says that PCRE2's \b
  * holds just before it in every match that holds it there, so the byte before it is a word
  * byte exactly when its first byte is not one (PCRE2 without UCP: ASCII letters, digits and
  * '_'); a mark after it, likewise for the byte after it.  Marks inside a string are dropped

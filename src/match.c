@@ -121,7 +121,7 @@ struct tt_scanner {
 #define CTX_BIT(before, after) TT_LIT_CTX(before, after)
 
 /* sc->lctx: the contexts a hit of each literal can be part of a match in (prefilter.c, from
- * the literal sets' word boundaries and the \\b around a regex's literals): a literal used only
+ * the literal sets' word boundaries and the \b around a regex's literals): a literal used only
  * as a whole word is useless where a letter touches it ("aid" in "said"), and its hit is
  * dropped before it makes its patterns candidates. */
 static int literal_contexts(tt_scanner *sc)
