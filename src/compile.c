@@ -1152,7 +1152,7 @@ static size_t *literal_bounds(const char *rx, const tt_litset *set, const tt_lit
 /* Whether a string of set can occur inside a word and still be part of a match: a word byte
  * first and contexts that allow one before it ("attack" in "cyberattack").  The prefilter
  * skips the positions inside words when no literal is such (prefilter.c), so a second key
- * or a key group that has one is not worth its pruning. */
+ * or a key group that has one stays out of it (lazy_key). */
 static int has_inner(const tt_litset *set)
 {
     size_t i;
