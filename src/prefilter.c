@@ -22,8 +22,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
-#include "ascii.h"
 
 #include "alloc.h"
 #include "ascii.h"
@@ -330,7 +328,6 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
             ne++;
         }
     }
-    if (getenv("PFDUMP2")) for (i = 0; i < ne; i++) if ((e[i].ctx & 0xC) && tt_is_word(e[i].s[0])) fprintf(stderr, "ENT %u '%.*s' %x\n", e[i].pattern, (int)e[i].len, e[i].s, e[i].ctx);
     if (ne)
         qsort(e, ne, sizeof *e, cmp_entry);
     for (i = 0; i < ne; i++) {
