@@ -1,15 +1,14 @@
 /* prefilter.c - one pass over a document for the literals of every pattern.
  *
  * Not an automaton: at every position the next four bytes, folded with | 0x20, are hashed
- * into a 64 Kibit bitmap of the literals' first four bytes (a second bitmap holds the
- * three-byte literals).  Positions are independent of each other, so the loop has no
- * dependency chain from byte to byte and the bitmaps stay in the L1 cache; only the rare set
- * bits lead to a hash-table lookup and a comparison of the whole literal.  Literals of eight
- * bytes or more sit in a second table keyed by their first eight bytes: a literal set such as
- * "the meeting", "the talks", ... puts many literals on one four-byte key, and a text
- * position that starts with "the " then looks up one chain of its next four bytes instead of
- * comparing every one of them; a bitmap of those eight-byte keys comes first, since "the "
- * begins a few long literals and most of the text's "the " none of them.
+ * into a bitmap of the literals' first four bytes (a three-byte literal sets the bits of
+ * its 128 possible fourth bytes).  Positions are independent of each other, so the loop has
+ * no dependency chain from byte to byte and the bitmap stays in the cache; only the rare set
+ * bits lead to a lookup.  The literals form a trie of four-byte steps (struct trie): a
+ * literal set such as "security talks", "security treaty", ... puts forty literals behind
+ * "secu", and a text position that starts with "security" then looks up its next four bytes
+ * instead of comparing every one of them; a bitmap of the trie's edges comes before each
+ * step, since "security" begins a few long literals and most of the text's "security" none.
  *
  * Two-byte literals (whole words of literal sets: "AI", "Xi", "G7") have a bitmap of their own,
  * indexed by the two folded bytes; a ruleset without them runs the scan without that test.
@@ -33,7 +32,7 @@
 
 #define BITS 18                          /* bitmap size: 2^18 bits = 32 KiB */
 #define HASH(w) (((uint32_t)(w) * 0x9E3779B1u) >> (32 - BITS))
-#define HASH8(w) ((uint32_t)(((w) * 0x9E3779B97F4A7C15ull) >> (64 - BITS)))
+#define HASHT(k) ((uint32_t)(((k) * 0xD6E8FEB86659FD93ull) >> (64 - BITS)))
 
 typedef struct literal {
     unsigned char *s;          /* folded bytes */
@@ -47,25 +46,44 @@ typedef struct literal {
     size_t pat_first, npats;   /* its patterns: pats[pat_first ...] */
 } literal;
 
-typedef struct table {         /* key (first 3, 4 or 8 folded bytes) -> first literal */
+typedef struct table {         /* key (two folded bytes) -> first literal */
     uint64_t *keys;
     uint32_t *head;            /* a chain, or UINT32_MAX */
-    unsigned char *used;       /* 1: holds a key; | 2 (t4): literals of this key in t8 too */
+    unsigned char *used;       /* 1: holds a key */
     size_t cap;                /* power of two */
 } table;
 
+/* The literals of three bytes or more, from their key on (literal.off), as a trie of
+ * four-byte steps: an edge (node, the next four folded bytes) leads to a node, node 0 is the
+ * root.  A literal hangs at the node below which fewer than four of its bytes are left
+ * (none, for 4, 8, ... bytes from its key), and a three-byte one below the root under each of
+ * its 128 possible fourth bytes.  A text position then costs one lookup per four bytes that
+ * some literal shares with it, and only the literals that end there are compared byte by
+ * byte: "security" is followed by " all", " tre", " cou" in one lookup, not by comparing
+ * forty literals that begin with it. */
+typedef struct trie {
+    uint64_t *keys;            /* node << 32 | four folded bytes (never 0: each byte has
+                                  0x20 set), or 0 in an empty slot */
+    uint32_t *to;
+    size_t cap;                /* power of two */
+    unsigned shift;            /* 64 - log2(cap): the slot is the product's top bits */
+    uint32_t *ends;            /* per node: the chain of literals that end below it, or
+                                  UINT32_MAX */
+    unsigned char *kids;       /* per node: edges leave it */
+    size_t nnodes, nodecap;
+} trie;
+
 struct tt_prefilter {
     uint64_t bm4[(1u << BITS) / 64];
-    uint64_t bm8[(1u << BITS) / 64];   /* the eight-byte keys of t8, hashed: most positions
-                                          whose first four bytes begin a long literal ("the ")
-                                          go no further than this bit */
+    uint64_t bmt[(1u << BITS) / 64];   /* the trie's edges below the root, hashed: most
+                                          positions whose first four bytes begin a long
+                                          literal ("secu") go no further than this bit */
     uint64_t bm2[65536 / 64];  /* the two-byte literals, by their two folded bytes */
     uint64_t bm4i[(1u << BITS) / 64];   /* bm4 of the inner literals alone */
     size_t ninner;             /* inner literals (0: positions inside words are skipped) */
     size_t nwkeys;             /* keys whose first byte is no word byte (0: positions at such
                                   a byte are skipped) */
-    table t4;
-    table t8;                  /* literals of 8 bytes or more, by their first 8 */
+    trie tr;                   /* literals of three bytes or more */
     table t2;                  /* two-byte literals */
     size_t n2;
     uint32_t *chain_lit;       /* chain entries: a literal, and the next entry of the key */
@@ -86,15 +104,6 @@ static uint32_t load_order(uint32_t w)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     return __builtin_bswap32(w);
-#else
-    return w;
-#endif
-}
-
-static uint64_t load_order64(uint64_t w)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return __builtin_bswap64(w);
 #else
     return w;
 #endif
@@ -155,6 +164,43 @@ static void table_release(table *t)
     tt_free(t->used);
 }
 
+/* The slot of edge key k, or the empty slot where it would go. */
+static size_t edge_slot(const trie *t, uint64_t k)
+{
+    size_t i = (size_t)((k * 0x9E3779B97F4A7C15ull) >> t->shift);
+    while (t->keys[i] && t->keys[i] != k)
+        i = (i + 1) & (t->cap - 1);
+    return i;
+}
+
+/* Room for n edges (and n + 1 nodes). */
+static int trie_init(trie *t, size_t n)
+{
+    unsigned bits = 4;
+    while (((size_t)1 << bits) < n * 2)
+        bits++;
+    t->cap = (size_t)1 << bits;
+    t->shift = 64 - bits;
+    t->nodecap = n + 1;
+    t->keys = tt_calloc(t->cap, sizeof *t->keys);
+    t->to = tt_malloc(t->cap * sizeof *t->to);
+    t->ends = tt_malloc(t->nodecap * sizeof *t->ends);
+    t->kids = tt_calloc(t->nodecap, 1);
+    if (!t->keys || !t->to || !t->ends || !t->kids)
+        return -1;
+    t->ends[0] = UINT32_MAX;
+    t->nnodes = 1;
+    return 0;
+}
+
+static void trie_release(trie *t)
+{
+    tt_free(t->keys);
+    tt_free(t->to);
+    tt_free(t->ends);
+    tt_free(t->kids);
+}
+
 void tt_prefilter_free(tt_prefilter *pf)
 {
     size_t i;
@@ -165,8 +211,7 @@ void tt_prefilter_free(tt_prefilter *pf)
     tt_free(pf->lits);
     tt_free(pf->pats);
     tt_free(pf->always);
-    table_release(&pf->t4);
-    table_release(&pf->t8);
+    trie_release(&pf->tr);
     table_release(&pf->t2);
     tt_free(pf->chain_lit);
     tt_free(pf->chain_next);
@@ -181,27 +226,48 @@ static int chain_init(tt_prefilter *pf, size_t n)
     return pf->chain_lit && pf->chain_next ? 0 : -1;
 }
 
-/* Adds literal l under its four-byte key, or under its eight-byte key key8 in t8 when it is
- * that long (a chain keeps the entry order). */
-static int enter(tt_prefilter *pf, uint32_t key, uint64_t key8, int long8, uint32_t l)
+/* The node below edge (node, chunk), made if it is new; UINT32_MAX when the trie is full
+ * (which its sizing rules out). */
+static uint32_t trie_child(tt_prefilter *pf, uint32_t node, uint32_t chunk)
 {
-    size_t slot = table_slot(&pf->t4, key);
-    table *t = long8 ? &pf->t8 : &pf->t4;
-    size_t at = long8 ? table_slot(t, key8) : slot;
-    uint32_t h = HASH(key);
-    if (pf->nchain == pf->chaincap)
-        return -1;
-    pf->t4.keys[slot] = key;
-    pf->t4.used[slot] |= (unsigned char)(long8 ? 3 : 1);
-    t->keys[at] = long8 ? key8 : key;
-    t->used[at] |= 1;
-    if (long8) {
-        uint32_t h8 = HASH8(key8);
-        pf->bm8[h8 / 64] |= 1ull << (h8 % 64);
+    trie *t = &pf->tr;
+    uint64_t k = (uint64_t)node << 32 | chunk;
+    size_t at = edge_slot(t, k);
+    if (!t->keys[at]) {
+        uint32_t h = HASHT(k);
+        if (t->nnodes == t->nodecap)
+            return UINT32_MAX;
+        t->keys[at] = k;
+        t->to[at] = (uint32_t)t->nnodes;
+        t->ends[t->nnodes] = UINT32_MAX;
+        t->nnodes++;
+        t->kids[node] = 1;
+        if (node)
+            pf->bmt[h / 64] |= 1ull << (h % 64);
     }
+    return t->to[at];
+}
+
+/* The edges literal l takes in the trie (enter). */
+static size_t trie_edges(const literal *l)
+{
+    return l->len == 3 ? 128 : 1 + (l->len - l->off - 4) / 4;
+}
+
+/* Adds literal l to the trie under key, its first four bytes from l->off (for a three-byte
+ * literal, its three and one fourth byte); a node's chain keeps the entry order. */
+static int enter(tt_prefilter *pf, uint32_t key, uint32_t l)
+{
+    const literal *lit = &pf->lits[l];
+    size_t d;
+    uint32_t h = HASH(key), node = trie_child(pf, 0, key);
+    for (d = 4; node != UINT32_MAX && lit->len >= lit->off + d + 4; d += 4)
+        node = trie_child(pf, node, (uint32_t)key_of(lit->s + lit->off + d, 4));
+    if (node == UINT32_MAX || pf->nchain == pf->chaincap)
+        return -1;
     pf->chain_lit[pf->nchain] = l;
-    pf->chain_next[pf->nchain] = t->head[at];
-    t->head[at] = (uint32_t)pf->nchain++;
+    pf->chain_next[pf->nchain] = pf->tr.ends[node];
+    pf->tr.ends[node] = (uint32_t)pf->nchain++;
     pf->bm4[h / 64] |= 1ull << (h % 64);
     pf->nwkeys += !(tt_is_word(key & 0xFF) || (key & 0xFF) == 0x7F);
     if (pf->lits[l].inner)
@@ -294,7 +360,7 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
 {
     tt_prefilter *pf = tt_calloc(1, sizeof *pf);
     entry *e = NULL;
-    size_t p, i, j, total = 0, ne = 0, n4 = 0, n3 = 0, n8 = 0;
+    size_t p, i, j, total = 0, ne = 0, nedges = 0;
     if (!pf)
         return NULL;
     pf->npatterns = npatterns;
@@ -342,11 +408,6 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
             l->ctx = e[i].ctx;
             if (l->len == 2)
                 pf->n2++;
-            else if (l->len == 3)
-                n3++;
-            else
-                n4++;
-            n8 += l->len >= 8;
         } else {
             l = &pf->lits[pf->nlits - 1];
             l->ctx |= e[i].ctx;
@@ -361,11 +422,15 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
         l->inner = (tt_is_word(l->s[0]) || l->s[0] == 0x7F) &&
                    (l->ctx & (TT_LIT_CTX(1, 0) | TT_LIT_CTX(1, 1)));
         pf->ninner += l->inner;
+        if (l->len >= 4)
+            l->off = (unsigned char)key_offset(l);
+        if (l->len >= 3)
+            nedges += trie_edges(l);
     }
     /* a three-byte literal is entered once per possible fourth byte (folded, so 128 keys at
      * most): the scan then needs one lookup per position */
-    if (table_init(&pf->t4, n4 + n3 * 128) || table_init(&pf->t8, n8) ||
-        table_init(&pf->t2, pf->n2) || chain_init(pf, n4 + n3 * 128 + pf->n2))
+    if (trie_init(&pf->tr, nedges) || table_init(&pf->t2, pf->n2) ||
+        chain_init(pf, nedges + pf->n2))
         goto fail;
     for (j = pf->nlits; j-- > 0;) {
         literal *l = &pf->lits[j];
@@ -376,16 +441,12 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
             continue;
         }
         if (l->len >= 4) {
-            size_t o = l->off = (unsigned char)key_offset(l);
-            key = (uint32_t)key_of(l->s + o, 4);
-            if (enter(pf, key, l->len - o >= 8 ? key_of(l->s + o, 8) : 0, l->len - o >= 8,
-                      (uint32_t)j))
+            if (enter(pf, (uint32_t)key_of(l->s + l->off, 4), (uint32_t)j))
                 goto fail;
             continue;
         }
         for (i = 0; i < 256; i++)
-            if (fold((unsigned char)i) == i &&
-                enter(pf, key | (uint32_t)i << 24, 0, 0, (uint32_t)j))
+            if (fold((unsigned char)i) == i && enter(pf, key | (uint32_t)i << 24, (uint32_t)j))
                 goto fail;
     }
     for (i = 0; i < ne; i++)
@@ -442,26 +503,33 @@ static int walk(const scan *sc, uint32_t e, size_t from, size_t i, int inside)
     return 0;
 }
 
-/* Appends a hit for every literal with this four-byte key that occurs at text[i]. */
+/* Appends a hit for every literal keyed at text[i], whose key (four folded bytes) is key:
+ * down the trie four bytes at a time, the literals that end below each node compared. */
 static int verify(const scan *sc, uint32_t key, size_t i, int inside)
 {
-    const tt_prefilter *pf = sc->pf;
-    size_t slot = table_slot(&pf->t4, key);
-    uint64_t w;
-    uint32_t h;
-    if (!pf->t4.used[slot])
+    const trie *t = &sc->pf->tr;
+    size_t at = edge_slot(t, key), d;
+    uint32_t node;
+    if (!t->keys[at])
         return 0;
-    if (walk(sc, pf->t4.head[slot], 4, i, inside))
-        return -1;
-    if (!(pf->t4.used[slot] & 2) || i + 8 > sc->len)
-        return 0;
-    memcpy(&w, sc->text + i, 8);
-    w = load_order64(w) | 0x2020202020202020ull;
-    h = HASH8(w);
-    if (!((pf->bm8[h / 64] >> (h % 64)) & 1))
-        return 0;
-    slot = table_slot(&pf->t8, w);
-    return pf->t8.used[slot] ? walk(sc, pf->t8.head[slot], 8, i, inside) : 0;
+    node = t->to[at];
+    for (d = 4;; d += 4) {
+        uint32_t w, h;
+        uint64_t k;
+        if (t->ends[node] != UINT32_MAX && walk(sc, t->ends[node], d, i, inside))
+            return -1;
+        if (!t->kids[node] || i + d + 4 > sc->len)
+            return 0;
+        memcpy(&w, sc->text + i + d, 4);
+        k = (uint64_t)node << 32 | (load_order(w) | 0x20202020u);
+        h = HASHT(k);
+        if (!((sc->pf->bmt[h / 64] >> (h % 64)) & 1))
+            return 0;
+        at = edge_slot(t, k);
+        if (!t->keys[at])
+            return 0;
+        node = t->to[at];
+    }
 }
 
 static int check2(const scan *sc, uint32_t k, size_t i, int inside);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "ascii.h"
 #include "literal.h"
 #include "prefilter.h"
 #include "topictag.h"
@@ -269,6 +270,87 @@ static uint32_t rnd(uint32_t n)
     return (rnd_state >> 8) % n;
 }
 
+/* The hits a scan must give, found byte by byte: every occurrence of a literal, folded, in
+ * "end:literal" items by end and then by start; with whole set, none that begins inside a
+ * word (a word byte before it and at its first byte). */
+static void naive_hits(const char *const *lits, size_t n, const char *text, int whole,
+                       char *out, size_t size)
+{
+    size_t len = strlen(text), e, st, k, at = 0;
+    out[0] = 0;
+    for (e = 1; e <= len; e++)
+        for (st = 0; st < e; st++)
+            for (k = 0; k < n; k++) {
+                size_t l = strlen(lits[k]), j;
+                if (st + l != e)
+                    continue;
+                for (j = 0; j < l && (text[st + j] | 0x20) == (lits[k][j] | 0x20); j++)
+                    ;
+                if (j < l || (whole && st > 0 && tt_is_word((unsigned char)text[st - 1]) &&
+                              tt_is_word((unsigned char)text[st])))
+                    continue;
+                at += (size_t)snprintf(out + at, size - at, "%s%zu:%.*s", at ? " " : "", e,
+                                       (int)l, text + st);
+            }
+}
+
+/* Literals that share their first 4, 8, 12 bytes and end at every length around those steps
+ * (the trie of four-byte steps), with a function word first ("the security council" is keyed
+ * at "secu"): texts glued from their pieces, folded, cut at every length, give the hits a
+ * byte by byte search gives, with contexts that allow a word byte before (every position
+ * scanned) and with contexts that do not (word starts only). */
+static void test_prefilter_scan_trie(void **state)
+{
+    static const char *const lits[] = {
+        "sec", "secu", "securit", "security", "security ", "security tal", "security talk",
+        "security talks", "security treaty", "security treaty alliance", "the security council",
+        "curity t", "rity", "the sec", "y ta", "security talks and",
+    };
+    static const char *const pieces[] = {"security", " talks", " treaty", " council", " and",
+                                         " alliance", "SECURITY", "the ", "sec", "x", " ",
+                                         "ta", "urity"};
+    static char *s[16][1];
+    static size_t len[16][1];
+    static unsigned char cx[16][1];
+    char *const *pl[16];
+    size_t *plen[16], nl[16], i, k, cut;
+    const unsigned char *pc[16];
+    char text[256], got[4096], want[4096];
+    int whole;
+    (void)state;
+    for (i = 0; i < 16; i++) {
+        s[i][0] = (char *)lits[i];
+        len[i][0] = strlen(lits[i]);
+        pl[i] = s[i];
+        plen[i] = len[i];
+        pc[i] = cx[i];
+        nl[i] = 1;
+    }
+    for (whole = 0; whole < 2; whole++) {
+        tt_prefilter *pf;
+        for (i = 0; i < 16; i++)
+            cx[i][0] = (unsigned char)(whole ? TT_LIT_CTX(0, 0) | TT_LIT_CTX(0, 1)
+                                             : TT_LIT_CTX_ANY);
+        pf = tt_prefilter_new(pl, plen, pc, nl, 16);
+        assert_non_null(pf);
+        for (k = 0; k < 300; k++) {
+            size_t at = 0;
+            while (at + 20 < sizeof text && rnd(12))
+                at += (size_t)snprintf(text + at, sizeof text - at, "%s",
+                                       pieces[rnd(sizeof pieces / sizeof *pieces)]);
+            for (cut = at > 40 ? at - 20 : 0; cut <= at; cut++) {
+                char c = text[cut];
+                text[cut] = '\0';
+                hits_of(pf, text, got, sizeof got);
+                naive_hits(lits, 16, text, whole, want, sizeof want);
+                assert_string_equal(got, want);
+                text[cut] = c;
+            }
+        }
+        tt_prefilter_free(pf);
+    }
+}
+
 /* Patterns with word boundaries, \s, optional parts, function words and inflections over
  * texts of the same words, glued and apart, across many sixteen-byte blocks: the literals'
  * contexts, the positions the scan skips and the keys inside literals must change nothing. */
@@ -339,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_prefilter_scanner_words),
         cmocka_unit_test(test_prefilter_scan_contexts),
         cmocka_unit_test(test_prefilter_random),
+        cmocka_unit_test(test_prefilter_scan_trie),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
