@@ -81,6 +81,13 @@ struct tt_prefilter {
     uint64_t bm2[65536 / 64];  /* the two-byte literals, by their two folded bytes */
     uint64_t bm4i[(1u << BITS) / 64];   /* bm4 of the inner literals alone */
     size_t ninner;             /* inner literals (0: positions inside words are skipped) */
+    unsigned char ifirst[4];   /* the first bytes (folded) of the inner literals keyed at
+                                  their start: inside a word, only a position at one of these
+                                  can begin a key; */
+    size_t nifirst;            /* how many: 0 without inner literals, more than 4: all of
+                                  them (every position inside a word is looked up) */
+    unsigned char kfirst[4];   /* the first bytes (folded) of all keys, when they are few */
+    size_t nkfirst;            /* how many (more than 4: not kept) */
     size_t nwkeys;             /* keys whose first byte is no word byte (0: positions at such
                                   a byte are skipped) */
     trie tr;                   /* literals of three bytes or more */
@@ -226,6 +233,24 @@ static int chain_init(tt_prefilter *pf, size_t n)
     return pf->chain_lit && pf->chain_next ? 0 : -1;
 }
 
+/* Adds byte c to the set b[0 .. *n) of at most four bytes; *n counts on past four. */
+static void add_byte(unsigned char *b, size_t *n, unsigned char c)
+{
+    size_t k;
+    for (k = 0; k < *n && k < 4; k++)
+        if (b[k] == c)
+            return;
+    if (*n < 4)
+        b[*n] = c;
+    (*n)++;
+}
+
+/* Notes c as the first byte of an inner literal keyed at its start (pf->ifirst). */
+static void add_first(tt_prefilter *pf, unsigned char c)
+{
+    add_byte(pf->ifirst, &pf->nifirst, c);
+}
+
 /* The node below edge (node, chunk), made if it is new; UINT32_MAX when the trie is full
  * (which its sizing rules out). */
 static uint32_t trie_child(tt_prefilter *pf, uint32_t node, uint32_t chunk)
@@ -270,6 +295,7 @@ static int enter(tt_prefilter *pf, uint32_t key, uint32_t l)
     pf->tr.ends[node] = (uint32_t)pf->nchain++;
     pf->bm4[h / 64] |= 1ull << (h % 64);
     pf->nwkeys += !(tt_is_word(key & 0xFF) || (key & 0xFF) == 0x7F);
+    add_byte(pf->kfirst, &pf->nkfirst, (unsigned char)(key & 0xFF));
     if (pf->lits[l].inner)
         pf->bm4i[h / 64] |= 1ull << (h % 64);
     return 0;
@@ -284,6 +310,7 @@ static int enter2(tt_prefilter *pf, uint32_t key, uint32_t l)
     pf->t2.keys[at] = key;
     pf->t2.used[at] = 1;
     pf->nwkeys += !(tt_is_word(key & 0xFF) || (key & 0xFF) == 0x7F);
+    add_byte(pf->kfirst, &pf->nkfirst, (unsigned char)(key & 0xFF));
     pf->chain_lit[pf->nchain] = l;
     pf->chain_next[pf->nchain] = pf->t2.head[at];
     pf->t2.head[at] = (uint32_t)pf->nchain++;
@@ -422,8 +449,12 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
         l->inner = (tt_is_word(l->s[0]) || l->s[0] == 0x7F) &&
                    (l->ctx & (TT_LIT_CTX(1, 0) | TT_LIT_CTX(1, 1)));
         pf->ninner += l->inner;
+        if (l->inner && l->len < 4)
+            add_first(pf, l->s[0]);
         if (l->len >= 4)
             l->off = (unsigned char)key_offset(l);
+        if (l->inner && l->len >= 4 && l->off == 0)
+            add_first(pf, l->s[0]);
         if (l->len >= 3)
             nedges += trie_edges(l);
     }
@@ -547,11 +578,9 @@ static int check_at(const scan *sc, uint32_t w, size_t i, int inside)
 }
 
 #ifdef __SSE2__
-/* The word bytes of the 16 bytes at p, a bit each (ASCII letters, digits, '_'). */
-static unsigned word_mask(const unsigned char *p)
+/* The word bytes of the 16 bytes v, a bit each (ASCII letters, digits, '_'); lo: v | 0x20. */
+static unsigned word_mask(__m128i v, __m128i lo)
 {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
     __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)),
                                   _mm_cmplt_epi8(lo, _mm_set1_epi8('z' + 1)));
     __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
@@ -578,8 +607,8 @@ static int inside_word(const unsigned char *text, size_t i)
     return i > 0 && tt_is_word(text[i - 1]) && tt_is_word(text[i]);
 }
 
-/* scan_body when some literal can match inside a word: every position, the bitmaps first
- * (inside a word, a key must also be an inner literal's). */
+/* scan_body when literals that can match inside a word begin with more than four bytes:
+ * every position, the bitmaps first (inside a word, a key must also be an inner literal's). */
 static int scan_all(const scan *sc, size_t end)
 {
     const tt_prefilter *pf = sc->pf;
@@ -605,45 +634,100 @@ static int scan_all(const scan *sc, size_t end)
 
 /* The positions [0, end) of the text (four bytes readable at each).  A key's first byte is a
  * word byte or not, and a literal keyed inside itself follows a byte that is no word byte
- * (key_offset), so when no literal can match inside a word (most rulesets, the shipped ones
- * included) a key can only start where a word begins, or at a byte that is no word byte
- * when some key begins with one.  Sixteen bytes at a time, SSE2 finds the word bytes and
- * only those positions are looked up: about one in six of the text's. */
+ * (key_offset), so a key can only start where a word begins, at a byte that is no word byte
+ * when some key begins with one, or inside a word at the first byte of an inner literal
+ * keyed at its start (none in most rulesets, the shipped ones included).  Sixteen bytes at a
+ * time, SSE2 finds the word bytes and those first bytes, and only those positions are
+ * looked up: about one in six of the text's, and a few more per inner first byte. */
+#ifdef __SSE2__
+/* The sixteen-byte blocks of scan_body, up to end; *at: where they stop, *prev: whether the
+ * byte before it is a word byte.  nf: pf->nifirst; nk: pf->nkfirst when at most four (only
+ * positions at those bytes are looked up), else 0.  Both are 0 in the common case, where
+ * the call is inlined with constants and the loop keeps no trace of them. */
+static inline int scan_blocks(const scan *sc, size_t end, size_t nf, size_t nk, size_t *at,
+                              uint32_t *prev)
+{
+    const tt_prefilter *pf = sc->pf;
+    const unsigned char *text = sc->text;
+    size_t i = 0;
+    uint32_t w, h;
+    {
+        unsigned carry = 0, nw = pf->nwkeys ? 0xFFFFu : 0;
+        __m128i f[sizeof pf->ifirst], g[sizeof pf->kfirst];
+        size_t k;
+        for (k = 0; k < nf; k++)
+            f[k] = _mm_set1_epi8((char)pf->ifirst[k]);
+        for (k = 0; k < nk; k++)
+            g[k] = _mm_set1_epi8((char)pf->kfirst[k]);
+        for (; i + 16 <= end; i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
+            __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+            unsigned m, after, in = 0, todo, keys = 0xFFFF;
+            if (nk) {   /* few keys: at their first bytes only (most blocks hold none) */
+                __m128i eq = _mm_cmpeq_epi8(lo, g[0]);
+                for (k = 1; k < nk; k++)
+                    eq = _mm_or_si128(eq, _mm_cmpeq_epi8(lo, g[k]));
+                if (!(keys = (unsigned)_mm_movemask_epi8(eq))) {
+                    carry = (unsigned)tt_is_word(text[i + 15]);
+                    continue;
+                }
+            }
+            m = word_mask(v, lo);
+            after = (m << 1) | carry;
+            todo = (m & ~after) | (~m & nw);
+            carry = m >> 15;
+            if (nf) {   /* inside a word, at an inner literal's first byte */
+                __m128i eq = _mm_cmpeq_epi8(lo, f[0]);
+                for (k = 1; k < nf; k++)
+                    eq = _mm_or_si128(eq, _mm_cmpeq_epi8(lo, f[k]));
+                in = (unsigned)_mm_movemask_epi8(eq) & m & after;
+                todo |= in;
+            }
+            todo &= keys;
+            while (todo) {
+                unsigned b = (unsigned)__builtin_ctz(todo);
+                size_t pos = i + b;
+                int inside = (in >> b) & 1;
+                todo &= todo - 1;
+                memcpy(&w, text + pos, 4);
+                w = load_order(w) | 0x20202020u;
+                h = HASH(w);
+                if ((((inside ? pf->bm4i : pf->bm4)[h / 64] >> (h % 64)) & 1) &&
+                    verify(sc, w, pos, inside))
+                    return -1;
+                if (pf->n2 && check2(sc, w & 0xFFFF, pos, inside))
+                    return -1;
+            }
+        }
+        *prev = carry;
+    }
+    *at = i;
+    return 0;
+}
+#endif
+
 static int scan_body(const scan *sc, size_t end)
 {
     const tt_prefilter *pf = sc->pf;
     const unsigned char *text = sc->text;
     size_t i = 0;
-    uint32_t w, h, prev = 0;   /* the byte before position i is a word byte */
-    if (pf->ninner)
+    uint32_t w, prev = 0;   /* the byte before position i is a word byte */
+    if (pf->nifirst > sizeof pf->ifirst)
         return scan_all(sc, end);
 #ifdef __SSE2__
-    {
-        unsigned carry = 0, nw = pf->nwkeys ? 0xFFFFu : 0;
-        for (; i + 16 <= end; i += 16) {
-            unsigned m = word_mask(text + i);
-            unsigned todo = (m & ~((m << 1) | carry)) | (~m & nw);
-            carry = m >> 15;
-            while (todo) {
-                size_t at = i + (unsigned)__builtin_ctz(todo);
-                todo &= todo - 1;
-                memcpy(&w, text + at, 4);
-                w = load_order(w) | 0x20202020u;
-                h = HASH(w);
-                if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(sc, w, at, 0))
-                    return -1;
-                if (pf->n2 && check2(sc, w & 0xFFFF, at, 0))
-                    return -1;
-            }
-        }
-        prev = carry;
+    if (pf->nifirst || pf->nkfirst <= sizeof pf->kfirst) {
+        if (scan_blocks(sc, end, pf->nifirst,
+                        pf->nkfirst <= sizeof pf->kfirst ? pf->nkfirst : 0, &i, &prev))
+            return -1;
+    } else if (scan_blocks(sc, end, 0, 0, &i, &prev)) {
+        return -1;
     }
 #endif
     for (; i < end; i++) {
         uint32_t cur = (uint32_t)tt_is_word(text[i]);
         memcpy(&w, text + i, 4);
-        if (((cur && !prev) || (!cur && pf->nwkeys)) &&
-            check_at(sc, load_order(w) | 0x20202020u, i, 0))
+        if (((cur && (!prev || pf->ninner)) || (!cur && pf->nwkeys)) &&
+            check_at(sc, load_order(w) | 0x20202020u, i, cur && prev))
             return -1;
         prev = cur;
     }

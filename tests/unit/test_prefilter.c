@@ -271,10 +271,10 @@ static uint32_t rnd(uint32_t n)
 }
 
 /* The hits a scan must give, found byte by byte: every occurrence of a literal, folded, in
- * "end:literal" items by end and then by start; with whole set, none that begins inside a
- * word (a word byte before it and at its first byte). */
-static void naive_hits(const char *const *lits, size_t n, const char *text, int whole,
-                       char *out, size_t size)
+ * "end:literal" items by end and then by start; none of literal k that begins inside a word
+ * (a word byte before it and at its first byte) when whole[k]. */
+static void naive_hits(const char *const *lits, size_t n, const char *text,
+                       const int *whole, char *out, size_t size)
 {
     size_t len = strlen(text), e, st, k, at = 0;
     out[0] = 0;
@@ -286,7 +286,7 @@ static void naive_hits(const char *const *lits, size_t n, const char *text, int 
                     continue;
                 for (j = 0; j < l && (text[st + j] | 0x20) == (lits[k][j] | 0x20); j++)
                     ;
-                if (j < l || (whole && st > 0 && tt_is_word((unsigned char)text[st - 1]) &&
+                if (j < l || (whole[k] && st > 0 && tt_is_word((unsigned char)text[st - 1]) &&
                               tt_is_word((unsigned char)text[st])))
                     continue;
                 at += (size_t)snprintf(out + at, size - at, "%s%zu:%.*s", at ? " " : "", e,
@@ -297,8 +297,10 @@ static void naive_hits(const char *const *lits, size_t n, const char *text, int 
 /* Literals that share their first 4, 8, 12 bytes and end at every length around those steps
  * (the trie of four-byte steps), with a function word first ("the security council" is keyed
  * at "secu"): texts glued from their pieces, folded, cut at every length, give the hits a
- * byte by byte search gives, with contexts that allow a word byte before (every position
- * scanned) and with contexts that do not (word starts only). */
+ * byte by byte search gives, with contexts that allow a word byte before (five first bytes:
+ * every position scanned), with contexts that do not (word starts only), and with such
+ * contexts for the literals that begin with 's' or 'y' alone (word starts, and inside words
+ * the positions at those two bytes). */
 static void test_prefilter_scan_trie(void **state)
 {
     static const char *const lits[] = {
@@ -316,7 +318,7 @@ static void test_prefilter_scan_trie(void **state)
     size_t *plen[16], nl[16], i, k, cut;
     const unsigned char *pc[16];
     char text[256], got[4096], want[4096];
-    int whole;
+    int mode, whole[16];
     (void)state;
     for (i = 0; i < 16; i++) {
         s[i][0] = (char *)lits[i];
@@ -326,11 +328,13 @@ static void test_prefilter_scan_trie(void **state)
         pc[i] = cx[i];
         nl[i] = 1;
     }
-    for (whole = 0; whole < 2; whole++) {
+    for (mode = 0; mode < 3; mode++) {
         tt_prefilter *pf;
-        for (i = 0; i < 16; i++)
-            cx[i][0] = (unsigned char)(whole ? TT_LIT_CTX(0, 0) | TT_LIT_CTX(0, 1)
-                                             : TT_LIT_CTX_ANY);
+        for (i = 0; i < 16; i++) {
+            whole[i] = mode == 1 || (mode == 2 && lits[i][0] != 's' && lits[i][0] != 'y');
+            cx[i][0] = (unsigned char)(whole[i] ? TT_LIT_CTX(0, 0) | TT_LIT_CTX(0, 1)
+                                                : TT_LIT_CTX_ANY);
+        }
         pf = tt_prefilter_new(pl, plen, pc, nl, 16);
         assert_non_null(pf);
         for (k = 0; k < 300; k++) {
