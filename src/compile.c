@@ -42,6 +42,8 @@ void tt_ruleset_free(tt_ruleset *rs)
         tt_cond_release(&rs->rt[i].art_when);
         tt_cond_release(&rs->rt[i].breaks);
         tt_free(rs->rt[i].any_kid);
+        tt_free(rs->rt[i].guards);
+        tt_prefilter_free(rs->rt[i].guard_pf);
     }
     tt_free(rs->rt);
     tt_free(rs->topics);
@@ -57,6 +59,7 @@ void tt_ruleset_free(tt_ruleset *rs)
     if (rs->aside_code)
         pcre2_code_free(rs->aside_code);
     tt_prefilter_free(rs->pf);
+    tt_free(rs->guard);
     tt_hsfilter_free(rs->hs);
     for (i = 0; rs->litpat && i < rs->npatterns; i++)
         tt_litpat_release(&rs->litpat[i]);
@@ -1255,6 +1258,113 @@ static int store_bounds(tt_ruleset *rs, char ***lits, size_t **lens, const size_
  * A pattern whose top-level branches have such pairs has them instead, as key groups: it
  * stays a candidate where some branch has both (China ... DF- or Fujian ... carrier, not
  * China ... carrier). */
+/* Marks in pos[] (local pattern indices) the patterns that node n of c names where their
+ * match can make it true: under an even number of 'not's (neg: odd so far). */
+static void positive_patterns(const tt_cond *c, uint32_t n, int neg, unsigned char *pos)
+{
+    const tt_cond_node *x = &c->nodes[n];
+    uint32_t i;
+    if (x->kind == TT_C_PAT) {
+        if (!neg)
+            pos[x->value] = 1;
+        return;
+    }
+    for (i = 0; i < x->count; i++)
+        positive_patterns(c, c->kids[x->first + i], x->kind == TT_C_NOT ? !neg : neg, pos);
+}
+
+/* Whether condition c (empty: none) can be true over val[]. */
+static int cond_may(const tt_cond *c, const unsigned char *val)
+{
+    return c->nnodes > 0 && tt_cond_may(c, val);
+}
+
+/* Marks guard[p] for the guards of topic ti (compile.h): the patterns no condition names
+ * where a match could make it true, when the topic cannot apply with only them as
+ * candidates (match.c's may_bits() over the same conditions).  0, or -1 on out of memory. */
+static int find_guards(const tt_ruleset *rs, size_t ti, unsigned char *guard)
+{
+    const tt_topic_rt *rt = &rs->rt[ti];
+    const tt_topic_info *info = &rs->topics[ti];
+    const tt_cond *c[4];
+    unsigned char *pos = tt_calloc(rt->pcount + 1, 1), *val = tt_calloc(rt->pcount + 1, 1);
+    size_t nc = 0, k, i, n = 0;
+    if (!pos || !val) {
+        tt_free(pos);
+        tt_free(val);
+        return -1;
+    }
+    c[nc++] = &rt->cond;
+    if (info->has_context)
+        c[nc++] = &rt->when;
+    if (info->has_article)
+        c[nc++] = rt->art;
+    if (rt->has_breaks)
+        c[nc++] = &rt->breaks;
+    for (k = 0; k < nc; k++)
+        if (c[k]->nnodes)
+            positive_patterns(c[k], c[k]->root, 0, pos);
+    for (i = 0; i < rt->pcount; i++)
+        if (!pos[i]) {
+            val[i] = 2;
+            n++;
+        }
+    for (k = 0; n && k < nc; k++)
+        if (cond_may(c[k], val))
+            n = 0;
+    for (i = 0; n && i < rt->pcount; i++)
+        guard[rt->pfirst + i] = !pos[i];
+    tt_free(pos);
+    tt_free(val);
+    return 0;
+}
+
+/* The guard prefilter of every topic with guards, from the literals the patterns would have
+ * given the document's prefilter (lits, lens, ctxs, nlits per pattern).  0, or -1 on out of
+ * memory. */
+static int build_guards(tt_ruleset *rs, const unsigned char *guard, char ***lits,
+                        size_t **lens, unsigned char **ctxs, const size_t *nlits)
+{
+    size_t t, i;
+    for (t = 0; t < rs->ntopics; t++) {
+        tt_topic_rt *rt = &rs->rt[t];
+        char ***gl;
+        size_t **gn, *gc;
+        unsigned char **gx;
+        size_t n = 0;
+        for (i = 0; i < rt->pcount; i++)
+            n += guard[rt->pfirst + i];
+        if (n == 0)
+            continue;
+        gl = tt_calloc(n, sizeof *gl);
+        gn = tt_calloc(n, sizeof *gn);
+        gc = tt_calloc(n, sizeof *gc);
+        gx = tt_calloc(n, sizeof *gx);
+        rt->guards = tt_calloc(n, sizeof *rt->guards);
+        if (gl && gn && gc && gx && rt->guards) {
+            for (i = 0; i < rt->pcount; i++) {
+                size_t p = rt->pfirst + i;
+                if (!guard[p])
+                    continue;
+                gl[rt->nguards] = lits[p];
+                gn[rt->nguards] = lens[p];
+                gx[rt->nguards] = ctxs[p];
+                gc[rt->nguards] = nlits[p];
+                rt->guards[rt->nguards++] = (uint32_t)p;
+            }
+            rt->guard_pf = tt_prefilter_new((char *const *const *)gl, (size_t *const *)gn,
+                                            (const unsigned char *const *)gx, gc, n);
+        }
+        tt_free(gl);
+        tt_free(gn);
+        tt_free(gc);
+        tt_free(gx);
+        if (!rt->guard_pf)
+            return -1;
+    }
+    return 0;
+}
+
 static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *aside)
 {
     size_t nk = 2 * rs->npatterns;
@@ -1277,6 +1387,11 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *aside
     }
     if (ld->prefilter == TT_PREFILTER_HYPERSCAN && build_hsfilter(rs, ld))
         goto out;
+    if (!(rs->guard = tt_calloc(rs->npatterns + 1, 1)))
+        goto out;
+    for (t = 0; ld->prefilter == TT_PREFILTER_LITERAL && t < rs->ntopics; t++)
+        if (find_guards(rs, t, rs->guard))
+            goto out;
     for (t = 0; t < ld->ntopics; t++) {
         for (i = 0; i < ld->topics[t].npatterns; i++, p++) {
             const char *rx = rs->patterns[p].regex;
@@ -1325,9 +1440,19 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *aside
             if (nlits[p] && !rs->litpat[p].n &&
                 tt_regex_max_length(rx, strlen(rx), &rs->maxlen[p]) != 0)
                 rs->maxlen[p] = 0;   /* its search starts where the last one ended */
-            any += nlits[p] > 0;
+            if (bounds[p] && rs->guard[p]) {   /* a guard's hits are of the guard prefilter */
+                tt_free(bounds[p]);
+                bounds[p] = NULL;
+                rs->maxlen[p] = TT_MAXLEN_UNBOUNDED;
+            }
+            any += nlits[p] > 0 && !rs->guard[p];   /* build_guards takes a guard's */
         }
     }
+    if (build_guards(rs, rs->guard, lits, lens, ctxs, nlits))
+        goto out;
+    for (p = 0; p < rs->npatterns; p++)   /* the guards' keys: out of the document's scan */
+        if (rs->guard[p])
+            nlits[p] = nlits[rs->npatterns + p] = 0;
     /* the groups' keys after the patterns' */
     if (rs->ngroups) {
         size_t nall = nk + 2 * rs->ngroups;
@@ -1348,7 +1473,7 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *aside
         for (k = 0; k < 2 * rs->ngroups; k++) {
             tt_litset *set = k & 1 ? &br[k / 2].second : &br[k / 2].first;
             int lz;
-            c2[nk + k] = trim_literals(set);
+            c2[nk + k] = rs->guard[rs->groups[k / 2].pattern] ? 0 : trim_literals(set);
             if (c2[nk + k] &&
                 (lz = lazy_key(rs, rs->groups[k / 2].pattern, (uint32_t)(nk + k), set,
                                c2[nk + k])) != 0) {
@@ -1418,7 +1543,7 @@ static void jit_patterns(tt_ruleset *rs)
 {
     size_t p;
     for (p = 0; p < rs->npatterns; p++)
-        if (!rs->patterns[p].literal_set)
+        if (!rs->patterns[p].literal_set || (rs->guard && rs->guard[p]))
             pcre2_jit_compile(rs->code[p], PCRE2_JIT_COMPLETE);
 }
 

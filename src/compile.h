@@ -27,7 +27,19 @@ typedef struct tt_topic_rt {
     int has_breaks;
     unsigned char *any_kid;    /* per local pattern: it alone can make the condition true (the
                                   condition is that pattern, or an 'or' that lists it) */
+    uint32_t *guards;          /* its guards (below), in pattern order */
+    size_t nguards;
+    tt_prefilter *guard_pf;    /* their literals, key z for guards[z]: scanned in a sentence
+                                  only when the topic may apply there */
 } tt_topic_rt;
+
+/* A guard: a pattern that can only keep its topic from applying (an exclusion, or a pattern
+ * that every condition names under an odd number of 'not's, or none names), of a topic that
+ * cannot apply in a sentence where only its guards may match.  Whether it is a candidate then
+ * changes nothing about whether its topic may apply (three-valued logic: a 'not' of "may
+ * match" is "may", of "no" is "yes"), so its literals stay out of the document's scan and
+ * match.c looks for them only in the sentences where the topic runs: most hits of words such
+ * as "rebels", "drill" or "said" were for topics that could not apply anyway. */
 
 /* A second key, or a key group's, whose strings can occur inside a word ("attack" in
  * "cyberattack"): the prefilter looks at the starts of words only when no literal is such, so
@@ -72,6 +84,7 @@ struct tt_ruleset {
     uint32_t aside_key;        /* the prefilter's key of article.aside's literals, after every
                                   pattern's and group's; 0: none (it runs in every sentence) */
     tt_prefilter *pf;          /* NULL when no pattern has a usable literal */
+    unsigned char *guard;      /* per pattern: a guard of its topic (tt_topic_rt) */
     tt_hsfilter *hs;           /* the Hyperscan prefilter, or NULL */
     unsigned char *in_hs;      /* per pattern: prefiltered by hs (not by pf) */
     tt_litpat *litpat;         /* per pattern: its strings when it is a literal set (n > 0):

@@ -108,6 +108,10 @@ struct tt_scanner {
     uint32_t *lazy_next;       /* per lazy key: the next of its pattern, or UINT32_MAX */
     size_t nalways;
     uint32_t *runlist;         /* the patterns to consider in the current sentence */
+    unsigned char *gmay;       /* per guard of the topic being run (rt->guards): it may match
+                                  in the sentence (a hit of its literals, or it has none) */
+    tt_pf_hit *ghits;          /* the guard prefilter's hits in the sentence */
+    size_t ghitcap;
     tt_article art;            /* the article context model (article.c) */
     art_regex art_rx[3];       /* article.switch, .dateline, .aside */
     int explain;
@@ -189,6 +193,7 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     sc->lazy_head = tt_malloc((rs->npatterns + 1) * sizeof *sc->lazy_head);
     sc->lazy_next = tt_malloc((rs->nlazy + 1) * sizeof *sc->lazy_next);
     sc->runlist = tt_calloc(rs->npatterns + 1, sizeof *sc->runlist);
+    sc->gmay = tt_calloc(rs->max_topic_patterns + 1, 1);
     sc->acc = tt_calloc(nt, sizeof *sc->acc);
     sc->hs_pats = tt_calloc(rs->npatterns + 1, sizeof *sc->hs_pats);
     sc->phit = tt_calloc(rs->npatterns + 1, sizeof *sc->phit);
@@ -203,7 +208,7 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
         !sc->candlist || !sc->failed || !sc->jitted || !sc->always || !sc->always_pats ||
         !sc->need2 || !sc->seen2 || !sc->seen2list || !sc->gfirst || !sc->gsecond ||
         !sc->gnone || !sc->gall || !sc->lazy_head || !sc->lazy_next ||
-        !sc->runlist || !sc->acc || tt_article_init(&sc->art, rs->ntopics)) {
+        !sc->runlist || !sc->gmay || !sc->acc || tt_article_init(&sc->art, rs->ntopics)) {
         tt_scanner_free(sc);
         return NULL;
     }
@@ -222,7 +227,8 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
             for (i = 0; i < rs->rt[t].pcount; i++) {
                 size_t p = rs->rt[t].pfirst + i, jit = 0;
                 int hs = rs->in_hs && rs->in_hs[p];
-                sc->always[p] = !hs && (!rs->pf || tt_prefilter_always(rs->pf, p));
+                sc->always[p] = !hs && (!rs->pf || tt_prefilter_always(rs->pf, p)) &&
+                                !(rs->pf && rs->guard && rs->guard[p]);
                 sc->need2[p] = !hs && rs->pf &&
                                (!tt_prefilter_always(rs->pf, rs->npatterns + p) ||
                                 is_lazy(sc, (uint32_t)(rs->npatterns + p), (uint32_t)p));
@@ -307,6 +313,8 @@ void tt_scanner_free(tt_scanner *sc)
     tt_free(sc->lazy_head);
     tt_free(sc->lazy_next);
     tt_free(sc->runlist);
+    tt_free(sc->gmay);
+    tt_free(sc->ghits);
     tt_article_release(&sc->art);
     tt_free(sc->acc);
     tt_free(sc->res.sent);
@@ -848,6 +856,79 @@ static int topic_may_apply(tt_scanner *sc, uint32_t s, uint32_t ti, unsigned may
            (rs->rt[ti].has_breaks && (may & MAY_BREAKS));
 }
 
+static int push_hit(tt_scanner *sc, uint32_t p, uint32_t state, size_t start, size_t end);
+
+/* Which guards of topic rt may match in sentence s (sc->gmay): the guard prefilter's hits
+ * in the sentence, in a context their literals allow (the sentence's end counts as a byte
+ * that is no word byte).  0, or -1 on out of memory. */
+static int guard_scan(tt_scanner *sc, uint32_t s, const tt_topic_rt *rt)
+{
+    const tt_prefilter *gp = rt->guard_pf;
+    const tt_sentence *st = &sc->res.sent[s];
+    const unsigned char *t = (const unsigned char *)sc->res.text;
+    size_t z, n = 0, h, k, np;
+    for (z = 0; z < rt->nguards; z++)
+        sc->gmay[z] = (unsigned char)tt_prefilter_always(gp, z);
+    if (tt_prefilter_scan(gp, t + st->start, st->end - st->start, &sc->ghits, &n, &sc->ghitcap))
+        return -1;
+    for (h = 0; h < n; h++) {
+        uint32_t state = sc->ghits[h].state;
+        size_t e = st->start + sc->ghits[h].end, b = e - tt_prefilter_literal_len(gp, state);
+        const uint32_t *pats;
+        if (!(tt_prefilter_contexts(gp, state) &
+              CTX_BIT(b > 0 && tt_is_word(t[b - 1]), e < st->end && tt_is_word(t[e]))))
+            continue;
+        pats = tt_prefilter_patterns(gp, state, &np);
+        for (k = 0; k < np; k++) {
+            uint32_t p = rt->guards[pats[k]];
+            sc->gmay[pats[k]] = 1;
+            if (!sc->cand[p]) {   /* a candidate until run_topic has run it */
+                sc->cand[p] = 1;
+                sc->phit[p] = UINT32_MAX;
+            }
+            if (push_hit(sc, p, UINT32_MAX, b, e))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* Runs the patterns run[0..n) of topic rt on sentence s, and the guards that may match
+ * there, in pattern order (the order of the topic's matches): a guard with literals as a
+ * candidate with the guard prefilter's hits (a literal set decided by them, a regex started
+ * near them), one without as without the prefilter.  0, or -1. */
+static int run_topic(tt_scanner *sc, uint32_t s, const tt_topic_rt *rt, const uint32_t *run,
+                     size_t n)
+{
+    size_t i = 0, z = 0;
+    if (rt->nguards && guard_scan(sc, s, rt))
+        return -1;
+    while (i < n || z < rt->nguards) {
+        int g = z < rt->nguards && (i == n || rt->guards[z] < run[i]);
+        uint32_t p = g ? rt->guards[z] : run[i];
+        int rc = 0;
+        if (g && !sc->gmay[z++])
+            continue;
+        i += !g;
+        if (sc->failed[p])
+            continue;
+        if (g && !sc->cand[p]) {
+            int lits = sc->lits_decide;
+            sc->lits_decide = 0;
+            rc = run_pattern(sc, p, s);
+            sc->lits_decide = lits;
+        } else if (g) {
+            rc = run_pattern(sc, p, s);
+            sc->cand[p] = 0;
+        } else {
+            rc = run_pattern(sc, p, s);
+        }
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Classifies sentence s of the document given the patterns that may match in it
  * (sc->cand[p] != 0).  Topics are visited in ruleset order, so tags come out in that order. */
 /* Every pattern of every topic on sentence s: the reference the prefilter must equal. */
@@ -874,7 +955,7 @@ static int classify_sentence_all(tt_scanner *sc, uint32_t s)
 static int classify_sentence(tt_scanner *sc, uint32_t s, const uint32_t *run, size_t n)
 {
     const tt_ruleset *rs = sc->rs;
-    size_t a = 0, b, i;
+    size_t a = 0, b;
     while (a < n) {
         uint32_t ti = rs->patterns[run[a]].topic;
         const tt_topic_rt *rt = &rs->rt[ti];
@@ -885,10 +966,7 @@ static int classify_sentence(tt_scanner *sc, uint32_t s, const uint32_t *run, si
             may_apply = topic_may_apply(sc, s, ti, may_bits_of(sc, ti, run + a, b - a));
         if (may_apply) {
             sc->ntm = 0;
-            for (i = a; i < b; i++)
-                if (!sc->failed[run[i]] && run_pattern(sc, run[i], s) < 0)
-                    return -1;
-            if (score_topic(sc, s, ti))
+            if (run_topic(sc, s, rt, run + a, b - a) || score_topic(sc, s, ti))
                 return -1;
         }
         a = b;
@@ -937,6 +1015,13 @@ static void add_candidate(tt_scanner *sc, uint32_t p, size_t *nc)
 static int add_hit(tt_scanner *sc, uint32_t p, uint32_t state, size_t start, size_t end,
                    size_t *nc)
 {
+    add_candidate(sc, p, nc);
+    return push_hit(sc, p, state, start, end);
+}
+
+/* Appends a hit to the list of candidate p.  0, or -1 on out of memory. */
+static int push_hit(tt_scanner *sc, uint32_t p, uint32_t state, size_t start, size_t end)
+{
     uint32_t h = (uint32_t)sc->nhl;
     if ((sc->nhl >= sc->hlcap || sc->nhl >= sc->hecap || sc->nhl >= sc->hncap ||
          sc->nhl >= sc->hscap) &&
@@ -950,7 +1035,6 @@ static int add_hit(tt_scanner *sc, uint32_t p, uint32_t state, size_t start, siz
     sc->hend[h] = end;
     sc->hstate[h] = state;
     sc->hnext[h] = UINT32_MAX;
-    add_candidate(sc, p, nc);
     if (sc->phit[p] == UINT32_MAX)
         sc->phit[p] = h;
     else

@@ -15,6 +15,7 @@
 
 #include "alloc.h"
 #include "ascii.h"
+#include "compile.h"
 #include "literal.h"
 #include "prefilter.h"
 #include "topictag.h"
@@ -416,6 +417,93 @@ static void test_prefilter_random(void **state)
     assert_true(checked > 100);
 }
 
+/* Guards (compile.h): exclusions and patterns that the conditions name only under 'not' stay
+ * out of the document's scan and are looked for where their topic runs; a topic that could
+ * apply with only its guards as candidates ('when: not drill') keeps them in the scan.  The
+ * matches and tags are those without the prefilter, over texts of the same words. */
+static const char RULES_G[] =
+    "version: 1\n"
+    "topic:\n"
+    "  id: g\n"
+    "  title: G\n"
+    "  patterns:\n"
+    "    - {id: talks, regex: '\\b(?:talks|summit)\\b'}\n"
+    "    - {id: meet, regex: '\\bmeet(?:s|ing)?\\b', weight: 0.5}\n"
+    "    - {id: rebels, regex: '\\b(?:rebels?|insurgents?)\\b', weight: 0}\n"
+    "    - {id: domestic, regex: '\\b(?:cabinet|party) (?:\\w+ ){0,3}meeting\\b', weight: 0}\n"
+    "    - {id: code, regex: '\\b[xz]\\d\\b', weight: 0}\n"
+    "  exclude:\n"
+    "    - {id: sport, regex: '\\b(?:football|match)\\b'}\n"
+    "  condition: (talks or meet) and not rebels and not (domestic and not talks) and not code\n"
+    "  context:\n"
+    "    window: 2\n"
+    "    when: meet and not rebels\n";
+static const char RULES_H[] =
+    "version: 1\n"
+    "topic:\n"
+    "  id: h\n"
+    "  title: H\n"
+    "  patterns:\n"
+    "    - {id: navy, regex: '\\bnavy\\b'}\n"
+    "    - {id: drill, regex: '\\bdrills?\\b'}\n"
+    "  condition: navy and not drill\n"
+    "  context:\n"
+    "    window: 1\n"
+    "    when: not drill\n";
+
+static void test_prefilter_guards(void **state)
+{
+    static const char *const words[] = {
+        "talks", "summit", "meet", "meeting", "meets", "rebels", "rebel", "insurgents",
+        "cabinet", "party", "the", "weekly", "meeting", "x1", "z9", "x12", "football", "match",
+        "navy", "drill", "drills", "matches", "Rebels", "TALKS", "said",
+    };
+    static const char *const seps[] = {" ", " ", " ", ". ", ", ", "\n\n", "-"};
+    tt_loader *ld = tt_loader_new();
+    tt_ruleset *rs;
+    tt_error err;
+    char text[1024];
+    size_t k, at, p;
+    long checked = 0;
+    (void)state;
+    assert_non_null(ld);
+    tt_loader_add_buffer(ld, "g.yaml", RULES_G, strlen(RULES_G));
+    tt_loader_add_buffer(ld, "h.yaml", RULES_H, strlen(RULES_H));
+    rs = tt_loader_build(ld, &err);
+    assert_non_null(rs);
+    tt_loader_free(ld);
+    /* g: rebels, domestic, code and the exclusion are guards; h has none */
+    assert_non_null(rs->guard);
+    for (p = 0; p < rs->npatterns; p++) {
+        const char *id = rs->patterns[p].id;
+        int want = !strcmp(id, "rebels") || !strcmp(id, "domestic") || !strcmp(id, "code") ||
+                   !strcmp(id, "sport");
+        assert_int_equal(rs->guard[p], want);
+    }
+    assert_int_equal(rs->rt[0].nguards, 4);
+    assert_int_equal(rs->rt[1].nguards, 0);
+    assert_non_null(rs->rt[0].guard_pf);
+    assert_null(rs->rt[1].guard_pf);
+    /* a guard's literals are the guard prefilter's, the others' the document's */
+    assert_int_equal(tt_prefilter_find(rs->pf, "rebels", 6), -1);
+    assert_true(tt_prefilter_find(rs->rt[0].guard_pf, "rebels", 6) >= 0);
+    assert_true(tt_prefilter_find(rs->pf, "drill", 5) >= 0);
+    assert_true(tt_prefilter_find(rs->pf, "summit", 6) >= 0);
+    sm_compare(rs, "Talks with the rebels. The summit. Cabinet weekly meeting. Meets x1.");
+    for (k = 0; k < 400; k++) {
+        at = 0;
+        text[0] = '\0';
+        while (at + 40 < sizeof text && rnd(40)) {
+            const char *w = words[rnd(sizeof words / sizeof *words)];
+            const char *sep = seps[rnd(sizeof seps / sizeof *seps)];
+            at += (size_t)snprintf(text + at, sizeof text - at, "%s%s", w, sep);
+        }
+        checked += (long)sm_compare(rs, text);
+    }
+    assert_true(checked > 400);
+    tt_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -426,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_prefilter_scan_contexts),
         cmocka_unit_test(test_prefilter_random),
         cmocka_unit_test(test_prefilter_scan_trie),
+        cmocka_unit_test(test_prefilter_guards),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
