@@ -42,7 +42,8 @@ typedef struct literal {
     unsigned char inner;       /* a hit of it inside a word (a word byte before and at its
                                   start) can be used: its first byte is a word byte and its
                                   contexts allow one before it */
-    unsigned char off;         /* its key: its four (eight) bytes from s + off (key_offset) */
+    unsigned char off;         /* its key: its four (or last three) bytes from s + off
+                                  (key_offset) */
     size_t pat_first, npats;   /* its patterns: pats[pat_first ...] */
 } literal;
 
@@ -276,7 +277,7 @@ static uint32_t trie_child(tt_prefilter *pf, uint32_t node, uint32_t chunk)
 /* The edges literal l takes in the trie (enter). */
 static size_t trie_edges(const literal *l)
 {
-    return l->len == 3 ? 128 : 1 + (l->len - l->off - 4) / 4;
+    return l->len - l->off == 3 ? 128 : 1 + (l->len - l->off - 4) / 4;
 }
 
 /* Adds literal l to the trie under key, its first four bytes from l->off (for a three-byte
@@ -334,15 +335,16 @@ static int common_word(const unsigned char *s, size_t n)
 }
 
 /* Where literal l (four bytes or more) is keyed: at its start, or at a word of it that follows
- * a byte that is no word byte ("the meeting" at "meet"), whichever is least common: a key that
- * begins with a function word ("the ", " and") or with a space would be looked up at a good
- * part of all words.  A key after a byte that is no word byte lies at a word's start in the
- * text too, where the scan looks (scan_body). */
+ * a byte that is no word byte ("the meeting" at "meet", "the war" at "war", " vow" at "vow"),
+ * whichever is least common: a key that begins with a function word ("the ", " and") or with
+ * a space would be looked up at a good part of all words, and a key that begins with a byte
+ * that is no word byte makes the scan look at every such byte.  A key after a byte that is no
+ * word byte lies at a word's start in the text too, where the scan looks (scan_body). */
 static size_t key_offset(const literal *l)
 {
     size_t o, best = 0;
     int bestp = 3;
-    for (o = 0; o + 4 <= l->len; o++) {
+    for (o = 0; o + 3 <= l->len; o++) {
         size_t a = o, b;
         int pen;
         if (o > 0 && (tt_is_word(l->s[o - 1]) || l->s[o - 1] == 0x7F))
@@ -471,11 +473,12 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
                 goto fail;
             continue;
         }
-        if (l->len >= 4) {
+        if (l->len - l->off >= 4) {
             if (enter(pf, (uint32_t)key_of(l->s + l->off, 4), (uint32_t)j))
                 goto fail;
             continue;
         }
+        key = (uint32_t)key_of(l->s + l->off, 3);
         for (i = 0; i < 256; i++)
             if (fold((unsigned char)i) == i && enter(pf, key | (uint32_t)i << 24, (uint32_t)j))
                 goto fail;
@@ -642,10 +645,11 @@ static int scan_all(const scan *sc, size_t end)
 #ifdef __SSE2__
 /* The sixteen-byte blocks of scan_body, up to end; *at: where they stop, *prev: whether the
  * byte before it is a word byte.  nf: pf->nifirst; nk: pf->nkfirst when at most four (only
- * positions at those bytes are looked up), else 0.  Both are 0 in the common case, where
- * the call is inlined with constants and the loop keeps no trace of them. */
-static inline int scan_blocks(const scan *sc, size_t end, size_t nf, size_t nk, size_t *at,
-                              uint32_t *prev)
+ * positions at those bytes are looked up), else 0; two: pf->n2 > 0.  nf and nk are 0 in the
+ * common case, where the call is inlined with constants and the loop keeps no trace of
+ * what they or a two-byte test would cost. */
+static inline int scan_blocks(const scan *sc, size_t end, size_t nf, size_t nk, int two,
+                              size_t *at, uint32_t *prev)
 {
     const tt_prefilter *pf = sc->pf;
     const unsigned char *text = sc->text;
@@ -695,7 +699,8 @@ static inline int scan_blocks(const scan *sc, size_t end, size_t nf, size_t nk, 
                 if ((((inside ? pf->bm4i : pf->bm4)[h / 64] >> (h % 64)) & 1) &&
                     verify(sc, w, pos, inside))
                     return -1;
-                if (pf->n2 && check2(sc, w & 0xFFFF, pos, inside))
+                if (two && ((pf->bm2[(w & 0xFFFF) / 64] >> (w % 64)) & 1) &&
+                    check2(sc, w & 0xFFFF, pos, inside))
                     return -1;
             }
         }
@@ -717,9 +722,11 @@ static int scan_body(const scan *sc, size_t end)
 #ifdef __SSE2__
     if (pf->nifirst || pf->nkfirst <= sizeof pf->kfirst) {
         if (scan_blocks(sc, end, pf->nifirst,
-                        pf->nkfirst <= sizeof pf->kfirst ? pf->nkfirst : 0, &i, &prev))
+                        pf->nkfirst <= sizeof pf->kfirst ? pf->nkfirst : 0, pf->n2 > 0, &i,
+                        &prev))
             return -1;
-    } else if (scan_blocks(sc, end, 0, 0, &i, &prev)) {
+    } else if (pf->n2 ? scan_blocks(sc, end, 0, 0, 1, &i, &prev)
+                      : scan_blocks(sc, end, 0, 0, 0, &i, &prev)) {
         return -1;
     }
 #endif
@@ -763,14 +770,18 @@ int tt_prefilter_scan(const tt_prefilter *pf, const unsigned char *text, size_t 
             check_at(&sc, load_order(w) | 0x20202020u, i, inside))
             return -1;
     }
-    /* The scan finds hits by start; callers walk them by end (tag_sentences stops at the
-     * first hit past a sentence end).  Literals are short (at most 16 bytes, a literal set's
-     * strings at most TT_LITPAT_MAX_LEN), so each hit moves back only past the few hits that
-     * start earlier but end later: insertion sort, stable. */
+    /* The scan finds hits by the position of their key (their start, or a word inside them:
+     * key_offset); callers walk them by end (tag_sentences stops at the first hit past a
+     * sentence end), and of hits that end together the one that starts first comes first.
+     * Literals are short (at most 16 bytes, a literal set's strings at most
+     * TT_LITPAT_MAX_LEN), so each hit moves back only past the few hits that end later or
+     * start earlier: insertion sort. */
     for (i = 1; i < n; i++) {
         tt_pf_hit x = (*hits)[i];
         size_t m = i;
-        while (m > 0 && (*hits)[m - 1].end > x.end) {
+        while (m > 0 && ((*hits)[m - 1].end > x.end ||
+                         ((*hits)[m - 1].end == x.end &&
+                          pf->lits[(*hits)[m - 1].state].len < pf->lits[x.state].len))) {
             (*hits)[m] = (*hits)[m - 1];
             m--;
         }

@@ -417,6 +417,39 @@ static void test_prefilter_random(void **state)
     assert_true(checked > 100);
 }
 
+/* Literals keyed at a later word, three bytes long ("the war" at "war", " vow" at "vow", "%
+ * of gdp" at "gdp"): found wherever they occur, also where the byte before the key is no
+ * space ("(vow" is no " vow"), with the text cut at every length. */
+static void test_prefilter_scan_late_keys(void **state)
+{
+    static const char *const lits[] = {" vow", "% of gdp", "the war", "of g", "war"};
+    static const char *const pieces[] = {" vow", "vow", "(", "a", "%", " of gdp", "the",
+                                         " war", "x", " ", "THE WAR", "gdp"};
+    static const int whole[] = {0, 0, 0, 0, 0};
+    tt_prefilter *pf = pf_of(lits, 5);
+    char text[256], got[4096], want[4096];
+    size_t k, cut;
+    (void)state;
+    assert_non_null(pf);
+    hits_of(pf, " vow (vow 3% of gdp the war", got, sizeof got);
+    assert_string_equal(got, "4: vow 17:of g 19:% of gdp 27:the war 27:war");
+    for (k = 0; k < 300; k++) {
+        size_t at = 0;
+        while (at + 20 < sizeof text && rnd(10))
+            at += (size_t)snprintf(text + at, sizeof text - at, "%s",
+                                   pieces[rnd(sizeof pieces / sizeof *pieces)]);
+        for (cut = at > 30 ? at - 15 : 0; cut <= at; cut++) {
+            char c = text[cut];
+            text[cut] = '\0';
+            hits_of(pf, text, got, sizeof got);
+            naive_hits(lits, 5, text, whole, want, sizeof want);
+            assert_string_equal(got, want);
+            text[cut] = c;
+        }
+    }
+    tt_prefilter_free(pf);
+}
+
 /* Guards (compile.h): exclusions and patterns that the conditions name only under 'not' stay
  * out of the document's scan and are looked for where their topic runs; a topic that could
  * apply with only its guards as candidates ('when: not drill') keeps them in the scan.  The
@@ -514,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_prefilter_scan_contexts),
         cmocka_unit_test(test_prefilter_random),
         cmocka_unit_test(test_prefilter_scan_trie),
+        cmocka_unit_test(test_prefilter_scan_late_keys),
         cmocka_unit_test(test_prefilter_guards),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
