@@ -154,7 +154,8 @@ typedef struct build {
     tt_ruleset *rs;
     unsigned char *def_state;   /* 0 unvisited, 1 in progress, 2 done, 3 bad */
     unsigned char *def_used;
-    tt_litset aside;            /* the literals of article.aside (n == 0: none) */
+    tt_litset art[3];           /* the literals of article.switch, .dateline, .aside (n == 0:
+                                   none) */
     int nomem;
 } build;
 
@@ -891,6 +892,15 @@ static pcre2_code *article_regex(build *b, const tt_src_pattern *sp, tt_sbuf *sr
     return code;
 }
 
+/* The literals of an article regex, compiled from src->s + skip (past its \G), into set. */
+static void art_literals(build *b, const pcre2_code *code, const tt_src_pattern *sp,
+                         const tt_sbuf *src, size_t skip, tt_litset *set)
+{
+    if (code && tt_literal_extract(src->s + skip, src->len - skip,
+                                   sp->ignore_case | TT_LIT_KS_FOLDED, MIN_LITERAL, set) < 0)
+        b->nomem = 1;
+}
+
 /* The ruleset-wide article: settings. */
 static void build_article(build *b, tt_sbuf *src)
 {
@@ -904,21 +914,21 @@ static void build_article(build *b, tt_sbuf *src)
     ar->secondary_sentences = a->secondary_sentences;
     ar->secondary_lead = a->secondary_lead;
     ar->secondary_score = a->secondary_score;
+    /* each one's literals join the prefilter's, and it runs only in a sentence with a hit
+     * of one (match.c): unanchored, the aside would try every 'c' and 'd' of every sentence,
+     * and the switch and the dateline begin with letters most sentences begin with */
     sp = a->switches;
     sp.id = (char *)"article.switch";
     b->rs->switch_code = article_regex(b, &sp, src, b->rs->switch_first);
+    art_literals(b, b->rs->switch_code, &sp, src, 2, &b->art[0]);
     sp = a->dateline;
     sp.id = (char *)"article.dateline";
     b->rs->dateline_code = article_regex(b, &sp, src, b->rs->dateline_first);
+    art_literals(b, b->rs->dateline_code, &sp, src, 2, &b->art[1]);
     sp = a->aside;
     sp.id = (char *)"article.aside";
     b->rs->aside_code = article_regex(b, &sp, src, NULL);
-    /* unanchored, it would try every 'c' and 'd' of every sentence: its literals join the
-     * prefilter's, and it runs only in a sentence with a hit of one (match.c) */
-    if (b->rs->aside_code &&
-        tt_literal_extract(src->s, src->len, sp.ignore_case | TT_LIT_KS_FOLDED, MIN_LITERAL,
-                           &b->aside) < 0)
-        b->nomem = 1;
+    art_literals(b, b->rs->aside_code, &sp, src, 0, &b->art[2]);
 }
 
 #define MAX_LITERAL 16
@@ -1258,6 +1268,18 @@ static int store_bounds(tt_ruleset *rs, char ***lits, size_t **lens, const size_
  * A pattern whose top-level branches have such pairs has them instead, as key groups: it
  * stays a candidate where some branch has both (China ... DF- or Fujian ... carrier, not
  * China ... carrier). */
+/* Whether a string of set can match inside a word: it begins with a word byte and its
+ * contexts allow a word byte before it (prefilter.c then scans every position). */
+static int inner_literals(const tt_litset *set)
+{
+    size_t i;
+    for (i = 0; i < set->n; i++)
+        if (set->len[i] && tt_is_word((unsigned char)set->s[i][0]) &&
+            (!set->ctx || (set->ctx[i] & (TT_LIT_CTX(1, 0) | TT_LIT_CTX(1, 1)))))
+            return 1;
+    return 0;
+}
+
 /* Marks in pos[] (local pattern indices) the patterns that node n of c names where their
  * match can make it true: under an even number of 'not's (neg: odd so far). */
 static void positive_patterns(const tt_cond *c, uint32_t n, int neg, unsigned char *pos)
@@ -1365,15 +1387,15 @@ static int build_guards(tt_ruleset *rs, const unsigned char *guard, char ***lits
     return 0;
 }
 
-static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *aside)
+static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *art)
 {
     size_t nk = 2 * rs->npatterns;
     tt_litset *sets = tt_calloc(nk + 1, sizeof *sets);
-    char ***lits = tt_calloc(nk + 2, sizeof *lits);     /* + article.aside's */
-    size_t **lens = tt_calloc(nk + 2, sizeof *lens);
-    unsigned char **ctxs = tt_calloc(nk + 2, sizeof *ctxs);
+    char ***lits = tt_calloc(nk + 4, sizeof *lits);     /* + the article regexes' */
+    size_t **lens = tt_calloc(nk + 4, sizeof *lens);
+    unsigned char **ctxs = tt_calloc(nk + 4, sizeof *ctxs);
     size_t **bounds = tt_calloc(rs->npatterns + 1, sizeof *bounds);
-    size_t *nlits = tt_calloc(nk + 2, sizeof *nlits);
+    size_t *nlits = tt_calloc(nk + 4, sizeof *nlits);
     size_t p = 0, t, i, any = 0, brcap = 0, k, nb;
     tt_litbranch *br = NULL, one[MAX_BRANCHES];
     int rc = -1;
@@ -1381,6 +1403,7 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *aside
         !(rs->litpat = tt_calloc(rs->npatterns + 1, sizeof *rs->litpat)) ||
         !(rs->maxlen = tt_calloc(rs->npatterns + 1, sizeof *rs->maxlen)))
         goto out;
+    rs->art_key0 = UINT32_MAX;
     if (ld->prefilter == TT_PREFILTER_NONE) {   /* every pattern runs: nothing to build */
         rc = 0;
         goto out;
@@ -1500,13 +1523,20 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *aside
         ctxs = x2;
         nk = nall;
     }
-    /* article.aside's literals last, when the patterns have a prefilter to join */
-    if (any && aside->n) {
-        lits[nk] = aside->s;
-        lens[nk] = aside->len;
-        ctxs[nk] = aside->ctx;
-        nlits[nk] = trim_literals(aside);
-        rs->aside_key = (uint32_t)nk++;
+    /* the article regexes' literals last, when the patterns have a prefilter to join and
+     * none of them can match inside a word (that would send the scan to every position:
+     * the switch's "Separately" has no \b before it, and keeps its first-byte test) */
+    rs->art_key0 = UINT32_MAX;
+    for (k = 0; any && k < 3; k++) {
+        if (!art[k].n || inner_literals(&art[k]))
+            continue;
+        lits[nk] = art[k].s;
+        lens[nk] = art[k].len;
+        ctxs[nk] = art[k].ctx;
+        nlits[nk] = trim_literals(&art[k]);
+        if (rs->art_key0 == UINT32_MAX)
+            rs->art_key0 = (uint32_t)nk;
+        rs->art_key[k] = (uint32_t)nk++;
     }
     rc = 0;
     if (any && !(rs->pf = tt_prefilter_new((char *const *const *)lits, (size_t *const *)lens,
@@ -1689,9 +1719,10 @@ tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
         tt_error_set(err, TT_ERR_RULE, "", 0, 0, "no topics in the ruleset");
         tt_loader_diag_add(ld, TT_SEV_ERROR, TT_ERR_RULE, NULL, "no topics in the ruleset");
     }
-    if (!b.nomem && !ld->nomem && ld->nerrors == 0 && build_prefilter(rs, ld, &b.aside))
+    if (!b.nomem && !ld->nomem && ld->nerrors == 0 && build_prefilter(rs, ld, b.art))
         b.nomem = 1;
-    tt_litset_release(&b.aside);
+    for (i = 0; i < 3; i++)
+        tt_litset_release(&b.art[i]);
     if (!b.nomem && !ld->nomem && ld->nerrors == 0)
         jit_patterns(rs);
     if (!b.nomem && !ld->nomem && ld->nerrors == 0 && build_examples(rs, ld))
@@ -1709,7 +1740,8 @@ tt_ruleset *tt_loader_build(tt_loader *ld, tt_error *err)
         memset(err, 0, sizeof *err);
     return rs;
 nomem:
-    tt_litset_release(&b.aside);
+    for (i = 0; i < 3; i++)
+        tt_litset_release(&b.art[i]);
     tt_free(src.s);
     tt_free(b.def_state);
     tt_ruleset_free(rs);

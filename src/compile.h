@@ -81,8 +81,10 @@ struct tt_ruleset {
     unsigned char switch_first[32];   /* the first bytes a switch (a dateline) can start */
     unsigned char dateline_first[32]; /* with, a bit each; all set when any may */
     pcre2_code *aside_code;    /* article.aside, anywhere in a sentence, or NULL */
-    uint32_t aside_key;        /* the prefilter's key of article.aside's literals, after every
-                                  pattern's and group's; 0: none (it runs in every sentence) */
+    uint32_t art_key[3];       /* the prefilter's keys of the literals of article.switch,
+                                  .dateline and .aside, after every pattern's and group's; 0:
+                                  none (it runs in every sentence) */
+    uint32_t art_key0;         /* the first of them (UINT32_MAX: none) */
     tt_prefilter *pf;          /* NULL when no pattern has a usable literal */
     unsigned char *guard;      /* per pattern: a guard of its topic (tt_topic_rt) */
     tt_hsfilter *hs;           /* the Hyperscan prefilter, or NULL */

@@ -64,8 +64,8 @@ struct tt_scanner {
     tt_pf_hit *hits;           /* literal hits of the current document */
     size_t hitcap;
     int lits_decide;           /* the literal hits decide the literal sets (rs->litpat) */
-    int aside_hit;             /* article.aside may match in the sentence: a hit of its
-                                  literals, or no prefilter to tell */
+    int art_hit[3];            /* article.switch, .dateline, .aside may match in the sentence:
+                                  a hit of its literals, or no prefilter to tell */
     uint32_t *phit;            /* per candidate pattern: its first hit in the sentence's list */
     uint32_t *plast;           /* per candidate pattern: its last hit in that list */
     size_t *hstart, *hend;     /* the sentence's hits per pattern: start, end, next of the */
@@ -1190,9 +1190,9 @@ static int enter_sentence(tt_scanner *sc, size_t s)
     tt_result *r = &sc->res;
     tt_sentence *st = &r->sent[s];
     int para_start = s == 0 || r->sent[s - 1].paragraph != st->paragraph;
-    int sw = starts_with(sc, &sc->art_rx[0], s);
-    int dl = para_start ? starts_with(sc, &sc->art_rx[1], s) : 0;
-    int as = sc->aside_hit ? starts_with(sc, &sc->art_rx[2], s) : 0;
+    int sw = sc->art_hit[0] ? starts_with(sc, &sc->art_rx[0], s) : 0;
+    int dl = para_start && sc->art_hit[1] ? starts_with(sc, &sc->art_rx[1], s) : 0;
+    int as = sc->art_hit[2] ? starts_with(sc, &sc->art_rx[2], s) : 0;
     if (sw < 0 || dl < 0 || as < 0)
         return -1;
     st->kind = tt_article_enter(
@@ -1234,7 +1234,7 @@ static int tag_sentences(tt_scanner *sc)
     if (filtered && (has_odd_case(r->text, r->len) || (rs->hs && r->len > 0xFFFFFFFFu)))
         filtered = 0;
     sc->lits_decide = 0;
-    sc->aside_hit = 1;
+    sc->art_hit[0] = sc->art_hit[1] = sc->art_hit[2] = 1;
     for (i = 0; i < sizeof sc->art_rx / sizeof *sc->art_rx; i++)
         sc->art_rx[i].failed = 0;
     if (!filtered) {
@@ -1261,7 +1261,8 @@ static int tag_sentences(tt_scanner *sc)
         while (h < nh && sc->hits[h].end <= r->sent[s].start)
             h++;
         sc->nhl = 0;
-        sc->aside_hit = !pf || !rs->aside_key;
+        for (i = 0; i < 3; i++)
+            sc->art_hit[i] = !pf || !rs->art_key[i];
         for (; h < nh && sc->hits[h].end <= end; h++) {
             uint32_t state = sc->hits[h].state;
             size_t n, e = sc->hits[h].end, st = e - tt_prefilter_literal_len(pf, state);
@@ -1275,12 +1276,15 @@ static int tag_sentences(tt_scanner *sc)
             pats = tt_prefilter_patterns(pf, state, &n);
             for (i = 0; i < n; i++) {
                 uint32_t p = pats[i];
-                if (p == rs->aside_key && p)
-                    sc->aside_hit = 1;
-                else if (p >= rs->npatterns)   /* a second requirement's or a group's literal */
+                if (p < rs->npatterns) {
+                    if (add_hit(sc, p, state, st, e, &nc))
+                        return -1;
+                } else if (p < rs->art_key0) {   /* a second requirement's, a group's */
                     mark_second(sc, p, &n2);
-                else if (add_hit(sc, p, state, st, e, &nc)) {
-                    return -1;
+                } else {                         /* an article regex's */
+                    sc->art_hit[0] |= p == rs->art_key[0];
+                    sc->art_hit[1] |= p == rs->art_key[1];
+                    sc->art_hit[2] |= p == rs->art_key[2];
                 }
             }
         }

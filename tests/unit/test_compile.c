@@ -139,12 +139,14 @@ static void test_aside_prefiltered(void **state)
     const uint32_t *pats;
     (void)state;
     assert_non_null(rs->pf);
-    assert_int_equal(rs->aside_key, 2 * rs->npatterns);
+    assert_int_equal(rs->art_key[2], 2 * rs->npatterns);
+    assert_int_equal(rs->art_key[0], 0);   /* no switch, no dateline */
+    assert_int_equal(rs->art_key[1], 0);
     st = tt_prefilter_find(rs->pf, "declined to comm", 16);   /* trimmed to 16 bytes */
     assert_true(st >= 0);
     pats = tt_prefilter_patterns(rs->pf, (uint32_t)st, &np);
     for (i = 0; i < np; i++)
-        found |= pats[i] == rs->aside_key;
+        found |= pats[i] == rs->art_key[2];
     assert_true(found);
     assert_non_null(sc);
     r = tt_classify(sc, ASIDE_TEXT, strlen(ASIDE_TEXT), &err);
@@ -162,7 +164,9 @@ static void test_aside_prefiltered(void **state)
 
 /* The anchored article regexes run only on a sentence whose first byte can begin a match
  * (PCRE2's start analysis of the regex without its \G); a caseless letter keeps its other
- * case and the signs K and S fold to. */
+ * case and the signs K and S fold to.  Their literals join the prefilter too ("separately",
+ * " (ap) --"), and they run only in a sentence with a hit of one; not so a regex with a
+ * literal that can match inside a word (it would make the scan visit every position). */
 static const char SWITCH_RULES[] = "version: 1\n"
                                    "article:\n"
                                    "  switch: ['(?i)separately\\b']\n"
@@ -172,6 +176,16 @@ static const char SWITCH_RULES[] = "version: 1\n"
                                    "  title: NK\n"
                                    "  patterns:\n"
                                    "    - {id: nk, regex: 'North Korea'}\n";
+
+static const char SWITCH_RULES_B[] = "version: 1\n"
+                                     "article:\n"
+                                     "  switch: ['(?i)\\bseparately\\b']\n"
+                                     "  dateline: ['[A-Z]+ \\(AP\\) --']\n"
+                                     "topic:\n"
+                                     "  id: nk\n"
+                                     "  title: NK\n"
+                                     "  patterns:\n"
+                                     "    - {id: nk, regex: 'North Korea'}\n";
 
 static int has_byte(const unsigned char *first, unsigned c)
 {
@@ -186,6 +200,11 @@ static void test_article_first_bytes(void **state)
     /* the last: no dateline, a lead of the section the one before it starts */
     static const unsigned kinds[] = {TT_SENT_LEAD, TT_SENT_BREAK, TT_SENT_BREAK, TT_SENT_BREAK,
                                      TT_SENT_LEAD};
+    static const char text2[] = "North Korea fired.\n\nSEPARATELY, North Korea said so.\n\n"
+                                "Separate, North Korea said so.\n\n"
+                                "SEOUL (AP) -- North Korea fired.\n\nseoul (AP) -- North Korea.";
+    static const unsigned kinds2[] = {TT_SENT_LEAD, TT_SENT_BREAK, TT_SENT_LEAD,
+                                      TT_SENT_BREAK, TT_SENT_LEAD};
     tt_ruleset *rs = sm_load(SWITCH_RULES);
     tt_scanner *sc = tt_scanner_new(rs, NULL);
     const tt_result *r;
@@ -206,6 +225,38 @@ static void test_article_first_bytes(void **state)
     assert_int_equal(n, 5);
     for (i = 0; i < n; i++)
         assert_int_equal(s[i].kind, kinds[i]);
+    assert_int_equal(rs->art_key[0], 0);   /* "separately" may match inside a word */
+    assert_true(rs->art_key[1] > 0);
+    tt_scanner_free(sc);
+    tt_ruleset_free(rs);
+    /* with \b before it, it has a key; without the long S the document is prefiltered:
+     * the kinds are those without the prefilter */
+    rs = sm_load(SWITCH_RULES_B);
+    assert_true(rs->art_key[0] > 0 && rs->art_key[1] > rs->art_key[0]);
+    sc = tt_scanner_new(rs, NULL);
+    assert_non_null(sc);
+    assert_true(tt_prefilter_find(rs->pf, "separately", 10) >= 0);
+    r = tt_classify(sc, text2, strlen(text2), &err);
+    assert_non_null(r);
+    s = tt_result_sentences(r, &n);
+    assert_int_equal(n, 5);
+    for (i = 0; i < n; i++)
+        assert_int_equal(s[i].kind, kinds2[i]);
+    sm_compare(rs, text2);
+    tt_scanner_free(sc);
+    {   /* as without the prefilter */
+        tt_limits lim;
+        tt_limits_init(&lim);
+        lim.no_prefilter = 1;
+        sc = tt_scanner_new(rs, &lim);
+        assert_non_null(sc);
+        r = tt_classify(sc, text2, strlen(text2), &err);
+        assert_non_null(r);
+        s = tt_result_sentences(r, &n);
+        assert_int_equal(n, 5);
+        for (i = 0; i < n; i++)
+            assert_int_equal(s[i].kind, kinds2[i]);
+    }
     tt_scanner_free(sc);
     tt_ruleset_free(rs);
 }
