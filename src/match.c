@@ -53,6 +53,13 @@ typedef struct art_regex {
     int failed;                  /* it failed in the current document (reported once) */
 } art_regex;
 
+/* A hit in a pattern's list: where it lies, the next of the same pattern (UINT32_MAX ends),
+ * in order of end, and its literal (prefilter state). */
+typedef struct pat_hit {
+    size_t start, end;
+    uint32_t next, state;
+} pat_hit;
+
 struct tt_scanner {
     const tt_ruleset *rs;
     tt_limits lim;
@@ -68,10 +75,8 @@ struct tt_scanner {
                                   a hit of its literals, or no prefilter to tell */
     uint32_t *phit;            /* per candidate pattern: its first hit in the sentence's list */
     uint32_t *plast;           /* per candidate pattern: its last hit in that list */
-    size_t *hstart, *hend;     /* the sentence's hits per pattern: start, end, next of the */
-    uint32_t *hnext;           /* same pattern (UINT32_MAX ends), in order of end */
-    uint32_t *hstate;          /* and its literal (prefilter state) */
-    size_t nhl, hlcap, hecap, hncap, hscap;
+    pat_hit *hl;               /* the sentence's hits per pattern (phit, plast) */
+    size_t nhl, hlcap;
     size_t *starts;            /* a literal set's candidate match starts in a sentence */
     size_t startcap;
     tt_may_memo *memo;         /* topic_may_apply's answers by topic and candidates */
@@ -285,10 +290,7 @@ void tt_scanner_free(tt_scanner *sc)
     tt_free(sc->starts);
     tt_free(sc->phit);
     tt_free(sc->plast);
-    tt_free(sc->hstart);
-    tt_free(sc->hstate);
-    tt_free(sc->hend);
-    tt_free(sc->hnext);
+    tt_free(sc->hl);
     tt_free(sc->memo);
     tt_free(sc->lctx);
     tt_hs_scratch_free(sc->hss);
@@ -529,8 +531,8 @@ static int run_literal_set(tt_scanner *sc, uint32_t p, size_t si)
     const tt_litpat *lp = &sc->rs->litpat[p];
     size_t end = sc->res.sent[si].end, off = sc->res.sent[si].start, ns = 0, i;
     uint32_t h;
-    for (h = sc->cand[p] ? sc->phit[p] : UINT32_MAX; h != UINT32_MAX; h = sc->hnext[h]) {
-        size_t st = sc->hstart[h];
+    for (h = sc->cand[p] ? sc->phit[p] : UINT32_MAX; h != UINT32_MAX; h = sc->hl[h].next) {
+        size_t st = sc->hl[h].start;
         if (tt_grow(&sc->starts, &sc->startcap, ns + 1, sizeof *sc->starts))
             return -1;
         /* hits come by end: insert by start (few per sentence) */
@@ -580,11 +582,11 @@ static size_t reach_from(const tt_scanner *sc, uint32_t p, size_t off, size_t en
     size_t most = rs->maxlen[p], best = end;
     uint32_t h;
     int per = rs->lb_n && rs->lb_n[p];
-    for (h = sc->cand[p] ? sc->phit[p] : UINT32_MAX; h != UINT32_MAX; h = sc->hnext[h]) {
-        size_t e = sc->hend[h], b, at;
-        if (sc->hstart[h] < off)
+    for (h = sc->cand[p] ? sc->phit[p] : UINT32_MAX; h != UINT32_MAX; h = sc->hl[h].next) {
+        size_t e = sc->hl[h].end, b, at;
+        if (sc->hl[h].start < off)
             continue;
-        b = per ? literal_bound(rs, p, sc->hstate[h]) : most;
+        b = per ? literal_bound(rs, p, sc->hl[h].state) : most;
         at = b == TT_MAXLEN_UNBOUNDED || e - off <= b ? off : e - b;
         if (!per)   /* one bound: the first such hit by end is the earliest */
             return at;
@@ -602,9 +604,9 @@ static size_t last_hit_start(const tt_scanner *sc, uint32_t p)
 {
     size_t last = 0;
     uint32_t h;
-    for (h = sc->cand[p] ? sc->phit[p] : UINT32_MAX; h != UINT32_MAX; h = sc->hnext[h])
-        if (sc->hstart[h] > last)
-            last = sc->hstart[h];
+    for (h = sc->cand[p] ? sc->phit[p] : UINT32_MAX; h != UINT32_MAX; h = sc->hl[h].next)
+        if (sc->hl[h].start > last)
+            last = sc->hl[h].start;
     return last;
 }
 
@@ -1023,22 +1025,17 @@ static int add_hit(tt_scanner *sc, uint32_t p, uint32_t state, size_t start, siz
 static int push_hit(tt_scanner *sc, uint32_t p, uint32_t state, size_t start, size_t end)
 {
     uint32_t h = (uint32_t)sc->nhl;
-    if ((sc->nhl >= sc->hlcap || sc->nhl >= sc->hecap || sc->nhl >= sc->hncap ||
-         sc->nhl >= sc->hscap) &&
-        (tt_grow(&sc->hstart, &sc->hlcap, sc->nhl + 1, sizeof *sc->hstart) ||
-         tt_grow(&sc->hend, &sc->hecap, sc->nhl + 1, sizeof *sc->hend) ||
-         tt_grow(&sc->hnext, &sc->hncap, sc->nhl + 1, sizeof *sc->hnext) ||
-         tt_grow(&sc->hstate, &sc->hscap, sc->nhl + 1, sizeof *sc->hstate)))
+    if (sc->nhl >= sc->hlcap && tt_grow(&sc->hl, &sc->hlcap, sc->nhl + 1, sizeof *sc->hl))
         return -1;
     sc->nhl++;
-    sc->hstart[h] = start;
-    sc->hend[h] = end;
-    sc->hstate[h] = state;
-    sc->hnext[h] = UINT32_MAX;
+    sc->hl[h].start = start;
+    sc->hl[h].end = end;
+    sc->hl[h].state = state;
+    sc->hl[h].next = UINT32_MAX;
     if (sc->phit[p] == UINT32_MAX)
         sc->phit[p] = h;
     else
-        sc->hnext[sc->plast[p]] = h;
+        sc->hl[sc->plast[p]].next = h;
     sc->plast[p] = h;
     return 0;
 }
