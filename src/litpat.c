@@ -307,6 +307,35 @@ static int atom(parser *ps, list *out)
     }
 }
 
+/* Whether c begins a plain character for atom() (its default case). */
+static int plain(unsigned char c)
+{
+    return !strchr("([\\.^$*+?{)|", c) && c != 0;
+}
+
+/* After an atom of one string: the plain characters that follow it, as long as no quantifier
+ * follows one, join that string, so that a word costs one product, not one per letter. */
+static int plain_run(parser *ps, list *a)
+{
+    while (!ps->count_only && a->n == 1 && ps->p < ps->e && plain(*ps->p)) {
+        const unsigned char *at = ps->p;
+        unsigned char buf[4];
+        size_t n = character(ps, buf);
+        if (!n)
+            return -1;
+        if (ps->p < ps->e && (*ps->p == '?' || *ps->p == '*' || *ps->p == '+' || *ps->p == '{')) {
+            ps->p = at;   /* the quantifier is that character's */
+            break;
+        }
+        tt_sb_add(&a->v[0], buf, n);
+        if (a->v[0].nomem) {
+            ps->status = NO_MEM;
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* A sequence of atoms, each perhaps with a greedy '?', up to '|', ')' or the end. */
 static int sequence(parser *ps, list *out)
 {
@@ -314,7 +343,7 @@ static int sequence(parser *ps, list *out)
         return -1;
     while (ps->p < ps->e && *ps->p != '|' && *ps->p != ')') {
         list a = {0};
-        if (atom(ps, &a))
+        if (atom(ps, &a) || plain_run(ps, &a))
             goto fail;
         if (ps->p < ps->e && (*ps->p == '*' || *ps->p == '+' || *ps->p == '{')) {
             ps->status = NOT_SET;
@@ -421,16 +450,29 @@ static int same(const tt_litpat *lp, const tt_litalt *x, const tt_litalt *y)
     return 1;
 }
 
-/* Builds the alternatives and their first-byte index from the strings. */
-static int build(tt_litpat *lp, const list *l, size_t min_len)
+/* A hash of alternative a (folded when lp is caseless), for finding copies. */
+static uint32_t alt_hash(const tt_litpat *lp, const tt_litalt *a)
 {
-    size_t i, k, c;
+    uint32_t h = 2166136261u ^ a->pre ^ (uint32_t)a->post << 8;
+    size_t i;
+    for (i = 0; i < a->len; i++)
+        h = (h ^ (lp->caseless ? tt_fold(a->s[i]) : a->s[i])) * 16777619u;
+    return h;
+}
+
+/* build()'s alternatives, each string once (seen: a table of cap slots); 0, NOT_SET or
+ * NO_MEM. */
+static int build_alts(tt_litpat *lp, const list *l, size_t min_len, uint32_t *seen,
+                      size_t cap)
+{
+    size_t i;
     if (!(lp->alt = tt_calloc(l->n + 1, sizeof *lp->alt)) ||
         !(lp->first = tt_calloc(257, sizeof *lp->first)) ||
         !(lp->byfirst = tt_calloc(l->n + 1, sizeof *lp->byfirst)))
         return NO_MEM;
     for (i = 0; i < l->n; i++) {
         tt_litalt *a = &lp->alt[lp->n];
+        size_t slot;
         if (!(a->s = tt_malloc(l->v[i].len + 1)))
             return NO_MEM;
         if (resolve(&l->v[i], a) || a->len == 0) {
@@ -448,15 +490,33 @@ static int build(tt_litpat *lp, const list *l, size_t min_len)
             a->s = NULL;
             return NOT_SET;
         }
-        for (k = 0; k < lp->n && !same(lp, &lp->alt[k], a); k++)
-            ;
-        if (k < lp->n) {          /* a later copy never wins */
+        for (slot = alt_hash(lp, a) & (cap - 1); seen[slot]; slot = (slot + 1) & (cap - 1))
+            if (same(lp, &lp->alt[seen[slot] - 1], a))
+                break;
+        if (seen[slot]) {         /* a later copy never wins */
             tt_free(a->s);
             a->s = NULL;
             continue;
         }
-        lp->n++;
+        seen[slot] = (uint32_t)++lp->n;
     }
+    return 0;
+}
+
+/* Builds the alternatives and their first-byte index from the strings. */
+static int build(tt_litpat *lp, const list *l, size_t min_len)
+{
+    size_t i, c, cap = 16;
+    uint32_t *seen;            /* lp->alt index + 1 by hash, open addressing: copies found */
+    int rc;
+    while (cap < 2 * l->n)
+        cap *= 2;
+    if (!(seen = tt_calloc(cap, sizeof *seen)))
+        return NO_MEM;
+    rc = build_alts(lp, l, min_len, seen, cap);
+    tt_free(seen);
+    if (rc)
+        return rc;
     if (lp->n == 0)
         return NOT_SET;
     /* counting sort by first byte, stable */

@@ -79,6 +79,11 @@ static void test_litpat_multiply_out(void **state)
         static const want w[] = {{"Mutual", ANY, ANY}, {"tab", ANY, ANY}, {"tac", ANY, ANY}};
         expect_alts("[Mm]utual|ta[b-c]|MUTUAL", 1, w, 3);
     }
+    {   /* a run of letters is one string until a quantifier takes its last letter */
+        static const want w[] = {{"Taiwanese", ANY, ANY}, {"Taiwanes", ANY, ANY},
+                                 {"Taiwan-Tai", ANY, ANY}, {"Tai", ANY, ANY}};
+        expect_alts("Taiwanese?|Taiwan\\-Tai|(?:Tai)", 0, w, 4);
+    }
     {   /* general punctuation has no case: taken caseless */
         static const want w[] = {{"Japan\xE2\x80\x99s", ANY, ANY}, {"Japan's", ANY, ANY}};
         expect_alts("Japan[\xE2\x80\x99']s", 1, w, 2);
@@ -178,6 +183,8 @@ static const char *const PATTERNS[] = {
     "\\b\\.s|s\\.\\b",
     "ai[wW]an\\b",
     "\xE2\x80\x99s\\b|n\xE2\x80\x99",
+    "taiwanes?e?|t(?:ai)wan\\b",   /* runs of letters, a quantifier on a run's last */
+    "ta\\-i wan|(?:ta)iwa\\Bn",
 };
 
 static void test_litpat_equals_pcre2(void **state)
