@@ -5,36 +5,50 @@
 
 #include "alloc.h"
 
-int tt_article_init(tt_article *a, size_t ntopics)
-{
-    memset(a, 0, sizeof *a);
-    a->t = tt_calloc(ntopics + 1, sizeof *a->t);
-    a->nt = ntopics;
-    return a->t ? 0 : -1;
-}
-
-void tt_article_release(tt_article *a)
-{
-    tt_free(a->t);
-    a->t = NULL;
-    a->nt = 0;
-}
-
 static void forget(tt_art_topic *t)
 {
     t->link = t->origin = t->art_from = -1;
 }
 
+/* The state of a topic at the start of a document. */
+static void fresh(tt_art_topic *t)
+{
+    forget(t);
+    t->last_carry = t->direct_at = t->stop_at = -1;
+    t->stop = TT_STOP_NONE;
+    t->headline = t->lead = 0;
+    t->active = 0;
+}
+
+int tt_article_init(tt_article *a, size_t ntopics)
+{
+    size_t i;
+    memset(a, 0, sizeof *a);
+    a->t = tt_calloc(ntopics + 1, sizeof *a->t);
+    a->act = tt_calloc(ntopics + 1, sizeof *a->act);
+    a->nt = ntopics;
+    if (!a->t || !a->act)
+        return -1;
+    for (i = 0; i < ntopics; i++)
+        fresh(&a->t[i]);
+    return 0;
+}
+
+void tt_article_release(tt_article *a)
+{
+    tt_free(a->t);
+    tt_free(a->act);
+    a->t = NULL;
+    a->act = NULL;
+    a->nt = a->nact = 0;
+}
+
 void tt_article_begin(tt_article *a, const tt_article_rules *ar)
 {
     size_t i;
-    for (i = 0; i < a->nt; i++) {
-        tt_art_topic *t = &a->t[i];
-        forget(t);
-        t->last_carry = t->direct_at = t->stop_at = -1;
-        t->stop = TT_STOP_NONE;
-        t->headline = t->lead = 0;
-    }
+    for (i = 0; i < a->nact; i++)
+        fresh(&a->t[a->act[i]]);
+    a->nact = 0;
     a->lead_left = ar->lead;
     a->ndirect = 0;
     a->nfull = 0;
@@ -99,8 +113,8 @@ uint32_t tt_article_enter(tt_article *a, const tt_article_rules *ar, size_t s, i
     a->nfull += full != 0;
     if (brk) {
         size_t i;
-        for (i = 0; i < a->nt; i++)
-            tt_article_stop(a, i, s, brk);
+        for (i = 0; i < a->nact; i++)
+            tt_article_stop(a, a->act[i], s, brk);
         a->lead_left = ar->lead;
         kind = TT_SENT_BREAK;
     } else if (headline && s == 0) {
@@ -163,6 +177,10 @@ void tt_article_carry(tt_article *a, const tt_topic_info *info, size_t ti, size_
                       uint32_t kind, int via, long from)
 {
     tt_art_topic *t = &a->t[ti];
+    if (!t->active) {
+        t->active = 1;
+        a->act[a->nact++] = (uint32_t)ti;
+    }
     t->last_carry = (long)s;
     if (kind == TT_SENT_HEADLINE)
         t->headline = 1;
@@ -197,9 +215,9 @@ void tt_article_leave(tt_article *a, const tt_topic_info *topics, size_t s)
     size_t i;
     if (a->ndirect == 0)
         return;
-    for (i = 0; i < a->nt; i++) {
-        tt_art_topic *t = &a->t[i];
-        if (t->link < 0 || !topics[i].context_article || t->direct_at == (long)s)
+    for (i = 0; i < a->nact; i++) {
+        tt_art_topic *t = &a->t[a->act[i]];
+        if (t->link < 0 || !topics[a->act[i]].context_article || t->direct_at == (long)s)
             continue;
         t->link = t->origin = -1;    /* the chain ends; the article's topics stay */
         t->stop = TT_STOP_OTHER_TOPIC;

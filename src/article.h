@@ -34,11 +34,17 @@ typedef struct tt_art_topic {
     int stop;           /* tt_stop: why its inheritance last stopped */
     long stop_at;       /* where, or -1 */
     int headline, lead; /* the headline / a lead sentence carries it */
+    int active;         /* in tt_article.act: carried in the current document */
 } tt_art_topic;
 
 typedef struct tt_article {
     tt_art_topic *t;
     size_t nt;
+    uint32_t *act;       /* the topics carried in the current document: only their state
+                            differs from a fresh one, so a sentence, a break and the next
+                            document visit them, not every topic (10,000 patterns make
+                            hundreds of topics) */
+    size_t nact;
     uint32_t lead_left;  /* full sentences of the current lead still to come */
     size_t nfull;        /* full sentences seen so far */
     size_t ndirect;      /* topics the current sentence carries directly */
