@@ -34,7 +34,8 @@ struct tt_result {
 };
 
 /* What the conditions of a topic answer when exactly the local patterns in mask may match:
- * bits MAY_COND, MAY_WHEN, MAY_ART, MAY_BREAKS, and MAY_SET once filled in. */
+ * bits MAY_COND, MAY_WHEN, MAY_ART, MAY_BREAKS, and MAY_SET once filled in; in sc->evmemo,
+ * what they answer when exactly those match (the same bits, of tt_cond_eval). */
 typedef struct tt_may_memo {
     uint64_t mask;
     uint32_t topic;
@@ -80,6 +81,7 @@ struct tt_scanner {
     size_t *starts;            /* a literal set's candidate match starts in a sentence */
     size_t startcap;
     tt_may_memo *memo;         /* topic_may_apply's answers by topic and candidates */
+    tt_may_memo *evmemo;       /* score_topic's conditions by topic and matched patterns */
     unsigned char *lctx;       /* per literal (prefilter state): the contexts a hit of it can
                                   be used in, a bit per (word byte before, word byte after) */
     tt_hs_scratch *hss;        /* the Hyperscan prefilter's scratch (rs->hs), or NULL */
@@ -204,11 +206,13 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     sc->phit = tt_calloc(rs->npatterns + 1, sizeof *sc->phit);
     sc->plast = tt_calloc(rs->npatterns + 1, sizeof *sc->plast);
     sc->memo = tt_calloc(MEMO_SIZE, sizeof *sc->memo);
+    sc->evmemo = tt_calloc(MEMO_SIZE, sizeof *sc->evmemo);
     if (rs->hs && !(sc->hss = tt_hs_scratch_new(rs->hs))) {
         tt_scanner_free(sc);
         return NULL;
     }
-    if (!sc->hs_pats || !sc->phit || !sc->plast || !sc->memo || !sc->md || !sc->mctx ||
+    if (!sc->hs_pats || !sc->phit || !sc->plast || !sc->memo || !sc->evmemo || !sc->md ||
+        !sc->mctx ||
         !sc->matched || !sc->val || !sc->cand ||
         !sc->candlist || !sc->failed || !sc->jitted || !sc->always || !sc->always_pats ||
         !sc->need2 || !sc->seen2 || !sc->seen2list || !sc->gfirst || !sc->gsecond ||
@@ -292,6 +296,7 @@ void tt_scanner_free(tt_scanner *sc)
     tt_free(sc->plast);
     tt_free(sc->hl);
     tt_free(sc->memo);
+    tt_free(sc->evmemo);
     tt_free(sc->lctx);
     tt_hs_scratch_free(sc->hss);
     tt_free(sc->hshits);
@@ -676,6 +681,38 @@ static int run_pattern(tt_scanner *sc, uint32_t p, size_t si)
     return 0;
 }
 
+/* What the conditions of topic ti answer over sc->matched (mask: the same set, when the topic
+ * has at most 64 patterns): MAY_* bits for true.  The sentences of a batch match the same few
+ * sets again and again, so the answers are kept by (topic, set), as may_bits_of() keeps its. */
+static unsigned eval_bits(tt_scanner *sc, uint32_t ti, uint64_t mask)
+{
+    const tt_topic_rt *rt = &sc->rs->rt[ti];
+    const tt_topic_info *info = &sc->rs->topics[ti];
+    tt_may_memo *m = NULL;
+    unsigned b;
+    if (rt->pcount <= 64) {
+        m = &sc->evmemo[(uint32_t)(((mask ^ (mask >> 29) ^ ((uint64_t)ti << 40)) *
+                                    0x9E3779B97F4A7C15ull) >> 40) & (MEMO_SIZE - 1)];
+        if ((m->bits & MAY_SET) && m->mask == mask && m->topic == ti)
+            return m->bits;
+    }
+    b = tt_cond_eval(&rt->cond, sc->matched) ? MAY_COND : 0;
+    if (info->has_context) {
+        if (rt->has_breaks && tt_cond_eval(&rt->breaks, sc->matched))
+            b |= MAY_BREAKS;
+        if (info->has_article && tt_cond_eval(rt->art, sc->matched))
+            b |= MAY_ART;
+        if (tt_cond_eval(&rt->when, sc->matched))
+            b |= MAY_WHEN;
+    }
+    if (m) {
+        m->mask = mask;
+        m->topic = ti;
+        m->bits = (unsigned char)(b | MAY_SET);
+    }
+    return b;
+}
+
 /* Records how topic ti was decided on sentence s (explain mode). */
 static int trace(tt_scanner *sc, uint32_t s, uint32_t ti, const tt_match *m, size_t n,
                  int tagged, int via, long from, int vetoed, int cond, int live, int when,
@@ -729,6 +766,8 @@ static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti)
     double score = 0.0;
     int vetoed = 0, direct, via = 0, cond, when = 0, traced = 0;
     long from = -1, link = -1;
+    uint64_t mask = 0;
+    unsigned ev;
 
     if (n == 0 && !sc->explain)
         return 0;    /* a topic with no match in the sentence never applies (see docs) */
@@ -739,15 +778,17 @@ static int score_topic(tt_scanner *sc, uint32_t s, uint32_t ti)
         } else if (!sc->matched[local]) {
             sc->matched[local] = 1;
             score += rs->patterns[m[i].pattern].weight;
+            mask |= local < 64 ? 1ull << local : 0;
         }
     }
-    cond = tt_cond_eval(&rt->cond, sc->matched);
+    ev = eval_bits(sc, ti, mask);
+    cond = (ev & MAY_COND) != 0;
     direct = n > 0 && !vetoed && score >= info->threshold && cond;
     if (info->has_context) {
-        int brk = rt->has_breaks && tt_cond_eval(&rt->breaks, sc->matched);
-        int art_when = info->has_article && tt_cond_eval(rt->art, sc->matched);
+        int brk = (ev & MAY_BREAKS) != 0;
+        int art_when = (ev & MAY_ART) != 0;
         int live = tt_article_live(&sc->art, info, ti, s, r->sent);
-        when = tt_cond_eval(&rt->when, sc->matched);
+        when = (ev & MAY_WHEN) != 0;
         if (!direct && !vetoed && n > 0 && !brk)
             via = tt_article_inherit(&sc->art, info, ti, s, r->sent, when, art_when, &from,
                                      &link);
