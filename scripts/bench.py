@@ -435,8 +435,10 @@ def main():
             paired = hs_cmd and (label.startswith(f"bench {n247} -j") or
                                  label.startswith("floor")) and "no-prefilter" not in label
             if label.startswith("scaled"):
+                # the same job on both sides: its report to a file as well (to /dev/null it
+                # skipped the write the scaled run pays, and the ratio read 10% high)
                 pair_cmd, unit = [exe, "classify", "-r", bench247, "-f", "jsonl", "--summary",
-                                  "-o", os.devnull, "-j", "1", corpus], f"x{n247}"
+                                  "-o", outp + ".pair", "-j", "1", corpus], f"x{n247}"
             else:
                 pair_cmd, unit = (hs_cmd, "xHS") if paired else (None, None)
             res = hs_best = None
