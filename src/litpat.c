@@ -3,7 +3,8 @@
  * The parser accepts a small part of PCRE2's syntax, the part whose matches are a finite,
  * ordered list of strings: literal characters, escaped punctuation, groups ((?:...) and
  * capturing), '|', a greedy '?', classes of single characters and short ASCII ranges, \b, \B,
- * and the two lookarounds a 'word: true' pattern is wrapped in.  Anything else (other
+ * the two lookarounds a 'word: true' pattern is wrapped in, and a negative lookahead of such
+ * strings (without markers) at the end of an alternative.  Anything else (other
  * quantifiers, '.', \w, anchors, other lookarounds, inline options, verbs) means "not a
  * literal set", so PCRE2 keeps deciding it.
  *
@@ -23,6 +24,8 @@
 #define M_NB 0xF9u   /* \B */
 #define M_NPW 0xFAu  /* (?<![A-Za-z0-9_]) */
 #define M_NNW 0xFBu  /* (?![A-Za-z0-9_]) */
+#define M_NLA 0xFCu  /* (?!...): the next byte is its index in parser.neg */
+#define MAX_NEG 255  /* lookaheads per pattern (an index is one byte) */
 
 #define NOT_SET 1    /* parse status: not a literal set */
 #define NO_MEM -1
@@ -41,6 +44,8 @@ typedef struct parser {
     size_t max;                /* the most strings a list may hold */
     int count_only;            /* a first pass: lists hold only their count (v stays NULL) */
     int status;                /* 0, NOT_SET or NO_MEM */
+    struct list *neg;          /* the bodies of the negative lookaheads, in order */
+    size_t nneg, negcap;
 } parser;
 
 static void list_free(list *l)
@@ -264,6 +269,51 @@ static int starts(const parser *ps, const char *s)
     return (size_t)(ps->e - ps->p) >= n && !memcmp(ps->p, s, n);
 }
 
+/* (?!...) at ps->p: its body, strings without markers, joins ps->neg, and out gets the
+ * marker M_NLA and its index. */
+static int lookahead(parser *ps, list *out)
+{
+    list body = {0};
+    unsigned char m[2];
+    size_t i, k;
+    ps->p += 3;
+    if (alternation(ps, &body))
+        goto fail;
+    if (ps->p >= ps->e || *ps->p != ')' || ps->nneg >= MAX_NEG) {
+        ps->status = NOT_SET;
+        goto fail;
+    }
+    ps->p++;
+    for (i = 0; !ps->count_only && i < body.n; i++) {
+        const unsigned char *s = (const unsigned char *)body.v[i].s;
+        if (body.v[i].len == 0) {   /* (?!a?) never holds: no alternative with it matches */
+            ps->status = NOT_SET;
+            goto fail;
+        }
+        for (k = 0; k < body.v[i].len; k++)
+            if (s[k] >= M_B) {
+                ps->status = NOT_SET;
+                goto fail;
+            }
+    }
+    m[0] = M_NLA;
+    m[1] = (unsigned char)ps->nneg;
+    if (!ps->count_only) {
+        if (tt_grow(&ps->neg, &ps->negcap, ps->nneg + 1, sizeof *ps->neg)) {
+            ps->status = NO_MEM;
+            goto fail;
+        }
+        ps->neg[ps->nneg] = body;
+    } else {
+        list_free(&body);
+    }
+    ps->nneg++;
+    return push(ps, out, m, 2);
+fail:
+    list_free(&body);
+    return -1;
+}
+
 /* One atom into out (a fresh list). */
 static int atom(parser *ps, list *out)
 {
@@ -276,6 +326,8 @@ static int atom(parser *ps, list *out)
             ps->p += starts(ps, NPW) ? sizeof NPW - 1 : sizeof NNW - 1;
             return push(ps, out, buf, 1);
         }
+        if (starts(ps, "(?!"))
+            return lookahead(ps, out);
         if (starts(ps, "(?:"))
             ps->p += 3;
         else if (starts(ps, "(?") || starts(ps, "(*")) {
@@ -414,17 +466,28 @@ static int inner(unsigned m, unsigned a, unsigned b)
     return !tt_is_word(m == M_NPW ? a : b);
 }
 
-/* Turns a string with markers into an alternative; 1 when it can never match (dropped). */
+/* Turns a string with markers into an alternative: 0; 1 when it can never match (dropped);
+ * 2 when the pattern is no literal set (a lookahead before the string's end, or two). */
 static int resolve(const tt_sbuf *src, tt_litalt *a)
 {
     const unsigned char *s = (const unsigned char *)src->s;
     size_t i, j, n = 0;
-    for (i = 0; i < src->len; i++)
-        if (s[i] < M_B || s[i] > M_NNW)
+    for (i = 0; i < src->len; i++) {
+        if (s[i] == M_NLA)
+            i++;   /* and its index */
+        else if (s[i] < M_B || s[i] > M_NNW)
             a->s[n++] = s[i];
+    }
     a->len = n;
     a->pre = a->post = TT_LP_ANY;
+    a->neg = 0;
     for (i = 0, j = 0; i < src->len; i++) {
+        if (s[i] == M_NLA) {
+            if (j != n || a->neg)
+                return 2;
+            a->neg = (uint32_t)s[++i] + 1;
+            continue;
+        }
         if (s[i] < M_B || s[i] > M_NNW) {
             j++;
             continue;
@@ -442,7 +505,7 @@ static int resolve(const tt_sbuf *src, tt_litalt *a)
 static int same(const tt_litpat *lp, const tt_litalt *x, const tt_litalt *y)
 {
     size_t i;
-    if (x->len != y->len || x->pre != y->pre || x->post != y->post)
+    if (x->len != y->len || x->pre != y->pre || x->post != y->post || x->neg != y->neg)
         return 0;
     for (i = 0; i < x->len; i++)
         if (lp->caseless ? tt_fold(x->s[i]) != tt_fold(y->s[i]) : x->s[i] != y->s[i])
@@ -453,7 +516,7 @@ static int same(const tt_litpat *lp, const tt_litalt *x, const tt_litalt *y)
 /* A hash of alternative a (folded when lp is caseless), for finding copies. */
 static uint32_t alt_hash(const tt_litpat *lp, const tt_litalt *a)
 {
-    uint32_t h = 2166136261u ^ a->pre ^ (uint32_t)a->post << 8;
+    uint32_t h = 2166136261u ^ a->pre ^ (uint32_t)a->post << 8 ^ a->neg << 16;
     size_t i;
     for (i = 0; i < a->len; i++)
         h = (h ^ (lp->caseless ? tt_fold(a->s[i]) : a->s[i])) * 16777619u;
@@ -473,9 +536,15 @@ static int build_alts(tt_litpat *lp, const list *l, size_t min_len, uint32_t *se
     for (i = 0; i < l->n; i++) {
         tt_litalt *a = &lp->alt[lp->n];
         size_t slot;
+        int r;
         if (!(a->s = tt_malloc(l->v[i].len + 1)))
             return NO_MEM;
-        if (resolve(&l->v[i], a) || a->len == 0) {
+        if ((r = resolve(&l->v[i], a)) == 2) {
+            tt_free(a->s);
+            a->s = NULL;
+            return NOT_SET;
+        }
+        if (r || a->len == 0) {
             int empty = a->len == 0;
             tt_free(a->s);
             a->s = NULL;
@@ -534,13 +603,40 @@ static int build(tt_litpat *lp, const list *l, size_t min_len)
     return 0;
 }
 
+/* The lookaheads' strings of ps into lp->neg: 0, or NO_MEM. */
+static int take_negs(tt_litpat *lp, const parser *ps)
+{
+    size_t k, i;
+    if (ps->nneg == 0)
+        return 0;
+    if (!(lp->neg = tt_calloc(ps->nneg, sizeof *lp->neg)))
+        return NO_MEM;
+    lp->nneg = ps->nneg;
+    for (k = 0; k < ps->nneg; k++) {
+        tt_litneg *g = &lp->neg[k];
+        if (!(g->s = tt_calloc(ps->neg[k].n + 1, sizeof *g->s)) ||
+            !(g->len = tt_calloc(ps->neg[k].n + 1, sizeof *g->len)))
+            return NO_MEM;
+        for (i = 0; i < ps->neg[k].n; i++) {
+            if (!(g->s[i] = tt_malloc(ps->neg[k].v[i].len + 1)))
+                return NO_MEM;
+            memcpy(g->s[i], ps->neg[k].v[i].s, ps->neg[k].v[i].len);
+            g->len[i] = ps->neg[k].v[i].len;
+            g->n++;
+        }
+    }
+    return 0;
+}
+
 int tt_litpat_parse(const char *regex, size_t len, int caseless, size_t max_alts, size_t min_len,
                     tt_litpat *out)
 {
     parser ps;
     list l = {0};
     int rc;
+    size_t i;
     memset(out, 0, sizeof *out);
+    memset(&ps, 0, sizeof ps);
     ps.e = (const unsigned char *)regex + len;
     ps.caseless = caseless != 0;
     ps.max = max_alts;
@@ -549,12 +645,18 @@ int tt_litpat_parse(const char *regex, size_t len, int caseless, size_t max_alts
     /* first only the syntax and the count, so that what is no literal set costs no strings */
     for (ps.count_only = 1; ps.count_only >= 0 && ps.status == 0; ps.count_only--) {
         ps.p = (const unsigned char *)regex;
+        ps.nneg = 0;
         list_free(&l);
         if (alternation(&ps, &l) == 0 && ps.p < ps.e)
             ps.status = NOT_SET;   /* an unbalanced ')' */
     }
     rc = ps.status ? ps.status : build(out, &l, min_len);
+    if (rc == 0)
+        rc = take_negs(out, &ps);
     list_free(&l);
+    for (i = 0; ps.neg && i < ps.nneg; i++)
+        list_free(&ps.neg[i]);
+    tt_free(ps.neg);
     if (rc) {
         tt_litpat_release(out);
         return rc == NO_MEM ? -1 : 0;
@@ -570,6 +672,14 @@ void tt_litpat_release(tt_litpat *lp)
     for (i = 0; lp->alt && lp->alt[i].s; i++)
         tt_free(lp->alt[i].s);
     tt_free(lp->alt);
+    for (i = 0; lp->neg && i < lp->nneg; i++) {
+        size_t k;
+        for (k = 0; lp->neg[i].s && k < lp->neg[i].n; k++)
+            tt_free(lp->neg[i].s[k]);
+        tt_free(lp->neg[i].s);
+        tt_free(lp->neg[i].len);
+    }
+    tt_free(lp->neg);
     tt_free(lp->first);
     tt_free(lp->byfirst);
     memset(lp, 0, sizeof *lp);
@@ -578,6 +688,28 @@ void tt_litpat_release(tt_litpat *lp)
 static int fits(unsigned char need, int word)
 {
     return need == TT_LP_ANY || (need == TT_LP_WORD) == (word != 0);
+}
+
+/* Whether one of g's strings occurs at text[at ..], before end (folded when lp is caseless):
+ * then a negative lookahead fails. */
+static int followed(const tt_litpat *lp, const tt_litneg *g, const unsigned char *t, size_t at,
+                    size_t end)
+{
+    size_t i, k;
+    for (i = 0; i < g->n; i++) {
+        if (g->len[i] > end - at)
+            continue;
+        if (lp->caseless) {
+            for (k = 0; k < g->len[i] && tt_fold(t[at + k]) == tt_fold(g->s[i][k]); k++)
+                ;
+        } else {
+            for (k = 0; k < g->len[i] && t[at + k] == g->s[i][k]; k++)
+                ;
+        }
+        if (k == g->len[i])
+            return 1;
+    }
+    return 0;
 }
 
 size_t tt_litpat_first_at(const tt_litpat *lp, const char *text, size_t at, size_t end)
@@ -598,7 +730,8 @@ size_t tt_litpat_first_at(const tt_litpat *lp, const char *text, size_t at, size
             for (k = 0; k < a->len && t[at + k] == a->s[k]; k++)
                 ;
         }
-        if (k == a->len && fits(a->post, at + a->len < end && tt_is_word(t[at + a->len])))
+        if (k == a->len && fits(a->post, at + a->len < end && tt_is_word(t[at + a->len])) &&
+            !(a->neg && followed(lp, &lp->neg[a->neg - 1], t, at + a->len, end)))
             return a->len;
     }
     return 0;

@@ -98,6 +98,9 @@ static void test_litpat_not_sets(void **state)
         "abc|", "(?:abc|)", "ab", "abc|de", "abc)", "(abc", "[abc", "\\d{3}", "a\\sb", "\\x41bc",
         "caf\xC3\xA9",   /* caseless: PCRE2 folds e with an acute accent */
         "\\b(?:\\b)\\b",
+        /* negative lookaheads only at an alternative's end, once, of plain strings */
+        "abc(?!d)e", "(?!x)abc", "abc(?!\\bx)", "abc(?!d|)", "abc(?!d)(?!e)", "abc(?!d(?!e))",
+        "abc(?!d+)",
         /* a string longer than TT_LITPAT_MAX_LEN (65 bytes): sorting hits by end stays cheap */
         "abc|aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     };
@@ -185,6 +188,10 @@ static const char *const PATTERNS[] = {
     "\xE2\x80\x99s\\b|n\xE2\x80\x99",
     "taiwanes?e?|t(?:ai)wan\\b",   /* runs of letters, a quantifier on a run's last */
     "ta\\-i wan|(?:ta)iwa\\Bn",
+    /* a negative lookahead at an alternative's end: the next alternative, or the next start */
+    "\\btai\\b(?! wan| ta)|\\btaiwan|\\btai",
+    "tai(?!wan)|taiwan(?!ese?)\\b|an(?! )",
+    "(?:US|U\\.S\\.)(?!-| [Ss]e)|(?:ai|wa)(?!n\\.?)",
 };
 
 static void test_litpat_equals_pcre2(void **state)
