@@ -241,6 +241,68 @@ static void test_litpat_equals_pcre2(void **state)
     }
 }
 
+/* Random patterns of letters, groups, classes, '?', \b, \B and negative lookaheads: each one
+ * that parses as a literal set matches as PCRE2 does over random texts (TT_LITPAT_SEED picks
+ * other patterns). */
+static void test_litpat_random_patterns(void **state)
+{
+    static const char *const atoms[] = {
+        "t", "a", "i", "w", "n", "ai", "tai", "an", " ", ".", "[aw]", "[tn]", "(?:a|ai)",
+        "(?:ta|t|wan)", "\\b", "\\b", "\\B", "(?! t)", "(?!a|wa)", "(?!i)", "(?![ai]n)",
+        "(?!\\.)", "(?:tai|an)(?!w)",
+    };
+    static const char *const alphabet[] = {"t", "a", "i", "w", "n", "T", "A", " ", ".", "_"};
+    const char *env = getenv("TT_LITPAT_SEED");
+    unsigned seed = env ? (unsigned)strtoul(env, NULL, 10) : 99;
+    size_t k, sets = 0;
+    (void)state;
+    for (k = 0; k < 4000; k++) {
+        char re[256], text[64];
+        size_t n = 0, i, m, len, tn = 0;
+        tt_litpat lp;
+        int rc;
+        seed = seed * 1103515245u + 12345u;
+        m = 1 + (seed >> 16) % 3;   /* alternatives */
+        for (i = 0; i < m; i++) {
+            size_t j, na;
+            seed = seed * 1103515245u + 12345u;
+            na = 1 + (seed >> 16) % 5;
+            if (i)
+                re[n++] = '|';
+            for (j = 0; j < na; j++) {
+                const char *a;
+                seed = seed * 1103515245u + 12345u;
+                a = atoms[(seed >> 16) % (sizeof atoms / sizeof *atoms)];
+                memcpy(re + n, a, strlen(a));
+                n += strlen(a);
+                seed = seed * 1103515245u + 12345u;
+                if ((seed >> 16) % 5 == 0 && a[0] != '\\' && strncmp(a, "(?!", 3))
+                    re[n++] = '?';
+            }
+        }
+        re[n] = '\0';
+        rc = tt_litpat_parse(re, n, (int)(k & 1), 256, 1, &lp);
+        assert_true(rc >= 0);
+        if (rc == 0)
+            continue;
+        tt_litpat_release(&lp);
+        sets++;
+        for (i = 0; i < 8; i++) {
+            seed = seed * 1103515245u + 12345u;
+            len = (seed >> 16) % 30;
+            for (tn = 0; tn < len; tn++) {
+                seed = seed * 1103515245u + 12345u;
+                text[tn] = alphabet[(seed >> 16) % (sizeof alphabet / sizeof *alphabet)][0];
+            }
+            text[tn] = '\0';
+            compare_with_pcre2(re, (int)(k & 1), text, 0, tn);
+            if (tn > 4)
+                compare_with_pcre2(re, (int)(k & 1), text, 1, tn - 2);
+        }
+    }
+    assert_true(sets > 400);
+}
+
 /* Through the scanner: a ruleset of literal sets gives the same matches (spans too) with the
  * prefilter, where the literal hits decide them, as without it, where PCRE2 runs. */
 static const char RULES[] =
@@ -330,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_litpat_multiply_out),
         cmocka_unit_test(test_litpat_not_sets),
         cmocka_unit_test(test_litpat_equals_pcre2),
+        cmocka_unit_test(test_litpat_random_patterns),
         cmocka_unit_test(test_litpat_scanner),
         cmocka_unit_test(test_litpat_two_bytes),
         cmocka_unit_test(test_litpat_out_of_memory),
