@@ -339,21 +339,29 @@ void tt_ob_uint(tt_obuf *b, size_t v)
                                 "25262728293031323334353637383940414243444546474849"
                                 "50515253545556575859606162636465666768697071727374"
                                 "75767778798081828384858687888990919293949596979899";
-    char tmp[24];
-    size_t n = sizeof tmp;
+    size_t n = 1, x;
+    char *d;
+    /* the digits counted first, then written in place from the last: no copy */
+    if (v >= 10)
+        n = v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : 6;
+    for (x = v / 1000000; x > 0; x /= 10)
+        n++;
+    if (b->len + n >= b->cap && ob_reserve(b, n))
+        return;
+    d = b->s + b->len + n;
+    b->len += n;
     while (v >= 100) {   /* two digits per division */
         size_t r = (v % 100) * 2;
         v /= 100;
-        tmp[--n] = pairs[r + 1];
-        tmp[--n] = pairs[r];
+        *--d = pairs[r + 1];
+        *--d = pairs[r];
     }
     if (v >= 10) {
-        tmp[--n] = pairs[v * 2 + 1];
-        tmp[--n] = pairs[v * 2];
+        *--d = pairs[v * 2 + 1];
+        *--d = pairs[v * 2];
     } else {
-        tmp[--n] = (char)('0' + v);
+        *--d = (char)('0' + v);
     }
-    tt_ob_put(b, tmp + n, sizeof tmp - n);
 }
 
 void tt_ob_number(tt_obuf *b, double v)
@@ -389,65 +397,91 @@ static int word_needs_escape(uint64_t w)
     return (lt | q | bs | del) != 0;
 }
 
-/* The number of bytes from s[0..n) that need no escaping (SSE2: 16 at a time). */
-static size_t plain_run(const char *s, size_t n)
-{
-    size_t i = 0;
 #ifdef __SSE2__
+/* The bytes of v that need escaping, a bit each. */
+static unsigned escape_mask(__m128i v)
+{
     const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
     const __m128i del = _mm_set1_epi8(0x7f), ctl = _mm_set1_epi8(0x1f);
-    while (i + 16 <= n) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        /* v <= 0x1f unsigned: max(v, 0x1f) == 0x1f */
-        __m128i m = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
-            _mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl)));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
-        if (bits)
-            return i + (size_t)__builtin_ctz(bits);
-        i += 16;
+    /* v <= 0x1f unsigned: max(v, 0x1f) == 0x1f */
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
+        _mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl)));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* Copies the bytes of s[*i .. n) that need no escaping to the buffer, which has room for them
+ * and 16 more: SSE2 stores 16 at a time and keeps those before the first that needs escaping
+ * (one pass over the text, not a scan and then a copy); 8 at a time and then one by one
+ * without it. */
+static void copy_plain(tt_obuf *b, const char *s, size_t *i, size_t n)
+{
+    size_t k = *i;
+    char *d = b->s + b->len;
+#ifdef __SSE2__
+    while (k + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+        unsigned bits = escape_mask(v);
+        _mm_storeu_si128((__m128i *)(void *)d, v);
+        if (bits) {
+            d += __builtin_ctz(bits);
+            k += (size_t)__builtin_ctz(bits);
+            b->len = (size_t)(d - b->s);
+            *i = k;
+            return;
+        }
+        d += 16;
+        k += 16;
     }
 #endif
-    while (i + 8 <= n) {
+    while (k + 8 <= n) {
         uint64_t w;
-        memcpy(&w, s + i, 8);
+        memcpy(&w, s + k, 8);
         if (word_needs_escape(w))
             break;
-        i += 8;
+        memcpy(d, &w, 8);
+        d += 8;
+        k += 8;
     }
-    while (i < n && !needs_escape((unsigned char)s[i]))
-        i++;
-    return i;
+    while (k < n && !needs_escape((unsigned char)s[k]))
+        *d++ = s[k++];
+    b->len = (size_t)(d - b->s);
+    *i = k;
 }
 
 void tt_ob_json(tt_obuf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    size_t i = 0, run = 0;
-    if (ob_reserve(b, n + 2))
+    size_t i = 0;
+    /* room for the quotes, the text as it is and 16 bytes of slack for the block stores;
+     * each escape asks for its own */
+    if (ob_reserve(b, n + 2 + 16))
         return;
     b->s[b->len++] = '"';
-    while (i < n) {
+    for (;;) {
         unsigned char c;
-        /* most text needs no escaping: skip it 16 or 8 bytes at a time */
-        i += plain_run(s + i, n - i);
+        char *d;
+        copy_plain(b, s, &i, n);
         if (i >= n)
             break;
-        c = (unsigned char)s[i];   /* needs escaping */
-        tt_ob_put(b, s + run, i - run);
-        run = ++i;
+        c = (unsigned char)s[i++];   /* needs escaping */
+        if (ob_reserve(b, n - i + 2 + 16 + 6))
+            return;
+        d = b->s + b->len;
         switch (c) {
-        case '"': tt_ob_put(b, "\\\"", 2); break;
-        case '\\': tt_ob_put(b, "\\\\", 2); break;
-        case '\n': tt_ob_put(b, "\\n", 2); break;
-        case '\r': tt_ob_put(b, "\\r", 2); break;
-        case '\t': tt_ob_put(b, "\\t", 2); break;
+        case '"': memcpy(d, "\\\"", 2); break;
+        case '\\': memcpy(d, "\\\\", 2); break;
+        case '\n': memcpy(d, "\\n", 2); break;
+        case '\r': memcpy(d, "\\r", 2); break;
+        case '\t': memcpy(d, "\\t", 2); break;
         default: {
             char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            tt_ob_put(b, u, 6);
+            memcpy(d, u, 6);
+            b->len += 4;
         }
         }
+        b->len += 2;
     }
-    tt_ob_put(b, s + run, n - run);
-    tt_ob_put(b, "\"", 1);
+    b->s[b->len++] = '"';
 }

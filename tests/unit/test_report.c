@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "report.h"
 #include "topictag.h"
 
 static const char RULES_NK[] = "version: 1\n"
@@ -966,9 +967,65 @@ static void test_report_input_out_of_memory(void **state)
     assert_true(n > 1);   /* some allocation failed first, cleanly */
 }
 
+/* The output buffer's numbers and strings (report.c), written in place: every digit count,
+ * from an empty buffer that grows, and JSON strings with every escape at every offset of the
+ * sixteen-byte blocks. */
+static void test_report_obuf(void **state)
+{
+    static const size_t vals[] = {0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 9999, 10000, 99999,
+                                  100000, 999999, 1000000, 1234567, 9999999, 10000000,
+                                  123456789012345ull, (size_t)-1};
+    tt_obuf b;
+    char want[4096], *w;
+    size_t i, k, at = 0;
+    (void)state;
+    memset(&b, 0, sizeof b);
+    for (i = 0; i < sizeof vals / sizeof *vals; i++) {
+        tt_ob_uint(&b, vals[i]);
+        tt_ob_puts(&b, ",");
+        at += (size_t)snprintf(want + at, sizeof want - at, "%zu,", vals[i]);
+    }
+    assert_false(b.nomem);
+    assert_int_equal(b.len, at);
+    assert_memory_equal(b.s, want, at);
+    for (k = 0; k < 40; k++) {   /* an escape at offset k of a run of plain bytes */
+        char src[64];
+        static const char esc[] = "\"\\\n\r\t\x01\x7f";
+        size_t e;
+        for (e = 0; e < sizeof esc - 1; e++) {
+            b.len = 0;
+            memset(src, 'a', sizeof src);
+            src[k] = esc[e];
+            tt_ob_json(&b, src, 50);
+            w = want;
+            *w++ = '"';
+            for (i = 0; i < 50; i++) {
+                unsigned char c = (unsigned char)src[i];
+                if (c == '"' || c == '\\')
+                    w += sprintf(w, "\\%c", c);
+                else if (c == '\n')
+                    w += sprintf(w, "\\n");
+                else if (c == '\r')
+                    w += sprintf(w, "\\r");
+                else if (c == '\t')
+                    w += sprintf(w, "\\t");
+                else if (c < 0x20 || c == 0x7f)
+                    w += sprintf(w, "\\u%04x", c);
+                else
+                    *w++ = (char)c;
+            }
+            *w++ = '"';
+            assert_int_equal(b.len, (size_t)(w - want));
+            assert_memory_equal(b.s, want, b.len);
+        }
+    }
+    tt_free(b.s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_obuf),
         cmocka_unit_test(test_report_json),
         cmocka_unit_test(test_report_json_empty_batch),
         cmocka_unit_test(test_report_json_pattern_error),
