@@ -147,7 +147,7 @@ static void test_utf8_every_single_byte(void **state)
 
 static void test_utf8_fast_path_offsets(void **state)
 {
-    char buf[64];
+    char buf[128];
     size_t i, len;
 
     (void)state;
@@ -157,8 +157,9 @@ static void test_utf8_fast_path_offsets(void **state)
     BAD_AT("0123456\x80" "01234567", 7);
     BAD_AT("0123456789abcdef0123456789abcdef\xC0\x80", 32);
     BAD_AT("\xC3\xA9" "0123456789abcdef\xED\xA0\x80", 18);
-    /* the bad byte at every offset of a 40-byte ASCII run, and a truncated lead at the end */
-    for (len = 1; len <= 40; len++) {
+    /* the bad byte at every offset of an ASCII run of up to 100 bytes (three 32-byte blocks
+     * and the tails), and a truncated lead at the end */
+    for (len = 1; len <= 100; len++) {
         for (i = 0; i < len; i++) {
             memset(buf, 'x', len);
             buf[i] = (char)0x80;
