@@ -29,6 +29,9 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#endif
 
 #define BITS 18                          /* bitmap size: 2^18 bits = 32 KiB */
 #define HASH(w) (((uint32_t)(w) * 0x9E3779B1u) >> (32 - BITS))
@@ -82,6 +85,8 @@ struct tt_prefilter {
     uint64_t bm2[65536 / 64];  /* the two-byte literals, by their two folded bytes */
     uint64_t bm4i[(1u << BITS) / 64];   /* bm4 of the inner literals alone */
     size_t ninner;             /* inner literals (0: positions inside words are skipped) */
+    int avx2;                  /* the word-start scan takes 32 bytes at a time (the CPU has
+                                  AVX2; tt_prefilter_set_avx2) */
     unsigned char ifirst[4];   /* the first bytes (folded) of the inner literals keyed at
                                   their start: inside a word, only a position at one of these
                                   can begin a key; */
@@ -393,6 +398,7 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
     if (!pf)
         return NULL;
     pf->npatterns = npatterns;
+    tt_prefilter_set_avx2(pf, 1);
     if (!(pf->always = tt_calloc(npatterns + 1, 1)))
         goto fail;
     for (p = 0; p < npatterns; p++) {
@@ -643,8 +649,8 @@ static int scan_all(const scan *sc, size_t end)
  * time, SSE2 finds the word bytes and those first bytes, and only those positions are
  * looked up: about one in six of the text's, and a few more per inner first byte. */
 #ifdef __SSE2__
-/* The sixteen-byte blocks of scan_body, up to end; *at: where they stop, *prev: whether the
- * byte before it is a word byte.  nf: pf->nifirst; nk: pf->nkfirst when at most four (only
+/* The sixteen-byte blocks of scan_body from *at up to end; *at: where they stop, *prev:
+ * whether the byte before it is a word byte (in and out).  nf: pf->nifirst; nk: pf->nkfirst when at most four (only
  * positions at those bytes are looked up), else 0; two: pf->n2 > 0.  nf and nk are 0 in the
  * common case, where the call is inlined with constants and the loop keeps no trace of
  * what they or a two-byte test would cost. */
@@ -653,10 +659,10 @@ static inline int scan_blocks(const scan *sc, size_t end, size_t nf, size_t nk, 
 {
     const tt_prefilter *pf = sc->pf;
     const unsigned char *text = sc->text;
-    size_t i = 0;
+    size_t i = *at;
     uint32_t w, h;
     {
-        unsigned carry = 0, nw = pf->nwkeys ? 0xFFFFu : 0;
+        unsigned carry = *prev, nw = pf->nwkeys ? 0xFFFFu : 0;
         __m128i f[sizeof pf->ifirst], g[sizeof pf->kfirst];
         size_t k;
         for (k = 0; k < nf; k++)
@@ -711,6 +717,49 @@ static inline int scan_blocks(const scan *sc, size_t end, size_t nf, size_t nk, 
 }
 #endif
 
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define HAVE_AVX2_SCAN 1
+/* scan_blocks without inner literals or few keys, 32 bytes at a time (the CPU has AVX2):
+ * half the mask work per byte of the sixteen-byte loop. */
+__attribute__((target("avx2"))) static int scan_blocks_avx2(const scan *sc, size_t end,
+                                                            int two, size_t *at,
+                                                            uint32_t *prev)
+{
+    const tt_prefilter *pf = sc->pf;
+    const unsigned char *text = sc->text;
+    size_t i = *at;
+    uint32_t w, h, carry = *prev, nw = pf->nwkeys ? 0xFFFFFFFFu : 0;
+    const __m256i sp = _mm256_set1_epi8(0x20), a1 = _mm256_set1_epi8('a' - 1),
+                  z1 = _mm256_set1_epi8('z' + 1), d0 = _mm256_set1_epi8('0' - 1),
+                  d9 = _mm256_set1_epi8('9' + 1), us = _mm256_set1_epi8('_');
+    for (; i + 32 <= end; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(text + i));
+        __m256i lo = _mm256_or_si256(v, sp);
+        __m256i alpha = _mm256_and_si256(_mm256_cmpgt_epi8(lo, a1), _mm256_cmpgt_epi8(z1, lo));
+        __m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(v, d0), _mm256_cmpgt_epi8(d9, v));
+        uint32_t m = (uint32_t)_mm256_movemask_epi8(
+            _mm256_or_si256(_mm256_or_si256(alpha, digit), _mm256_cmpeq_epi8(v, us)));
+        uint32_t todo = (m & ~((m << 1) | carry)) | (~m & nw);
+        carry = m >> 31;
+        while (todo) {
+            size_t pos = i + (unsigned)__builtin_ctz(todo);
+            todo &= todo - 1;
+            memcpy(&w, text + pos, 4);
+            w = load_order(w) | 0x20202020u;
+            h = HASH(w);
+            if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(sc, w, pos, 0))
+                return -1;
+            if (two && ((pf->bm2[(w & 0xFFFF) / 64] >> (w % 64)) & 1) &&
+                check2(sc, w & 0xFFFF, pos, 0))
+                return -1;
+        }
+    }
+    *prev = carry;
+    *at = i;
+    return 0;
+}
+#endif
+
 static int scan_body(const scan *sc, size_t end)
 {
     const tt_prefilter *pf = sc->pf;
@@ -725,9 +774,15 @@ static int scan_body(const scan *sc, size_t end)
                         pf->nkfirst <= sizeof pf->kfirst ? pf->nkfirst : 0, pf->n2 > 0, &i,
                         &prev))
             return -1;
-    } else if (pf->n2 ? scan_blocks(sc, end, 0, 0, 1, &i, &prev)
-                      : scan_blocks(sc, end, 0, 0, 0, &i, &prev)) {
-        return -1;
+    } else {
+#ifdef HAVE_AVX2_SCAN
+        if (pf->avx2 && (pf->n2 ? scan_blocks_avx2(sc, end, 1, &i, &prev)
+                                : scan_blocks_avx2(sc, end, 0, &i, &prev)))
+            return -1;
+#endif
+        if (pf->n2 ? scan_blocks(sc, end, 0, 0, 1, &i, &prev)
+                   : scan_blocks(sc, end, 0, 0, 0, &i, &prev))
+            return -1;
     }
 #endif
     for (; i < end; i++) {
@@ -810,6 +865,17 @@ unsigned tt_prefilter_contexts(const tt_prefilter *pf, uint32_t state)
 }
 
 size_t tt_prefilter_nliterals(const tt_prefilter *pf) { return pf->nlits; }
+
+int tt_prefilter_set_avx2(tt_prefilter *pf, int on)
+{
+#ifdef HAVE_AVX2_SCAN
+    pf->avx2 = on && __builtin_cpu_supports("avx2");
+#else
+    (void)on;
+    pf->avx2 = 0;
+#endif
+    return pf->avx2;
+}
 
 /* lits[] is sorted as cmp_entry sorts: by length, then by the folded bytes */
 long tt_prefilter_find(const tt_prefilter *pf, const char *s, size_t len)

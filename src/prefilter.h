@@ -48,4 +48,8 @@ unsigned tt_prefilter_contexts(const tt_prefilter *pf, uint32_t state);
 /* 1 when pattern p has no literal and must run wherever its topic may apply. */
 int tt_prefilter_always(const tt_prefilter *pf, size_t p);
 
+/* Whether the word-start scan may take 32 bytes at a time with AVX2 (on by default where the
+ * CPU has it; for tests of both paths): the setting in effect. */
+int tt_prefilter_set_avx2(tt_prefilter *pf, int on);
+
 #endif
