@@ -539,6 +539,100 @@ static void test_prefilter_guards(void **state)
     tt_ruleset_free(rs);
 }
 
+/* A random condition over patterns p0..p4 (local names), into out. */
+static size_t random_cond(char *out, size_t size, int depth)
+{
+    size_t at = 0;
+    uint32_t r = rnd(depth > 2 ? 2 : 6);
+    if (r < 2)
+        return (size_t)snprintf(out, size, "p%u", rnd(5));
+    if (r == 2) {
+        at = (size_t)snprintf(out, size, "not (");
+        at += random_cond(out + at, size - at, depth + 1);
+        return at + (size_t)snprintf(out + at, size - at, ")");
+    }
+    at = (size_t)snprintf(out, size, "(");
+    at += random_cond(out + at, size - at, depth + 1);
+    at += (size_t)snprintf(out + at, size - at, r == 3 ? " or " : " and ");
+    at += random_cond(out + at, size - at, depth + 1);
+    return at + (size_t)snprintf(out + at, size - at, ")");
+}
+
+/* Random conditions, contexts, breaks and exclusions over the same few words: whatever the
+ * guards turn out to be (guards or not, topics with none), the matches and tags are those
+ * without the prefilter. */
+static void test_prefilter_guards_random(void **state)
+{
+    static const char *const rx[] = {
+        "\\bnavy\\b", "\\bdrills?\\b", "\\brebels?\\b", "\\b(?:talks|summit)\\b", "\\bchina\\b",
+        "\\bwar\\b(?! on drugs)", "\\bmeet(?:s|ing)?\\b", "\\b[xz]\\d\\b", "\\bthe \\w+ talks\\b",
+    };
+    static const char *const words[] = {
+        "navy", "drill", "drills", "rebels", "talks", "summit", "China", "war", "on", "drugs",
+        "meeting", "meets", "x1", "the", "peace", "said", "of",
+    };
+    static const char *const seps[] = {" ", " ", " ", ". ", ".\n\n", ", "};
+    char yaml[2][2048], text[1024], c1[512], c2[512];
+    size_t t, k, i, at, guards = 0, topics = 0;
+    long checked = 0;
+    (void)state;
+    for (t = 0; t < 120; t++) {
+        tt_ruleset *rs;
+        tt_loader *ld = tt_loader_new();
+        tt_error err;
+        size_t topic;
+        assert_non_null(ld);
+        for (topic = 0; topic < 2; topic++) {
+            char *y = yaml[topic];
+            size_t ysize = sizeof yaml[topic];
+            at = (size_t)snprintf(y, ysize,
+                                  "version: 1\ntopic:\n  id: t%zu\n  title: T\n  patterns:\n",
+                                  topic);
+            for (i = 0; i < 5; i++)
+                at += (size_t)snprintf(y + at, ysize - at,
+                                       "    - {id: p%zu, regex: '%s', weight: %s}\n", i,
+                                       rx[rnd(sizeof rx / sizeof *rx)], rnd(3) ? "1" : "0");
+            if (rnd(2))
+                at += (size_t)snprintf(y + at, ysize - at,
+                                       "  exclude:\n    - {id: ex, regex: '%s'}\n",
+                                       rx[rnd(sizeof rx / sizeof *rx)]);
+            random_cond(c1, sizeof c1, 0);
+            at += (size_t)snprintf(y + at, ysize - at, "  condition: %s\n", c1);
+            if (rnd(2)) {
+                random_cond(c2, sizeof c2, 0);
+                at += (size_t)snprintf(y + at, ysize - at,
+                                       "  context:\n    scope: %s\n    window: 2\n    when: %s\n",
+                                       rnd(2) ? "article" : "paragraph", c2);
+                if (rnd(2)) {
+                    random_cond(c2, sizeof c2, 1);
+                    at += (size_t)snprintf(y + at, ysize - at, "    breaks: %s\n", c2);
+                }
+            }
+            tt_loader_add_buffer(ld, topic ? "u.yaml" : "t.yaml", y, at);
+        }
+        rs = tt_loader_build(ld, &err);   /* unused patterns are warnings, not printed here */
+        tt_loader_free(ld);
+        assert_non_null(rs);
+        topics += tt_ruleset_topic_count(rs);
+        for (i = 0; i < rs->npatterns; i++)
+            guards += rs->guard && rs->guard[i];
+        for (k = 0; k < 15; k++) {
+            at = 0;
+            text[0] = '\0';
+            while (at + 40 < sizeof text && rnd(50)) {
+                const char *w = words[rnd(sizeof words / sizeof *words)];
+                const char *sep = seps[rnd(sizeof seps / sizeof *seps)];
+                at += (size_t)snprintf(text + at, sizeof text - at, "%s%s", w, sep);
+            }
+            checked += (long)sm_compare(rs, text);
+        }
+        tt_ruleset_free(rs);
+    }
+    assert_int_equal(topics, 240);
+    assert_true(guards > 50);   /* the random conditions do make guards */
+    assert_true(checked > 1000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -551,6 +645,7 @@ int main(void)
         cmocka_unit_test(test_prefilter_scan_trie),
         cmocka_unit_test(test_prefilter_scan_late_keys),
         cmocka_unit_test(test_prefilter_guards),
+        cmocka_unit_test(test_prefilter_guards_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
