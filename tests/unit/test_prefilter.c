@@ -271,6 +271,18 @@ static uint32_t rnd(uint32_t n)
     return (rnd_state >> 8) % n;
 }
 
+/* A random text of words[] joined by seps[] into text (size bytes), which ends, after each
+ * word, one time in stop. */
+static void random_text(const char *const *words, size_t nw, const char *const *seps,
+                        size_t ns, uint32_t stop, char *text, size_t size)
+{
+    size_t at = 0;
+    text[0] = '\0';
+    while (at + 40 < size && rnd(stop))
+        at += (size_t)snprintf(text + at, size - at, "%s%s", words[rnd((uint32_t)nw)],
+                               seps[rnd((uint32_t)ns)]);
+}
+
 /* The hits a scan must give, found byte by byte: every occurrence of a literal, folded, in
  * "end:literal" items by end and then by start; none of literal k that begins inside a word
  * (a word byte before it and at its first byte) when whole[k]. */
@@ -498,7 +510,7 @@ static void test_prefilter_guards(void **state)
     tt_ruleset *rs;
     tt_error err;
     char text[1024];
-    size_t k, at, p;
+    size_t k, p;
     long checked = 0;
     (void)state;
     assert_non_null(ld);
@@ -526,13 +538,8 @@ static void test_prefilter_guards(void **state)
     assert_true(tt_prefilter_find(rs->pf, "summit", 6) >= 0);
     sm_compare(rs, "Talks with the rebels. The summit. Cabinet weekly meeting. Meets x1.");
     for (k = 0; k < 400; k++) {
-        at = 0;
-        text[0] = '\0';
-        while (at + 40 < sizeof text && rnd(40)) {
-            const char *w = words[rnd(sizeof words / sizeof *words)];
-            const char *sep = seps[rnd(sizeof seps / sizeof *seps)];
-            at += (size_t)snprintf(text + at, sizeof text - at, "%s%s", w, sep);
-        }
+        random_text(words, sizeof words / sizeof *words, seps, sizeof seps / sizeof *seps, 40,
+                    text, sizeof text);
         checked += (long)sm_compare(rs, text);
     }
     assert_true(checked > 400);
@@ -617,13 +624,8 @@ static void test_prefilter_guards_random(void **state)
         for (i = 0; i < rs->npatterns; i++)
             guards += rs->guard && rs->guard[i];
         for (k = 0; k < 15; k++) {
-            at = 0;
-            text[0] = '\0';
-            while (at + 40 < sizeof text && rnd(50)) {
-                const char *w = words[rnd(sizeof words / sizeof *words)];
-                const char *sep = seps[rnd(sizeof seps / sizeof *seps)];
-                at += (size_t)snprintf(text + at, sizeof text - at, "%s%s", w, sep);
-            }
+            random_text(words, sizeof words / sizeof *words, seps, sizeof seps / sizeof *seps,
+                        50, text, sizeof text);
             checked += (long)sm_compare(rs, text);
         }
         tt_ruleset_free(rs);
