@@ -20,6 +20,28 @@ int tt_format_parse(const char *name)
     return -1;
 }
 
+/* rep->ids: the ruleset's topic and pattern ids, quoted once.  0, or -1 on out of memory. */
+static int quote_ids(tt_report *rep)
+{
+    size_t nt = tt_ruleset_topic_count(rep->rs), np = tt_ruleset_pattern_count(rep->rs), i;
+    if (!(rep->qtopic = tt_calloc(nt + 1, sizeof *rep->qtopic)) ||
+        !(rep->qpattern = tt_calloc(np + 1, sizeof *rep->qpattern)))
+        return -1;
+    for (i = 0; i < nt; i++) {
+        const char *id = tt_ruleset_topic(rep->rs, i)->id;
+        rep->qtopic[i] = rep->ids.len;
+        tt_ob_json(&rep->ids, id, strlen(id));
+    }
+    rep->qtopic[nt] = rep->ids.len;
+    for (i = 0; i < np; i++) {
+        const char *id = tt_ruleset_pattern(rep->rs, i)->id;
+        rep->qpattern[i] = rep->ids.len;
+        tt_ob_json(&rep->ids, id, strlen(id));
+    }
+    rep->qpattern[np] = rep->ids.len;
+    return rep->ids.nomem ? -1 : 0;
+}
+
 tt_report *tt_report_new(const tt_ruleset *rs, const tt_report_options *opt, FILE *out)
 {
     tt_report *rep = tt_calloc(1, sizeof *rep);
@@ -32,7 +54,7 @@ tt_report *tt_report_new(const tt_ruleset *rs, const tt_report_options *opt, FIL
     rep->topic_docs = tt_calloc(nt, sizeof *rep->topic_docs);
     rep->topic_roles = tt_calloc(nt * 4 + 1, sizeof *rep->topic_roles);
     rep->topic_sents = tt_calloc(nt, sizeof *rep->topic_sents);
-    if (!rep->topic_docs || !rep->topic_sents || !rep->topic_roles) {
+    if (!rep->topic_docs || !rep->topic_sents || !rep->topic_roles || quote_ids(rep)) {
         tt_report_free(rep);
         return NULL;
     }
@@ -74,6 +96,9 @@ void tt_report_free(tt_report *rep)
     tt_free(rep->topic_sents);
     tt_free(rep->ob.s);
     tt_free(rep->rows.s);
+    tt_free(rep->ids.s);
+    tt_free(rep->qtopic);
+    tt_free(rep->qpattern);
     free_fields(rep);
     tt_free(rep);
 }

@@ -78,6 +78,9 @@ struct tt_report {
     size_t *topic_sents;       /* per topic: sentences carrying it */
     size_t *topic_roles;       /* per topic and role: [topic * 4 + role] documents */
     tt_obuf ob;                /* the document being rendered (json, jsonl) */
+    tt_obuf ids;               /* every topic's and pattern's id as a quoted JSON string, */
+    size_t *qtopic, *qpattern; /* from ids.s + q[i] to ids.s + q[i + 1]: written once, then
+                                  copied into each document (render threads only read them) */
     tt_obuf rows;              /* html: the table of articles, written at the end */
 };
 

@@ -13,6 +13,18 @@ static int json_begin(tt_report *rep)
 
 static void ob_str(tt_obuf *b, const char *s) { tt_ob_json(b, s, strlen(s)); }
 
+/* Topic ti's id, quoted (tt_report.ids). */
+static void ob_topic(const tt_report *rep, tt_obuf *b, size_t ti)
+{
+    tt_ob_put(b, rep->ids.s + rep->qtopic[ti], rep->qtopic[ti + 1] - rep->qtopic[ti]);
+}
+
+/* Pattern p's id, quoted. */
+static void ob_pattern(const tt_report *rep, tt_obuf *b, size_t p)
+{
+    tt_ob_put(b, rep->ids.s + rep->qpattern[p], rep->qpattern[p + 1] - rep->qpattern[p]);
+}
+
 static void json_errors(const tt_report *rep, tt_obuf *b, const tt_result *r,
                         const tt_error *derr)
 {
@@ -54,7 +66,7 @@ static void json_tag(const tt_report *rep, tt_obuf *b, const tt_result *r, const
     size_t nm, i;
     const tt_match *m = tt_result_matches(r, &nm) + t->match_first;
     tt_ob_puts(b, "{\"id\": ");
-    ob_str(b, tt_ruleset_topic(rep->rs, t->topic)->id);
+    ob_topic(rep, b, t->topic);
     tt_ob_puts(b, ", \"score\": ");
     tt_ob_number(b, t->score);
     if (t->via_context) {
@@ -69,7 +81,7 @@ static void json_tag(const tt_report *rep, tt_obuf *b, const tt_result *r, const
     tt_ob_puts(b, ", \"matches\": [");
     for (i = 0; i < t->match_count; i++) {
         tt_ob_puts(b, i ? ", {\"pattern\": " : "{\"pattern\": ");
-        ob_str(b, tt_ruleset_pattern(rep->rs, m[i].pattern)->id);
+        ob_pattern(rep, b, m[i].pattern);
         tt_ob_puts(b, ", \"start\": ");
         tt_ob_uint(b, m[i].start);
         tt_ob_puts(b, ", \"end\": ");
@@ -161,7 +173,7 @@ static void json_render(const tt_report *rep, tt_obuf *b, const char *name, cons
     tt_ob_puts(b, "], \"topics\": [");
     for (i = 0; i < nt; i++) {
         tt_ob_puts(b, i ? ", {\"id\": " : "{\"id\": ");
-        ob_str(b, tt_ruleset_topic(rep->rs, tot[i].topic)->id);
+        ob_topic(rep, b, tot[i].topic);
         tt_ob_puts(b, ", \"sentences\": ");
         tt_ob_uint(b, tot[i].sentences);
         tt_ob_puts(b, ", \"score\": ");
