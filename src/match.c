@@ -122,6 +122,9 @@ struct tt_scanner {
     tt_article art;            /* the article context model (article.c) */
     art_regex art_rx[3];       /* article.switch, .dateline, .aside */
     int explain;
+    int odd_case;              /* the document holds U+212A KELVIN SIGN or U+017F LONG S, which
+                                  PCRE2 matches caselessly as k and s: the literals fold only
+                                  ASCII, so it is classified without the prefilter */
     tt_topic_total *acc;       /* per topic totals for the current document */
     tt_result res;
 };
@@ -449,7 +452,8 @@ static int check_document(tt_scanner *sc, const char *text, size_t len)
                          (size_t)(nul - text))
                    ? -1
                    : 1;
-    bad = tt_utf8_check(u, len);
+    sc->odd_case = 0;
+    bad = tt_utf8_check_odd(u, len, &sc->odd_case);
     if (bad < len)
         return doc_error(r, TT_ERR_UTF8, bad, -1, "invalid UTF-8 at byte offset %zu (0x%02X)",
                          bad, u[bad])
@@ -1023,24 +1027,6 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Whether text holds U+212A KELVIN SIGN or U+017F LONG S, which PCRE2 matches caselessly as
- * k and s: the literals fold only ASCII, so such a text is classified without the prefilter. */
-static int has_odd_case(const char *text, size_t len)
-{
-    const char *p = text, *end = text + len;
-    while ((p = memchr(p, 0xC5, (size_t)(end - p))) && p + 1 < end) {
-        if ((unsigned char)p[1] == 0xBF)
-            return 1;
-        p++;
-    }
-    p = text;
-    while ((p = memchr(p, 0x84, (size_t)(end - p))) && p + 1 < end) {
-        if (p > text && (unsigned char)p[-1] == 0xE2 && (unsigned char)p[1] == 0xAA)
-            return 1;
-        p++;
-    }
-    return 0;
-}
 
 /* Marks pattern p a candidate of the current sentence (once). */
 static void add_candidate(tt_scanner *sc, uint32_t p, size_t *nc)
@@ -1269,7 +1255,7 @@ static int tag_sentences(tt_scanner *sc)
     sc->dirty = 1;   /* until tag_sentences returns 0 */
     /* Hyperscan scans at most 4 GiB at once (a raised max_document): without a prefilter such
      * a document gets the same results, where a failed scan would read as out of memory */
-    if (filtered && (has_odd_case(r->text, r->len) || (rs->hs && r->len > 0xFFFFFFFFu)))
+    if (filtered && (sc->odd_case || (rs->hs && r->len > 0xFFFFFFFFu)))
         filtered = 0;
     sc->lits_decide = 0;
     sc->art_hit[0] = sc->art_hit[1] = sc->art_hit[2] = 1;

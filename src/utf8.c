@@ -10,6 +10,12 @@
 
 size_t tt_utf8_check(const unsigned char *s, size_t len)
 {
+    int odd = 0;
+    return tt_utf8_check_odd(s, len, &odd);
+}
+
+size_t tt_utf8_check_odd(const unsigned char *s, size_t len, int *odd)
+{
     size_t i = 0;
     while (i < len) {
         unsigned c = s[i];
@@ -38,6 +44,8 @@ size_t tt_utf8_check(const unsigned char *s, size_t len)
         if (c >= 0xC2 && c <= 0xDF) {
             if (i + 1 >= len || (s[i + 1] & 0xC0) != 0x80)
                 return i;
+            if (c == 0xC5 && s[i + 1] == 0xBF)
+                *odd = 1;   /* U+017F */
             i += 2;
         } else if (c >= 0xE0 && c <= 0xEF) {
             unsigned c1;
@@ -48,6 +56,8 @@ size_t tt_utf8_check(const unsigned char *s, size_t len)
                 return i;
             if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F))
                 return i;   /* overlong, or a UTF-16 surrogate */
+            if (c == 0xE2 && c1 == 0x84 && s[i + 2] == 0xAA)
+                *odd = 1;   /* U+212A */
             i += 3;
         } else if (c >= 0xF0 && c <= 0xF4) {
             unsigned c1;

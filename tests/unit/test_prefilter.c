@@ -635,6 +635,28 @@ static void test_prefilter_guards_random(void **state)
     assert_true(checked > 1000);
 }
 
+/* U+017F LONG S and U+212A KELVIN SIGN match s and k in a caseless pattern (PCRE2, UTF), which
+ * the ASCII-folded literals do not see: a document that holds one is classified without the
+ * prefilter, with the same matches as PCRE2 everywhere. */
+static void test_prefilter_odd_case(void **state)
+{
+    static const char rules[] =
+        "version: 1\n"
+        "topic:\n"
+        "  id: t\n"
+        "  title: T\n"
+        "  patterns:\n"
+        "    - {id: missile, regex: '\\bmissiles?\\b', ignore_case: true}\n"
+        "    - {id: strike, regex: '\\bstrikes?\\b', ignore_case: true}\n";
+    tt_ruleset *rs = sm_load(rules);
+    (void)state;
+    assert_int_equal(sm_compare(rs, "The MI\xc5\xbfSILE flew. A missile fell."), 2);
+    /* no \b before the long S (no word character without UCP): the Kelvin sign's word only */
+    assert_int_equal(sm_compare(rs, "Air \xc5\xbftrikes and a STRI\xe2\x84\xaa" "E."), 1);
+    assert_int_equal(sm_compare(rs, "A missile and a strike."), 2);
+    tt_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -648,6 +670,7 @@ int main(void)
         cmocka_unit_test(test_prefilter_scan_late_keys),
         cmocka_unit_test(test_prefilter_guards),
         cmocka_unit_test(test_prefilter_guards_random),
+        cmocka_unit_test(test_prefilter_odd_case),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
