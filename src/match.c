@@ -957,8 +957,11 @@ static int run_topic(tt_scanner *sc, uint32_t s, const tt_topic_rt *rt, const ui
         if (g && !sc->gmay[z++])
             continue;
         i += !g;
-        if (sc->failed[p])
+        if (sc->failed[p]) {   /* off for the document; a guard's marks still go */
+            if (g)
+                sc->cand[p] = 0;
             continue;
+        }
         if (g && !sc->cand[p]) {
             int lits = sc->lits_decide;
             sc->lits_decide = 0;

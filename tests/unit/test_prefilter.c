@@ -657,6 +657,65 @@ static void test_prefilter_odd_case(void **state)
     tt_ruleset_free(rs);
 }
 
+/* A guard that hits PCRE2's match limit is off for the rest of its document, as any pattern;
+ * the next document on the same scanner finds it as if nothing had happened (its candidate
+ * mark from the guard scan is cleared even when it does not run). */
+static void test_prefilter_guard_failed(void **state)
+{
+    static const char rules[] =
+        "version: 1\n"
+        "topic:\n"
+        "  id: g\n"
+        "  title: G\n"
+        "  patterns:\n"
+        "    - {id: talks, regex: '\\btalks\\b', ignore_case: true}\n"
+        "    - {id: rebels, regex: '\\brebels (?:a|aa)+b', weight: 0}\n"
+        "  condition: talks and not rebels\n";
+    static const char *const docs[] = {
+        /* the limit in the first sentence; the guard is off in the second, where it has a
+         * hit again */
+        "Talks with rebels aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac. Talks with rebels ab.",
+        "Talks with rebels ab. Then talks. Talks with rebels aab.",
+    };
+    tt_ruleset *rs = sm_load(rules);
+    tt_limits lim;
+    tt_scanner *sc, *all;
+    tt_error err;
+    size_t d;
+    (void)state;
+    assert_int_equal(rs->rt[0].nguards, 1);
+    tt_limits_init(&lim);
+    lim.match_limit = 1000;
+    sc = tt_scanner_new(rs, &lim);
+    lim.no_prefilter = 1;
+    all = tt_scanner_new(rs, &lim);
+    assert_non_null(sc);
+    assert_non_null(all);
+    for (d = 0; d < 2; d++) {
+        const tt_result *r1 = tt_classify(sc, docs[d], strlen(docs[d]), &err);
+        const tt_result *r2 = tt_classify(all, docs[d], strlen(docs[d]), &err);
+        const tt_sentence *s1, *s2;
+        size_t n1, n2, ne, i;
+        assert_non_null(r1);
+        assert_non_null(r2);
+        tt_result_errors(r1, &ne);
+        assert_int_equal(ne, d == 0);   /* the limit, reported in the first document */
+        s1 = tt_result_sentences(r1, &n1);
+        s2 = tt_result_sentences(r2, &n2);
+        assert_int_equal(n1, n2);
+        for (i = 0; i < n1; i++)
+            assert_int_equal(s1[i].tag_count, s2[i].tag_count);
+        if (d == 1) {   /* the guard vetoes the first and last sentences, not the middle */
+            assert_int_equal(s1[0].tag_count, 0);
+            assert_int_equal(s1[1].tag_count, 1);
+            assert_int_equal(s1[2].tag_count, 0);
+        }
+    }
+    tt_scanner_free(sc);
+    tt_scanner_free(all);
+    tt_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -671,6 +730,7 @@ int main(void)
         cmocka_unit_test(test_prefilter_guards),
         cmocka_unit_test(test_prefilter_guards_random),
         cmocka_unit_test(test_prefilter_odd_case),
+        cmocka_unit_test(test_prefilter_guard_failed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
