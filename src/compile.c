@@ -1165,7 +1165,7 @@ static size_t *literal_bounds(const char *rx, const tt_litset *set, const tt_lit
 /* Whether a string of set can occur inside a word and still be part of a match: a word byte
  * first and contexts that allow one before it ("attack" in "cyberattack").  The prefilter
  * skips the positions inside words when no literal is such (prefilter.c), so a second key
- * or a key group that has one stays out of it (lazy_key). */
+ * or a key group that has one stays out of it (lazy_key), and so does an article regex. */
 static int has_inner(const tt_litset *set)
 {
     size_t i;
@@ -1259,24 +1259,6 @@ static int store_bounds(tt_ruleset *rs, char ***lits, size_t **lens, const size_
         }
         qsort(rs->lbound + rs->lb_first[p], rs->lb_n[p], sizeof *rs->lbound, cmp_litbound);
     }
-    return 0;
-}
-
-/* The literal prefilter's keys: pattern p's required literals are key p; when the pattern
- * also has a second requirement (tt_literal_extract2: "China" ... "DF-"), its literals are
- * key npatterns + p, and match.c keeps p a candidate only in a sentence with a hit of each.
- * A pattern whose top-level branches have such pairs has them instead, as key groups: it
- * stays a candidate where some branch has both (China ... DF- or Fujian ... carrier, not
- * China ... carrier). */
-/* Whether a string of set can match inside a word: it begins with a word byte and its
- * contexts allow a word byte before it (prefilter.c then scans every position). */
-static int inner_literals(const tt_litset *set)
-{
-    size_t i;
-    for (i = 0; i < set->n; i++)
-        if (set->len[i] && tt_is_word((unsigned char)set->s[i][0]) &&
-            (!set->ctx || (set->ctx[i] & (TT_LIT_CTX(1, 0) | TT_LIT_CTX(1, 1)))))
-            return 1;
     return 0;
 }
 
@@ -1387,6 +1369,12 @@ static int build_guards(tt_ruleset *rs, const unsigned char *guard, char ***lits
     return 0;
 }
 
+/* The literal prefilter's keys: pattern p's required literals are key p; when the pattern
+ * also has a second requirement (tt_literal_extract2: "China" ... "DF-"), its literals are
+ * key npatterns + p, and match.c keeps p a candidate only in a sentence with a hit of each.
+ * A pattern whose top-level branches have such pairs has them instead, as key groups: it
+ * stays a candidate where some branch has both (China ... DF- or Fujian ... carrier, not
+ * China ... carrier). */
 static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *art)
 {
     size_t nk = 2 * rs->npatterns;
@@ -1526,9 +1514,8 @@ static int build_prefilter(tt_ruleset *rs, const tt_loader *ld, tt_litset *art)
     /* the article regexes' literals last, when the patterns have a prefilter to join and
      * none of them can match inside a word (that would send the scan to every position:
      * the switch's "Separately" has no \b before it, and keeps its first-byte test) */
-    rs->art_key0 = UINT32_MAX;
     for (k = 0; any && k < 3; k++) {
-        if (!art[k].n || inner_literals(&art[k]))
+        if (!art[k].n || has_inner(&art[k]))
             continue;
         lits[nk] = art[k].s;
         lens[nk] = art[k].len;

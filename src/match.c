@@ -215,8 +215,7 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
         return NULL;
     }
     if (!sc->hs_pats || !sc->phit || !sc->plast || !sc->memo || !sc->evmemo || !sc->md ||
-        !sc->mctx ||
-        !sc->matched || !sc->val || !sc->cand ||
+        !sc->mctx || !sc->matched || !sc->val || !sc->cand ||
         !sc->candlist || !sc->failed || !sc->jitted || !sc->always || !sc->always_pats ||
         !sc->need2 || !sc->seen2 || !sc->seen2list || !sc->gfirst || !sc->gsecond ||
         !sc->gnone || !sc->gall || !sc->lazy_head || !sc->lazy_next ||
@@ -1029,7 +1028,6 @@ static int cmp_u32(const void *a, const void *b)
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return x < y ? -1 : x > y;
 }
-
 
 /* Marks pattern p a candidate of the current sentence (once). */
 static void add_candidate(tt_scanner *sc, uint32_t p, size_t *nc)

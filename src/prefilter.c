@@ -251,12 +251,6 @@ static void add_byte(unsigned char *b, size_t *n, unsigned char c)
     (*n)++;
 }
 
-/* Notes c as the first byte of an inner literal keyed at its start (pf->ifirst). */
-static void add_first(tt_prefilter *pf, unsigned char c)
-{
-    add_byte(pf->ifirst, &pf->nifirst, c);
-}
-
 /* The node below edge (node, chunk), made if it is new; UINT32_MAX when the trie is full
  * (which its sizing rules out). */
 static uint32_t trie_child(tt_prefilter *pf, uint32_t node, uint32_t chunk)
@@ -457,12 +451,10 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
         l->inner = (tt_is_word(l->s[0]) || l->s[0] == 0x7F) &&
                    (l->ctx & (TT_LIT_CTX(1, 0) | TT_LIT_CTX(1, 1)));
         pf->ninner += l->inner;
-        if (l->inner && l->len < 4)
-            add_first(pf, l->s[0]);
         if (l->len >= 4)
             l->off = (unsigned char)key_offset(l);
-        if (l->inner && l->len >= 4 && l->off == 0)
-            add_first(pf, l->s[0]);
+        if (l->inner && l->off == 0)   /* keyed at its start, inside a word */
+            add_byte(pf->ifirst, &pf->nifirst, l->s[0]);
         if (l->len >= 3)
             nedges += trie_edges(l);
     }
@@ -473,18 +465,17 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
         goto fail;
     for (j = pf->nlits; j-- > 0;) {
         literal *l = &pf->lits[j];
-        uint32_t key = (uint32_t)key_of(l->s, l->len < 4 ? l->len : 4);
+        uint32_t key = (uint32_t)key_of(l->s + l->off, l->len - l->off < 4 ? l->len - l->off : 4);
         if (l->len == 2) {
             if (enter2(pf, key, (uint32_t)j))
                 goto fail;
             continue;
         }
         if (l->len - l->off >= 4) {
-            if (enter(pf, (uint32_t)key_of(l->s + l->off, 4), (uint32_t)j))
+            if (enter(pf, key, (uint32_t)j))
                 goto fail;
             continue;
         }
-        key = (uint32_t)key_of(l->s + l->off, 3);
         for (i = 0; i < 256; i++)
             if (fold((unsigned char)i) == i && enter(pf, key | (uint32_t)i << 24, (uint32_t)j))
                 goto fail;
@@ -641,83 +632,73 @@ static int scan_all(const scan *sc, size_t end)
     return 0;
 }
 
-/* The positions [0, end) of the text (four bytes readable at each).  A key's first byte is a
- * word byte or not, and a literal keyed inside itself follows a byte that is no word byte
- * (key_offset), so a key can only start where a word begins, at a byte that is no word byte
- * when some key begins with one, or inside a word at the first byte of an inner literal
- * keyed at its start (none in most rulesets, the shipped ones included).  Sixteen bytes at a
- * time, SSE2 finds the word bytes and those first bytes, and only those positions are
- * looked up: about one in six of the text's, and a few more per inner first byte. */
 #ifdef __SSE2__
 /* The sixteen-byte blocks of scan_body from *at up to end; *at: where they stop, *prev:
- * whether the byte before it is a word byte (in and out).  nf: pf->nifirst; nk: pf->nkfirst when at most four (only
- * positions at those bytes are looked up), else 0; two: pf->n2 > 0.  nf and nk are 0 in the
- * common case, where the call is inlined with constants and the loop keeps no trace of
- * what they or a two-byte test would cost. */
+ * whether the byte before it is a word byte (in and out).  nf: pf->nifirst; nk: pf->nkfirst
+ * when at most four (only positions at those bytes are looked up), else 0; two: pf->n2 > 0.
+ * nf and nk are 0 in the common case, where the call is inlined with constants and the loop
+ * keeps no trace of what they or a two-byte test would cost. */
 static inline int scan_blocks(const scan *sc, size_t end, size_t nf, size_t nk, int two,
                               size_t *at, uint32_t *prev)
 {
     const tt_prefilter *pf = sc->pf;
     const unsigned char *text = sc->text;
-    size_t i = *at;
+    size_t i = *at, k;
     uint32_t w, h;
-    {
-        unsigned carry = *prev, nw = pf->nwkeys ? 0xFFFFu : 0;
-        __m128i f[sizeof pf->ifirst], g[sizeof pf->kfirst];
-        size_t k;
-        for (k = 0; k < nf; k++)
-            f[k] = _mm_set1_epi8((char)pf->ifirst[k]);
-        for (k = 0; k < nk; k++)
-            g[k] = _mm_set1_epi8((char)pf->kfirst[k]);
-        for (; i + 16 <= end; i += 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
-            __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
-            unsigned m, after, in = 0, todo, keys = 0xFFFF;
-            if (nk) {   /* few keys: at their first bytes only (most blocks hold none) */
-                __m128i eq = _mm_cmpeq_epi8(lo, g[0]);
-                for (k = 1; k < nk; k++)
-                    eq = _mm_or_si128(eq, _mm_cmpeq_epi8(lo, g[k]));
-                if (!(keys = (unsigned)_mm_movemask_epi8(eq))) {
-                    carry = (unsigned)tt_is_word(text[i + 15]);
-                    continue;
-                }
-            }
-            m = word_mask(v, lo);
-            after = (m << 1) | carry;
-            todo = (m & ~after) | (~m & nw);
-            carry = m >> 15;
-            if (nf) {   /* inside a word, at an inner literal's first byte */
-                __m128i eq = _mm_cmpeq_epi8(lo, f[0]);
-                for (k = 1; k < nf; k++)
-                    eq = _mm_or_si128(eq, _mm_cmpeq_epi8(lo, f[k]));
-                in = (unsigned)_mm_movemask_epi8(eq) & m & after;
-                todo |= in;
-            }
-            todo &= keys;
-            while (todo) {
-                unsigned b = (unsigned)__builtin_ctz(todo);
-                size_t pos = i + b;
-                int inside = (in >> b) & 1;
-                todo &= todo - 1;
-                memcpy(&w, text + pos, 4);
-                w = load_order(w) | 0x20202020u;
-                h = HASH(w);
-                if ((((inside ? pf->bm4i : pf->bm4)[h / 64] >> (h % 64)) & 1) &&
-                    verify(sc, w, pos, inside))
-                    return -1;
-                if (two && ((pf->bm2[(w & 0xFFFF) / 64] >> (w % 64)) & 1) &&
-                    check2(sc, w & 0xFFFF, pos, inside))
-                    return -1;
+    unsigned carry = *prev, nw = pf->nwkeys ? 0xFFFFu : 0;
+    __m128i f[sizeof pf->ifirst], g[sizeof pf->kfirst];
+    for (k = 0; k < nf; k++)
+        f[k] = _mm_set1_epi8((char)pf->ifirst[k]);
+    for (k = 0; k < nk; k++)
+        g[k] = _mm_set1_epi8((char)pf->kfirst[k]);
+    for (; i + 16 <= end; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
+        __m128i lo = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        unsigned m, after, in = 0, todo, keys = 0xFFFF;
+        if (nk) {   /* few keys: at their first bytes only (most blocks hold none) */
+            __m128i eq = _mm_cmpeq_epi8(lo, g[0]);
+            for (k = 1; k < nk; k++)
+                eq = _mm_or_si128(eq, _mm_cmpeq_epi8(lo, g[k]));
+            if (!(keys = (unsigned)_mm_movemask_epi8(eq))) {
+                carry = (unsigned)tt_is_word(text[i + 15]);
+                continue;
             }
         }
-        *prev = carry;
+        m = word_mask(v, lo);
+        after = (m << 1) | carry;
+        todo = (m & ~after) | (~m & nw);
+        carry = m >> 15;
+        if (nf) {   /* inside a word, at an inner literal's first byte */
+            __m128i eq = _mm_cmpeq_epi8(lo, f[0]);
+            for (k = 1; k < nf; k++)
+                eq = _mm_or_si128(eq, _mm_cmpeq_epi8(lo, f[k]));
+            in = (unsigned)_mm_movemask_epi8(eq) & m & after;
+            todo |= in;
+        }
+        todo &= keys;
+        while (todo) {
+            unsigned b = (unsigned)__builtin_ctz(todo);
+            size_t pos = i + b;
+            int inside = (in >> b) & 1;
+            todo &= todo - 1;
+            memcpy(&w, text + pos, 4);
+            w = load_order(w) | 0x20202020u;
+            h = HASH(w);
+            if ((((inside ? pf->bm4i : pf->bm4)[h / 64] >> (h % 64)) & 1) &&
+                verify(sc, w, pos, inside))
+                return -1;
+            if (two && ((pf->bm2[(w & 0xFFFF) / 64] >> (w % 64)) & 1) &&
+                check2(sc, w & 0xFFFF, pos, inside))
+                return -1;
+        }
     }
+    *prev = carry;
     *at = i;
     return 0;
 }
 #endif
 
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#if defined(__SSE2__) && defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
 #define HAVE_AVX2_SCAN 1
 /* scan_blocks without inner literals or few keys, 32 bytes at a time (the CPU has AVX2):
  * half the mask work per byte of the sixteen-byte loop. */
@@ -760,6 +741,14 @@ __attribute__((target("avx2"))) static int scan_blocks_avx2(const scan *sc, size
 }
 #endif
 
+/* The positions [0, end) of the text (four bytes readable at each).  A key's first byte is a
+ * word byte or not, and a literal keyed inside itself follows a byte that is no word byte
+ * (key_offset), so a key can only start where a word begins, at a byte that is no word byte
+ * when some key begins with one, or inside a word at the first byte of an inner literal
+ * keyed at its start (none in most rulesets, the shipped ones included).  Sixteen bytes at a
+ * time (32 with AVX2), SIMD finds the word bytes and those first bytes, and only those
+ * positions are looked up: about one in six of the text's, and a few more per inner first
+ * byte. */
 static int scan_body(const scan *sc, size_t end)
 {
     const tt_prefilter *pf = sc->pf;
