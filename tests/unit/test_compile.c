@@ -187,6 +187,22 @@ static const char SWITCH_RULES_B[] = "version: 1\n"
                                      "  patterns:\n"
                                      "    - {id: nk, regex: 'North Korea'}\n";
 
+/* Classifies text with sc and asserts the kinds of its five sentences. */
+static void assert_kinds(tt_scanner *sc, const char *text, const unsigned *kinds)
+{
+    tt_error err;
+    const tt_result *r;
+    const tt_sentence *s;
+    size_t n, i;
+    assert_non_null(sc);
+    r = tt_classify(sc, text, strlen(text), &err);
+    assert_non_null(r);
+    s = tt_result_sentences(r, &n);
+    assert_int_equal(n, 5);
+    for (i = 0; i < n; i++)
+        assert_int_equal(s[i].kind, kinds[i]);
+}
+
 static int has_byte(const unsigned char *first, unsigned c)
 {
     return first[c >> 3] >> (c & 7) & 1;
@@ -207,24 +223,14 @@ static void test_article_first_bytes(void **state)
                                       TT_SENT_BREAK, TT_SENT_LEAD};
     tt_ruleset *rs = sm_load(SWITCH_RULES);
     tt_scanner *sc = tt_scanner_new(rs, NULL);
-    const tt_result *r;
-    const tt_sentence *s;
-    tt_error err;
     unsigned c;
-    size_t n, i;
     (void)state;
     for (c = 0; c < 256; c++) {
         assert_int_equal(has_byte(rs->switch_first, c),
                          c == 's' || c == 'S' || c == 0xC5);   /* U+017F LONG S */
         assert_int_equal(has_byte(rs->dateline_first, c), c >= 'A' && c <= 'Z');
     }
-    assert_non_null(sc);
-    r = tt_classify(sc, text, strlen(text), &err);
-    assert_non_null(r);
-    s = tt_result_sentences(r, &n);
-    assert_int_equal(n, 5);
-    for (i = 0; i < n; i++)
-        assert_int_equal(s[i].kind, kinds[i]);
+    assert_kinds(sc, text, kinds);
     assert_int_equal(rs->art_key[0], 0);   /* "separately" may match inside a word */
     assert_true(rs->art_key[1] > 0);
     tt_scanner_free(sc);
@@ -236,12 +242,7 @@ static void test_article_first_bytes(void **state)
     sc = tt_scanner_new(rs, NULL);
     assert_non_null(sc);
     assert_true(tt_prefilter_find(rs->pf, "separately", 10) >= 0);
-    r = tt_classify(sc, text2, strlen(text2), &err);
-    assert_non_null(r);
-    s = tt_result_sentences(r, &n);
-    assert_int_equal(n, 5);
-    for (i = 0; i < n; i++)
-        assert_int_equal(s[i].kind, kinds2[i]);
+    assert_kinds(sc, text2, kinds2);
     sm_compare(rs, text2);
     tt_scanner_free(sc);
     {   /* as without the prefilter */
@@ -249,13 +250,7 @@ static void test_article_first_bytes(void **state)
         tt_limits_init(&lim);
         lim.no_prefilter = 1;
         sc = tt_scanner_new(rs, &lim);
-        assert_non_null(sc);
-        r = tt_classify(sc, text2, strlen(text2), &err);
-        assert_non_null(r);
-        s = tt_result_sentences(r, &n);
-        assert_int_equal(n, 5);
-        for (i = 0; i < n; i++)
-            assert_int_equal(s[i].kind, kinds2[i]);
+        assert_kinds(sc, text2, kinds2);
     }
     tt_scanner_free(sc);
     tt_ruleset_free(rs);

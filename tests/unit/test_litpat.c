@@ -194,6 +194,13 @@ static const char *const PATTERNS[] = {
     "(?:US|U\\.S\\.)(?!-| [Ss]e)|(?:ai|wa)(?!n\\.?)",
 };
 
+/* The next number of the tests' small generator. */
+static unsigned lcg(unsigned *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 16;
+}
+
 static void test_litpat_equals_pcre2(void **state)
 {
     static const char *const texts[] = {
@@ -218,12 +225,10 @@ static void test_litpat_equals_pcre2(void **state)
         for (k = 0; k < 300; k++) {   /* random texts over the patterns' characters */
             char buf[128];
             size_t n = 0, len, i;
-            seed = seed * 1103515245u + 12345u;
-            len = (seed >> 16) % 40;
+            len = lcg(&seed) % 40;
             for (i = 0; i < len; i++) {
                 const char *c;
-                seed = seed * 1103515245u + 12345u;
-                c = alphabet[(seed >> 16) % (sizeof alphabet / sizeof *alphabet)];
+                c = alphabet[lcg(&seed) % (sizeof alphabet / sizeof *alphabet)];
                 memcpy(buf + n, c, strlen(c));
                 n += strlen(c);
             }
@@ -261,22 +266,18 @@ static void test_litpat_random_patterns(void **state)
         size_t n = 0, i, m, len, tn = 0;
         tt_litpat lp;
         int rc;
-        seed = seed * 1103515245u + 12345u;
-        m = 1 + (seed >> 16) % 3;   /* alternatives */
+        m = 1 + lcg(&seed) % 3;   /* alternatives */
         for (i = 0; i < m; i++) {
             size_t j, na;
-            seed = seed * 1103515245u + 12345u;
-            na = 1 + (seed >> 16) % 5;
+            na = 1 + lcg(&seed) % 5;
             if (i)
                 re[n++] = '|';
             for (j = 0; j < na; j++) {
                 const char *a;
-                seed = seed * 1103515245u + 12345u;
-                a = atoms[(seed >> 16) % (sizeof atoms / sizeof *atoms)];
+                a = atoms[lcg(&seed) % (sizeof atoms / sizeof *atoms)];
                 memcpy(re + n, a, strlen(a));
                 n += strlen(a);
-                seed = seed * 1103515245u + 12345u;
-                if ((seed >> 16) % 5 == 0 && a[0] != '\\' && strncmp(a, "(?!", 3))
+                if (lcg(&seed) % 5 == 0 && a[0] != '\\' && strncmp(a, "(?!", 3))
                     re[n++] = '?';
             }
         }
@@ -288,11 +289,9 @@ static void test_litpat_random_patterns(void **state)
         tt_litpat_release(&lp);
         sets++;
         for (i = 0; i < 8; i++) {
-            seed = seed * 1103515245u + 12345u;
-            len = (seed >> 16) % 30;
+            len = lcg(&seed) % 30;
             for (tn = 0; tn < len; tn++) {
-                seed = seed * 1103515245u + 12345u;
-                text[tn] = alphabet[(seed >> 16) % (sizeof alphabet / sizeof *alphabet)][0];
+                text[tn] = alphabet[lcg(&seed) % (sizeof alphabet / sizeof *alphabet)][0];
             }
             text[tn] = '\0';
             compare_with_pcre2(re, (int)(k & 1), text, 0, tn);

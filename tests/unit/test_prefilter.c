@@ -308,6 +308,30 @@ static void naive_hits(const char *const *lits, size_t n, const char *text,
             }
 }
 
+/* Texts glued from pieces[] (a stop in `stop` after each), cut at each of their last `back`
+ * lengths: pf's hits equal naive_hits' over lits[] (whole: as there), 300 times. */
+static void compare_cuts(const tt_prefilter *pf, const char *const *lits, size_t nlits,
+                         const int *whole, const char *const *pieces, size_t npieces,
+                         uint32_t stop, size_t back)
+{
+    char text[256], got[4096], want[4096];
+    size_t k, cut;
+    for (k = 0; k < 300; k++) {
+        size_t at = 0;
+        while (at + 20 < sizeof text && rnd(stop))
+            at += (size_t)snprintf(text + at, sizeof text - at, "%s",
+                                   pieces[rnd((uint32_t)npieces)]);
+        for (cut = at > 2 * back ? at - back : 0; cut <= at; cut++) {
+            char c = text[cut];
+            text[cut] = '\0';
+            hits_of(pf, text, got, sizeof got);
+            naive_hits(lits, nlits, text, whole, want, sizeof want);
+            assert_string_equal(got, want);
+            text[cut] = c;
+        }
+    }
+}
+
 /* Literals that share their first 4, 8, 12 bytes and end at every length around those steps
  * (the trie of four-byte steps), with a function word first ("the security council" is keyed
  * at "secu"): texts glued from their pieces, folded, cut at every length, give the hits a
@@ -329,9 +353,8 @@ static void test_prefilter_scan_trie(void **state)
     static size_t len[16][1];
     static unsigned char cx[16][1];
     char *const *pl[16];
-    size_t *plen[16], nl[16], i, k, cut;
+    size_t *plen[16], nl[16], i;
     const unsigned char *pc[16];
-    char text[256], got[4096], want[4096];
     int mode, whole[16];
     (void)state;
     for (i = 0; i < 16; i++) {
@@ -351,20 +374,7 @@ static void test_prefilter_scan_trie(void **state)
         }
         pf = tt_prefilter_new(pl, plen, pc, nl, 16);
         assert_non_null(pf);
-        for (k = 0; k < 300; k++) {
-            size_t at = 0;
-            while (at + 20 < sizeof text && rnd(12))
-                at += (size_t)snprintf(text + at, sizeof text - at, "%s",
-                                       pieces[rnd(sizeof pieces / sizeof *pieces)]);
-            for (cut = at > 40 ? at - 20 : 0; cut <= at; cut++) {
-                char c = text[cut];
-                text[cut] = '\0';
-                hits_of(pf, text, got, sizeof got);
-                naive_hits(lits, 16, text, whole, want, sizeof want);
-                assert_string_equal(got, want);
-                text[cut] = c;
-            }
-        }
+        compare_cuts(pf, lits, 16, whole, pieces, sizeof pieces / sizeof *pieces, 12, 20);
         tt_prefilter_free(pf);
     }
 }
@@ -442,26 +452,12 @@ static void test_prefilter_scan_late_keys(void **state)
                                          " war", "x", " ", "THE WAR", "gdp"};
     static const int whole[] = {0, 0, 0, 0, 0};
     tt_prefilter *pf = pf_of(lits, 5);
-    char text[256], got[4096], want[4096];
-    size_t k, cut;
+    char got[4096];
     (void)state;
     assert_non_null(pf);
     hits_of(pf, " vow (vow 3% of gdp the war", got, sizeof got);
     assert_string_equal(got, "4: vow 17:of g 19:% of gdp 27:the war 27:war");
-    for (k = 0; k < 300; k++) {
-        size_t at = 0;
-        while (at + 20 < sizeof text && rnd(10))
-            at += (size_t)snprintf(text + at, sizeof text - at, "%s",
-                                   pieces[rnd(sizeof pieces / sizeof *pieces)]);
-        for (cut = at > 30 ? at - 15 : 0; cut <= at; cut++) {
-            char c = text[cut];
-            text[cut] = '\0';
-            hits_of(pf, text, got, sizeof got);
-            naive_hits(lits, 5, text, whole, want, sizeof want);
-            assert_string_equal(got, want);
-            text[cut] = c;
-        }
-    }
+    compare_cuts(pf, lits, 5, whole, pieces, sizeof pieces / sizeof *pieces, 10, 15);
     tt_prefilter_free(pf);
 }
 
