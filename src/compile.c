@@ -934,9 +934,10 @@ static void build_article(build *b, tt_sbuf *src)
 #define MAX_LITERAL 16
 /* The most strings a literal set may multiply out to (each is a prefilter literal). */
 #define MAX_SET 1024
-/* The prefilter keys long literals by their first eight bytes and compares each literal of a
- * key in turn: a set whose strings share them more often costs more in comparisons than PCRE2
- * would, so it stays a regex. */
+/* A set whose strings share their first eight bytes more often stays a regex.  The limit
+ * dates from when the prefilter compared every literal of an eight-byte key in turn; its trie
+ * now compares only the strings that end within the same four bytes, so the limit is only
+ * conservative (raising it would decide more sets without PCRE2; not measured yet). */
 #define MAX_SHARED 64
 
 int tt_loader_set_prefilter(tt_loader *ld, tt_prefilter_kind kind)
