@@ -298,6 +298,7 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
         c->sorted = 0;
     (*c->hits)[c->n].end = (size_t)to;
     (*c->hits)[c->n].state = id;
+    (*c->hits)[c->n].len = 0;   /* unused: a report is no literal */
     c->n++;
     return 0;
 }

@@ -919,7 +919,7 @@ static int guard_scan(tt_scanner *sc, uint32_t s, const tt_topic_rt *rt)
         return -1;
     for (h = 0; h < n; h++) {
         uint32_t state = sc->ghits[h].state;
-        size_t e = st->start + sc->ghits[h].end, b = e - tt_prefilter_literal_len(gp, state);
+        size_t e = st->start + sc->ghits[h].end, b = e - sc->ghits[h].len;
         const uint32_t *pats;
         if (!(tt_prefilter_contexts(gp, state) &
               CTX_BIT(b > 0 && tt_is_word(t[b - 1]), e < st->end && tt_is_word(t[e]))))
@@ -1290,7 +1290,7 @@ static int tag_sentences(tt_scanner *sc)
             sc->art_hit[i] = !pf || !rs->art_key[i];
         for (; h < nh && sc->hits[h].end <= end; h++) {
             uint32_t state = sc->hits[h].state;
-            size_t n, e = sc->hits[h].end, st = e - tt_prefilter_literal_len(pf, state);
+            size_t n, e = sc->hits[h].end, st = e - sc->hits[h].len;
             const uint32_t *pats;
             /* the subject ends at the sentence end: no word byte after it there */
             if (st < r->sent[s].start ||

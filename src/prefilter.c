@@ -38,7 +38,7 @@
 #define HASHT(k) ((uint32_t)(((k) * 0xD6E8FEB86659FD93ull) >> (64 - BITS)))
 
 typedef struct literal {
-    unsigned char *s;          /* folded bytes */
+    unsigned char *s;          /* folded bytes, in tt_prefilter.bytes */
     size_t len;
     unsigned char ctx;         /* the contexts a hit of it can be used in (TT_LIT_CTX bits):
                                   those of each of its patterns' strings */
@@ -65,17 +65,37 @@ typedef struct table {         /* key (two folded bytes) -> first literal */
  * some literal shares with it, and only the literals that end there are compared byte by
  * byte: "security" is followed by " all", " tre", " cou" in one lookup, not by comparing
  * forty literals that begin with it. */
-typedef struct trie {
-    uint64_t *keys;            /* node << 32 | four folded bytes (never 0: each byte has
+typedef struct edge {
+    uint64_t key;              /* node << 32 | four folded bytes (never 0: each byte has
                                   0x20 set), or 0 in an empty slot */
-    uint32_t *to;
+    uint32_t to;               /* the node it leads to, | KIDS when edges leave that node */
+    uint32_t ends;             /* the chain of literals that end below that node, or
+                                  UINT32_MAX */
+} edge;
+
+#define KIDS 0x80000000u
+#ifndef TRIE_SLACK
+#define TRIE_SLACK 1           /* edges / TRIE_SLACK free slots at least: load at most 1/2 */
+#endif
+
+/* A lookup reads one slot of sixteen bytes: the node below, whether the trie goes on, and the
+ * literals to compare (a node other than the root has one edge into it, which holds them). */
+typedef struct trie {
+    edge *e;
     size_t cap;                /* power of two */
     unsigned shift;            /* 64 - log2(cap): the slot is the product's top bits */
-    uint32_t *ends;            /* per node: the chain of literals that end below it, or
-                                  UINT32_MAX */
-    unsigned char *kids;       /* per node: edges leave it */
+    uint32_t *slot;            /* per node: the slot of the edge into it (node 0: none) */
     size_t nnodes, nodecap;
 } trie;
+
+/* A chain entry: a literal keyed at a text position, with what comparing it needs. */
+typedef struct link {
+    uint32_t next;             /* the next entry of the key, or UINT32_MAX */
+    uint32_t lit;              /* pf->lits[lit] */
+    uint32_t s;                /* its folded bytes: pf->bytes + s */
+    uint32_t len;
+    unsigned char off, inner;  /* as the literal's */
+} link;
 
 struct tt_prefilter {
     uint64_t bm4[(1u << BITS) / 64];
@@ -99,9 +119,9 @@ struct tt_prefilter {
     trie tr;                   /* literals of three bytes or more */
     table t2;                  /* two-byte literals */
     size_t n2;
-    uint32_t *chain_lit;       /* chain entries: a literal, and the next entry of the key */
-    uint32_t *chain_next;
+    link *chain;               /* chain entries */
     size_t nchain, chaincap;
+    unsigned char *bytes;      /* every literal's folded bytes, one after another */
     literal *lits;
     size_t nlits;
     uint32_t *pats;
@@ -181,7 +201,7 @@ static void table_release(table *t)
 static size_t edge_slot(const trie *t, uint64_t k)
 {
     size_t i = (size_t)((k * 0x9E3779B97F4A7C15ull) >> t->shift);
-    while (t->keys[i] && t->keys[i] != k)
+    while (t->e[i].key && t->e[i].key != k)
         i = (i + 1) & (t->cap - 1);
     return i;
 }
@@ -195,48 +215,92 @@ static int trie_init(trie *t, size_t n)
     t->cap = (size_t)1 << bits;
     t->shift = 64 - bits;
     t->nodecap = n + 1;
-    t->keys = tt_calloc(t->cap, sizeof *t->keys);
-    t->to = tt_malloc(t->cap * sizeof *t->to);
-    t->ends = tt_malloc(t->nodecap * sizeof *t->ends);
-    t->kids = tt_calloc(t->nodecap, 1);
-    if (!t->keys || !t->to || !t->ends || !t->kids)
+    if (t->nodecap >= KIDS)
         return -1;
-    t->ends[0] = UINT32_MAX;
+    t->e = tt_calloc(t->cap, sizeof *t->e);
+    t->slot = tt_malloc(t->nodecap * sizeof *t->slot);
+    if (!t->e || !t->slot)
+        return -1;
     t->nnodes = 1;
+    return 0;
+}
+
+/* Moves the edges to a table sized for them: trie_init sized it for as many edges as the
+ * literals have steps, most of which they share ("secu" once for forty literals), and a
+ * lookup that misses the cache costs more than a few more probes.  Returns -1 on out of
+ * memory (the trie is left as it was). */
+static int trie_fit(trie *t)
+{
+    size_t n = t->nnodes - 1, cap = 16, i;
+    unsigned bits = 4;
+    edge *e;
+    while (cap < n + n / TRIE_SLACK) {
+        cap *= 2;
+        bits++;
+    }
+    if (cap >= t->cap)
+        return 0;
+    if (!(e = tt_calloc(cap, sizeof *e)))
+        return -1;
+    for (i = 0; i < t->cap; i++) {
+        size_t j;
+        if (!t->e[i].key)
+            continue;
+        j = (size_t)((t->e[i].key * 0x9E3779B97F4A7C15ull) >> (64 - bits));
+        while (e[j].key)
+            j = (j + 1) & (cap - 1);
+        e[j] = t->e[i];
+        t->slot[t->e[i].to & ~KIDS] = (uint32_t)j;
+    }
+    tt_free(t->e);
+    t->e = e;
+    t->cap = cap;
+    t->shift = 64 - bits;
     return 0;
 }
 
 static void trie_release(trie *t)
 {
-    tt_free(t->keys);
-    tt_free(t->to);
-    tt_free(t->ends);
-    tt_free(t->kids);
+    tt_free(t->e);
+    tt_free(t->slot);
 }
 
 void tt_prefilter_free(tt_prefilter *pf)
 {
-    size_t i;
     if (!pf)
         return;
-    for (i = 0; i < pf->nlits; i++)
-        tt_free(pf->lits[i].s);
+    tt_free(pf->bytes);
     tt_free(pf->lits);
     tt_free(pf->pats);
     tt_free(pf->always);
     trie_release(&pf->tr);
     table_release(&pf->t2);
-    tt_free(pf->chain_lit);
-    tt_free(pf->chain_next);
+    tt_free(pf->chain);
     tt_free(pf);
 }
 
 static int chain_init(tt_prefilter *pf, size_t n)
 {
     pf->chaincap = n + 1;
-    pf->chain_lit = tt_malloc(pf->chaincap * sizeof *pf->chain_lit);
-    pf->chain_next = tt_malloc(pf->chaincap * sizeof *pf->chain_next);
-    return pf->chain_lit && pf->chain_next ? 0 : -1;
+    pf->chain = tt_malloc(pf->chaincap * sizeof *pf->chain);
+    return pf->chain ? 0 : -1;
+}
+
+/* Adds chain entry for literal l in front of chain *head. */
+static int add_link(tt_prefilter *pf, uint32_t *head, uint32_t l)
+{
+    const literal *lit = &pf->lits[l];
+    link *k = &pf->chain[pf->nchain];
+    if (pf->nchain == pf->chaincap)
+        return -1;
+    k->next = *head;
+    k->lit = l;
+    k->s = (uint32_t)(lit->s - pf->bytes);
+    k->len = (uint32_t)lit->len;
+    k->off = lit->off;
+    k->inner = lit->inner;
+    *head = (uint32_t)pf->nchain++;
+    return 0;
 }
 
 /* Adds byte c to the set b[0 .. *n) of at most four bytes; *n counts on past four. */
@@ -258,19 +322,20 @@ static uint32_t trie_child(tt_prefilter *pf, uint32_t node, uint32_t chunk)
     trie *t = &pf->tr;
     uint64_t k = (uint64_t)node << 32 | chunk;
     size_t at = edge_slot(t, k);
-    if (!t->keys[at]) {
+    if (!t->e[at].key) {
         uint32_t h = HASHT(k);
         if (t->nnodes == t->nodecap)
             return UINT32_MAX;
-        t->keys[at] = k;
-        t->to[at] = (uint32_t)t->nnodes;
-        t->ends[t->nnodes] = UINT32_MAX;
-        t->nnodes++;
-        t->kids[node] = 1;
-        if (node)
+        t->e[at].key = k;
+        t->e[at].to = (uint32_t)t->nnodes;
+        t->e[at].ends = UINT32_MAX;
+        t->slot[t->nnodes++] = (uint32_t)at;
+        if (node) {
+            t->e[t->slot[node]].to |= KIDS;
             pf->bmt[h / 64] |= 1ull << (h % 64);
+        }
     }
-    return t->to[at];
+    return t->e[at].to & ~KIDS;
 }
 
 /* The edges literal l takes in the trie (enter). */
@@ -288,11 +353,8 @@ static int enter(tt_prefilter *pf, uint32_t key, uint32_t l)
     uint32_t h = HASH(key), node = trie_child(pf, 0, key);
     for (d = 4; node != UINT32_MAX && lit->len >= lit->off + d + 4; d += 4)
         node = trie_child(pf, node, (uint32_t)key_of(lit->s + lit->off + d, 4));
-    if (node == UINT32_MAX || pf->nchain == pf->chaincap)
+    if (node == UINT32_MAX || add_link(pf, &pf->tr.e[pf->tr.slot[node]].ends, l))
         return -1;
-    pf->chain_lit[pf->nchain] = l;
-    pf->chain_next[pf->nchain] = pf->tr.ends[node];
-    pf->tr.ends[node] = (uint32_t)pf->nchain++;
     pf->bm4[h / 64] |= 1ull << (h % 64);
     pf->nwkeys += !(tt_is_word(key & 0xFF) || (key & 0xFF) == 0x7F);
     add_byte(pf->kfirst, &pf->nkfirst, (unsigned char)(key & 0xFF));
@@ -305,15 +367,12 @@ static int enter(tt_prefilter *pf, uint32_t key, uint32_t l)
 static int enter2(tt_prefilter *pf, uint32_t key, uint32_t l)
 {
     size_t at = table_slot(&pf->t2, key);
-    if (pf->nchain == pf->chaincap)
+    if (add_link(pf, &pf->t2.head[at], l))
         return -1;
     pf->t2.keys[at] = key;
     pf->t2.used[at] = 1;
     pf->nwkeys += !(tt_is_word(key & 0xFF) || (key & 0xFF) == 0x7F);
     add_byte(pf->kfirst, &pf->nkfirst, (unsigned char)(key & 0xFF));
-    pf->chain_lit[pf->nchain] = l;
-    pf->chain_next[pf->nchain] = pf->t2.head[at];
-    pf->t2.head[at] = (uint32_t)pf->nchain++;
     pf->bm2[key / 64] |= 1ull << (key % 64);
     return 0;
 }
@@ -388,7 +447,7 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
 {
     tt_prefilter *pf = tt_calloc(1, sizeof *pf);
     entry *e = NULL;
-    size_t p, i, j, total = 0, ne = 0, nedges = 0;
+    size_t p, i, j, total = 0, ne = 0, nedges = 0, nbytes = 0;
     if (!pf)
         return NULL;
     pf->npatterns = npatterns;
@@ -430,8 +489,7 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
         const literal *last = pf->nlits ? &pf->lits[pf->nlits - 1] : NULL;
         if (!last || e[i].len != last->len || memcmp(e[i].s, last->s, e[i].len)) {
             l = &pf->lits[pf->nlits++];
-            l->s = e[i].s;          /* the literal takes this copy */
-            e[i].s = NULL;
+            l->s = e[i].s;          /* until the copy into pf->bytes below */
             l->len = e[i].len;
             l->pat_first = i;       /* pats[] is filled in entry order */
             l->ctx = e[i].ctx;
@@ -444,6 +502,16 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
                 continue;           /* the same pattern twice */
         }
         pf->pats[l->pat_first + l->npats++] = e[i].pattern;
+    }
+    /* one block of bytes: a chain's literals are compared near each other */
+    for (j = 0; j < pf->nlits; j++)
+        nbytes += pf->lits[j].len;
+    if (nbytes > UINT32_MAX || !(pf->bytes = tt_malloc(nbytes + 1)))
+        goto fail;
+    for (j = 0, nbytes = 0; j < pf->nlits; j++) {
+        memcpy(pf->bytes + nbytes, pf->lits[j].s, pf->lits[j].len);
+        pf->lits[j].s = pf->bytes + nbytes;
+        nbytes += pf->lits[j].len;
     }
     for (j = 0; j < pf->nlits; j++) {
         literal *l = &pf->lits[j];
@@ -480,6 +548,8 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
             if (fold((unsigned char)i) == i && enter(pf, key | (uint32_t)i << 24, (uint32_t)j))
                 goto fail;
     }
+    if (trie_fit(&pf->tr))
+        goto fail;
     for (i = 0; i < ne; i++)
         tt_free(e[i].s);
     tt_free(e);
@@ -506,8 +576,9 @@ typedef struct scan {
 static int walk(const scan *sc, uint32_t e, size_t from, size_t i, int inside)
 {
     const tt_prefilter *pf = sc->pf;
-    for (; e != UINT32_MAX; e = pf->chain_next[e]) {
-        const literal *lit = &pf->lits[pf->chain_lit[e]];
+    for (; e != UINT32_MAX; e = pf->chain[e].next) {
+        const link *lit = &pf->chain[e];
+        const unsigned char *s = pf->bytes + lit->s;
         size_t k, st = i - lit->off;
         if (i < lit->off || st + lit->len > sc->len || (inside && !lit->inner))
             continue;
@@ -516,19 +587,20 @@ static int walk(const scan *sc, uint32_t e, size_t from, size_t i, int inside)
             tt_is_word(sc->text[st]))
             continue;
         for (k = 0; k < lit->off; k++)
-            if (fold(sc->text[st + k]) != lit->s[k])
+            if (fold(sc->text[st + k]) != s[k])
                 break;
         if (k < lit->off)
             continue;
         for (k = lit->off + from; k < lit->len; k++)
-            if (fold(sc->text[st + k]) != lit->s[k])
+            if (fold(sc->text[st + k]) != s[k])
                 break;
         if (k < lit->len)
             continue;
         if (*sc->n == *sc->cap && tt_grow(sc->hits, sc->cap, *sc->n + 1, sizeof **sc->hits))
             return -1;
         (*sc->hits)[*sc->n].end = st + lit->len;
-        (*sc->hits)[*sc->n].state = pf->chain_lit[e];
+        (*sc->hits)[*sc->n].state = lit->lit;
+        (*sc->hits)[*sc->n].len = lit->len;
         (*sc->n)++;
     }
     return 0;
@@ -539,27 +611,25 @@ static int walk(const scan *sc, uint32_t e, size_t from, size_t i, int inside)
 static int verify(const scan *sc, uint32_t key, size_t i, int inside)
 {
     const trie *t = &sc->pf->tr;
-    size_t at = edge_slot(t, key), d;
-    uint32_t node;
-    if (!t->keys[at])
+    const edge *ed = &t->e[edge_slot(t, key)];
+    size_t d;
+    if (!ed->key)
         return 0;
-    node = t->to[at];
     for (d = 4;; d += 4) {
         uint32_t w, h;
         uint64_t k;
-        if (t->ends[node] != UINT32_MAX && walk(sc, t->ends[node], d, i, inside))
+        if (ed->ends != UINT32_MAX && walk(sc, ed->ends, d, i, inside))
             return -1;
-        if (!t->kids[node] || i + d + 4 > sc->len)
+        if (!(ed->to & KIDS) || i + d + 4 > sc->len)
             return 0;
         memcpy(&w, sc->text + i + d, 4);
-        k = (uint64_t)node << 32 | (load_order(w) | 0x20202020u);
+        k = (uint64_t)(ed->to & ~KIDS) << 32 | (load_order(w) | 0x20202020u);
         h = HASHT(k);
         if (!((sc->pf->bmt[h / 64] >> (h % 64)) & 1))
             return 0;
-        at = edge_slot(t, k);
-        if (!t->keys[at])
+        ed = &t->e[edge_slot(t, k)];
+        if (!ed->key)
             return 0;
-        node = t->to[at];
     }
 }
 
@@ -824,8 +894,7 @@ int tt_prefilter_scan(const tt_prefilter *pf, const unsigned char *text, size_t 
         tt_pf_hit x = (*hits)[i];
         size_t m = i;
         while (m > 0 && ((*hits)[m - 1].end > x.end ||
-                         ((*hits)[m - 1].end == x.end &&
-                          pf->lits[(*hits)[m - 1].state].len < pf->lits[x.state].len))) {
+                         ((*hits)[m - 1].end == x.end && (*hits)[m - 1].len < x.len))) {
             (*hits)[m] = (*hits)[m - 1];
             m--;
         }

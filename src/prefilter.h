@@ -18,10 +18,12 @@ tt_prefilter *tt_prefilter_new(char *const *const *lits, size_t *const *lens,
                                size_t npatterns);
 void tt_prefilter_free(tt_prefilter *pf);
 
-/* One literal hit: a literal of the patterns of state ends at byte end - 1. */
+/* One literal hit: a literal of the patterns of state ends at byte end - 1; it is len bytes
+ * long (tt_prefilter_literal_len). */
 typedef struct tt_pf_hit {
     size_t end;
     uint32_t state;
+    uint32_t len;
 } tt_pf_hit;
 
 /* Scans text for every literal; appends each hit, in order of end, to *hits (grown with
