@@ -4,15 +4,24 @@
  * complete and synced, as git does with its lock files: a crash at any moment leaves the
  * previous report (or none), never a truncated one.  SIGINT and SIGTERM remove the temporary
  * file before the process dies; after SIGKILL it stays, and the next successful run to the
- * same target removes it (its name carries the pid, which is no longer running). */
+ * same target removes it (its name carries the pid, which is no longer running).
+ *
+ * On Linux a thread starts the write-out of what has reached the temporary file every
+ * WRITEBACK_MS, while the report is still being written: the fsync before the rename then
+ * waits for the last part only (a 190 MB report waited 60 ms for all of it). */
+#ifdef __linux__
+#define _GNU_SOURCE    /* sync_file_range */
+#endif
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -26,6 +35,67 @@ static char *target;           /* the -o path */
 static FILE *tmp_file;
 static volatile sig_atomic_t tmp_live;
 static struct sigaction old_int, old_term, old_hup;
+
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
+#define WRITEBACK_MS 100
+static pthread_mutex_t wb_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wb_cv = PTHREAD_COND_INITIALIZER;
+static pthread_t wb_thread;
+static int wb_running, wb_stop, wb_fd;
+
+static void *writeback(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&wb_mu);
+    while (!wb_stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += WRITEBACK_MS * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        if (pthread_cond_timedwait(&wb_cv, &wb_mu, &ts) == ETIMEDOUT && !wb_stop) {
+            pthread_mutex_unlock(&wb_mu);
+            /* the dirty pages of the whole file not yet under write-out; no wait for them
+             * (errors show at the fsync) */
+            (void)sync_file_range(wb_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+            pthread_mutex_lock(&wb_mu);
+        }
+    }
+    pthread_mutex_unlock(&wb_mu);
+    return NULL;
+}
+
+/* Starts the write-out thread for the temporary file fd (nothing when it cannot start: the
+ * fsync then does all the work, as without it). */
+static void writeback_begin(int fd)
+{
+    sigset_t all, old;
+    wb_fd = fd;
+    wb_stop = 0;
+    /* signals go to the main thread (the handler removes the temporary file either way) */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    wb_running = pthread_create(&wb_thread, NULL, writeback, NULL) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void writeback_end(void)
+{
+    if (!wb_running)
+        return;
+    pthread_mutex_lock(&wb_mu);
+    wb_stop = 1;
+    pthread_cond_signal(&wb_cv);
+    pthread_mutex_unlock(&wb_mu);
+    pthread_join(wb_thread, NULL);
+    wb_running = 0;
+}
+#else
+static void writeback_begin(int fd) { (void)fd; }
+static void writeback_end(void) {}
+#endif
 
 static void on_signal(int sig)
 {
@@ -160,6 +230,7 @@ FILE *cli_open_output(const char *path)
             return NULL;
         }
         tmp_file = o;
+        writeback_begin(fd);
     } else if (!(o = fopen(path, "w"))) {
         fprintf(stderr, "topictag: cannot write %s: %s\n", path, strerror(errno));
         return NULL;
@@ -174,6 +245,7 @@ static int commit(FILE *o, const char *name)
     char dir[4096];
     const char *base;
     int dfd;
+    writeback_end();
     if (fflush(o) != 0 || ferror(o) || fsync(fileno(o)) != 0) {
         fprintf(stderr, "topictag: error writing %s: %s\n", name, strerror(errno));
         return EXIT_SYSTEM;
@@ -211,6 +283,7 @@ int cli_finish_output(FILE *o, const char *name, int keep)
 {
     int bad = 0;
     if (o == tmp_file && tmp_file) {
+        writeback_end();
         if (!keep && ferror(o)) {
             fprintf(stderr, "topictag: error writing %s: %s\n", name, strerror(errno));
             bad = 1;
