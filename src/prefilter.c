@@ -119,6 +119,10 @@ struct tt_prefilter {
     trie tr;                   /* literals of three bytes or more */
     table t2;                  /* two-byte literals */
     size_t n2;
+    unsigned char k2[4][2];    /* with at most four of them, their bytes (folded; unused
+                                  pairs repeat the last): the AVX2 scan finds them with SIMD
+                                  instead of testing a bitmap at each word start */
+    size_t nk2;
     link *chain;               /* chain entries */
     size_t nchain, chaincap;
     unsigned char *bytes;      /* every literal's folded bytes, one after another */
@@ -369,6 +373,14 @@ static int enter2(tt_prefilter *pf, uint32_t key, uint32_t l)
     size_t at = table_slot(&pf->t2, key);
     if (add_link(pf, &pf->t2.head[at], l))
         return -1;
+    if (pf->nk2 < 4) {
+        size_t k;
+        for (k = pf->nk2; k < 4; k++) {   /* the pairs left repeat it */
+            pf->k2[k][0] = (unsigned char)(key & 0xFF);
+            pf->k2[k][1] = (unsigned char)(key >> 8);
+        }
+        pf->nk2++;
+    }
     pf->t2.keys[at] = key;
     pf->t2.used[at] = 1;
     pf->nwkeys += !(tt_is_word(key & 0xFF) || (key & 0xFF) == 0x7F);
@@ -771,10 +783,11 @@ static inline int scan_blocks(const scan *sc, size_t end, size_t nf, size_t nk, 
 #if defined(__SSE2__) && defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
 #define HAVE_AVX2_SCAN 1
 /* scan_blocks without inner literals or few keys, 32 bytes at a time (the CPU has AVX2):
- * half the mask work per byte of the sixteen-byte loop. */
-__attribute__((target("avx2"))) static int scan_blocks_avx2(const scan *sc, size_t end,
-                                                            int two, size_t *at,
-                                                            uint32_t *prev)
+ * half the mask work per byte of the sixteen-byte loop.  two: 0 without two-byte literals, 1
+ * with their bitmap tested at every word start, 2 with at most four of them, found by SIMD
+ * in the block (pf->k2: a test per block instead of one per word start). */
+static inline __attribute__((always_inline, target("avx2"))) int
+scan_blocks_avx2(const scan *sc, size_t end, int two, size_t *at, uint32_t *prev)
 {
     const tt_prefilter *pf = sc->pf;
     const unsigned char *text = sc->text;
@@ -782,7 +795,15 @@ __attribute__((target("avx2"))) static int scan_blocks_avx2(const scan *sc, size
     uint32_t w, h, carry = *prev, nw = pf->nwkeys ? 0xFFFFFFFFu : 0;
     const __m256i sp = _mm256_set1_epi8(0x20), a1 = _mm256_set1_epi8('a' - 1),
                   z1 = _mm256_set1_epi8('z' + 1), d0 = _mm256_set1_epi8('0' - 1),
-                  d9 = _mm256_set1_epi8('9' + 1), us = _mm256_set1_epi8('_');
+                  d9 = _mm256_set1_epi8('9' + 1), us = _mm256_set1_epi8('_'),
+                  p0 = _mm256_set1_epi8((char)pf->k2[0][0]),
+                  q0 = _mm256_set1_epi8((char)pf->k2[0][1]),
+                  p1 = _mm256_set1_epi8((char)pf->k2[1][0]),
+                  q1 = _mm256_set1_epi8((char)pf->k2[1][1]),
+                  p2 = _mm256_set1_epi8((char)pf->k2[2][0]),
+                  q2 = _mm256_set1_epi8((char)pf->k2[2][1]),
+                  p3 = _mm256_set1_epi8((char)pf->k2[3][0]),
+                  q3 = _mm256_set1_epi8((char)pf->k2[3][1]);
     for (; i + 32 <= end; i += 32) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(text + i));
         __m256i lo = _mm256_or_si256(v, sp);
@@ -790,8 +811,20 @@ __attribute__((target("avx2"))) static int scan_blocks_avx2(const scan *sc, size
         __m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(v, d0), _mm256_cmpgt_epi8(d9, v));
         uint32_t m = (uint32_t)_mm256_movemask_epi8(
             _mm256_or_si256(_mm256_or_si256(alpha, digit), _mm256_cmpeq_epi8(v, us)));
-        uint32_t todo = (m & ~((m << 1) | carry)) | (~m & nw);
+        uint32_t todo = (m & ~((m << 1) | carry)) | (~m & nw), pairs = 0;
         carry = m >> 31;
+        if (two == 2) {   /* the bytes at i + 1 .. i + 32: four readable at each < end */
+            __m256i lo1 = _mm256_or_si256(
+                _mm256_loadu_si256((const __m256i *)(const void *)(text + i + 1)), sp);
+            __m256i e = _mm256_or_si256(
+                _mm256_or_si256(
+                    _mm256_and_si256(_mm256_cmpeq_epi8(lo, p0), _mm256_cmpeq_epi8(lo1, q0)),
+                    _mm256_and_si256(_mm256_cmpeq_epi8(lo, p1), _mm256_cmpeq_epi8(lo1, q1))),
+                _mm256_or_si256(
+                    _mm256_and_si256(_mm256_cmpeq_epi8(lo, p2), _mm256_cmpeq_epi8(lo1, q2)),
+                    _mm256_and_si256(_mm256_cmpeq_epi8(lo, p3), _mm256_cmpeq_epi8(lo1, q3))));
+            pairs = (uint32_t)_mm256_movemask_epi8(e) & todo;
+        }
         while (todo) {
             size_t pos = i + (unsigned)__builtin_ctz(todo);
             todo &= todo - 1;
@@ -800,14 +833,39 @@ __attribute__((target("avx2"))) static int scan_blocks_avx2(const scan *sc, size
             h = HASH(w);
             if (((pf->bm4[h / 64] >> (h % 64)) & 1) && verify(sc, w, pos, 0))
                 return -1;
-            if (two && ((pf->bm2[(w & 0xFFFF) / 64] >> (w % 64)) & 1) &&
+            if (two == 1 && ((pf->bm2[(w & 0xFFFF) / 64] >> (w % 64)) & 1) &&
                 check2(sc, w & 0xFFFF, pos, 0))
+                return -1;
+        }
+        while (pairs) {
+            size_t pos = i + (unsigned)__builtin_ctz(pairs);
+            pairs &= pairs - 1;
+            memcpy(&w, text + pos, 4);
+            if (check2(sc, (load_order(w) | 0x20202020u) & 0xFFFF, pos, 0))
                 return -1;
         }
     }
     *prev = carry;
     *at = i;
     return 0;
+}
+
+__attribute__((target("avx2"))) static int scan_avx2_none(const scan *sc, size_t end,
+                                                          size_t *at, uint32_t *prev)
+{
+    return scan_blocks_avx2(sc, end, 0, at, prev);
+}
+
+__attribute__((target("avx2"))) static int scan_avx2_bitmap(const scan *sc, size_t end,
+                                                            size_t *at, uint32_t *prev)
+{
+    return scan_blocks_avx2(sc, end, 1, at, prev);
+}
+
+__attribute__((target("avx2"))) static int scan_avx2_pairs(const scan *sc, size_t end,
+                                                           size_t *at, uint32_t *prev)
+{
+    return scan_blocks_avx2(sc, end, 2, at, prev);
 }
 #endif
 
@@ -835,8 +893,9 @@ static int scan_body(const scan *sc, size_t end)
             return -1;
     } else {
 #ifdef HAVE_AVX2_SCAN
-        if (pf->avx2 && (pf->n2 ? scan_blocks_avx2(sc, end, 1, &i, &prev)
-                                : scan_blocks_avx2(sc, end, 0, &i, &prev)))
+        if (pf->avx2 && (!pf->n2       ? scan_avx2_none(sc, end, &i, &prev)
+                         : pf->n2 <= 4 ? scan_avx2_pairs(sc, end, &i, &prev)
+                                       : scan_avx2_bitmap(sc, end, &i, &prev)))
             return -1;
 #endif
         if (pf->n2 ? scan_blocks(sc, end, 0, 0, 1, &i, &prev)

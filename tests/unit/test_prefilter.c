@@ -332,6 +332,54 @@ static void compare_cuts(const tt_prefilter *pf, const char *const *lits, size_t
     }
 }
 
+/* One to six two-byte literals beside longer ones, whole words (the word-start scan; more
+ * than four first bytes, so AVX2 takes 32 bytes at a time): up to four are found by SIMD in
+ * each block, more by a bitmap at each word start.  Texts glued from the words, upper case
+ * and glued to others, cut at every length: the hits a byte by byte search gives, with AVX2
+ * and without. */
+static void test_prefilter_scan_pairs(void **state)
+{
+    static const char *const lits[] = {"us", "ai", "g7", "xi", "un", "eu",
+                                       "navy", "talks", "summit", "drill", "people"};
+    static const char *const pieces[] = {"us", "US", "ai", "AI", "g7", "G7", "xi", "Xi", "un",
+                                         "eu", "EU", "usa", "aid", "bus", "unit", "navy",
+                                         "talks", "summit", "drills", "people", " ", " ", " ",
+                                         ", ", "-", ".", "\n", "x"};
+    static char *s[11][1];
+    static size_t len[11][1];
+    static unsigned char cx[11][1];
+    char *const *pl[11];
+    const char *use[11];
+    size_t *plen[11], nl[11], i, n2;
+    const unsigned char *pc[11];
+    int whole[11], avx2;
+    (void)state;
+    for (n2 = 1; n2 <= 6; n2++) {
+        size_t n = 0;
+        tt_prefilter *pf;
+        for (i = 0; i < 11; i++) {
+            if (i < 6 && i >= n2)
+                continue;
+            use[n] = lits[i];
+            s[n][0] = (char *)lits[i];
+            len[n][0] = strlen(lits[i]);
+            cx[n][0] = (unsigned char)(TT_LIT_CTX(0, 0) | TT_LIT_CTX(0, 1));
+            pl[n] = s[n];
+            plen[n] = len[n];
+            pc[n] = cx[n];
+            nl[n] = 1;
+            whole[n++] = 1;
+        }
+        pf = tt_prefilter_new(pl, plen, pc, nl, n);
+        assert_non_null(pf);
+        for (avx2 = 0; avx2 < 2; avx2++) {
+            tt_prefilter_set_avx2(pf, avx2);
+            compare_cuts(pf, use, n, whole, pieces, sizeof pieces / sizeof *pieces, 40, 40);
+        }
+        tt_prefilter_free(pf);
+    }
+}
+
 /* Literals that share their first 4, 8, 12 bytes and end at every length around those steps
  * (the trie of four-byte steps), with a function word first ("the security council" is keyed
  * at "secu"): texts glued from their pieces, folded, cut at every length, give the hits a
@@ -723,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_prefilter_scan_contexts),
         cmocka_unit_test(test_prefilter_random),
         cmocka_unit_test(test_prefilter_scan_trie),
+        cmocka_unit_test(test_prefilter_scan_pairs),
         cmocka_unit_test(test_prefilter_scan_late_keys),
         cmocka_unit_test(test_prefilter_guards),
         cmocka_unit_test(test_prefilter_guards_random),
