@@ -2,7 +2,7 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-CFLAGS  ?= -O2 -g
+CFLAGS  ?= -O3 -g
 WERROR  ?= -Werror
 WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wwrite-strings -Wvla -Wformat=2 $(WERROR)
@@ -66,7 +66,7 @@ $(B)/libtopictag.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(B)/libtopictag.so.$(SOFULL): $(LIB_OBJ)
-	$(CC) -shared $(LDFLAGS) -Wl,-soname,libtopictag.so.$(SOVERSION) -o $@ $^ $(PKG_LIBS) -lpthread
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,libtopictag.so.$(SOVERSION) -o $@ $^ $(PKG_LIBS) -lpthread -lm
 
 # the links ldconfig and the linker follow: .so.1 (the SONAME) and .so (for -ltopictag)
 $(B)/libtopictag.so: $(B)/libtopictag.so.$(SOFULL)
@@ -74,7 +74,7 @@ $(B)/libtopictag.so: $(B)/libtopictag.so.$(SOFULL)
 	ln -sf libtopictag.so.$(SOVERSION) $@
 
 $(B)/topictag: $(CLI_OBJ) $(B)/libtopictag.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libtopictag.a $(PKG_LIBS) -lpthread
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libtopictag.a $(PKG_LIBS) -lpthread -lm
 
 # a unit test of a CLI module links that module's object too
 $(B)/tests/test_jsonl: $(B)/obj/cli/jsonl.o
@@ -83,7 +83,7 @@ $(B)/tests/%: tests/unit/%.c $(B)/libtopictag.a include/topictag.h $(wildcard te
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc \
 	  $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(filter %.o,$^) $(B)/libtopictag.a \
-	  $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lpthread
+	  $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lpthread -lm
 
 # The main job: classify the sample articles with the shipped rules.
 run: $(B)/topictag
@@ -249,7 +249,7 @@ $(B)/.fuzz-deps-ok: scripts/deps.sh
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(LIB_SRC) $(wildcard src/*.h) \
                   include/topictag.h $(B)/.fuzz-deps-ok
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(HS_DEF) $(PKG_CFLAGS) -o $@ $(LIB_SRC) $< $(PKG_LIBS) -lpthread
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(HS_DEF) $(PKG_CFLAGS) -o $@ $(LIB_SRC) $< $(PKG_LIBS) -lpthread -lm
 
 fuzz-build: $(FUZZ_BIN)
 

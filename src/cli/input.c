@@ -143,7 +143,7 @@ void tt_input_too_large(tt_error *e, const char *name, int rc, size_t len, size_
 {
     memset(e, 0, sizeof *e);
     e->code = TT_ERR_TOO_LARGE;
-    snprintf(e->file, sizeof e->file, "%s", name);
+    snprintf(e->file, sizeof e->file, "%.*s", (int)(sizeof e->file - 1), name);
     if (rc == 1)   /* the words the library uses for a document it was given whole */
         snprintf(e->message, sizeof e->message,
                  "document too large (%zu bytes; the limit is %zu)", len, limit_of(max));
