@@ -1247,9 +1247,12 @@ static int enter_sentence(tt_scanner *sc, size_t s)
     tt_result *r = &sc->res;
     tt_sentence *st = &r->sent[s];
     int para_start = s == 0 || r->sent[s - 1].paragraph != st->paragraph;
-    int sw = sc->art_hit[0] ? starts_with(sc, &sc->art_rx[0], s) : 0;
-    int dl = para_start && sc->art_hit[1] ? starts_with(sc, &sc->art_rx[1], s) : 0;
-    int as = sc->art_hit[2] ? starts_with(sc, &sc->art_rx[2], s) : 0;
+    /* most rulesets have no article regexes: no call for them */
+    int sw = sc->art_hit[0] && sc->art_rx[0].code ? starts_with(sc, &sc->art_rx[0], s) : 0;
+    int dl = para_start && sc->art_hit[1] && sc->art_rx[1].code
+                 ? starts_with(sc, &sc->art_rx[1], s)
+                 : 0;
+    int as = sc->art_hit[2] && sc->art_rx[2].code ? starts_with(sc, &sc->art_rx[2], s) : 0;
     if (sw < 0 || dl < 0 || as < 0)
         return -1;
     st->kind = tt_article_enter(
