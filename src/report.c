@@ -459,6 +459,24 @@ static void copy_plain(tt_obuf *b, const char *s, size_t *i, size_t n)
         d += 16;
         k += 16;
     }
+    if (k < n && n >= 16 && n - 16 >= *i) {
+        /* the last 16 bytes of s, of which the first j were copied by this call (plain
+         * bytes: storing them again at the same place changes nothing) */
+        size_t j = k - (n - 16);
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+        unsigned bits = escape_mask(v) >> j;
+        _mm_storeu_si128((__m128i *)(void *)(d - j), v);
+        if (bits) {
+            d += __builtin_ctz(bits);
+            k += (size_t)__builtin_ctz(bits);
+        } else {
+            d += n - k;
+            k = n;
+        }
+        b->len = (size_t)(d - b->s);
+        *i = k;
+        return;
+    }
 #endif
     while (k + 8 <= n) {
         uint64_t w;
