@@ -358,23 +358,27 @@ void tt_ob_put_slow(tt_obuf *b, const char *s, size_t n)
     b->len += n;
 }
 
-void tt_ob_uint(tt_obuf *b, size_t v)
+char *tt_ob_room(tt_obuf *b, size_t n)
+{
+    if (b->len + n >= b->cap && ob_reserve(b, n))
+        return NULL;
+    return b->s + b->len;
+}
+
+char *tt_ob_uint_at(char *at, size_t v)
 {
     static const char pairs[] = "00010203040506070809101112131415161718192021222324"
                                 "25262728293031323334353637383940414243444546474849"
                                 "50515253545556575859606162636465666768697071727374"
                                 "75767778798081828384858687888990919293949596979899";
     size_t n = 1, x;
-    char *d;
+    char *d, *end;
     /* the digits counted first, then written in place from the last: no copy */
     if (v >= 10)
         n = v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : 6;
     for (x = v / 1000000; x > 0; x /= 10)
         n++;
-    if (b->len + n >= b->cap && ob_reserve(b, n))
-        return;
-    d = b->s + b->len + n;
-    b->len += n;
+    d = end = at + n;
     while (v >= 100) {   /* two digits per division */
         size_t r = (v % 100) * 2;
         v /= 100;
@@ -387,6 +391,14 @@ void tt_ob_uint(tt_obuf *b, size_t v)
     } else {
         *--d = (char)('0' + v);
     }
+    return end;
+}
+
+void tt_ob_uint(tt_obuf *b, size_t v)
+{
+    char *d = tt_ob_room(b, 20);
+    if (d)
+        b->len = (size_t)(tt_ob_uint_at(d, v) - b->s);
 }
 
 void tt_ob_number(tt_obuf *b, double v)

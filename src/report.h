@@ -51,6 +51,10 @@ static inline void tt_ob_put(tt_obuf *b, const char *s, size_t n)
 
 static inline void tt_ob_puts(tt_obuf *b, const char *s) { tt_ob_put(b, s, strlen(s)); }
 void tt_ob_uint(tt_obuf *b, size_t v);
+/* Room for n more bytes at b->s + b->len, or NULL (out of memory, noted in b): a writer that
+ * fills it with pieces of known length checks once (and sets b->len when done). */
+char *tt_ob_room(tt_obuf *b, size_t n);
+char *tt_ob_uint_at(char *at, size_t v);   /* v's digits at at (20 at most); returns their end */
 void tt_ob_number(tt_obuf *b, double v);               /* 2.0, 0.25 */
 void tt_ob_json(tt_obuf *b, const char *s, size_t n);  /* a quoted JSON string */
 /* A document name as a JSON member (report_names.c): "key": "name" when name is valid UTF-8,

@@ -119,6 +119,33 @@ static void json_input(const tt_report *rep, tt_obuf *b, const tt_doc_meta *meta
     }
 }
 
+#define PUT(d, lit) (memcpy((d), (lit), sizeof(lit) - 1), (d) + sizeof(lit) - 1)
+
+/* A sentence's members up to its text: {"index": ..., "start": ..., "end": ...,
+ * "paragraph": ..., "kind": ..., "text":  with one reservation (four numbers of 20 digits at
+ * most and the names: under 200 bytes).  0 when memory ran out. */
+static int sentence_head(tt_obuf *b, const tt_sentence *s, size_t i, int first)
+{
+    static const char *const kinds[] = {"body", "headline", "lead", "break"};
+    char *d = tt_ob_room(b, 200);
+    if (!d)
+        return 0;
+    d = first ? PUT(d, "{\"index\": ") : PUT(d, ", {\"index\": ");
+    d = tt_ob_uint_at(d, i);
+    d = tt_ob_uint_at(PUT(d, ", \"start\": "), s->start);
+    d = tt_ob_uint_at(PUT(d, ", \"end\": "), s->end);
+    d = tt_ob_uint_at(PUT(d, ", \"paragraph\": "), s->paragraph);
+    if (s->kind != TT_SENT_BODY) {
+        size_t n = strlen(kinds[s->kind & 3]);
+        d = PUT(d, ", \"kind\": \"");
+        memcpy(d, kinds[s->kind & 3], n);
+        d = PUT(d + n, "\"");
+    }
+    d = PUT(d, ", \"text\": ");
+    b->len = (size_t)(d - b->s);
+    return 1;
+}
+
 /* One document, without the separator that precedes it in a JSON array. */
 static void json_render(const tt_report *rep, tt_obuf *b, const char *name, const char *id,
                         const tt_doc_meta *meta, const tt_result *r, const tt_error *derr)
@@ -145,23 +172,14 @@ static void json_render(const tt_report *rep, tt_obuf *b, const char *name, cons
     for (i = 0; i < ns; i++) {
         if (rep->opt.tagged_only && !s[i].tag_count)
             continue;
-        tt_ob_puts(b, first ? "{\"index\": " : ", {\"index\": ");
+        if (!sentence_head(b, &s[i], i, first))
+            return;   /* out of memory: b says so */
         first = 0;
-        tt_ob_uint(b, i);
-        tt_ob_puts(b, ", \"start\": ");
-        tt_ob_uint(b, s[i].start);
-        tt_ob_puts(b, ", \"end\": ");
-        tt_ob_uint(b, s[i].end);
-        tt_ob_puts(b, ", \"paragraph\": ");
-        tt_ob_uint(b, s[i].paragraph);
-        if (s[i].kind != TT_SENT_BODY) {
-            static const char *const kinds[] = {"body", "headline", "lead", "break"};
-            tt_ob_puts(b, ", \"kind\": \"");
-            tt_ob_puts(b, kinds[s[i].kind & 3]);
-            tt_ob_puts(b, "\"");
-        }
-        tt_ob_puts(b, ", \"text\": ");
         tt_ob_json(b, text + s[i].start, s[i].end - s[i].start);
+        if (!s[i].tag_count) {
+            tt_ob_puts(b, ", \"topics\": []}");
+            continue;
+        }
         tt_ob_puts(b, ", \"topics\": [");
         for (j = 0; j < s[i].tag_count; j++) {
             if (j)
