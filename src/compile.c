@@ -1123,8 +1123,10 @@ static int related(const char *a, size_t an, const char *b, size_t bn)
 {
     const char *big = an >= bn ? a : b, *small = an >= bn ? b : a;
     size_t n = an >= bn ? an : bn, k = an >= bn ? bn : an, i;
-    for (i = 0; i + k <= n; i++)
-        if (!memcmp(big + i, small, k))
+    if (k == 0)
+        return 1;
+    for (i = 0; i + k <= n; i++)   /* the first byte before a call */
+        if (big[i] == small[0] && !memcmp(big + i, small, k))
             return 1;
     return 0;
 }
