@@ -8,6 +8,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "alloc.h"
 #include "ascii.h"
@@ -1122,25 +1125,62 @@ static void mark_second(tt_scanner *sc, uint32_t q, size_t *n2)
     }
 }
 
+/* Whether string l[0..n) (folded) occurs at t[i], folded, in a context ctx allows (end: the
+ * sentence's end, where the byte after counts as no word byte). */
+static int occurs_at(const unsigned char *t, size_t i, size_t end, const unsigned char *l,
+                     size_t n, unsigned ctx)
+{
+    size_t j;
+    for (j = 0; j < n && tt_fold(t[i + j]) == l[j]; j++)
+        ;
+    return j == n && (ctx & CTX_BIT(i > 0 && tt_is_word(t[i - 1]),
+                                    i + n < end && tt_is_word(t[i + n])));
+}
+
+#ifdef __SSE2__
+/* The 16 bytes at p with ASCII upper case folded to lower case, as tt_fold does. */
+static __m128i fold16(const unsigned char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i up = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+                               _mm_cmpgt_epi8(_mm_set1_epi8('Z' + 1), v));
+    return _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+}
+#endif
+
 /* Whether one of set's strings occurs in sentence s, folded, in a context it allows (the
- * sentence's end counts as a byte that is no word byte, as it does for PCRE2's subject). */
+ * sentence's end counts as a byte that is no word byte, as it does for PCRE2's subject).
+ * Sixteen positions at a time with SSE2: those whose first two bytes are the string's. */
 static int occurs(const tt_scanner *sc, const tt_litset *set, size_t s)
 {
     const unsigned char *t = (const unsigned char *)sc->res.text;
-    size_t start = sc->res.sent[s].start, end = sc->res.sent[s].end, k, i, j;
+    size_t start = sc->res.sent[s].start, end = sc->res.sent[s].end, k, i;
     for (k = 0; k < set->n; k++) {
         const unsigned char *l = (const unsigned char *)set->s[k];
         size_t n = set->len[k];
         unsigned ctx = set->ctx ? set->ctx[k] : TT_LIT_CTX_ANY;
-        for (i = start; n && i + n <= end; i++) {
-            if (tt_fold(t[i]) != l[0])
-                continue;
-            for (j = 1; j < n && tt_fold(t[i + j]) == l[j]; j++)
-                ;
-            if (j == n && (ctx & CTX_BIT(i > 0 && tt_is_word(t[i - 1]),
-                                         i + n < end && tt_is_word(t[i + n]))))
-                return 1;
+        i = start;
+        if (!n)
+            continue;
+#ifdef __SSE2__
+        if (n >= 2) {
+            const __m128i a = _mm_set1_epi8((char)l[0]), b = _mm_set1_epi8((char)l[1]);
+            for (; i + 17 <= end; i += 16) {   /* 17 bytes readable from i */
+                unsigned m = (unsigned)_mm_movemask_epi8(
+                    _mm_and_si128(_mm_cmpeq_epi8(fold16(t + i), a),
+                                  _mm_cmpeq_epi8(fold16(t + i + 1), b)));
+                while (m) {
+                    size_t at = i + (unsigned)__builtin_ctz(m);
+                    m &= m - 1;
+                    if (at + n <= end && occurs_at(t, at, end, l, n, ctx))
+                        return 1;
+                }
+            }
         }
+#endif
+        for (; i + n <= end; i++)
+            if (tt_fold(t[i]) == l[0] && occurs_at(t, i, end, l, n, ctx))
+                return 1;
     }
     return 0;
 }

@@ -380,6 +380,47 @@ static void test_prefilter_scan_pairs(void **state)
     }
 }
 
+/* Second keys whose strings can occur inside words ("attack" in "cyberattack") are lazy:
+ * looked for in a sentence only where their pattern is a candidate (match.c: occurs, sixteen
+ * positions at a time).  The shipped cyber pattern, over sentences of every length up to 300
+ * bytes (most under 80, where one occurrence decides) with those strings at every offset, in
+ * upper case, inside words and cut at the sentence's end: the same matches as without the
+ * prefilter. */
+static void test_prefilter_lazy_keys(void **state)
+{
+    /* few of the set's strings (it has 46), so that one missed occurrence shows */
+    static const char *const words[] = {"cyber", "Cyber", "CYBER", "attack", "cyberattack",
+                                        "attacks", "x", "at", "a", "the", "atta", "ck", "tac",
+                                        "more", "words", "between", "them", "unauthorized"};
+    static const char *const seps[] = {" ", " ", " ", "", "-", ", ", "_", "  "};
+    char text[400];
+    size_t k, at;
+    long matched = 0;
+    tt_ruleset *rs = sm_load(
+        "version: 1\ntopic:\n  id: t\n  title: T\n  patterns:\n"
+        "    - id: a\n      regex:\n"
+        "        - '\\bcyber[- ]?(?:attacks?|attackers?|assaults?|espionage|warfare|war|"
+        "operations?|offensives?|intrusions?|threats?|defen[cs]es?|command|units?|forces?|"
+        "troops|capabilit(?:y|ies)|domain|weapons?|sabotage|incidents?|breach(?:es)?|spies|"
+        "spying|actors?|campaigns?|groups?|army)\\b'\n"
+        "        - '\\bunauthori[sz]ed access to (?:a |the )?(?:[\\w-]+ ){0,2}"
+        "(?:computer|network|system)s?\\b'\n");
+    (void)state;
+    assert_true(rs->nlazy >= 1);   /* the test is about them */
+    for (k = 0; k < 2000; k++) {
+        size_t len = k < 300 ? rnd(300) : rnd(80);
+        at = 0;
+        text[0] = '\0';
+        while (at + 40 < sizeof text && at < len)
+            at += (size_t)snprintf(text + at, sizeof text - at, "%s%s",
+                                   words[rnd(sizeof words / sizeof *words)],
+                                   seps[rnd(sizeof seps / sizeof *seps)]);
+        matched += (long)sm_compare(rs, text);
+    }
+    assert_true(matched > 300);
+    tt_ruleset_free(rs);
+}
+
 /* Literals that share their first 4, 8, 12 bytes and end at every length around those steps
  * (the trie of four-byte steps), with a function word first ("the security council" is keyed
  * at "secu"): texts glued from their pieces, folded, cut at every length, give the hits a
@@ -772,6 +813,7 @@ int main(void)
         cmocka_unit_test(test_prefilter_random),
         cmocka_unit_test(test_prefilter_scan_trie),
         cmocka_unit_test(test_prefilter_scan_pairs),
+        cmocka_unit_test(test_prefilter_lazy_keys),
         cmocka_unit_test(test_prefilter_scan_late_keys),
         cmocka_unit_test(test_prefilter_guards),
         cmocka_unit_test(test_prefilter_guards_random),
