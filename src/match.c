@@ -81,7 +81,7 @@ struct tt_scanner {
     uint32_t *plast;           /* per candidate pattern: its last hit in that list */
     pat_hit *hl;               /* the sentence's hits per pattern (phit, plast) */
     size_t nhl, hlcap;
-    uint32_t *vhits;           /* the sentence's literal hits in a context their literal
+    size_t *vhits;             /* the sentence's literal hits in a context their literal
                                   allows (indices into hits), by end: collect_hits puts them
                                   on their patterns' lists when a topic runs */
     size_t nvh, vhcap;
@@ -1377,7 +1377,7 @@ static int tag_sentences(tt_scanner *sc)
             if (sc->nvh == sc->vhcap &&
                 tt_grow(&sc->vhits, &sc->vhcap, sc->nvh + 1, sizeof *sc->vhits))
                 return -1;
-            sc->vhits[sc->nvh++] = (uint32_t)h;
+            sc->vhits[sc->nvh++] = h;
             pats = tt_prefilter_patterns(pf, state, &n);
             for (i = 0; i < n; i++) {
                 uint32_t p = pats[i];

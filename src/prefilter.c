@@ -294,9 +294,10 @@ static int chain_init(tt_prefilter *pf, size_t n)
 static int add_link(tt_prefilter *pf, uint32_t *head, uint32_t l)
 {
     const literal *lit = &pf->lits[l];
-    link *k = &pf->chain[pf->nchain];
+    link *k;
     if (pf->nchain == pf->chaincap)
         return -1;
+    k = &pf->chain[pf->nchain];
     k->next = *head;
     k->lit = l;
     k->s = (uint32_t)(lit->s - pf->bytes);
