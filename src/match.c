@@ -93,6 +93,8 @@ struct tt_scanner {
                                   be used in, a bit per (word byte before, word byte after) */
     uint32_t *ltop;            /* per literal: bit t % 32 for each topic t of its patterns
                                   (collect_hits passes over the others) */
+    uint32_t *ptopic;          /* per pattern: its topic (rs->patterns[p].topic, packed:
+                                  the sentence loop reads it for every candidate) */
     tt_hs_scratch *hss;        /* the Hyperscan prefilter's scratch (rs->hs), or NULL */
     tt_pf_hit *hshits;         /* its reports for the current document (state = pattern) */
     size_t hshitcap;
@@ -225,11 +227,13 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
     sc->plast = tt_calloc(rs->npatterns + 1, sizeof *sc->plast);
     sc->memo = tt_calloc(MEMO_SIZE, sizeof *sc->memo);
     sc->evmemo = tt_calloc(MEMO_SIZE, sizeof *sc->evmemo);
+    sc->ptopic = tt_calloc(rs->npatterns + 1, sizeof *sc->ptopic);
     if (rs->hs && !(sc->hss = tt_hs_scratch_new(rs->hs))) {
         tt_scanner_free(sc);
         return NULL;
     }
-    if (!sc->hs_pats || !sc->phit || !sc->plast || !sc->memo || !sc->evmemo || !sc->md ||
+    if (!sc->hs_pats || !sc->phit || !sc->plast || !sc->memo || !sc->evmemo || !sc->ptopic ||
+        !sc->md ||
         !sc->mctx || !sc->matched || !sc->val || !sc->cand ||
         !sc->candlist || !sc->failed || !sc->jitted || !sc->always || !sc->always_pats ||
         !sc->need2 || !sc->seen2 || !sc->seen2list || !sc->gfirst || !sc->gsecond ||
@@ -258,6 +262,7 @@ tt_scanner *tt_scanner_new(const tt_ruleset *rs, const tt_limits *lim)
                 sc->need2[p] = !hs && rs->pf &&
                                (!tt_prefilter_always(rs->pf, rs->npatterns + p) ||
                                 is_lazy(sc, (uint32_t)(rs->npatterns + p), (uint32_t)p));
+                sc->ptopic[p] = (uint32_t)t;
                 if (hs)
                     sc->hs_pats[sc->nhs_pats++] = (uint32_t)p;
                 sc->jitted[p] = !sc->lim.no_jit &&
@@ -310,6 +315,7 @@ void tt_scanner_free(tt_scanner *sc)
     tt_free(sc->hits);
     tt_free(sc->vhits);
     tt_free(sc->ltop);
+    tt_free(sc->ptopic);
     tt_free(sc->starts);
     tt_free(sc->phit);
     tt_free(sc->plast);
@@ -1051,10 +1057,10 @@ static int classify_sentence(tt_scanner *sc, uint32_t s, const uint32_t *run, si
     const tt_ruleset *rs = sc->rs;
     size_t a = 0, b;
     while (a < n) {
-        uint32_t ti = rs->patterns[run[a]].topic;
+        uint32_t ti = sc->ptopic[run[a]];
         const tt_topic_rt *rt = &rs->rt[ti];
         int may_apply = 0;
-        for (b = a; b < n && rs->patterns[run[b]].topic == ti; b++)
+        for (b = a; b < n && sc->ptopic[run[b]] == ti; b++)
             may_apply |= rt->any_kid[run[b] - rt->pfirst];
         if (!may_apply)   /* else one of them alone may satisfy the condition */
             may_apply = topic_may_apply(sc, s, ti, may_bits_of(sc, ti, run + a, b - a));
