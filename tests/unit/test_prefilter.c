@@ -406,6 +406,8 @@ static void test_prefilter_lazy_keys(void **state)
         "        - '\\bunauthori[sz]ed access to (?:a |the )?(?:[\\w-]+ ){0,2}"
         "(?:computer|network|system)s?\\b'\n");
     (void)state;
+    /* all of it set: PCRE2's JIT reads a little past a subject's end (valgrind-test) */
+    memset(text, 0, sizeof text);
     assert_true(rs->nlazy >= 1);   /* the test is about them */
     for (k = 0; k < 2000; k++) {
         size_t len = k < 300 ? rnd(300) : rnd(80);
